@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+export const commonDefaults = {
+  redisUrl: "redis://127.0.0.1:6379",
+  storesFile: "config/stores.example.json",
+  adminToken: "demo-admin",
+  keyPrefix: "op",
+} as const;
+
+/** Variables every process reads. */
+export const commonEnvShape = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
+    .default(commonDefaults.redisUrl),
+  /** Prefix of every Redis key this project writes (BullMQ queues included). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 of A-Z a-z 0-9 _ -")
+    .default(commonDefaults.keyPrefix),
+  STORES_FILE: z.string().min(1).default(commonDefaults.storesFile),
+  ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
+/**
+ * A service's environment schema is `z.object({ ...commonEnvShape, ...its own }).transform(resolveAdminToken)`.
+ * `ADMIN_TOKEN` defaults to `demo-admin` outside production and is required in production.
+ */
+export function resolveAdminToken<T extends { ADMIN_TOKEN?: string | undefined; NODE_ENV: string }>(
+  env: T,
+  ctx: z.RefinementCtx,
+): T & { ADMIN_TOKEN: string } {
+  if (env.ADMIN_TOKEN === undefined && env.NODE_ENV === "production") {
+    ctx.addIssue({ code: "custom", path: ["ADMIN_TOKEN"], message: "is required when NODE_ENV=production" });
+    return z.NEVER;
+  }
+  return { ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? commonDefaults.adminToken };
+}
+
+export const commonEnvSchema = z.object(commonEnvShape).transform(resolveAdminToken);
+export type CommonConfig = z.output<typeof commonEnvSchema>;

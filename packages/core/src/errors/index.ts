@@ -1,0 +1,1 @@
+export { AppError, ConfigError, StoresFileError } from "./app-error.js";

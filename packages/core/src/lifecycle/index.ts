@@ -1,0 +1,1 @@
+export { ShutdownCoordinator, type ShutdownCoordinatorOptions, type ShutdownStep } from "./shutdown-coordinator.js";

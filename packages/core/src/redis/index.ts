@@ -1,0 +1,3 @@
+export { createRedis, type RedisRole, type CreateRedisOptions } from "./create-redis.js";
+export { redisKeys, type RedisKeys } from "./redis-keys.js";
+export { Redis } from "ioredis";
