@@ -1,0 +1,1 @@
+export { jobCatalog, type JobKind, type JobPayload, PaymentJob } from "./job-catalog.js";

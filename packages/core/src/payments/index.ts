@@ -1,0 +1,33 @@
+export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition } from "./payment-status.js";
+export { isValidAmount, sameAmount, toMinorUnits } from "./money.js";
+export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
+export { canonicalJson, requestFingerprint } from "./canonical-json.js";
+export {
+  PaymentRequest,
+  OrderNumber,
+  Amount,
+  Currency,
+  Customer,
+  Item,
+  PaymentMode,
+  PaymentMethodSchema,
+  methodOf,
+} from "./payment-request.js";
+export { Payment, HistoryEntry, PaymentStatusSchema, TransitionSource } from "./payment.js";
+export {
+  type PaymentEvent,
+  type PaymentEventType,
+  eventTypeOf,
+  eventIdOf,
+  streamIdOf,
+  eventFromStreamEntry,
+} from "./payment-event.js";
+export {
+  PaymentStore,
+  type PaymentStoreOptions,
+  type PaymentRef,
+  type NewPayment,
+  type CreateResult,
+  type TransitionChange,
+  type TransitionResult,
+} from "./payment-store.js";

@@ -1,0 +1,39 @@
+import type { Payment } from "./payment.js";
+import type { PaymentStatus } from "./payment-status.js";
+
+export type PaymentEventType = `payment.${PaymentStatus}`;
+
+/** One transition of one payment, as published on webhooks, the live stream and the event log. */
+export interface PaymentEvent {
+  /** `evt_` + the Redis stream id: unique, ordered, and usable as `Last-Event-ID`. */
+  id: string;
+  type: PaymentEventType;
+  createdAt: string;
+  data: Payment;
+}
+
+export function eventTypeOf(status: PaymentStatus): PaymentEventType {
+  return `payment.${status}`;
+}
+
+export function eventIdOf(streamId: string): string {
+  return `evt_${streamId}`;
+}
+
+/** The stream id behind an event id, or undefined when it is not one of ours. */
+export function streamIdOf(eventId: string): string | undefined {
+  const m = /^evt_([0-9]+-[0-9]+)$/.exec(eventId);
+  return m?.[1];
+}
+
+/** Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`). */
+export function eventFromStreamEntry(streamId: string, fields: readonly string[]): PaymentEvent {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  return {
+    id: eventIdOf(streamId),
+    type: map.get("type") as PaymentEventType,
+    createdAt: map.get("at") ?? "",
+    data: JSON.parse(map.get("data") ?? "null") as Payment,
+  };
+}

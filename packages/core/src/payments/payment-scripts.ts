@@ -1,0 +1,45 @@
+/**
+ * The Lua scripts that change payments. Each runs atomically in Redis: the payment hash, the
+ * `accepted` index, the event stream (outbox) entry and the wake-up message are written together
+ * or not at all, so a crash can never leave a state change without its event or the reverse.
+ *
+ * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
+ * scans, removed once final).
+ */
+
+/**
+ * KEYS: payment, events, acceptedIndex
+ * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, channel, indexMember, score
+ * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed
+ */
+export const createPaymentLua = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local h = redis.call('HMGET', KEYS[1], 'json', 'requestHash', 'storeId')
+  return {0, h[1], h[2], h[3]}
+end
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'status', ARGV[2], 'version', ARGV[3], 'storeId', ARGV[4], 'requestHash', ARGV[5])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'authCode', ARGV[6]) end
+redis.call('ZADD', KEYS[3], ARGV[12], ARGV[11])
+local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[9], '*', 'type', ARGV[7], 'at', ARGV[8], 'storeId', ARGV[4], 'data', ARGV[1])
+redis.call('PUBLISH', ARGV[10], ARGV[3])
+return {1, id}
+`;
+
+/**
+ * Compare-and-set on version. Final statuses are refused here too, whatever the caller computed.
+ * KEYS: payment, events, acceptedIndex
+ * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal
+ * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment | {-2} already final
+ */
+export const transitionPaymentLua = `
+local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId')
+if not cur[1] then return {-1} end
+if cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided' then return {-2} end
+if cur[1] ~= ARGV[1] then return {0, cur[1]} end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4])
+if ARGV[10] == '1' then redis.call('HDEL', KEYS[1], 'authCode') end
+redis.call('ZREM', KEYS[3], ARGV[9])
+local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
+redis.call('PUBLISH', ARGV[8], ARGV[4])
+return {1, id}
+`;

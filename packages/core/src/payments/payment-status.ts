@@ -1,0 +1,34 @@
+export const paymentStatuses = [
+  "accepted",
+  "submitting",
+  "awaiting_customer",
+  "pending",
+  "succeeded",
+  "failed",
+  "voided",
+  "needs_review",
+] as const;
+
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+export const finalStatuses: ReadonlySet<PaymentStatus> = new Set(["succeeded", "failed", "voided"]);
+
+/** The contract's state machine: where each status may go next. Final statuses go nowhere. */
+const allowed: Record<PaymentStatus, readonly PaymentStatus[]> = {
+  accepted: ["submitting"],
+  submitting: ["awaiting_customer", "pending", "succeeded", "failed", "needs_review"],
+  awaiting_customer: ["succeeded", "failed", "voided", "needs_review"],
+  pending: ["succeeded", "failed", "voided", "needs_review"],
+  needs_review: ["succeeded", "failed"],
+  succeeded: [],
+  failed: [],
+  voided: [],
+};
+
+export function isFinal(status: PaymentStatus): boolean {
+  return finalStatuses.has(status);
+}
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return allowed[from].includes(to);
+}

@@ -1,0 +1,200 @@
+import type { Redis } from "ioredis";
+import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
+import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
+import { eventIdOf, eventTypeOf } from "./payment-event.js";
+import { createPaymentLua, transitionPaymentLua } from "./payment-scripts.js";
+import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
+
+export interface PaymentStoreOptions {
+  redis: Redis;
+  /** `REDIS_KEY_PREFIX`; default `op`. */
+  keyPrefix?: string;
+  /** Events older than this are trimmed from the stream; default 7 days. */
+  eventRetentionMs?: number;
+  clock?: () => Date;
+}
+
+/** Where a payment lives: the gateway's order numbers are unique per Oceanpayment account. */
+export interface PaymentRef {
+  account: string;
+  orderNumber: string;
+}
+
+export interface NewPayment extends PaymentRef {
+  payment: Payment;
+  /** Fingerprint of the request body (see `requestFingerprint`), compared on replays. */
+  requestHash: string;
+  /** The scanned wallet code (merchant scans). Kept out of the resource, events and logs. */
+  authCode?: string;
+}
+
+export type CreateResult =
+  | { created: true; payment: Payment; eventId: string }
+  | { created: false; payment: Payment; requestHash: string; storeId: string };
+
+export interface TransitionChange {
+  to: PaymentStatus;
+  source: TransitionSource;
+  code?: string;
+  reason?: string;
+  /** Gateway facts learnt with this transition. */
+  set?: Partial<Pick<Payment, "paymentId" | "barCode" | "qrCode" | "gateway">>;
+}
+
+export type TransitionResult =
+  | { outcome: "applied"; payment: Payment; eventId: string }
+  /** The payment is already there or the state machine forbids the move: nothing changed. */
+  | { outcome: "unchanged"; payment: Payment; reason: "same_status" | "not_allowed" | "final" }
+  | { outcome: "not_found" };
+
+type RedisWithScripts = Redis & {
+  opCreatePayment(...args: string[]): Promise<[number, ...string[]]>;
+  opTransitionPayment(...args: string[]): Promise<[number, string?]>;
+};
+
+const maxCasAttempts = 20;
+
+/**
+ * Payments in Redis. Creation is idempotent on (account, orderNumber); every change is a
+ * compare-and-set on `version` that writes the resource, its history and its event (outbox) in
+ * one Lua step, and a final status never changes.
+ */
+export class PaymentStore {
+  private readonly redis: RedisWithScripts;
+  private readonly keys: RedisKeys;
+  private readonly retentionMs: number;
+  private readonly clock: () => Date;
+
+  constructor(options: PaymentStoreOptions) {
+    this.redis = options.redis as RedisWithScripts;
+    this.keys = redisKeys(options.keyPrefix ?? "op");
+    this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
+    this.clock = options.clock ?? (() => new Date());
+    if (typeof this.redis.opCreatePayment !== "function") {
+      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 3, lua: createPaymentLua });
+      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 3, lua: transitionPaymentLua });
+    }
+  }
+
+  /** Creates the payment and its `payment.accepted` event, unless the order number exists. */
+  async create(input: NewPayment): Promise<CreateResult> {
+    const [result] = await this.createMany([input]);
+    return result as CreateResult;
+  }
+
+  /** Like {@link create} for many payments, in one round trip (a pipeline of atomic scripts). */
+  async createMany(inputs: readonly NewPayment[]): Promise<CreateResult[]> {
+    if (inputs.length === 0) return [];
+    const now = this.clock();
+    const pipeline = this.redis.pipeline() as unknown as RedisWithScripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const input of inputs) {
+      const json = JSON.stringify(input.payment);
+      void pipeline.opCreatePayment(
+        this.keys.payment(input.account, input.orderNumber),
+        this.keys.events,
+        this.keys.acceptedIndex,
+        json,
+        input.payment.status,
+        String(input.payment.version),
+        input.payment.storeId,
+        input.requestHash,
+        input.authCode ?? "",
+        eventTypeOf(input.payment.status),
+        input.payment.createdAt,
+        this.minId(now),
+        this.keys.paymentChannel(input.account, input.orderNumber),
+        indexMember(input),
+        String(now.getTime()),
+      );
+    }
+    const replies = await pipeline.exec();
+    if (!replies) throw new Error("Redis pipeline was discarded");
+    return replies.map(([err, reply], i) => {
+      if (err) throw err;
+      const input = inputs[i] as NewPayment;
+      const r = reply as [number, string, string?, string?];
+      if (r[0] === 1) return { created: true, payment: input.payment, eventId: eventIdOf(r[1]) };
+      return { created: false, payment: JSON.parse(r[1]) as Payment, requestHash: r[2] ?? "", storeId: r[3] ?? "" };
+    });
+  }
+
+  async get(ref: PaymentRef): Promise<Payment | undefined> {
+    const json = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "json");
+    return json ? (JSON.parse(json) as Payment) : undefined;
+  }
+
+  /** The wallet code a merchant scanned, while the payment is not final. */
+  async authCode(ref: PaymentRef): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "authCode")) ?? undefined;
+  }
+
+  /** Payments still `accepted` since before `olderThan` (the intake recovery sweep re-enqueues them). */
+  async acceptedBefore(olderThan: Date, limit = 1000): Promise<PaymentRef[]> {
+    const members = await this.redis.zrangebyscore(this.keys.acceptedIndex, "-inf", olderThan.getTime(), "LIMIT", 0, limit);
+    return members.map(parseIndexMember);
+  }
+
+  /**
+   * Moves a payment to `change.to` if the state machine allows it, appending history and
+   * emitting exactly one event. Concurrent changes (a notice racing a query) are serialised by
+   * the version check: the loser re-reads and re-decides, so either order is harmless.
+   */
+  async transition(ref: PaymentRef, change: TransitionChange): Promise<TransitionResult> {
+    const key = this.keys.payment(ref.account, ref.orderNumber);
+    for (let attempt = 0; attempt < maxCasAttempts; attempt++) {
+      const current = await this.get(ref);
+      if (!current) return { outcome: "not_found" };
+      if (isFinal(current.status)) return { outcome: "unchanged", payment: current, reason: "final" };
+      if (current.status === change.to) return { outcome: "unchanged", payment: current, reason: "same_status" };
+      if (!canTransition(current.status, change.to)) return { outcome: "unchanged", payment: current, reason: "not_allowed" };
+
+      const at = this.clock();
+      const entry: HistoryEntry = { status: change.to, at: at.toISOString(), source: change.source };
+      if (change.code !== undefined) entry.code = change.code;
+      if (change.reason !== undefined) entry.reason = change.reason;
+      const next: Payment = {
+        ...current,
+        ...change.set,
+        status: change.to,
+        version: current.version + 1,
+        updatedAt: entry.at,
+        history: [...current.history, entry],
+      };
+      const json = JSON.stringify(next);
+      const [code, value] = await this.redis.opTransitionPayment(
+        key,
+        this.keys.events,
+        this.keys.acceptedIndex,
+        String(current.version),
+        json,
+        next.status,
+        String(next.version),
+        eventTypeOf(next.status),
+        entry.at,
+        this.minId(at),
+        this.keys.paymentChannel(ref.account, ref.orderNumber),
+        indexMember(ref),
+        isFinal(next.status) ? "1" : "0",
+      );
+      if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
+      if (code === -1) return { outcome: "not_found" };
+      // The stored status is final: whatever the resource says, nothing may move it.
+      if (code === -2) return { outcome: "unchanged", payment: current, reason: "final" };
+      // 0: the version moved under us; re-read and decide again.
+    }
+    throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
+  }
+
+  private minId(now: Date): string {
+    return String(Math.max(0, now.getTime() - this.retentionMs));
+  }
+}
+
+function indexMember(ref: PaymentRef): string {
+  return `${ref.account}:${ref.orderNumber}`;
+}
+
+function parseIndexMember(member: string): PaymentRef {
+  const i = member.indexOf(":");
+  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
+}

@@ -1,0 +1,129 @@
+import { useRedis } from "@oceanpos/testing";
+import { describe, expect, it } from "vitest";
+import { redisKeys } from "../../src/redis/index.js";
+import { type Payment, PaymentStore, eventFromStreamEntry } from "../../src/payments/index.js";
+
+const account = "995149";
+
+function newPayment(orderNumber: string, at = "2026-01-01T00:00:00.000Z"): Payment {
+  return {
+    orderNumber,
+    storeId: "demo-store",
+    mode: "merchant_scan",
+    method: "WeChatPay_Offline",
+    amount: "12.50",
+    currency: "USD",
+    status: "accepted",
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: "accepted", at, source: "intake" }],
+  };
+}
+
+describe("PaymentStore", () => {
+  const redis = useRedis();
+  const store = () => new PaymentStore({ redis: redis.client(), keyPrefix: redis.prefix });
+  const events = async () => {
+    const entries = await redis.client().xrange(redisKeys(redis.prefix).events, "-", "+");
+    return entries.map(([id, fields]) => eventFromStreamEntry(id, fields));
+  };
+
+  it("creates once: twenty concurrent creates make one payment and one event", async () => {
+    const s = store();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => s.create({ account, orderNumber: "NO1", payment: newPayment("NO1"), requestHash: "h1" })),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    for (const r of results.filter((r) => !r.created)) {
+      expect(r).toMatchObject({ created: false, requestHash: "h1", storeId: "demo-store" });
+    }
+    const log = await events();
+    expect(log.map((e) => e.type)).toEqual(["payment.accepted"]);
+    expect(log[0]?.id).toMatch(/^evt_\d+-\d+$/);
+  });
+
+  it("creates many in one round trip, reporting existing ones", async () => {
+    const s = store();
+    await s.create({ account, orderNumber: "A", payment: newPayment("A"), requestHash: "ha" });
+    const results = await s.createMany(
+      ["A", "B", "C"].map((n) => ({ account, orderNumber: n, payment: newPayment(n), requestHash: `h${n}` })),
+    );
+    expect(results.map((r) => r.created)).toEqual([false, true, true]);
+    expect(await s.acceptedBefore(new Date(Date.now() + 1000))).toHaveLength(3);
+  });
+
+  it("moves forward with history, version and one event per transition", async () => {
+    const s = store();
+    const ref = { account, orderNumber: "NO2" };
+    await s.create({ ...ref, payment: newPayment("NO2"), requestHash: "h", authCode: "134567890123456789" });
+    expect(await s.authCode(ref)).toBe("134567890123456789");
+    expect((await s.transition(ref, { to: "submitting", source: "payer" })).outcome).toBe("applied");
+    const done = await s.transition(ref, {
+      to: "succeeded",
+      source: "payer",
+      code: "80000",
+      set: { paymentId: "123", gateway: { code: "80000", message: "Transaction Approved" } },
+    });
+    expect(done).toMatchObject({ outcome: "applied", payment: { status: "succeeded", version: 3, paymentId: "123" } });
+    expect((await s.get(ref))?.history.map((h) => h.status)).toEqual(["accepted", "submitting", "succeeded"]);
+    expect(await s.authCode(ref)).toBeUndefined();
+    expect((await events()).map((e) => `${e.type}@${e.data.version}`)).toEqual([
+      "payment.accepted@1",
+      "payment.submitting@2",
+      "payment.succeeded@3",
+    ]);
+    expect(await s.acceptedBefore(new Date(Date.now() + 1000))).toHaveLength(0);
+  });
+
+  it("never moves a final payment and never goes backwards", async () => {
+    const s = store();
+    const ref = { account, orderNumber: "NO3" };
+    await s.create({ ...ref, payment: newPayment("NO3"), requestHash: "h" });
+    await s.transition(ref, { to: "submitting", source: "payer" });
+    await s.transition(ref, { to: "pending", source: "payer" });
+    expect(await s.transition(ref, { to: "submitting", source: "payer" })).toMatchObject({ outcome: "unchanged", reason: "not_allowed" });
+    await s.transition(ref, { to: "failed", source: "notice" });
+    for (const to of ["succeeded", "pending", "voided", "needs_review"] as const) {
+      expect(await s.transition(ref, { to, source: "notice" })).toMatchObject({ outcome: "unchanged", reason: "final" });
+    }
+    expect((await s.get(ref))?.status).toBe("failed");
+    expect(await events()).toHaveLength(4);
+  });
+
+  it("serialises racing transitions: a notice and a query settle a payment once", async () => {
+    const s = store();
+    const ref = { account, orderNumber: "NO4" };
+    await s.create({ ...ref, payment: newPayment("NO4"), requestHash: "h" });
+    await s.transition(ref, { to: "submitting", source: "payer" });
+    await s.transition(ref, { to: "pending", source: "payer" });
+    const racers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store().transition(ref, { to: i % 2 ? "succeeded" : "failed", source: i % 2 ? "notice" : "query" }),
+      ),
+    );
+    expect(racers.filter((r) => r.outcome === "applied")).toHaveLength(1);
+    const final = await s.get(ref);
+    expect(final?.version).toBe(4);
+    expect((await events()).filter((e) => e.type === "payment.succeeded" || e.type === "payment.failed")).toHaveLength(1);
+  });
+
+  it("refuses a final-state change even when the caller skips the state machine", async () => {
+    const client = redis.client();
+    const s = new PaymentStore({ redis: client, keyPrefix: redis.prefix });
+    const ref = { account, orderNumber: "NO5" };
+    await s.create({ ...ref, payment: newPayment("NO5"), requestHash: "h" });
+    const key = redisKeys(redis.prefix).payment(account, "NO5");
+    await client.hset(key, "status", "voided");
+    // The Lua guard answers "already final" and the store re-reads instead of overwriting.
+    const result = await s.transition(ref, { to: "submitting", source: "payer" });
+    expect(result.outcome).not.toBe("applied");
+    expect(await client.hget(key, "status")).toBe("voided");
+  });
+
+  it("reports a missing payment", async () => {
+    expect(await store().transition({ account, orderNumber: "nope" }, { to: "submitting", source: "payer" })).toEqual({
+      outcome: "not_found",
+    });
+  });
+});

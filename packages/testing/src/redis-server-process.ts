@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+
+/** A `redis-server` child process on a free loopback port, with the append-only file on. */
+export class RedisServerProcess {
+  readonly port: number;
+  private readonly dir: string;
+  private child: ChildProcess | undefined;
+
+  private constructor(port: number, dir: string) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(binary = "redis-server"): Promise<RedisServerProcess> {
+    const server = new RedisServerProcess(await freePort(), mkdtempSync(join(tmpdir(), "oceanpos-redis-")));
+    await server.spawn(binary);
+    return server;
+  }
+
+  /** Stops the server: `hard` is SIGKILL (a crash), otherwise SIGTERM (a clean shutdown). */
+  async stop(options: { hard?: boolean } = {}): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(options.hard ? "SIGKILL" : "SIGTERM");
+    await exited;
+    this.child = undefined;
+  }
+
+  /** Stops and starts again on the same port and data directory: data in the AOF survives. */
+  async restart(options: { hard?: boolean } = {}): Promise<void> {
+    await this.stop(options);
+    await this.spawn(this.binary);
+  }
+
+  /** Stops the server and deletes its data directory. */
+  async destroy(): Promise<void> {
+    await this.stop({ hard: true });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private binary = "redis-server";
+
+  private async spawn(binary: string): Promise<void> {
+    this.binary = binary;
+    const args = [
+      "--port", String(this.port),
+      "--bind", "127.0.0.1",
+      "--dir", this.dir,
+      "--appendonly", "yes",
+      "--appendfsync", "always",
+      "--save", "",
+      "--maxmemory-policy", "noeviction",
+      "--daemonize", "no",
+      "--loglevel", "warning",
+    ];
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+    this.child = child;
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const failed = new Promise<never>((_, reject) => {
+      child.once("error", (err) =>
+        reject(
+          new Error(
+            `cannot start ${binary} (${err.message}). Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis.`,
+          ),
+        ),
+      );
+      child.once("exit", (code) => reject(new Error(`${binary} exited with code ${code}: ${stderr.trim()}`)));
+    });
+    await Promise.race([waitForPing(this.url, 10_000), failed]);
+    child.removeAllListeners("exit");
+    child.unref();
+  }
+}
+
+async function waitForPing(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      // While the AOF loads Redis answers LOADING; PING succeeds only once it serves data.
+      await client.ping();
+      return;
+    } catch (err) {
+      lastError = err;
+    } finally {
+      client.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis at ${url} did not answer PING within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
