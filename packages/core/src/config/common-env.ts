@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { z } from "zod";
 
 export const commonDefaults = {
@@ -23,22 +24,26 @@ export const commonEnvShape = {
   STORES_FILE: z.string().min(1).default(commonDefaults.storesFile),
   ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Set by npm to the folder the command was run from; relative paths are resolved against it. */
+  INIT_CWD: z.string().optional(),
 };
 
 /**
- * A service's environment schema is `z.object({ ...commonEnvShape, ...its own }).transform(resolveAdminToken)`.
- * `ADMIN_TOKEN` defaults to `demo-admin` outside production and is required in production.
+ * A service's environment schema is `z.object({ ...commonEnvShape, ...its own }).transform(resolveCommon)`.
+ * `STORES_FILE` becomes absolute; `ADMIN_TOKEN` defaults to `demo-admin` outside production and is required in production.
  */
-export function resolveAdminToken<T extends { ADMIN_TOKEN?: string | undefined; NODE_ENV: string }>(
-  env: T,
-  ctx: z.RefinementCtx,
-): T & { ADMIN_TOKEN: string } {
+export function resolveCommon<
+  T extends { ADMIN_TOKEN?: string | undefined; NODE_ENV: string; STORES_FILE: string; INIT_CWD?: string | undefined },
+>(env: T, ctx: z.RefinementCtx): T & { ADMIN_TOKEN: string } {
   if (env.ADMIN_TOKEN === undefined && env.NODE_ENV === "production") {
     ctx.addIssue({ code: "custom", path: ["ADMIN_TOKEN"], message: "is required when NODE_ENV=production" });
     return z.NEVER;
   }
-  return { ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? commonDefaults.adminToken };
+  // `npm run start -w services/payer` runs in the service's folder; a relative STORES_FILE means
+  // "relative to where I typed the command".
+  const storesFile = resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE);
+  return { ...env, STORES_FILE: storesFile, ADMIN_TOKEN: env.ADMIN_TOKEN ?? commonDefaults.adminToken };
 }
 
-export const commonEnvSchema = z.object(commonEnvShape).transform(resolveAdminToken);
+export const commonEnvSchema = z.object(commonEnvShape).transform(resolveCommon);
 export type CommonConfig = z.output<typeof commonEnvSchema>;

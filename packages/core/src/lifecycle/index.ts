@@ -1,1 +1,2 @@
 export { ShutdownCoordinator, type ShutdownCoordinatorOptions, type ShutdownStep } from "./shutdown-coordinator.js";
+export { startup } from "./startup.js";
