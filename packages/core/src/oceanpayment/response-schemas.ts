@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * Shapes of the gateway documents (docs/oceanpayment-wire.md), applied to `parseGatewayXml` output.
+ * Every value stays a string. Elements the wire page marks "present, empty when unknown" default to
+ * `""` when missing: a missing signed element hashes as `""` anyway, so leniency there cannot let a
+ * forged value through, while a missing core element (status, order number) fails the parse.
+ */
+const text = z.string();
+const optionalText = z.string().default("");
+
+/** The synchronous pay response and the asynchronous transaction notice (`notice_type` only there). */
+export const PayResult = z.object({
+  account: text,
+  terminal: text,
+  signValue: text,
+  order_number: text,
+  order_currency: optionalText,
+  order_amount: optionalText,
+  order_notes: optionalText,
+  card_number: optionalText,
+  payment_id: optionalText,
+  payment_authType: optionalText,
+  payment_status: text,
+  payment_details: optionalText,
+  payment_risk: optionalText,
+  methods: optionalText,
+  pay_barCode: optionalText,
+  notice_type: z.string().optional(),
+});
+export type PayResult = z.infer<typeof PayResult>;
+
+/** One attempt in a query answer; an order without attempts has one with empty id and results. */
+export const PaymentInfo = z.object({
+  order_number: text,
+  order_currency: optionalText,
+  order_amount: optionalText,
+  payment_id: optionalText,
+  payment_results: optionalText,
+  payment_details: optionalText,
+  pay_barCode: optionalText,
+  payment_dateTime: optionalText,
+});
+export type PaymentInfo = z.infer<typeof PaymentInfo>;
+
+/** Coerces one element to a one-item array, so a single attempt is never mistaken for an object. */
+const asArray = (value: unknown): unknown => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * Query answer (unsigned, assumed). A refused query has `query_status` `0` and `query_details`
+ * `200xx:reason` instead of `paymentInfo`.
+ */
+export const QueryResponse = z.object({
+  account: optionalText,
+  terminal: optionalText,
+  query_status: z.string().optional(),
+  query_details: optionalText,
+  paymentInfo: z.preprocess(asArray, z.array(PaymentInfo)),
+});
+export type QueryResponse = z.infer<typeof QueryResponse>;
+
+/** Void answer (assumed): `void_status` `1` voided, `0` refused. */
+export const VoidResponse = z.object({
+  account: optionalText,
+  terminal: optionalText,
+  order_number: optionalText,
+  payment_authType: optionalText,
+  void_status: text,
+  void_details: optionalText,
+});
+export type VoidResponse = z.infer<typeof VoidResponse>;
+
+/** Refund answer (assumed): `refund_results` `1` accepted (not yet paid out), `0` refused. */
+export const RefundResponse = z.object({
+  account: optionalText,
+  terminal: optionalText,
+  payment_id: optionalText,
+  refund_number: optionalText,
+  refund_id: optionalText,
+  refund_results: text,
+  refund_details: optionalText,
+});
+export type RefundResponse = z.infer<typeof RefundResponse>;

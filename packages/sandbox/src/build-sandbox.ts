@@ -1,0 +1,107 @@
+import { type Logger, createLogger } from "@oceanpos/core/logger";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import { registerControlRoutes } from "./control-routes.js";
+import { FaultWrapper } from "./fault-wrapper.js";
+import { Faults } from "./faults.js";
+import type { CredentialsLookup } from "./field-rules.js";
+import { registerGatewayRoutes } from "./gateway-routes.js";
+import { Ledger } from "./ledger.js";
+import { NoticeDispatcher } from "./notice-dispatcher.js";
+import { PaymentEngine } from "./payment-engine.js";
+import { registerQueryRoutes } from "./query-routes.js";
+
+export interface SandboxOptions {
+  /** Terminal → secureCode, or anything with `secureCodeFor` (a `StoreRegistry`). */
+  credentials: CredentialsLookup | { secureCodeFor(terminal: string): string | undefined };
+  /** Payment codes ending in 7 answer pending and succeed this much later. Default 2 000 ms. */
+  pendingMs?: number;
+  /** customer_scan QRs are paid automatically after this long. Default: off (only `/sandbox/scan`). */
+  autoPayMs?: number;
+  /** Default: a silent logger. */
+  logger?: Logger;
+  /** Epoch milliseconds, for payment ids and `payment_dateTime`. Default `Date.now`. */
+  now?: () => number;
+  /** [0, 1), rolled for fault rates. Default `Math.random`; tests pass a constant. */
+  random?: () => number;
+  /** Delay before each notice delivery attempt (its length = attempts). Default 0, 1 s, 3 s, 10 s, 30 s. */
+  noticeRetryDelaysMs?: readonly number[];
+  /** One notice delivery attempt gives up after this. Default 5 000 ms. */
+  noticeTimeoutMs?: number;
+}
+
+export interface Sandbox {
+  /** Not yet listening: the caller adds ops routes if it wants them, then `listen`s. */
+  app: FastifyInstance;
+  ledger: Ledger;
+  faults: Faults;
+  notices: NoticeDispatcher;
+  /** Stops timers and notice delivery, drops connections held by faults, closes the server. Safe twice. */
+  close(): Promise<void>;
+}
+
+/** Builds the Oceanpayment emulator: protocol endpoints, `/sandbox/…` controls, in-memory state. */
+export function buildSandbox(options: SandboxOptions): Sandbox {
+  const credentials: CredentialsLookup =
+    typeof options.credentials === "function"
+      ? options.credentials
+      : options.credentials.secureCodeFor.bind(options.credentials);
+  const logger = options.logger ?? createLogger({ name: "sandbox", level: "silent" });
+  const now = options.now ?? Date.now;
+  const faults = new Faults(options.random ?? Math.random);
+  const ledger = new Ledger();
+  const notices = new NoticeDispatcher({
+    faults,
+    logger,
+    retryDelaysMs: options.noticeRetryDelaysMs,
+    timeoutMs: options.noticeTimeoutMs,
+  });
+  const engine = new PaymentEngine({
+    ledger,
+    notices,
+    credentials,
+    pendingMs: options.pendingMs ?? 2_000,
+    autoPayMs: options.autoPayMs,
+    now,
+    logger,
+  });
+  const wrapper = new FaultWrapper(faults);
+
+  const app = Fastify({ loggerInstance: logger, logController: new DebugRequestLogs() }) as unknown as FastifyInstance;
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  registerGatewayRoutes(app, { engine, credentials, faults, wrapper });
+  registerQueryRoutes(app, { engine, ledger, credentials, wrapper });
+  registerControlRoutes(app, { engine, ledger, faults });
+
+  // Hooks rather than only `close()`, so `app.close()` alone also stops everything.
+  app.addHook("preClose", async () => wrapper.releaseHung());
+  app.addHook("onClose", async () => {
+    engine.close();
+    await notices.close();
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    ledger,
+    faults,
+    notices,
+    close: () => (closing ??= app.close()),
+  };
+}
+
+/**
+ * Per-request lines at debug, not info: benchmarks push thousands of payments a second through
+ * this process. Errors keep Fastify's own (error-level) logging.
+ */
+class DebugRequestLogs extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, "incoming request");
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, "request completed");
+  }
+}

@@ -1,0 +1,27 @@
+import { commonEnvShape, envDurationMs, envPort, loadConfig } from "@oceanpos/core/config";
+import { z } from "zod";
+
+/** The sandbox's environment. It does not use Redis or the admin token, only the stores file. */
+export const SandboxConfig = z.object({
+  NODE_ENV: commonEnvShape.NODE_ENV,
+  LOG_LEVEL: commonEnvShape.LOG_LEVEL,
+  STORES_FILE: commonEnvShape.STORES_FILE,
+  SHUTDOWN_TIMEOUT_MS: commonEnvShape.SHUTDOWN_TIMEOUT_MS,
+  SANDBOX_PORT: envPort(3100),
+  SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
+  SANDBOX_PENDING_MS: envDurationMs(2_000),
+  /** Unset: customer_scan QRs are only paid through `POST /sandbox/scan`. */
+  SANDBOX_AUTO_PAY_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must not be negative")
+    .optional(),
+  SANDBOX_NOTICE_TIMEOUT_MS: envDurationMs(5_000),
+  /** Multiplies the notice retry schedule (0, 1, 3, 10, 30 s); e.g. 0.01 in load tests. */
+  SANDBOX_NOTICE_RETRY_SCALE: z.coerce.number({ error: "must be a number" }).min(0).max(10).default(1),
+});
+export type SandboxConfig = z.output<typeof SandboxConfig>;
+
+export function loadSandboxConfig(env: Record<string, string | undefined>): Readonly<SandboxConfig> {
+  return loadConfig(SandboxConfig, env);
+}
