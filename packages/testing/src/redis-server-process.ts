@@ -20,9 +20,14 @@ export class RedisServerProcess {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(binary = "redis-server"): Promise<RedisServerProcess> {
-    const server = new RedisServerProcess(await freePort(), mkdtempSync(join(tmpdir(), "oceanpos-redis-")));
-    await server.spawn(binary);
+  /**
+   * Starts `redis-server` (`binary`, default from PATH) on `port` (default: a free one) keeping its
+   * data in `dir` (default: a new temporary folder).
+   */
+  static async start(options: { binary?: string; port?: number; dir?: string } = {}): Promise<RedisServerProcess> {
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), "oceanpos-redis-"));
+    const server = new RedisServerProcess(options.port ?? (await freePort()), dir);
+    await server.spawn(options.binary ?? "redis-server");
     return server;
   }
 

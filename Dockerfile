@@ -1,0 +1,39 @@
+# One image for every process; docker-compose.yml picks the service with SERVICE_DIR.
+# syntax=docker/dockerfile:1
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json turbo.json tsconfig.base.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/sandbox/package.json packages/sandbox/
+COPY packages/testing/package.json packages/testing/
+COPY services/intake/package.json services/intake/
+COPY services/payer/package.json services/payer/
+COPY services/notifier/package.json services/notifier/
+COPY tools/stack/package.json tools/stack/
+RUN npm ci
+COPY packages packages
+COPY services services
+RUN npx turbo run build --filter=@oceanpos/intake --filter=@oceanpos/payer --filter=@oceanpos/notifier --filter=@oceanpos/sandbox
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/sandbox/package.json packages/sandbox/
+COPY packages/testing/package.json packages/testing/
+COPY services/intake/package.json services/intake/
+COPY services/payer/package.json services/payer/
+COPY services/notifier/package.json services/notifier/
+COPY tools/stack/package.json tools/stack/
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/packages/core/dist packages/core/dist
+COPY --from=build /app/packages/sandbox/dist packages/sandbox/dist
+COPY --from=build /app/services/intake/dist services/intake/dist
+COPY --from=build /app/services/payer/dist services/payer/dist
+COPY --from=build /app/services/notifier/dist services/notifier/dist
+COPY config config
+USER node
+ARG SERVICE_DIR=services/intake
+ENV SERVICE_DIR=${SERVICE_DIR}
+CMD ["sh", "-c", "exec node \"$SERVICE_DIR/dist/main.js\""]

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { ensureRedis } from "./ensure-redis.js";
+import { prefixLines } from "./log-lines.js";
+import { type ServiceSpec, portOf, repoRoot, services } from "./services.js";
+import { waitUntilReady } from "./wait-ready.js";
+
+/**
+ * `npm start`: the whole stack (sandbox, intake, payer, notifier) as child processes with
+ * prefixed, readable logs, on the Redis at REDIS_URL or on a redis-server child when none answers.
+ * Ctrl-C stops everything.
+ */
+const env = { ...process.env };
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const stackLine = (line: string) => out(`\u001b[1mstack   \u001b[0m │ ${line}`);
+
+const redis = await ensureRedis(env.REDIS_URL ?? "redis://127.0.0.1:6379", join(repoRoot, ".redis-data"));
+if (redis.child) stackLine(`no Redis answered at ${env.REDIS_URL ?? "redis://127.0.0.1:6379"}; started redis-server at ${redis.url} (data in .redis-data/)`);
+
+const sandboxPort = portOf(services[0] as ServiceSpec, env);
+const notifierPort = portOf(services[3] as ServiceSpec, env);
+const childEnv: Record<string, string | undefined> = {
+  ...env,
+  REDIS_URL: redis.url,
+  STORES_FILE: join(env.INIT_CWD ?? repoRoot, env.STORES_FILE ?? "config/stores.example.json"),
+  OCEANPAYMENT_GATEWAY_URL: env.OCEANPAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${sandboxPort}`,
+  OCEANPAYMENT_QUERY_URL: env.OCEANPAYMENT_QUERY_URL ?? `http://127.0.0.1:${sandboxPort}`,
+  NOTICE_URL: env.NOTICE_URL ?? `http://127.0.0.1:${notifierPort}/oceanpayment/notice`,
+  ALLOW_PRIVATE_WEBHOOK_URLS: env.ALLOW_PRIVATE_WEBHOOK_URLS ?? "true",
+  INIT_CWD: repoRoot,
+};
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+for (const spec of services) {
+  const child = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"], {
+    cwd: join(repoRoot, spec.dir),
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.set(spec.name, child);
+  if (child.stdout) prefixLines(child.stdout, spec.name, spec.colour, out);
+  if (child.stderr) prefixLines(child.stderr, spec.name, spec.colour, out);
+  child.on("exit", (code, signal) => {
+    children.delete(spec.name);
+    if (!stopping) {
+      stackLine(`${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+      void stop(1);
+    }
+  });
+}
+
+process.once("SIGINT", () => void stop(0));
+process.once("SIGTERM", () => void stop(0));
+
+try {
+  await Promise.all(services.map((spec) => waitUntilReady(`http://127.0.0.1:${portOf(spec, env)}/readyz`, 60_000)));
+} catch (err) {
+  stackLine(`the stack did not become ready: ${(err as Error).message}`);
+  await stop(1);
+}
+
+const intake = `http://127.0.0.1:${portOf(services[1] as ServiceSpec, env)}`;
+const admin = env.ADMIN_TOKEN ?? "demo-admin";
+for (const line of [
+  "",
+  "ready:",
+  ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${portOf(s, env)}`),
+  `  redis     ${redis.url}`,
+  "",
+  `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin}`,
+  `API reference: ${intake}/docs`,
+  "try:",
+  `  curl -s ${intake}/v1/payments -H 'Authorization: Bearer demo-key' -H 'Content-Type: application/json' -H 'Prefer: wait=5' \\`,
+  `    -d '{"orderNumber":"DEMO-'$RANDOM'","amount":"12.50","currency":"USD","mode":"merchant_scan","authCode":"134567890123456780"}'`,
+  "",
+  "Ctrl-C stops everything.",
+]) {
+  stackLine(line);
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  stackLine("stopping…");
+  const exited = [...children.values()].map((child) => new Promise<void>((resolve) => child.once("exit", () => resolve())));
+  for (const child of children.values()) child.kill("SIGTERM");
+  const deadline = setTimeout(() => {
+    for (const child of children.values()) child.kill("SIGKILL");
+  }, 8_000);
+  await Promise.all(exited);
+  clearTimeout(deadline);
+  if (redis.child) await redis.child.stop();
+  stackLine("stopped");
+  process.exit(code);
+}
