@@ -7,7 +7,7 @@ export type FormFields = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** `application/x-www-form-urlencoded` body (UTF-8, spaces as `+`), fields in their given order. */
 export function encodeForm(fields: FormFields): string {
-  return new URLSearchParams(fields.map(([name, value]) => [name, value])).toString();
+  return new URLSearchParams(fields.map(([name, value]): [string, string] => [name, value])).toString();
 }
 
 /** One field's value, for tests and for building log-safe summaries. */

@@ -1,2 +1,48 @@
 export { signatureFields, type SignedMessage } from "./signature-fields.js";
 export { sign, signingString, verify } from "./signature.js";
+
+export {
+  GatewayAmbiguousError,
+  GatewayPermanentError,
+  GatewayRequestInvalidError,
+  GatewayRetryableError,
+  GatewayXmlError,
+  type GatewayErrorDetails,
+} from "./errors.js";
+export { billingTextMaxLength, normalizeBilling, normalizeBillingText, type PayBilling } from "./normalize-billing.js";
+export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
+export type { OceanpaymentCredentials } from "./request-validation.js";
+export { encodeForm, formValue, type FormFields } from "./form-fields.js";
+export { buildPayForm, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
+export { buildQueryForm, maxQueryOrderNumbers } from "./build-query-form.js";
+export { buildVoidForm, voidAuthType } from "./build-void-form.js";
+export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
+export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
+export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
+export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
+export { PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { parsePayResult, verifyPayResult, type ParsePayResultOptions, type ParsedPayResult } from "./parse-pay-result.js";
+export {
+  classifyHttpStatus,
+  classifyTransportError,
+  type AmbiguousFailure,
+  type AmbiguousReason,
+  type GatewayFailure,
+  type RetryableFailure,
+  type RetryableReason,
+} from "./gateway-failure.js";
+export { assertNever, classifyPayResponse, type PayExpectation, type PayOutcome, type PayOutcomeKind } from "./pay-outcome.js";
+export {
+  classifyQueryResponse,
+  newestAttempt,
+  settle,
+  type AttemptResult,
+  type QueryAttempt,
+  type QueryExpectation,
+  type QueryOutcome,
+  type Settlement,
+} from "./query-outcome.js";
+export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./void-outcome.js";
+export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
+export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
+export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";

@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from "undici";
-import { classifyTransportError, type GatewayFailure } from "./gateway-failure.js";
+import { classifyHttpStatus, classifyTransportError, type GatewayFailure } from "./gateway-failure.js";
 import { encodeForm, type FormFields } from "./form-fields.js";
 
 /**
@@ -15,6 +15,8 @@ export interface PostFormOptions {
   timeoutMs: number;
   /** Bodies larger than this are not read (the caller treats them as unparseable). */
   maxResponseBytes: number;
+  /** The request can move money out (refund): a 5xx is then ambiguous, not retryable. */
+  moneyOut?: boolean;
 }
 
 export type PostFormResult =
@@ -54,6 +56,12 @@ export async function postForm(options: PostFormOptions): Promise<PostFormResult
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    // 5xx / 429 are decided by the status alone; their body (an error page) is discarded.
+    const byStatus = classifyHttpStatus(response.statusCode, options.moneyOut);
+    if (byStatus) {
+      await response.body.dump({ limit: options.maxResponseBytes }).catch(() => undefined);
+      return { kind: "failure", failure: byStatus };
+    }
     const declared = Number(response.headers["content-length"]);
     if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
       response.body.destroy();
