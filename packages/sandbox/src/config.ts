@@ -1,25 +1,39 @@
+import { resolve } from "node:path";
 import { commonEnvShape, envDurationMs, envPort, loadConfig } from "@oceanpos/core/config";
 import { z } from "zod";
 
-/** The sandbox's environment. It does not use Redis or the admin token, only the stores file. */
-export const SandboxConfig = z.object({
-  NODE_ENV: commonEnvShape.NODE_ENV,
-  LOG_LEVEL: commonEnvShape.LOG_LEVEL,
-  STORES_FILE: commonEnvShape.STORES_FILE,
-  SHUTDOWN_TIMEOUT_MS: commonEnvShape.SHUTDOWN_TIMEOUT_MS,
-  SANDBOX_PORT: envPort(3100),
-  SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
-  SANDBOX_PENDING_MS: envDurationMs(2_000),
-  /** Unset: customer_scan QRs are only paid through `POST /sandbox/scan`. */
-  SANDBOX_AUTO_PAY_MS: z.coerce
-    .number({ error: "must be a number of milliseconds" })
-    .int("must be a whole number of milliseconds")
-    .min(0, "must not be negative")
-    .optional(),
-  SANDBOX_NOTICE_TIMEOUT_MS: envDurationMs(5_000),
-  /** Multiplies the notice retry schedule (0, 1, 3, 10, 30 s); e.g. 0.01 in load tests. */
-  SANDBOX_NOTICE_RETRY_SCALE: z.coerce.number({ error: "must be a number" }).min(0).max(10).default(1),
-});
+/**
+ * The sandbox's environment. Only the common variables it uses (no Redis, no admin token: an
+ * emulator has neither), plus its own.
+ */
+export const SandboxConfig = z
+  .object({
+    NODE_ENV: commonEnvShape.NODE_ENV,
+    LOG_LEVEL: commonEnvShape.LOG_LEVEL,
+    STORES_FILE: commonEnvShape.STORES_FILE,
+    SHUTDOWN_TIMEOUT_MS: commonEnvShape.SHUTDOWN_TIMEOUT_MS,
+    INIT_CWD: commonEnvShape.INIT_CWD,
+    SANDBOX_PORT: envPort(3100),
+    SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Payment codes ending in 7 succeed this long after answering pending. */
+    SANDBOX_PENDING_MS: envDurationMs(2_000),
+    /** Unset: customer_scan QRs are only paid through `POST /sandbox/scan`. */
+    SANDBOX_AUTO_PAY_MS: z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .int("must be a whole number of milliseconds")
+      .min(0, "must not be negative")
+      .optional(),
+    /** One notice delivery attempt gives up after this. */
+    SANDBOX_NOTICE_TIMEOUT_MS: envDurationMs(5_000),
+    /** Multiplies the notice retry schedule (0, 1, 3, 10, 30 s); e.g. 0.01 in load tests. */
+    SANDBOX_NOTICE_RETRY_SCALE: z.coerce.number({ error: "must be a number" }).min(0).max(10).default(1),
+  })
+  .transform((env) => ({
+    ...env,
+    // `npm run start -w packages/sandbox` runs in the package folder; a relative STORES_FILE means
+    // "relative to where the command was typed" (INIT_CWD), as in every other process.
+    STORES_FILE: resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE),
+  }));
 export type SandboxConfig = z.output<typeof SandboxConfig>;
 
 export function loadSandboxConfig(env: Record<string, string | undefined>): Readonly<SandboxConfig> {

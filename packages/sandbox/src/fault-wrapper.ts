@@ -14,7 +14,8 @@ export type ProtocolHandler = (fields: FormFields) => string;
  * (answer 500 *before* processing: nothing happens), then the handler runs, then `timeoutRate`
  * (never answer) or `resetAfterChargeRate` (reset the connection) withhold its answer — the
  * charge is taken either way, which is exactly what a client must survive. Rolls are made in that
- * order so a deterministic random decides them predictably.
+ * order (a pay handler rolls `badSignatureRate` in between) so a deterministic random decides
+ * them predictably; a zero rate draws nothing.
  */
 export class FaultWrapper {
   /** Connections held open by the time-out fault; destroyed on close so shutdown never hangs. */

@@ -1,21 +1,16 @@
-import { isAbsolute, resolve } from "node:path";
-import { registerOpsRoutes, createMetricsRegistry } from "@oceanpos/core/http";
-import { ShutdownCoordinator } from "@oceanpos/core/lifecycle";
+import { createMetricsRegistry, registerOpsRoutes } from "@oceanpos/core/http";
+import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { loadStoresFile } from "@oceanpos/core/stores";
-import { buildSandbox } from "./index.js";
 import { loadSandboxConfig } from "./config.js";
+import { buildSandbox } from "./index.js";
 import { defaultNoticeRetryDelaysMs } from "./notice-dispatcher.js";
 
 // Composition root: the only place that reads process.env.
-const config = loadSandboxConfig(process.env);
+const config = startup("sandbox", () => loadSandboxConfig(process.env));
 const logger = createLogger({ name: "sandbox", level: config.LOG_LEVEL });
-
-// `npm run start -w packages/sandbox` runs with the package as cwd; a relative STORES_FILE means
-// the directory npm was invoked from (INIT_CWD), normally the repository root.
-const base = process.env.INIT_CWD ?? process.cwd();
-const storesFile = isAbsolute(config.STORES_FILE) ? config.STORES_FILE : resolve(base, config.STORES_FILE);
-const stores = loadStoresFile(storesFile, process.env);
+// The sandbox accepts exactly the terminals of the stores file, with their secureCodes.
+const stores = startup("sandbox", () => loadStoresFile(config.STORES_FILE, process.env));
 
 const sandbox = buildSandbox({
   credentials: stores,
@@ -34,19 +29,19 @@ registerOpsRoutes(sandbox.app, {
 });
 
 const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS })
-  .add("http", async () => {
+  .add("mark-draining", () => {
     shuttingDown = true;
-    await sandbox.close();
   })
+  .add("http", () => sandbox.close())
   .listen();
 
 try {
   await sandbox.app.listen({ port: config.SANDBOX_PORT, host: config.SANDBOX_HOST });
   logger.info(
-    { port: config.SANDBOX_PORT, host: config.SANDBOX_HOST, storesFile, pendingMs: config.SANDBOX_PENDING_MS },
-    "sandbox listening",
+    { terminals: new Set(stores.all.map((s) => s.oceanpayment.terminal)).size, pendingMs: config.SANDBOX_PENDING_MS },
+    "sandbox ready",
   );
 } catch (err) {
-  logger.error({ err }, "sandbox failed to start");
+  logger.fatal({ err }, "sandbox failed to start");
   await shutdown.shutdown("error");
 }

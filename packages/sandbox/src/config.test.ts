@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { loadSandboxConfig } from "./config.js";
+
+describe("loadSandboxConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadSandboxConfig({});
+    expect(config).toMatchObject({ SANDBOX_PORT: 3100, SANDBOX_HOST: "127.0.0.1", SANDBOX_PENDING_MS: 2000 });
+    expect(config.SANDBOX_AUTO_PAY_MS).toBeUndefined();
+  });
+
+  it("reads overrides and names a bad variable", () => {
+    expect(loadSandboxConfig({ SANDBOX_AUTO_PAY_MS: "1500" }).SANDBOX_AUTO_PAY_MS).toBe(1500);
+    expect(() => loadSandboxConfig({ SANDBOX_PORT: "70000" })).toThrow(/SANDBOX_PORT/);
+  });
+
+  it("resolves a relative STORES_FILE against the folder npm was run from", () => {
+    expect(loadSandboxConfig({ INIT_CWD: "/repo" }).STORES_FILE).toBe("/repo/config/stores.example.json");
+    expect(loadSandboxConfig({ INIT_CWD: "/repo", STORES_FILE: "/etc/stores.json" }).STORES_FILE).toBe("/etc/stores.json");
+  });
+});

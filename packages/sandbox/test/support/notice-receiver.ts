@@ -1,0 +1,71 @@
+import { EventEmitter } from "node:events";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Fields, leaves } from "./protocol.js";
+
+export interface RecordedNotice {
+  body: string;
+  fields: Fields;
+  contentType: string;
+  at: number;
+}
+
+/**
+ * A real local HTTP server standing in for the notifier: records every notice and answers with
+ * `answer(n)` for the n-th request (default `receive-ok`).
+ */
+export class NoticeReceiver {
+  readonly notices: RecordedNotice[] = [];
+  answer: (index: number) => string = () => "receive-ok";
+  private readonly events = new EventEmitter();
+  private server: Server | undefined;
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        const index = this.notices.length;
+        this.notices.push({ body, fields: leaves(body), contentType: String(req.headers["content-type"]), at: Date.now() });
+        res.writeHead(200, { "content-type": "text/plain" }).end(this.answer(index));
+        this.events.emit("notice");
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/notice`;
+    return this;
+  }
+
+  /** Notices about one order, in arrival order. */
+  forOrder(orderNumber: string): RecordedNotice[] {
+    return this.notices.filter((n) => n.fields.order_number === orderNumber);
+  }
+
+  /** Resolves once `count` notices about `orderNumber` arrived; fails with a clear message after `timeoutMs`. */
+  async waitFor(orderNumber: string, count: number, timeoutMs = 3_000): Promise<RecordedNotice[]> {
+    const done = () => this.forOrder(orderNumber).length >= count;
+    if (done()) return this.forOrder(orderNumber);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off("notice", check);
+        const got = this.forOrder(orderNumber).length;
+        reject(new Error(`expected ${count} notice(s) for ${orderNumber} within ${timeoutMs} ms, got ${got}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.events.off("notice", check);
+        resolve();
+      };
+      this.events.on("notice", check);
+    });
+    return this.forOrder(orderNumber);
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
