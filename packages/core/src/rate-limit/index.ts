@@ -1,0 +1,1 @@
+export { TokenBucket, type TokenBucketOptions, type TakeOptions, type TakeResult } from "./token-bucket.js";

@@ -1,0 +1,111 @@
+import { registerOpsRoutes } from "@oceanpos/core/http";
+import type { PaymentStore } from "@oceanpos/core/payments";
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { createErrorHandler } from "./error-handler.js";
+import { NotFoundError, UnavailableError } from "./errors.js";
+import type { IntakeQueues } from "./jobs.js";
+import { IntakeMetrics } from "./metrics.js";
+import { PaymentIntake } from "./payment-intake.js";
+import { PaymentWaiter } from "./payment-waiter.js";
+import { registerStoreAuth } from "./plugins/auth.js";
+import { registerHttpMetrics } from "./plugins/http-metrics.js";
+import { registerJsonBody } from "./plugins/json-body.js";
+import { registerOpenApi } from "./plugins/openapi.js";
+import { registerStoreRateLimit } from "./plugins/rate-limit.js";
+import { registerBatch } from "./routes/batch.js";
+import { registerCreatePayment } from "./routes/create-payment.js";
+import { registerGetPayment } from "./routes/get-payment.js";
+import { registerQr } from "./routes/qr.js";
+import type { RouteContext } from "./routes/route-context.js";
+import { registerVoidPayment } from "./routes/void-payment.js";
+
+export interface AppDeps {
+  /** Producer connection (fails fast while Redis is down): payments, rate limits, readiness. */
+  redis: Redis;
+  /** Connection reserved for SUBSCRIBE (`Prefer: wait`); one per process. */
+  subscriber: Redis;
+  stores: StoreRegistry;
+  /** Built on `redis` with `keyPrefix`. */
+  payments: PaymentStore;
+  queues: IntakeQueues;
+  registry: Registry;
+  logger: Logger;
+  /** `REDIS_KEY_PREFIX`. */
+  keyPrefix: string;
+  /** Default `() => new Date()`. */
+  clock?: () => Date;
+  /** Largest request body; default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** True once the process started shutting down (also set by `app.close()` itself). */
+  isDraining?: () => boolean;
+  /** Shared with the recovery sweep so both count on the same metrics; created when absent. */
+  metrics?: IntakeMetrics;
+}
+
+const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** The intake HTTP API, not listening: `main.ts` listens, tests use `app.inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.bodyLimitBytes ?? 1024 * 1024;
+  const clock = deps.clock ?? (() => new Date());
+  const metrics = deps.metrics ?? new IntakeMetrics(deps.registry);
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
+    bodyLimit,
+    // Draining is answered by our hook below, in the contract's error format.
+    return503OnClosing: false,
+  });
+
+  // Route schemas are zod schemas used for the OpenAPI document; handlers parse with them
+  // themselves so that every error keeps the contract's shape.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(createErrorHandler(bodyLimit));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(new NotFoundError(`no route ${request.method} ${request.url.split("?")[0]}`).toBody()),
+  );
+  registerJsonBody(app);
+  registerHttpMetrics(app, metrics);
+
+  const waiter = new PaymentWaiter({ subscriber: deps.subscriber, payments: deps.payments, keyPrefix: deps.keyPrefix, logger: deps.logger });
+  let closing = false;
+  const draining = () => closing || (deps.isDraining?.() ?? false);
+  app.addHook("preClose", async () => {
+    closing = true;
+    // Held `Prefer: wait` requests answer now (202 with the current state) so close is quick.
+    waiter.close();
+  });
+  app.addHook("onRequest", async (request) => {
+    if (draining() && !opsRoutes.has(request.routeOptions.url ?? "")) {
+      throw new UnavailableError("this instance is shutting down; retry (another instance will answer)");
+    }
+  });
+
+  registerOpsRoutes(app, { registry: deps.registry, checks: { redis: () => deps.redis.ping() }, isShuttingDown: draining });
+  await registerOpenApi(app);
+
+  const ctx: RouteContext = {
+    intake: new PaymentIntake({ payments: deps.payments, submitQueue: deps.queues.submit, metrics, clock }),
+    payments: deps.payments,
+    queues: deps.queues,
+    waiter,
+  };
+  await app.register(
+    async (v1) => {
+      registerStoreAuth(v1, deps.stores);
+      registerStoreRateLimit(v1, { redis: deps.redis, keyPrefix: deps.keyPrefix, metrics });
+      registerCreatePayment(v1, ctx);
+      registerBatch(v1, ctx);
+      registerGetPayment(v1, ctx);
+      registerQr(v1, ctx);
+      registerVoidPayment(v1, ctx);
+    },
+    { prefix: "/v1" },
+  );
+  return app;
+}
+

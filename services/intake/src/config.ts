@@ -1,0 +1,26 @@
+import { commonEnvShape, envDurationMs, envPort, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { z } from "zod";
+
+export const IntakeConfig = z
+  .object({
+    ...commonEnvShape,
+    INTAKE_PORT: envPort(3000),
+    INTAKE_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Largest accepted request body; a batch of 500 full payments fits in 1 MiB. */
+    INTAKE_BODY_LIMIT_BYTES: z.coerce
+      .number({ error: "must be a number of bytes" })
+      .int("must be a whole number of bytes")
+      .min(1024, "must be at least 1024")
+      .max(64 * 1024 * 1024, "must be at most 64 MiB")
+      .default(1024 * 1024),
+    /** How often the recovery sweep looks for payments accepted but never queued. */
+    RECOVERY_SWEEP_INTERVAL_MS: envDurationMs(15_000).pipe(z.number().min(100, "must be at least 100")),
+    /** A payment still `accepted` after this long is re-queued by the sweep (its job id makes that harmless). */
+    RECOVERY_SWEEP_AGE_MS: envDurationMs(30_000),
+  })
+  .transform(resolveCommon);
+export type IntakeConfig = z.output<typeof IntakeConfig>;
+
+export function loadIntakeConfig(env: Record<string, string | undefined>): Readonly<IntakeConfig> {
+  return loadConfig(IntakeConfig, env);
+}

@@ -1,0 +1,101 @@
+import { AppError } from "@oceanpos/core/errors";
+
+/** One failing field of a request: a dotted path (`items.0.price`) and what is wrong with it. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** The contract's error codes of the intake API. */
+export type ApiErrorCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "not_found"
+  | "idempotency_conflict"
+  | "invalid_state"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+/** An error answered to the client as `{"error": {code, message, issues?}}` with `status`. */
+export class ApiError extends AppError {
+  readonly status: number;
+  readonly issues: readonly Issue[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    options: { issues?: readonly Issue[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(code, message, { cause: options.cause });
+    this.status = status;
+    this.issues = options.issues;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The JSON body of the response. */
+  toBody(): { error: { code: string; message: string; issues?: Issue[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: [...this.issues] } : {}) } };
+  }
+}
+
+export class InvalidRequestError extends ApiError {
+  constructor(issues: readonly Issue[], message = "the request is not valid; see issues") {
+    super(400, "invalid_request", message, { issues });
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  constructor() {
+    super(401, "unauthorized", "a valid store API key is required: Authorization: Bearer <key>", {
+      headers: { "www-authenticate": 'Bearer realm="intake"' },
+    });
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string) {
+    super(404, "not_found", message);
+  }
+}
+
+export class IdempotencyConflictError extends ApiError {
+  constructor(orderNumber: string, reason: "different_body" | "other_store") {
+    // The other store's data (or even its existence) is not the caller's business: one message.
+    super(
+      409,
+      "idempotency_conflict",
+      reason === "different_body"
+        ? `orderNumber ${orderNumber} was already used with a different request body`
+        : `orderNumber ${orderNumber} is already in use; choose another orderNumber`,
+    );
+  }
+}
+
+export class InvalidStateError extends ApiError {
+  constructor(message: string) {
+    super(409, "invalid_state", message);
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  constructor(retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(429, "rate_limited", `too many requests for this store; retry in ${seconds} s`, {
+      headers: { "retry-after": String(seconds) },
+    });
+  }
+}
+
+export class UnavailableError extends ApiError {
+  constructor(message = "storage is unreachable: the request changed nothing and is safe to retry", cause?: unknown) {
+    super(503, "unavailable", message, {
+      headers: { "retry-after": "1" },
+      cause,
+    });
+  }
+}

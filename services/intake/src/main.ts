@@ -1,0 +1,83 @@
+import { createMetricsRegistry } from "@oceanpos/core/http";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
+import { createLogger } from "@oceanpos/core/logger";
+import { PaymentStore } from "@oceanpos/core/payments";
+import { createRedis, redisKeys } from "@oceanpos/core/redis";
+import { loadStoresFile } from "@oceanpos/core/stores";
+import { Queue } from "bullmq";
+import { buildApp } from "./app.js";
+import { loadIntakeConfig } from "./config.js";
+import type { IntakeQueues } from "./jobs.js";
+import { IntakeMetrics } from "./metrics.js";
+import { RecoverySweep } from "./recovery-sweep.js";
+
+// Composition root: the only place that reads process.env.
+const config = startup("intake", () => loadIntakeConfig(process.env));
+const logger = createLogger({ name: "intake", level: config.LOG_LEVEL });
+const stores = startup("intake", () => loadStoresFile(config.STORES_FILE, process.env));
+const keyPrefix = config.REDIS_KEY_PREFIX;
+
+// Requests fail fast (503) while Redis is down; the subscriber waits for reconnection instead.
+const redis = createRedis({ url: config.REDIS_URL, role: "producer", connectionName: "intake" });
+const subscriber = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "intake-sub" });
+redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber connection error"));
+
+const bullPrefix = redisKeys(keyPrefix).bullPrefix;
+const queues: IntakeQueues = {
+  submit: new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: bullPrefix }),
+  void: new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: bullPrefix }),
+};
+for (const queue of Object.values(queues)) {
+  queue.on("error", (err: Error) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
+}
+
+const registry = createMetricsRegistry("intake");
+const metrics = new IntakeMetrics(registry);
+const payments = new PaymentStore({ redis, keyPrefix });
+let draining = false;
+const app = await buildApp({
+  redis,
+  subscriber,
+  stores,
+  payments,
+  queues,
+  registry,
+  metrics,
+  logger,
+  keyPrefix,
+  bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
+  isDraining: () => draining,
+});
+const sweep = new RecoverySweep({
+  payments,
+  submitQueue: queues.submit,
+  metrics,
+  logger: logger.child({ component: "recovery-sweep" }),
+  intervalMs: config.RECOVERY_SWEEP_INTERVAL_MS,
+  ageMs: config.RECOVERY_SWEEP_AGE_MS,
+});
+
+const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS })
+  .add("mark-draining", () => {
+    draining = true;
+  })
+  .add("http", () => app.close())
+  .add("recovery-sweep", () => sweep.stop())
+  .add("queues", async () => {
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+  })
+  .add("redis", async () => {
+    await Promise.all([redis, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+  })
+  .listen();
+
+try {
+  await app.listen({ port: config.INTAKE_PORT, host: config.INTAKE_HOST });
+  sweep.start();
+  logger.info({ stores: stores.all.length, port: config.INTAKE_PORT }, "intake ready");
+} catch (err) {
+  logger.fatal({ err }, "intake failed to start");
+  await shutdown.shutdown("error");
+}

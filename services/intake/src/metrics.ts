@@ -1,0 +1,65 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** The intake's Prometheus metrics, registered on the process registry passed in. */
+export class IntakeMetrics {
+  readonly httpRequests: Counter<"route" | "method" | "status">;
+  readonly httpDuration: Histogram<"route" | "method" | "status">;
+  readonly paymentsAccepted: Counter<"store" | "mode">;
+  readonly idempotentReplays: Counter<"store">;
+  readonly idempotencyConflicts: Counter<"store">;
+  readonly rateLimited: Counter<"store">;
+  readonly enqueueFailures: Counter<"queue">;
+  readonly sweepRequeued: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.httpRequests = new Counter({
+      name: "http_requests_total",
+      help: "HTTP requests answered, by route template, method and status code",
+      labelNames: ["route", "method", "status"],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: "http_request_duration_seconds",
+      help: "Time to answer an HTTP request (Prefer: wait included)",
+      labelNames: ["route", "method", "status"],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.paymentsAccepted = new Counter({
+      name: "payments_accepted_total",
+      help: "Payments created (first acceptance, replays excluded)",
+      labelNames: ["store", "mode"],
+      registers,
+    });
+    this.idempotentReplays = new Counter({
+      name: "idempotent_replays_total",
+      help: "Requests answered from an existing payment with the same body",
+      labelNames: ["store"],
+      registers,
+    });
+    this.idempotencyConflicts = new Counter({
+      name: "idempotency_conflicts_total",
+      help: "Requests refused because their orderNumber is taken with another body or by another store",
+      labelNames: ["store"],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: "rate_limited_total",
+      help: "Requests refused by the per-store rate limit",
+      labelNames: ["store"],
+      registers,
+    });
+    this.enqueueFailures = new Counter({
+      name: "intake_enqueue_failures_total",
+      help: "Jobs that could not be queued right after the payment was stored (the recovery sweep re-queues them)",
+      labelNames: ["queue"],
+      registers,
+    });
+    this.sweepRequeued = new Counter({
+      name: "intake_recovery_requeued_total",
+      help: "Submit jobs re-added by the recovery sweep for payments still accepted",
+      registers,
+    });
+  }
+}

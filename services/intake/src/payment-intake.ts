@@ -1,0 +1,103 @@
+import {
+  type CreateResult,
+  type NewPayment,
+  type Payment,
+  type PaymentRequest,
+  type PaymentStore,
+  requestFingerprint,
+} from "@oceanpos/core/payments";
+import type { Store } from "@oceanpos/core/stores";
+import type { FastifyBaseLogger } from "fastify";
+import { buildPayment } from "./build-payment.js";
+import { IdempotencyConflictError } from "./errors.js";
+import { type SubmitQueue, submitJob } from "./jobs.js";
+import type { IntakeMetrics } from "./metrics.js";
+
+export interface PaymentIntakeOptions {
+  payments: PaymentStore;
+  submitQueue: SubmitQueue;
+  metrics: IntakeMetrics;
+  clock: () => Date;
+}
+
+export type AcceptOutcome =
+  | { kind: "created"; payment: Payment }
+  | { kind: "replayed"; payment: Payment }
+  | { kind: "conflict"; error: IdempotencyConflictError };
+
+/**
+ * Accepting payments: store them (idempotent per account + orderNumber, atomic with their
+ * `payment.accepted` event), then queue their submit jobs. Replays and conflicts are decided from
+ * what the create script found, never by reading first, so concurrent duplicates and other intake
+ * replicas agree.
+ */
+export class PaymentIntake {
+  private readonly options: PaymentIntakeOptions;
+
+  constructor(options: PaymentIntakeOptions) {
+    this.options = options;
+  }
+
+  async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<AcceptOutcome> {
+    const [outcome] = await this.acceptMany(store, [request], log);
+    return outcome as AcceptOutcome;
+  }
+
+  /**
+   * One pipeline round trip for all creates, then one `addBulk` for the payments created here.
+   * Two items with the same orderNumber run in order: the second sees the first as existing.
+   */
+  async acceptMany(store: Store, requests: readonly PaymentRequest[], log: FastifyBaseLogger): Promise<AcceptOutcome[]> {
+    if (requests.length === 0) return [];
+    const now = this.options.clock();
+    const inputs: NewPayment[] = requests.map((request) => ({
+      account: store.oceanpayment.account,
+      orderNumber: request.orderNumber,
+      payment: buildPayment(store, request, now),
+      // The validated body: key order and whitespace do not matter, every field does.
+      requestHash: requestFingerprint(request),
+      authCode: request.authCode,
+    }));
+    const results = await this.options.payments.createMany(inputs);
+    const outcomes = results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
+    const created = inputs.filter((_, i) => outcomes[i]?.kind === "created");
+    await this.enqueue(created, log);
+    return outcomes;
+  }
+
+  private classify(store: Store, input: NewPayment, result: CreateResult): AcceptOutcome {
+    const { metrics } = this.options;
+    if (result.created) {
+      metrics.paymentsAccepted.inc({ store: store.id, mode: result.payment.mode });
+      return { kind: "created", payment: result.payment };
+    }
+    if (result.storeId !== store.id) {
+      metrics.idempotencyConflicts.inc({ store: store.id });
+      return { kind: "conflict", error: new IdempotencyConflictError(input.orderNumber, "other_store") };
+    }
+    if (result.requestHash !== input.requestHash) {
+      metrics.idempotencyConflicts.inc({ store: store.id });
+      return { kind: "conflict", error: new IdempotencyConflictError(input.orderNumber, "different_body") };
+    }
+    metrics.idempotentReplays.inc({ store: store.id });
+    return { kind: "replayed", payment: result.payment };
+  }
+
+  /**
+   * The payments are stored: if queueing fails now (Redis went away between the two calls, or
+   * the process dies here), the recovery sweep re-adds their jobs, so the client still gets its
+   * 202 and nothing is lost.
+   */
+  private async enqueue(created: readonly NewPayment[], log: FastifyBaseLogger): Promise<void> {
+    if (created.length === 0) return;
+    try {
+      await this.options.submitQueue.addBulk(created.map((p) => submitJob(p)));
+    } catch (err) {
+      this.options.metrics.enqueueFailures.inc({ queue: this.options.submitQueue.name }, created.length);
+      log.warn(
+        { err: (err as Error).message, count: created.length, orderNumbers: created.slice(0, 10).map((p) => p.orderNumber) },
+        "submit jobs not queued; the recovery sweep will queue them",
+      );
+    }
+  }
+}

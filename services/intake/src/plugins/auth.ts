@@ -1,0 +1,27 @@
+import type { Store, StoreRegistry } from "@oceanpos/core/stores";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { UnauthorizedError } from "../errors.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The store whose API key authenticated this request (set on every `/v1` route). */
+    store: Store;
+  }
+}
+
+/** `Authorization: Bearer <store API key>` → `request.store`, else 401. Keys are never logged. */
+export function registerStoreAuth(app: FastifyInstance, stores: StoreRegistry): void {
+  app.decorateRequest("store", null as unknown as Store);
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    const key = bearerToken(request.headers.authorization);
+    const store = key === undefined ? undefined : stores.byApiKey(key);
+    if (!store) throw new UnauthorizedError();
+    request.store = store;
+    request.log = request.log.child({ storeId: store.id });
+  });
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const m = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}

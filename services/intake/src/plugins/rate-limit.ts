@@ -1,0 +1,28 @@
+import { TokenBucket } from "@oceanpos/core/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { RateLimitedError } from "../errors.js";
+import type { IntakeMetrics } from "../metrics.js";
+
+export interface StoreRateLimitOptions {
+  redis: Redis;
+  keyPrefix: string;
+  metrics: IntakeMetrics;
+}
+
+/**
+ * Per-store token bucket (`rateLimit.perSecond`, `rateLimit.burst` from the stores file), shared
+ * by every intake replica through Redis. One request costs one token, a batch included: the limit
+ * protects the API, while the payer limits gateway calls per terminal.
+ */
+export function registerStoreRateLimit(app: FastifyInstance, options: StoreRateLimitOptions): void {
+  const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: "store" });
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    const { id, rateLimit } = request.store;
+    const result = await bucket.take(id, { ratePerSec: rateLimit.perSecond, burst: rateLimit.burst });
+    if (!result.allowed) {
+      options.metrics.rateLimited.inc({ store: id });
+      throw new RateLimitedError(result.retryAfterMs);
+    }
+  });
+}

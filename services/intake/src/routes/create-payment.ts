@@ -1,0 +1,49 @@
+import type { FastifyInstance } from "fastify";
+import { parsePreferWait } from "../prefer-wait.js";
+import { inFlightStatuses, replyWithPayment } from "../respond.js";
+import { ErrorBody, Payment, PaymentRequest, PreferHeaders, errorResponses } from "../schemas.js";
+import { parseOrThrow } from "../validation.js";
+import { type RouteContext, refOf } from "./route-context.js";
+
+/** `POST /v1/payments`: accept a payment (idempotent per orderNumber) and queue its submission. */
+export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): void {
+  app.post(
+    "/payments",
+    {
+      schema: {
+        summary: "Accept a payment",
+        description:
+          "202 with the payment (status accepted). The same body again answers 200 with " +
+          "`Idempotent-Replayed: true` and the current payment; another body for the same orderNumber is a 409.",
+        tags: ["payments"],
+        headers: PreferHeaders,
+        body: PaymentRequest,
+        response: {
+          200: Payment.describe("Replay, or the outcome reached within Prefer: wait"),
+          202: Payment.describe("Accepted; the outcome follows"),
+          409: ErrorBody.describe("idempotency_conflict"),
+          413: ErrorBody.describe("payload_too_large"),
+          415: ErrorBody.describe("unsupported_media_type"),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const waitSeconds = parsePreferWait(request.headers.prefer);
+      const body = parseOrThrow(PaymentRequest, request.body);
+      const log = request.log.child({ orderNumber: body.orderNumber });
+      const outcome = await ctx.intake.accept(request.store, body, log);
+      if (outcome.kind === "conflict") throw outcome.error;
+      if (outcome.kind === "created") log.info({ mode: body.mode, amount: body.amount, currency: body.currency }, "payment accepted");
+      return replyWithPayment({
+        reply,
+        waiter: ctx.waiter,
+        ref: refOf(request.store, body.orderNumber),
+        payment: outcome.payment,
+        waitSeconds,
+        pending: inFlightStatuses,
+        replayed: outcome.kind === "replayed",
+      });
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from "fastify";
+import { ErrorBody, OrderNumberParams, Payment, errorResponses } from "../schemas.js";
+import { type RouteContext, ownPayment } from "./route-context.js";
+
+/** `GET /v1/payments/{orderNumber}`: the store's payment as it is now. */
+export function registerGetPayment(app: FastifyInstance, ctx: RouteContext): void {
+  app.get(
+    "/payments/:orderNumber",
+    {
+      schema: {
+        summary: "Read a payment",
+        tags: ["payments"],
+        params: OrderNumberParams,
+        response: { 200: Payment, 404: ErrorBody.describe("not_found (also for another store's payment)"), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { orderNumber } = request.params as { orderNumber: string };
+      const { payment } = await ownPayment(ctx, request.store, orderNumber);
+      return reply.code(200).send(payment);
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import type { Payment, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
+import { OrderNumber } from "@oceanpos/core/payments";
+import type { Store } from "@oceanpos/core/stores";
+import { NotFoundError } from "../errors.js";
+import type { IntakeQueues } from "../jobs.js";
+import type { PaymentIntake } from "../payment-intake.js";
+import type { PaymentWaiter } from "../payment-waiter.js";
+
+/** What the `/v1` routes need, built once by `buildApp`. */
+export interface RouteContext {
+  intake: PaymentIntake;
+  payments: PaymentStore;
+  queues: IntakeQueues;
+  waiter: PaymentWaiter;
+}
+
+/** The payment's key: order numbers are unique per Oceanpayment account, shared by its stores. */
+export function refOf(store: Store, orderNumber: string): PaymentRef {
+  return { account: store.oceanpayment.account, orderNumber };
+}
+
+/**
+ * The store's own payment, or 404. Another store's payment (same account) is reported exactly
+ * like a missing one, so a store cannot even learn that an order number is in use elsewhere.
+ */
+export async function ownPayment(ctx: RouteContext, store: Store, orderNumber: unknown): Promise<{ ref: PaymentRef; payment: Payment }> {
+  const parsed = OrderNumber.safeParse(orderNumber);
+  const notFound = () => new NotFoundError(`no payment with orderNumber ${String(orderNumber).slice(0, 50)} for this store`);
+  if (!parsed.success) throw notFound();
+  const ref = refOf(store, parsed.data);
+  const payment = await ctx.payments.get(ref);
+  if (!payment || payment.storeId !== store.id) throw notFound();
+  return { ref, payment };
+}

@@ -1,0 +1,55 @@
+import { OrderNumber, Payment, PaymentRequest } from "@oceanpos/core/payments";
+import { z } from "zod";
+
+/** Schemas of the intake API: parsed by the handlers and rendered into the OpenAPI document. */
+
+export const Issue = z.object({ path: z.string(), message: z.string() });
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().meta({ example: "invalid_request" }),
+    message: z.string(),
+    issues: z.array(Issue).optional(),
+  }),
+});
+
+export const OrderNumberParams = z.strictObject({ orderNumber: OrderNumber });
+
+export const PreferHeaders = z.object({
+  prefer: z
+    .string()
+    .optional()
+    .describe("`wait=N` (N ≤ 30): hold the answer until the payment has an outcome, 202 if N seconds run out"),
+});
+
+export const maxBatchSize = 500;
+
+/** What the batch handler parses: items are validated one by one so one bad item fails alone. */
+export const BatchEnvelope = z.strictObject({
+  payments: z
+    .array(z.unknown(), { error: "must be an array of payment requests" })
+    .min(1, "must list at least one payment")
+    .max(maxBatchSize, `must list at most ${maxBatchSize} payments`),
+});
+
+/** The documented form of the batch body. */
+export const BatchRequest = z.strictObject({ payments: z.array(PaymentRequest).min(1).max(maxBatchSize) });
+
+export const BatchResult = z.object({
+  orderNumber: z.string().nullable(),
+  status: z.union([z.literal(202), z.literal(200), z.literal(409), z.literal(400)]),
+  payment: Payment.optional(),
+  error: ErrorBody.shape.error.optional(),
+});
+export type BatchResult = z.infer<typeof BatchResult>;
+
+export const BatchResponse = z.object({ results: z.array(BatchResult) });
+
+export const errorResponses = {
+  400: ErrorBody.describe("invalid_request: every failing field is listed in issues"),
+  401: ErrorBody.describe("unauthorized"),
+  429: ErrorBody.describe("rate_limited (see Retry-After)"),
+  503: ErrorBody.describe("unavailable: nothing was written, safe to retry"),
+} as const;
+
+export { Payment, PaymentRequest };

@@ -1,0 +1,113 @@
+import { once } from "node:events";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import { PaymentStore } from "@oceanpos/core/payments";
+import { createRedis, redisKeys } from "@oceanpos/core/redis";
+import { type StoreRegistry, hashApiKey, parseStores } from "@oceanpos/core/stores";
+import type { RedisFixture } from "@oceanpos/testing";
+import { Queue } from "bullmq";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { type AppDeps, buildApp } from "../src/app.js";
+import type { IntakeQueues } from "../src/jobs.js";
+
+export const account = "995149";
+export const apiKeys = { a: "key-store-a", b: "key-store-b", slow: "key-store-slow" } as const;
+
+/** Two stores on one Oceanpayment account, and a third with a tiny rate limit. */
+export function testStores(): StoreRegistry {
+  const store = (id: string, key: string, acct: string, rateLimit: { perSecond: number; burst: number }) => ({
+    id,
+    apiKeys: [hashApiKey(key)],
+    oceanpayment: { account: acct, terminal: `${acct}01`, secureCode: "12345678" },
+    rateLimit,
+  });
+  return parseStores(
+    "test-stores.json",
+    {
+      stores: [
+        store("store-a", apiKeys.a, account, { perSecond: 1000, burst: 1000 }),
+        store("store-b", apiKeys.b, account, { perSecond: 1000, burst: 1000 }),
+        store("store-slow", apiKeys.slow, "777777", { perSecond: 0.5, burst: 2 }),
+      ],
+    },
+    {},
+  );
+}
+
+export const auth = (key: string = apiKeys.a) => ({ authorization: `Bearer ${key}` });
+
+let orderSeq = 0;
+export const orderNumber = () => `NO${Date.now().toString(36)}${(orderSeq++).toString(36)}`;
+
+/** A valid merchant-scan body (WeChat code: 18 digits starting 13). */
+export function merchantScan(overrides: Record<string, unknown> = {}) {
+  return {
+    orderNumber: orderNumber(),
+    amount: "12.50",
+    currency: "USD",
+    mode: "merchant_scan",
+    authCode: "134567890123456789",
+    ...overrides,
+  };
+}
+
+export function customerScan(overrides: Record<string, unknown> = {}) {
+  return { orderNumber: orderNumber(), amount: "8.00", currency: "USD", mode: "customer_scan", method: "Alipay_Offline", ...overrides };
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  payments: PaymentStore;
+  queues: IntakeQueues;
+  redis: Redis;
+  subscriber: Redis;
+  registry: Registry;
+  keys: ReturnType<typeof redisKeys>;
+  close(): Promise<void>;
+}
+
+/** The intake app on the suite's Redis with this test's prefix, wired as `main.ts` wires it. */
+export async function startHarness(fixture: RedisFixture, overrides: Partial<AppDeps> = {}): Promise<Harness> {
+  const redis = createRedis({ url: fixture.url, role: "producer", connectionName: "intake-test" });
+  const subscriber = createRedis({ url: fixture.url, role: "worker", connectionName: "intake-test-sub" });
+  for (const c of [redis, subscriber]) c.on("error", () => {});
+  await Promise.all([redis, subscriber].map((c) => (c.status === "ready" ? undefined : once(c, "ready"))));
+  const prefix = fixture.prefix;
+  const keys = redisKeys(prefix);
+  const queues: IntakeQueues = {
+    submit: new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: keys.bullPrefix }),
+    void: new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: keys.bullPrefix }),
+  };
+  for (const q of Object.values(queues)) q.on("error", () => {});
+  const payments = new PaymentStore({ redis, keyPrefix: prefix });
+  const registry = new Registry();
+  const app = await buildApp({
+    redis,
+    subscriber,
+    stores: testStores(),
+    payments,
+    queues,
+    registry,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    keyPrefix: prefix,
+    ...overrides,
+  });
+  await app.ready();
+  return {
+    app,
+    payments,
+    queues,
+    redis,
+    subscriber,
+    registry,
+    keys,
+    async close() {
+      await app.close();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

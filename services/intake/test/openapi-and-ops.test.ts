@@ -1,0 +1,73 @@
+import { useRedis } from "@oceanpos/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.js";
+
+describe("OpenAPI document and operations endpoints", () => {
+  const redis = useRedis();
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(redis);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("serves an OpenAPI 3 document generated from the schemas", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/v1/payments",
+      "/v1/payments/batch",
+      "/v1/payments/{orderNumber}",
+      "/v1/payments/{orderNumber}/qr.png",
+      "/v1/payments/{orderNumber}/qr.svg",
+      "/v1/payments/{orderNumber}/void",
+    ]);
+    const create = doc.paths["/v1/payments"].post;
+    const body = create.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(expect.arrayContaining(["orderNumber", "amount", "currency", "mode"]));
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "401", "409", "413", "415", "429", "503"]));
+    expect(create.parameters.some((p: { in: string; name: string }) => p.in === "header" && p.name === "prefer")).toBe(true);
+  });
+
+  it("serves the browsable reference at /docs", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/docs/" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/text\/html/);
+  });
+
+  it("answers /healthz, /readyz and /metrics", async () => {
+    expect((await h.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    const ready = await h.app.inject({ method: "GET", url: "/readyz" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks).toEqual({ redis: "ok" });
+    await h.app.inject({ method: "GET", url: "/v1/payments/X1" });
+    const metrics = await h.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain("http_request_duration_seconds_bucket");
+    expect(metrics.body).toMatch(/http_requests_total\{route="\/v1\/payments\/:orderNumber",method="GET",status="401"\} 1/);
+  });
+
+  it("answers unknown routes with the contract's error shape", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/v2/nothing" });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe("not_found");
+  });
+
+  it("answers 503 unavailable to new requests while draining", async () => {
+    let draining = false;
+    const d = await startHarness(redis, { isDraining: () => draining });
+    try {
+      draining = true;
+      const res = await d.app.inject({ method: "GET", url: "/v1/payments/X1", headers: { authorization: "Bearer key-store-a" } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.code).toBe("unavailable");
+      expect((await d.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    } finally {
+      await d.close();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { once } from "node:events";
+import { useRedis, waitFor } from "@oceanpos/testing";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SubmitQueue } from "../src/jobs.js";
+import { RecoverySweep } from "../src/recovery-sweep.js";
+import { type Harness, account, apiKeys, auth, customerScan, merchantScan, startHarness } from "./harness.js";
+
+describe("Redis outages, lost jobs and rate limits", () => {
+  const redis = useRedis();
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(redis);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const post = (body: object, key: string = apiKeys.a) => h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(key), payload: body });
+
+  it("answers 503 unavailable fast while Redis is down and writes nothing", async () => {
+    const body = merchantScan();
+    await redis.server.stop();
+    try {
+      await waitFor(() => h.redis.status !== "ready", { timeoutMs: 5_000, message: "the producer never noticed Redis stopped" });
+      const started = Date.now();
+      const res = await post(body);
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.code).toBe("unavailable");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect((await h.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    } finally {
+      await redis.server.start();
+    }
+    if (h.redis.status !== "ready") await once(h.redis, "ready");
+
+    expect(await h.payments.get({ account, orderNumber: body.orderNumber })).toBeUndefined();
+    expect(await h.redis.xlen(h.keys.events)).toBe(0);
+    const retry = await post(body);
+    expect(retry.statusCode).toBe(202);
+  });
+
+  it("answers 202 when queueing fails after the payment is stored, and the sweep queues it", async () => {
+    const failing = {
+      name: "payments",
+      addBulk: async () => {
+        throw new Error("Connection is closed.");
+      },
+    } as unknown as SubmitQueue;
+    const crashed = await startHarness(redis, { queues: { submit: failing, void: h.queues.void } });
+    try {
+      const body = customerScan();
+      const res = await crashed.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: body });
+      expect(res.statusCode).toBe(202);
+      expect(await h.queues.submit.getWaitingCount()).toBe(0);
+    } finally {
+      await crashed.close();
+    }
+
+    const sweep = new RecoverySweep({ payments: h.payments, submitQueue: h.queues.submit, logger: pino({ level: "silent" }), ageMs: 0 });
+    expect(await sweep.runOnce()).toBe(1);
+    expect(await h.queues.submit.getWaitingCount()).toBe(1);
+  });
+
+  it("re-adds jobs only for payments still accepted, without duplicating existing ones", async () => {
+    const stuck = customerScan();
+    const moving = customerScan();
+    for (const body of [stuck, moving]) {
+      const created = await h.payments.create({
+        account,
+        orderNumber: body.orderNumber,
+        requestHash: "x",
+        payment: {
+          orderNumber: body.orderNumber,
+          storeId: "store-a",
+          mode: "customer_scan",
+          method: "Alipay_Offline",
+          amount: "8.00",
+          currency: "USD",
+          status: "accepted",
+          version: 1,
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+          history: [{ status: "accepted", at: new Date().toISOString(), source: "intake" }],
+        },
+      });
+      expect(created.created).toBe(true);
+    }
+    await h.payments.transition({ account, orderNumber: moving.orderNumber }, { to: "submitting", source: "payer" });
+
+    const sweep = new RecoverySweep({ payments: h.payments, submitQueue: h.queues.submit, logger: pino({ level: "silent" }), ageMs: 0 });
+    expect(await new RecoverySweep({ payments: h.payments, submitQueue: h.queues.submit, logger: pino({ level: "silent" }), ageMs: 60_000 }).runOnce()).toBe(0);
+    expect(await sweep.runOnce()).toBe(1);
+    expect(await sweep.runOnce()).toBe(1);
+    const jobs = await h.queues.submit.getJobs(["waiting"]);
+    expect(jobs.map((j) => j.id)).toEqual([`submit-${account}-${stuck.orderNumber}`]);
+  });
+
+  it("runs on its interval once started and stops cleanly", async () => {
+    const body = customerScan();
+    const failing = { name: "payments", addBulk: async () => Promise.reject(new Error("Connection is closed.")) } as unknown as SubmitQueue;
+    const crashed = await startHarness(redis, { queues: { submit: failing, void: h.queues.void } });
+    await crashed.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: body });
+    await crashed.close();
+
+    const sweep = new RecoverySweep({ payments: h.payments, submitQueue: h.queues.submit, logger: pino({ level: "silent" }), ageMs: 0, intervalMs: 100 });
+    sweep.start();
+    try {
+      await waitFor(async () => (await h.queues.submit.getWaitingCount()) === 1, { timeoutMs: 5_000, message: "the sweep did not queue the payment" });
+    } finally {
+      await sweep.stop();
+      await sweep.stop();
+    }
+  });
+
+  it("limits each store with its token bucket: 429 rate_limited with Retry-After", async () => {
+    const statuses = [];
+    let limited;
+    for (let i = 0; i < 3; i++) {
+      const res = await h.app.inject({ method: "GET", url: "/v1/payments/NOPE1", headers: auth(apiKeys.slow) });
+      statuses.push(res.statusCode);
+      limited = res;
+    }
+    expect(statuses).toEqual([404, 404, 429]);
+    expect(limited?.json().error.code).toBe("rate_limited");
+    const retryAfter = Number(limited?.headers["retry-after"]);
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1).toBe(true);
+    // Other stores have their own bucket.
+    expect((await post(customerScan())).statusCode).toBe(202);
+    expect(await h.registry.metrics()).toContain('rate_limited_total{store="store-slow"} 1');
+  });
+});
