@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { parsePosArgs } from "../src/cli/args.js";
+import { SseParser } from "../src/cli/sse-events.js";
+
+describe("pos arguments", () => {
+  it("builds a customer-scan payment", () => {
+    const cmd = parsePosArgs(["pay", "--amount", "12.50", "--mode", "customer_scan", "--simulate-customer"], {}, 42);
+    expect(cmd).toMatchObject({ amount: "12.50", mode: "customer_scan", method: "WeChatPay_Offline", orderNumber: "POS-42", simulateCustomer: true, apiKey: "demo-key" });
+    expect(cmd.authCode).toBeUndefined();
+  });
+
+  it("defaults merchant scans to an approving WeChat code", () => {
+    expect(parsePosArgs(["pay", "--amount", "1"], {}).authCode).toBe("130000000000000000");
+  });
+
+  it("refuses a float-looking or missing amount and unknown commands", () => {
+    expect(() => parsePosArgs(["pay", "--amount", "1e2"], {})).toThrow(/--amount/);
+    expect(() => parsePosArgs(["pay"], {})).toThrow(/--amount/);
+    expect(() => parsePosArgs(["refund"], {})).toThrow(/unknown command refund/);
+  });
+});
+
+describe("SseParser", () => {
+  it("assembles events across chunks and skips heartbeats", () => {
+    const parser = new SseParser();
+    expect(parser.push(": heartbeat\n\nid: evt_1-0\nevent: payment.pe")).toEqual([]);
+    expect(parser.push('nding\ndata: {"a":1}\n\n')).toEqual([{ id: "evt_1-0", event: "payment.pending", data: '{"a":1}' }]);
+  });
+});
