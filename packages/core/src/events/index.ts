@@ -1,0 +1,3 @@
+export { EventLog, type EventLogOptions, type LoggedEvent, type EventPage, toLogged } from "./event-log.js";
+export { EventPattern, eventPatterns, matchesEventPattern } from "./event-pattern.js";
+export { compareStreamIds, isStreamId, streamIdAt, timeOfStreamId } from "./stream-id.js";

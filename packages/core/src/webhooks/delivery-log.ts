@@ -1,0 +1,85 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { type WebhookKeys, webhookKeys } from "./webhook-keys.js";
+
+/** One delivery attempt, as shown by `GET /v1/subscriptions/{id}/deliveries`. */
+export const DeliveryAttempt = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  attempt: z.number().int(),
+  /** `delivered`, `retrying`, `dead_lettered`, `gone` (410: subscription disabled), `skipped`. */
+  outcome: z.enum(["delivered", "retrying", "dead_lettered", "gone", "skipped"]),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+  /** When the next attempt is due, for `retrying`. */
+  nextTryAt: z.string().nullable(),
+  deadLettered: z.boolean(),
+  at: z.string(),
+});
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
+
+/** A delivery that used every attempt (or was refused with 410): kept, listed, replayable. */
+export const DeadLetter = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  at: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+export interface DeliveryLogOptions {
+  redis: Redis;
+  /** `REDIS_KEY_PREFIX`; default `op`. */
+  keyPrefix?: string;
+  /** Attempts kept per subscription (newest first); default 1 000. */
+  maxEntries?: number;
+  /** Dead letters kept per subscription; default 10 000. */
+  maxDeadLetters?: number;
+}
+
+/** The per-subscription delivery log and dead letters: capped Redis lists, newest first. */
+export class DeliveryLog {
+  private readonly redis: Redis;
+  private readonly keys: WebhookKeys;
+  private readonly maxEntries: number;
+  private readonly maxDeadLetters: number;
+
+  constructor(options: DeliveryLogOptions) {
+    this.redis = options.redis;
+    this.keys = webhookKeys(options.keyPrefix ?? "op");
+    this.maxEntries = options.maxEntries ?? 1_000;
+    this.maxDeadLetters = options.maxDeadLetters ?? 10_000;
+  }
+
+  async record(subscriptionId: string, attempt: DeliveryAttempt, deadLetter?: DeadLetter): Promise<void> {
+    const key = this.keys.deliveryLog(subscriptionId);
+    const tx = this.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, this.maxEntries - 1);
+    if (deadLetter) {
+      const dead = this.keys.deadLetters(subscriptionId);
+      tx.lpush(dead, JSON.stringify(deadLetter)).ltrim(dead, 0, this.maxDeadLetters - 1);
+    }
+    await tx.exec();
+  }
+
+  async attempts(subscriptionId: string, limit = 100): Promise<DeliveryAttempt[]> {
+    const items = await this.redis.lrange(this.keys.deliveryLog(subscriptionId), 0, Math.max(0, limit - 1));
+    return items.map((json) => DeliveryAttempt.parse(JSON.parse(json)));
+  }
+
+  async deadLetters(subscriptionId: string, limit = 1_000): Promise<DeadLetter[]> {
+    const items = await this.redis.lrange(this.keys.deadLetters(subscriptionId), 0, Math.max(0, limit - 1));
+    return items.map((json) => DeadLetter.parse(JSON.parse(json)));
+  }
+
+  /** Removes these dead letters (after they were re-enqueued). */
+  async removeDeadLetters(subscriptionId: string, letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const key = this.keys.deadLetters(subscriptionId);
+    const tx = this.redis.multi();
+    for (const letter of letters) tx.lrem(key, 1, JSON.stringify(letter));
+    await tx.exec();
+  }
+}

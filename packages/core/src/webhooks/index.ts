@@ -1,0 +1,24 @@
+export { webhookKeys, type WebhookKeys } from "./webhook-keys.js";
+export {
+  Subscription,
+  CreateSubscription,
+  UpdateSubscription,
+  subscriptionMatches,
+} from "./subscription.js";
+export { SubscriptionStore, type SubscriptionStoreOptions, type SubscriptionChange } from "./subscription-store.js";
+export { DeliveryLog, DeliveryAttempt, DeadLetter, type DeliveryLogOptions } from "./delivery-log.js";
+export {
+  defaultRetrySchedule,
+  retryDelayMs,
+  maxDeliveryAttempts,
+  maxRetryAfterMs,
+  type RetryDelayOptions,
+} from "./retry-schedule.js";
+export {
+  WebhookDeliveryJob,
+  webhookJobName,
+  deliveryQueueName,
+  deliveryJobId,
+  replayJobId,
+} from "./delivery-job.js";
+export { generateWebhookSecret, generateSubscriptionId } from "./webhook-secret.js";

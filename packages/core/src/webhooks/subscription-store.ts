@@ -1,0 +1,139 @@
+import type { Redis } from "ioredis";
+import { type WebhookKeys, webhookKeys } from "./webhook-keys.js";
+import { type CreateSubscription, Subscription, type UpdateSubscription } from "./subscription.js";
+import { generateSubscriptionId, generateWebhookSecret } from "./webhook-secret.js";
+
+export interface SubscriptionStoreOptions {
+  redis: Redis;
+  /** `REDIS_KEY_PREFIX`; default `op`. */
+  keyPrefix?: string;
+  clock?: () => Date;
+}
+
+/** Field changes applied by {@link SubscriptionStore.update}; `disabledReason: null` clears it. */
+export type SubscriptionChange = Omit<UpdateSubscription, "description"> & {
+  description?: string;
+  disabledReason?: string | null;
+};
+
+type RedisWithScripts = Redis & {
+  opWhkUpdateSubscription(...args: string[]): Promise<number>;
+};
+
+/**
+ * KEYS: subscriptions, version. ARGV: id, expected json, next json.
+ * Compare-and-set, so two concurrent PATCHes (or a PATCH racing an automatic 410 disable) never
+ * lose each other's fields. → 1 written | 0 changed under us | -1 gone
+ */
+const updateLua = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then return -1 end
+if cur ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('INCR', KEYS[2])
+return 1
+`;
+
+/** Webhook subscriptions in Redis. Every change bumps a version counter that caches watch. */
+export class SubscriptionStore {
+  private readonly redis: RedisWithScripts;
+  private readonly keys: WebhookKeys;
+  private readonly clock: () => Date;
+
+  constructor(options: SubscriptionStoreOptions) {
+    this.redis = options.redis as RedisWithScripts;
+    this.keys = webhookKeys(options.keyPrefix ?? "op");
+    this.clock = options.clock ?? (() => new Date());
+    if (typeof this.redis.opWhkUpdateSubscription !== "function") {
+      this.redis.defineCommand("opWhkUpdateSubscription", { numberOfKeys: 2, lua: updateLua });
+    }
+  }
+
+  /** Creates an enabled subscription; the secret is returned here and never again by this API. */
+  async create(input: CreateSubscription): Promise<{ subscription: Subscription; secret: string }> {
+    const now = this.clock().toISOString();
+    const subscription: Subscription = {
+      id: generateSubscriptionId(),
+      url: input.url,
+      events: [...new Set(input.events)],
+      storeIds: input.storeIds ? [...new Set(input.storeIds)] : null,
+      enabled: true,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const secret = generateWebhookSecret();
+    await this.redis
+      .multi()
+      .hset(this.keys.subscriptions, subscription.id, JSON.stringify(subscription))
+      .hset(this.keys.secrets, subscription.id, secret)
+      .incr(this.keys.version)
+      .exec();
+    return { subscription, secret };
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    const json = await this.redis.hget(this.keys.subscriptions, id);
+    return json ? Subscription.parse(JSON.parse(json)) : undefined;
+  }
+
+  /** Every subscription, oldest first. */
+  async list(): Promise<Subscription[]> {
+    const all = await this.redis.hgetall(this.keys.subscriptions);
+    return Object.values(all)
+      .map((json) => Subscription.parse(JSON.parse(json)))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  /** Applies `change`; undefined when the subscription does not exist. */
+  async update(id: string, change: SubscriptionChange): Promise<Subscription | undefined> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const json = await this.redis.hget(this.keys.subscriptions, id);
+      if (!json) return undefined;
+      const current = Subscription.parse(JSON.parse(json));
+      const next: Subscription = { ...current, updatedAt: this.clock().toISOString() };
+      if (change.url !== undefined) next.url = change.url;
+      if (change.events !== undefined) next.events = [...new Set(change.events)];
+      if (change.storeIds !== undefined) next.storeIds = change.storeIds === null ? null : [...new Set(change.storeIds)];
+      if (change.description !== undefined) next.description = change.description;
+      if (change.enabled !== undefined) {
+        next.enabled = change.enabled;
+        // Re-enabling by hand clears the automatic reason.
+        if (change.enabled) delete next.disabledReason;
+      }
+      if (change.disabledReason === null) delete next.disabledReason;
+      else if (change.disabledReason !== undefined) next.disabledReason = change.disabledReason;
+      const result = await this.redis.opWhkUpdateSubscription(
+        this.keys.subscriptions,
+        this.keys.version,
+        id,
+        json,
+        JSON.stringify(next),
+      );
+      if (result === 1) return next;
+      if (result === -1) return undefined;
+    }
+    throw new Error(`subscription ${id}: too many concurrent updates`);
+  }
+
+  /** Deletes the subscription, its secret, its delivery log and its dead letters. */
+  async delete(id: string): Promise<boolean> {
+    const replies = await this.redis
+      .multi()
+      .hdel(this.keys.subscriptions, id)
+      .hdel(this.keys.secrets, id)
+      .del(this.keys.deliveryLog(id), this.keys.deadLetters(id))
+      .incr(this.keys.version)
+      .exec();
+    return replies?.[0]?.[1] === 1;
+  }
+
+  async secretOf(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.secrets, id)) ?? undefined;
+  }
+
+  /** The change counter (0 before the first subscription). */
+  async version(): Promise<string> {
+    return (await this.redis.get(this.keys.version)) ?? "0";
+  }
+}

@@ -1,0 +1,83 @@
+import type { EventLog } from "@oceanpos/core/events";
+import { type ReadinessCheck, registerOpsRoutes } from "@oceanpos/core/http";
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import type { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "@oceanpos/core/logger";
+import type { Registry } from "prom-client";
+import type { Authenticator } from "./auth.js";
+import type { DeliveryQueues } from "./delivery/delivery-queues.js";
+import type { Replayer } from "./delivery/replayer.js";
+import { registerEventRoutes } from "./events/event-routes.js";
+import type { EventStreamHub } from "./events/event-stream-hub.js";
+import { sendError } from "./http-errors.js";
+import type { NotifierMetrics } from "./metrics.js";
+import type { NoticeHandler } from "./notices/notice-handler.js";
+import { registerNoticeRoutes } from "./notices/notice-routes.js";
+import { registerSubscriptionRoutes } from "./subscriptions/subscription-routes.js";
+import type { UrlGuard } from "./subscriptions/url-guard.js";
+
+export interface AppDeps {
+  logger: Logger;
+  registry: Registry;
+  metrics: NotifierMetrics;
+  auth: Authenticator;
+  stores: StoreRegistry;
+  notices: NoticeHandler;
+  /** `NOTICE_BODY_LIMIT_BYTES`. */
+  noticeBodyLimit: number;
+  subscriptions: SubscriptionStore;
+  guard: UrlGuard;
+  deliveryLog: DeliveryLog;
+  queues: DeliveryQueues;
+  replayer: Replayer;
+  eventLog: EventLog;
+  hub: EventStreamHub;
+  /** Makes this process's subscription cache and workers follow a change at once. */
+  subscriptionsChanged: () => Promise<unknown>;
+  checks: Record<string, ReadinessCheck>;
+  isShuttingDown?: () => boolean;
+}
+
+/** The notifier's HTTP surface; `listen` is the caller's business. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+  });
+
+  registerOpsRoutes(app, {
+    registry: deps.registry,
+    checks: deps.checks,
+    ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}),
+  });
+  registerNoticeRoutes(app, { handler: deps.notices, metrics: deps.metrics, bodyLimit: deps.noticeBodyLimit });
+  registerSubscriptionRoutes(app, {
+    auth: deps.auth,
+    store: deps.subscriptions,
+    stores: deps.stores,
+    guard: deps.guard,
+    deliveryLog: deps.deliveryLog,
+    queues: deps.queues,
+    replayer: deps.replayer,
+    changed: deps.subscriptionsChanged,
+  });
+  registerEventRoutes(app, { auth: deps.auth, eventLog: deps.eventLog, hub: deps.hub });
+
+  // Live streams never end by themselves: end them before the server waits for open connections.
+  app.addHook("preClose", async () => {
+    await deps.hub.close();
+  });
+
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, "not_found", "no such route"));
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendError(reply, 413, "payload_too_large", "the body is too large");
+    if (status === 415) return sendError(reply, 415, "unsupported_media_type", "send application/json");
+    if (status >= 400 && status < 500) return sendError(reply, 400, "invalid_request", error.message);
+    request.log.error({ err: error }, "request failed");
+    // Redis down or slow: safe to retry, nothing half-written (every write is one atomic step).
+    return sendError(reply, 503, "unavailable", "a dependency is unavailable; retry later");
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+import { commonEnvShape, envBoolean, envDurationMs, envPort, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { z } from "zod";
+
+const positiveInt = (name: string, defaultValue: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a number (${name})` })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(max, `must be at most ${max}`)
+    .default(defaultValue);
+
+export const NotifierConfig = z
+  .object({
+    ...commonEnvShape,
+    NOTIFIER_PORT: envPort(3001),
+    NOTIFIER_HOST: z.string().default("127.0.0.1"),
+    /** Largest notice body accepted, in bytes. */
+    NOTICE_BODY_LIMIT_BYTES: positiveInt("bytes", 64 * 1024, 1024 * 1024),
+    /** Lets subscriptions point at private, loopback and link-local addresses (development and tests only). */
+    ALLOW_PRIVATE_WEBHOOK_URLS: envBoolean(false),
+    /** One webhook request may take this long before it counts as failed. */
+    WEBHOOK_TIMEOUT_MS: envDurationMs(15_000),
+    /** Multiplies the retry schedule (5 s … 10 h); tests compress it with e.g. 0.001. */
+    WEBHOOK_RETRY_SCALE: z.coerce
+      .number({ error: "must be a number" })
+      .positive("must be greater than 0")
+      .max(100, "must be at most 100")
+      .default(1),
+    /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
+    WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 4, 100),
+    /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */
+    SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
+    /** Comment line sent on idle live streams, so proxies keep them open. */
+    SSE_HEARTBEAT_MS: envDurationMs(15_000),
+    /** Live stream clients that fall this many events behind are disconnected (they resume with Last-Event-ID). */
+    SSE_MAX_BACKLOG: positiveInt("events", 1_000, 100_000),
+    /** Consumer group of the event relay, shared by every notifier replica. */
+    RELAY_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ -").default("notifier"),
+    /** Pending relay entries idle this long (their consumer died) are claimed by another replica. */
+    RELAY_CLAIM_IDLE_MS: envDurationMs(60_000),
+  })
+  .transform(resolveCommon);
+export type NotifierConfig = z.output<typeof NotifierConfig>;
+
+export function loadNotifierConfig(env: Record<string, string | undefined>): Readonly<NotifierConfig> {
+  return loadConfig(NotifierConfig, env);
+}

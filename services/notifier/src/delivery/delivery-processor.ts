@@ -1,0 +1,184 @@
+import type { EventLog } from "@oceanpos/core/events";
+import { streamIdOf } from "@oceanpos/core/payments";
+import {
+  type DeadLetter,
+  type DeliveryAttempt,
+  type DeliveryLog,
+  type SubscriptionStore,
+  WebhookDeliveryJob,
+  maxDeliveryAttempts,
+  maxRetryAfterMs,
+  retryDelayMs,
+} from "@oceanpos/core/webhooks";
+import { UnrecoverableError } from "bullmq";
+import type { Logger } from "@oceanpos/core/logger";
+import type { DeliveryOutcome, NotifierMetrics } from "../metrics.js";
+import type { SendResult, WebhookSender } from "./webhook-sender.js";
+
+/** A failed attempt that will be retried after `delayMs` (schedule or the receiver's Retry-After). */
+export class DeliveryRetryError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = "DeliveryRetryError";
+  }
+}
+
+/** The delivery is over without success (dead-lettered or 410): BullMQ must not retry it. */
+export class DeliveryFinalError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeliveryFinalError";
+  }
+}
+
+export interface DeliveryProcessorOptions {
+  subscriptions: SubscriptionStore;
+  eventLog: EventLog;
+  deliveryLog: DeliveryLog;
+  sender: WebhookSender;
+  logger: Logger;
+  metrics?: NotifierMetrics;
+  /** `WEBHOOK_RETRY_SCALE`; default 1. */
+  retryScale?: number;
+  /** Called after a 410 disabled a subscription (refresh caches). */
+  onDisabled?: (subscriptionId: string) => void;
+  clock?: () => Date;
+}
+
+/** What a delivery job needs from BullMQ's job. */
+export interface DeliveryJobContext {
+  id?: string;
+  data: unknown;
+  /** Failed attempts so far. */
+  attemptsMade: number;
+}
+
+/** One attempt of one webhook delivery: load, sign, send, log, and decide what comes next. */
+export class DeliveryProcessor {
+  private readonly o: DeliveryProcessorOptions;
+  private readonly clock: () => Date;
+  private readonly attempts = maxDeliveryAttempts();
+
+  constructor(options: DeliveryProcessorOptions) {
+    this.o = options;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async process(job: DeliveryJobContext, signal?: AbortSignal): Promise<DeliveryOutcome> {
+    const { subscriptionId, eventId } = WebhookDeliveryJob.parse(job.data);
+    const attempt = job.attemptsMade + 1;
+    const log = this.o.logger.child({ subscriptionId, eventId, attempt });
+    const subscription = await this.o.subscriptions.get(subscriptionId);
+    // Deleted: nothing to deliver to and nowhere to log it.
+    if (!subscription) return this.count("skipped");
+    const entry = await this.o.eventLog.get(streamIdOf(eventId) ?? "0-0");
+    const type = entry?.event.type ?? "unknown";
+    const base = { eventId, type, attempt, at: this.clock().toISOString() };
+    if (!subscription.enabled) {
+      await this.record(subscriptionId, { ...base, outcome: "skipped", error: "subscription disabled" });
+      return this.count("skipped");
+    }
+    if (!entry) {
+      await this.deadLetter(subscriptionId, { ...base, error: "event no longer retained" }, null);
+      throw new DeliveryFinalError("event no longer retained");
+    }
+    const secret = await this.o.subscriptions.secretOf(subscriptionId);
+    if (!secret) return this.count("skipped");
+
+    const { id, createdAt, data } = entry.event;
+    const body = JSON.stringify({ id, type, createdAt, data });
+    const result = await this.o.sender.send({ url: subscription.url, id, body, secret, ...(signal ? { signal } : {}) });
+    this.o.metrics?.deliveryDuration.observe(result.latencyMs / 1000);
+    const facts = { statusCode: result.statusCode, latencyMs: result.latencyMs };
+
+    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+      await this.record(subscriptionId, { ...base, ...facts, outcome: "delivered" });
+      log.debug({ statusCode: result.statusCode, latencyMs: result.latencyMs }, "webhook delivered");
+      return this.count("delivered");
+    }
+    const error = describeFailure(result);
+    if (result.statusCode === 410) {
+      await this.o.subscriptions.update(subscriptionId, { enabled: false, disabledReason: "endpoint answered 410 Gone" });
+      this.o.onDisabled?.(subscriptionId);
+      await this.deadLetter(subscriptionId, { ...base, ...facts, error }, "gone");
+      log.warn("webhook endpoint answered 410: subscription disabled");
+      throw new DeliveryFinalError(error);
+    }
+    if (attempt >= this.attempts) {
+      await this.deadLetter(subscriptionId, { ...base, ...facts, error }, null);
+      log.warn({ statusCode: result.statusCode, error }, "webhook dead-lettered after the last attempt");
+      throw new DeliveryFinalError(error);
+    }
+    const delayMs = this.nextDelay(attempt, result);
+    const nextTryAt = new Date(this.clock().getTime() + delayMs).toISOString();
+    await this.record(subscriptionId, { ...base, ...facts, outcome: "retrying", error, nextTryAt });
+    this.count("retrying");
+    log.info({ statusCode: result.statusCode, error, delayMs }, "webhook failed; will retry");
+    throw new DeliveryRetryError(error, delayMs);
+  }
+
+  /**
+   * Records a dead letter for a job BullMQ failed for good for another reason than a delivery
+   * answer (e.g. Redis errors on every attempt), so that nothing disappears silently.
+   */
+  async failedForGood(job: DeliveryJobContext, err: Error): Promise<void> {
+    if (err instanceof DeliveryFinalError) return;
+    const parsed = WebhookDeliveryJob.safeParse(job.data);
+    if (!parsed.success) return;
+    const { subscriptionId, eventId } = parsed.data;
+    const base = { eventId, type: "unknown", attempt: job.attemptsMade, at: this.clock().toISOString() };
+    await this.deadLetter(subscriptionId, { ...base, error: err.message.slice(0, 300) }, null);
+  }
+
+  /** Retry-After (429/503) wins over the schedule, bounded by the schedule's longest step. */
+  private nextDelay(attempt: number, result: SendResult): number {
+    if (result.retryAfterMs !== undefined) return Math.min(result.retryAfterMs, maxRetryAfterMs());
+    return retryDelayMs(attempt, { scale: this.o.retryScale ?? 1 }) ?? 0;
+  }
+
+  private async deadLetter(
+    subscriptionId: string,
+    a: { eventId: string; type: string; attempt: number; at: string; error: string; statusCode?: number | null; latencyMs?: number },
+    outcome: "gone" | null,
+  ): Promise<void> {
+    const letter: DeadLetter = {
+      eventId: a.eventId,
+      type: a.type,
+      attempts: a.attempt,
+      lastError: a.error,
+      lastStatusCode: a.statusCode ?? null,
+      at: a.at,
+    };
+    await this.record(subscriptionId, { ...a, outcome: outcome ?? "dead_lettered", deadLettered: true }, letter);
+    this.count(outcome ?? "dead_lettered");
+  }
+
+  private async record(
+    subscriptionId: string,
+    a: Partial<DeliveryAttempt> & Pick<DeliveryAttempt, "eventId" | "type" | "attempt" | "at" | "outcome">,
+    letter?: DeadLetter,
+  ): Promise<void> {
+    const attempt: DeliveryAttempt = {
+      statusCode: null,
+      latencyMs: null,
+      error: null,
+      nextTryAt: null,
+      deadLettered: false,
+      ...a,
+    };
+    await this.o.deliveryLog.record(subscriptionId, attempt, letter);
+  }
+
+  private count(outcome: DeliveryOutcome): DeliveryOutcome {
+    this.o.metrics?.deliveries.inc({ outcome });
+    return outcome;
+  }
+}
+
+function describeFailure(result: SendResult): string {
+  if (result.statusCode === null) return result.error ?? "no answer";
+  return `receiver answered ${result.statusCode}`;
+}

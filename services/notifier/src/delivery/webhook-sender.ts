@@ -1,0 +1,135 @@
+import type { LookupAddress } from "node:dns";
+import type { LookupFunction } from "node:net";
+import { isIP } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { Agent, request } from "undici";
+import type { UrlGuard } from "../subscriptions/url-guard.js";
+
+export interface WebhookSenderOptions {
+  guard: UrlGuard;
+  /** `WEBHOOK_TIMEOUT_MS`: the whole request (connect, headers, body); default 15 000. */
+  timeoutMs?: number;
+  clock?: () => Date;
+}
+
+export interface WebhookMessage {
+  url: string;
+  /** `webhook-id`: the event id, the same on every retry so receivers can deduplicate. */
+  id: string;
+  /** The exact bytes that are signed and sent. */
+  body: string;
+  secret: string;
+  /** Aborts the request (shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface SendResult {
+  /** The receiver's status, or null when there was no answer (refused, time-out, DNS, policy). */
+  statusCode: number | null;
+  latencyMs: number;
+  /** `Retry-After`, in ms, on 429 and 503 answers. */
+  retryAfterMs?: number;
+  error?: string;
+}
+
+/**
+ * Sends one signed webhook. DNS rebinding: the agent's `lookup` resolves the host itself and
+ * connects only to addresses it has just checked (a name cannot pass validation at save time and
+ * then point at 127.0.0.1 at delivery time). IP-literal URLs never reach `lookup`, so they are
+ * checked before the request.
+ */
+export class WebhookSender {
+  private readonly guard: UrlGuard;
+  private readonly timeoutMs: number;
+  private readonly clock: () => Date;
+  private readonly agent: Agent;
+
+  constructor(options: WebhookSenderOptions) {
+    this.guard = options.guard;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.clock = options.clock ?? (() => new Date());
+    this.agent = new Agent({
+      connect: { lookup: this.guardedLookup, timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  async send(message: WebhookMessage): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const url = this.guard.parse(message.url);
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      if (isIP(host) !== 0) await this.guard.addressesOf(host);
+      const signature = new Webhook(message.secret).sign(message.id, this.clock(), message.body);
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: this.agent,
+        body: message.body,
+        signal: message.signal ? AbortSignal.any([timeout, message.signal]) : timeout,
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "oceanpos-notifier/0.1",
+          "webhook-id": message.id,
+          "webhook-timestamp": String(Math.floor(this.clock().getTime() / 1000)),
+          "webhook-signature": signature,
+        },
+      });
+      // The body is not used; reading it frees the connection for keep-alive.
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      const result: SendResult = { statusCode: response.statusCode, latencyMs: elapsed() };
+      if (response.statusCode === 429 || response.statusCode === 503) {
+        const retryAfter = parseRetryAfter(response.headers["retry-after"], this.clock());
+        if (retryAfter !== undefined) result.retryAfterMs = retryAfter;
+      }
+      return result;
+    } catch (err) {
+      return { statusCode: null, latencyMs: elapsed(), error: describe(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => undefined);
+  }
+
+  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
+    this.guard.addressesOf(hostname).then(
+      (all) => {
+        const wanted: LookupAddress[] =
+          options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
+        const first = wanted[0];
+        if (!first) {
+          const err: NodeJS.ErrnoException = new Error(`no usable address for ${hostname}`);
+          err.code = "ENOTFOUND";
+          callback(err, "", 0);
+        } else if (options.all) {
+          callback(null, wanted);
+        } else {
+          callback(null, first.address, first.family);
+        }
+      },
+      (err: Error) => callback(err, "", 0),
+    );
+  };
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: Date): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === "") return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text.trim()) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return "request failed";
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err.name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timed out";
+  if (err.name === "AbortError") return "aborted";
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
+  return `${code ? `${code} ` : ""}${err.message}${cause}`.slice(0, 300);
+}

@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/** Why a notice changed nothing. */
+export type NoticeRejectReason =
+  | "malformed"
+  | "too_large"
+  | "unknown_terminal"
+  | "bad_signature"
+  | "unknown_payment"
+  | "terminal_mismatch"
+  | "amount_mismatch"
+  | "currency_mismatch"
+  | "unknown_status";
+
+/** What became of a notice that was not rejected. */
+export type NoticeResult = "applied" | "unchanged" | "ignored" | "rejected" | "error";
+
+export type DeliveryOutcome = "delivered" | "retrying" | "dead_lettered" | "gone" | "skipped";
+
+/** The notifier's metrics, registered on the process registry. */
+export class NotifierMetrics {
+  readonly notices: Counter<"result">;
+  readonly noticesRejected: Counter<"reason">;
+  readonly deliveries: Counter<"outcome">;
+  readonly deliveryDuration: Histogram;
+  readonly eventsRelayed: Counter;
+  readonly sseClients: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.notices = new Counter({ name: "notices_total", help: "Oceanpayment notices received, by result", labelNames: ["result"], registers });
+    this.noticesRejected = new Counter({
+      name: "notices_rejected_total",
+      help: "Notices that changed nothing because they could not be trusted or matched, by reason",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: "webhook_deliveries_total",
+      help: "Webhook delivery attempts, by outcome",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.deliveryDuration = new Histogram({
+      name: "webhook_delivery_duration_seconds",
+      help: "Time from request start to the receiver's answer (or failure)",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+      registers,
+    });
+    this.eventsRelayed = new Counter({
+      name: "events_relayed_total",
+      help: "Events read from the event stream and fanned out to subscriptions",
+      registers,
+    });
+    this.sseClients = new Gauge({ name: "sse_clients", help: "Open live event streams", registers });
+  }
+
+  /** Gauges computed on scrape: queue depth per subscription and disabled subscriptions. */
+  collectOnScrape(registry: Registry, sources: { queueDepths: () => Promise<Map<string, number>>; disabledSubscriptions: () => number }): void {
+    new Gauge({
+      name: "webhook_queue_depth",
+      help: "Deliveries waiting or delayed (retries) per subscription",
+      labelNames: ["subscription"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [subscription, depth] of await sources.queueDepths()) this.set({ subscription }, depth);
+      },
+    });
+    new Gauge({
+      name: "webhook_subscriptions_disabled",
+      help: "Subscriptions currently disabled (by an operator or after a 410)",
+      registers: [registry],
+      collect() {
+        this.set(sources.disabledSubscriptions());
+      },
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { EventLog } from "@oceanpos/core/events";
+import { createMetricsRegistry } from "@oceanpos/core/http";
+import { PaymentStore } from "@oceanpos/core/payments";
+import { type Redis, type RedisRole, redisKeys } from "@oceanpos/core/redis";
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "@oceanpos/core/logger";
+import type { Registry } from "prom-client";
+import { buildApp } from "./app.js";
+import { Authenticator } from "./auth.js";
+import type { NotifierConfig } from "./config.js";
+import { DeliveryProcessor } from "./delivery/delivery-processor.js";
+import { DeliveryQueues } from "./delivery/delivery-queues.js";
+import { DeliveryWorkers } from "./delivery/delivery-workers.js";
+import { Replayer } from "./delivery/replayer.js";
+import { WebhookSender } from "./delivery/webhook-sender.js";
+import { EventStreamHub } from "./events/event-stream-hub.js";
+import { NotifierMetrics } from "./metrics.js";
+import { NoticeHandler } from "./notices/notice-handler.js";
+import { EventRelay } from "./relay/event-relay.js";
+import { SubscriptionCache } from "./subscriptions/subscription-cache.js";
+import { type ResolveHost, UrlGuard } from "./subscriptions/url-guard.js";
+
+export interface NotifierOptions {
+  config: Readonly<NotifierConfig>;
+  stores: StoreRegistry;
+  logger: Logger;
+  /** Opens a Redis connection; called once per role and purpose (the notifier closes them). */
+  connect: (role: RedisRole, name: string) => Redis;
+  registry?: Registry;
+  /** This process's relay consumer name; default `<host>-<pid>-<random>`. */
+  consumerName?: string;
+  /** Where a newly created relay group starts: `$` (default, new events) or `0`. */
+  relayStartId?: string;
+  /** DNS for webhook hosts (tests). */
+  resolveHost?: ResolveHost;
+}
+
+/**
+ * Everything the notifier process runs, wired together: the HTTP app, the outbox relay, the
+ * per-subscription delivery workers and the live-stream reader. `main.ts` and the integration
+ * tests both build it here, so tests run the real wiring.
+ */
+export class Notifier {
+  readonly app: FastifyInstance;
+  readonly registry: Registry;
+  readonly metrics: NotifierMetrics;
+  readonly payments: PaymentStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly relay: EventRelay;
+  readonly workers: DeliveryWorkers;
+  readonly queues: DeliveryQueues;
+  readonly cache: SubscriptionCache;
+  private readonly sender: WebhookSender;
+  private readonly redis: Redis;
+  private readonly connections: Redis[] = [];
+  private shuttingDown = false;
+
+  constructor(o: NotifierOptions) {
+    const { config, logger } = o;
+    const keyPrefix = config.REDIS_KEY_PREFIX;
+    const connect = (role: RedisRole, name: string) => {
+      const c = o.connect(role, name);
+      c.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis connection error"));
+      this.connections.push(c);
+      return c;
+    };
+    const redis = connect("producer", "notifier");
+    this.redis = redis;
+    const workerRedis = connect("worker", "notifier-workers");
+    const bullPrefix = redisKeys(keyPrefix).bullPrefix;
+
+    this.registry = o.registry ?? createMetricsRegistry("notifier");
+    this.metrics = new NotifierMetrics(this.registry);
+    this.payments = new PaymentStore({ redis, keyPrefix });
+    this.subscriptions = new SubscriptionStore({ redis, keyPrefix });
+    const eventLog = new EventLog({ redis, keyPrefix });
+    const deliveryLog = new DeliveryLog({ redis, keyPrefix });
+    const guard = new UrlGuard({ allowPrivate: config.ALLOW_PRIVATE_WEBHOOK_URLS, ...(o.resolveHost ? { resolve: o.resolveHost } : {}) });
+    this.cache = new SubscriptionCache({ store: this.subscriptions, logger, refreshMs: config.SUBSCRIPTION_REFRESH_MS });
+    this.queues = new DeliveryQueues({ connection: redis, prefix: bullPrefix, logger });
+    this.sender = new WebhookSender({ guard, timeoutMs: config.WEBHOOK_TIMEOUT_MS });
+    const processor = new DeliveryProcessor({
+      subscriptions: this.subscriptions,
+      eventLog,
+      deliveryLog,
+      sender: this.sender,
+      logger: logger.child({ component: "delivery" }),
+      metrics: this.metrics,
+      retryScale: config.WEBHOOK_RETRY_SCALE,
+      onDisabled: () => void this.cache.sync(true).catch(() => undefined),
+    });
+    this.workers = new DeliveryWorkers({
+      connection: workerRedis,
+      prefix: bullPrefix,
+      processor,
+      logger: logger.child({ component: "delivery" }),
+      concurrency: config.WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION,
+      retryScale: config.WEBHOOK_RETRY_SCALE,
+    });
+    this.cache.onChange((list) => this.workers.reconcile(list));
+    this.relay = new EventRelay({
+      redis: connect("worker", "notifier-relay"),
+      streamKey: eventLog.key,
+      group: config.RELAY_GROUP,
+      consumer: o.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+      cache: this.cache,
+      queues: this.queues,
+      logger: logger.child({ component: "relay" }),
+      metrics: this.metrics,
+      claimIdleMs: config.RELAY_CLAIM_IDLE_MS,
+      ...(o.relayStartId !== undefined ? { startId: o.relayStartId } : {}),
+    });
+    const hub = new EventStreamHub({
+      redis: connect("worker", "notifier-live"),
+      eventLog,
+      logger: logger.child({ component: "live" }),
+      metrics: this.metrics,
+      heartbeatMs: config.SSE_HEARTBEAT_MS,
+      maxBacklog: config.SSE_MAX_BACKLOG,
+    });
+    this.metrics.collectOnScrape(this.registry, {
+      queueDepths: () => this.queues.depths(this.cache.all.map((s) => s.id)),
+      disabledSubscriptions: () => this.cache.disabledCount(),
+    });
+    this.app = buildApp({
+      logger,
+      registry: this.registry,
+      metrics: this.metrics,
+      auth: new Authenticator({ adminToken: config.ADMIN_TOKEN, stores: o.stores }),
+      stores: o.stores,
+      notices: new NoticeHandler({
+        stores: o.stores,
+        payments: this.payments,
+        logger: logger.child({ component: "notices" }),
+        metrics: this.metrics,
+        maxBytes: config.NOTICE_BODY_LIMIT_BYTES,
+      }),
+      noticeBodyLimit: config.NOTICE_BODY_LIMIT_BYTES,
+      subscriptions: this.subscriptions,
+      guard,
+      deliveryLog,
+      queues: this.queues,
+      replayer: new Replayer({ eventLog, deliveryLog, queues: this.queues }),
+      eventLog,
+      hub,
+      subscriptionsChanged: () => this.cache.sync(true),
+      checks: { redis: () => redis.ping() },
+      isShuttingDown: () => this.shuttingDown,
+    });
+  }
+
+  /**
+   * Waits for Redis (the producer connection fails fast, so nothing may run before it is up),
+   * loads subscriptions (starting their workers) and starts the relay.
+   */
+  async start(): Promise<void> {
+    if (this.redis.status !== "ready") {
+      await new Promise<void>((resolve, reject) => {
+        this.redis.once("ready", resolve);
+        this.redis.once("end", () => reject(new Error("redis connection closed before it was ready")));
+      });
+    }
+    await this.cache.start();
+    await this.relay.start();
+  }
+
+  /** Shutdown steps in order: http → relay → workers (active deliveries finish) → queues → Redis. */
+  steps(graceMs = 5_000): Array<[string, () => Promise<void> | void]> {
+    return [
+      ["mark-draining", () => void (this.shuttingDown = true)],
+      ["http", () => this.app.close()],
+      ["relay", () => this.relay.close()],
+      ["workers", () => this.workers.close(graceMs)],
+      ["queues", async () => {
+        this.cache.close();
+        await this.queues.close();
+        await this.sender.close();
+      }],
+      ["redis", async () => {
+        await Promise.all(this.connections.map((c) => c.quit().then(() => undefined, () => c.disconnect())));
+      }],
+    ];
+  }
+
+  /** Runs every shutdown step (tests; `main.ts` hands the steps to the ShutdownCoordinator). */
+  async close(): Promise<void> {
+    for (const [, step] of this.steps(1_000)) await step();
+  }
+}

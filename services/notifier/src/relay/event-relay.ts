@@ -1,0 +1,158 @@
+import type { Redis } from "ioredis";
+import { toLogged } from "@oceanpos/core/events";
+import { deliveryJobId } from "@oceanpos/core/webhooks";
+import type { Logger } from "@oceanpos/core/logger";
+import type { DeliveryQueues, DeliveryRequest } from "../delivery/delivery-queues.js";
+import type { NotifierMetrics } from "../metrics.js";
+import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
+
+export interface EventRelayOptions {
+  /** A dedicated connection (worker role): XREADGROUP BLOCK holds it. */
+  redis: Redis;
+  /** The event stream key (`redisKeys(prefix).events`). */
+  streamKey: string;
+  /** Consumer group shared by every replica; default `notifier`. */
+  group?: string;
+  /** This process's consumer name (unique per process). */
+  consumer: string;
+  cache: SubscriptionCache;
+  queues: DeliveryQueues;
+  logger: Logger;
+  metrics?: NotifierMetrics;
+  /** Where a newly created group starts: `$` (only new events, default) or `0` (everything retained). */
+  startId?: string;
+  /** Entries pending longer than this on a dead consumer are claimed; default 60 000 ms. */
+  claimIdleMs?: number;
+  /** XREADGROUP BLOCK time; default 5 000 ms. */
+  blockMs?: number;
+  /** Entries per read; default 100. */
+  batchSize?: number;
+}
+
+type RawEntry = [string, string[] | null];
+
+/**
+ * The outbox relay: reads the event stream through a consumer group, enqueues one delivery job
+ * per (event, matching subscription) with a deterministic jobId, and only then XACKs. A crash in
+ * between leaves the entry pending: this process re-reads its own pending entries first, and other
+ * replicas claim entries of dead consumers (XAUTOCLAIM); the jobId makes the second enqueue a no-op.
+ */
+export class EventRelay {
+  private readonly o: Required<Omit<EventRelayOptions, "metrics">> & Pick<EventRelayOptions, "metrics">;
+  private stopped = false;
+  private blocked = false;
+  private loop: Promise<void> | undefined;
+  /** Re-read this consumer's own unacknowledged entries before new ones (after start or an error). */
+  private pendingFirst = true;
+  private nextClaimAt = 0;
+
+  constructor(options: EventRelayOptions) {
+    this.o = { group: "notifier", startId: "$", claimIdleMs: 60_000, blockMs: 5_000, batchSize: 100, ...options };
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.o.redis.xgroup("CREATE", this.o.streamKey, this.o.group, this.o.startId, "MKSTREAM");
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith("BUSYGROUP"))) throw err;
+    }
+    this.loop = this.run();
+  }
+
+  /** Stops reading: the batch being handled finishes (enqueue + XACK), a blocked read is cut. */
+  async close(): Promise<void> {
+    if (this.stopped) return this.loop;
+    this.stopped = true;
+    if (this.blocked) this.o.redis.disconnect();
+    await this.loop;
+    this.o.redis.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (Date.now() >= this.nextClaimAt) {
+          await this.claimStale();
+          this.nextClaimAt = Date.now() + Math.max(1_000, Math.min(this.o.claimIdleMs, 30_000));
+        }
+        const entries = await this.read();
+        if (entries.length > 0) await this.handle(entries);
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) break;
+        failures++;
+        this.pendingFirst = true;
+        this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, "event relay error; retrying");
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))));
+      }
+    }
+  }
+
+  private async read(): Promise<RawEntry[]> {
+    const { redis, group, consumer, batchSize, blockMs, streamKey } = this.o;
+    const id = this.pendingFirst ? "0" : ">";
+    this.blocked = !this.pendingFirst;
+    let reply: unknown;
+    try {
+      reply = this.pendingFirst
+        ? await redis.xreadgroup("GROUP", group, consumer, "COUNT", batchSize, "STREAMS", streamKey, id)
+        : await redis.xreadgroup("GROUP", group, consumer, "COUNT", batchSize, "BLOCK", blockMs, "STREAMS", streamKey, id);
+    } finally {
+      this.blocked = false;
+    }
+    const entries = ((reply as [string, RawEntry[]][] | null)?.[0]?.[1] ?? []) as RawEntry[];
+    if (this.pendingFirst && entries.length === 0) this.pendingFirst = false;
+    return entries;
+  }
+
+  /** Takes over entries that another (dead) consumer read but never acknowledged. */
+  private async claimStale(): Promise<void> {
+    const { redis, streamKey, group, consumer, claimIdleMs, batchSize } = this.o;
+    let cursor = "0-0";
+    do {
+      const [next, entries, deleted] = (await redis.xautoclaim(streamKey, group, consumer, claimIdleMs, cursor, "COUNT", batchSize)) as [
+        string,
+        RawEntry[],
+        string[]?,
+      ];
+      if (entries.length > 0) {
+        this.o.logger.info({ count: entries.length }, "claimed unacknowledged events from another consumer");
+        await this.handle(entries);
+      }
+      // Entries trimmed from the stream while pending cannot be relayed; Redis already dropped them.
+      if (deleted && deleted.length > 0) this.o.logger.warn({ count: deleted.length }, "pending events were trimmed before relay");
+      cursor = next;
+    } while (cursor !== "0-0" && !this.stopped);
+    await this.forgetIdleConsumers();
+  }
+
+  /**
+   * Consumer names are per process, so every restart leaves one behind. Once one holds nothing
+   * and has been idle for an hour it is removed (an entry it held was claimed above first).
+   */
+  private async forgetIdleConsumers(): Promise<void> {
+    const { redis, streamKey, group, consumer } = this.o;
+    const rows = (await redis.xinfo("CONSUMERS", streamKey, group)) as unknown[][];
+    for (const row of rows) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < row.length; i += 2) info.set(String(row[i]), row[i + 1]);
+      const name = String(info.get("name"));
+      if (name === consumer || Number(info.get("pending")) !== 0 || Number(info.get("idle")) < 3_600_000) continue;
+      await redis.xgroup("DELCONSUMER", streamKey, group, name);
+    }
+  }
+
+  private async handle(entries: readonly RawEntry[]): Promise<void> {
+    await this.o.cache.sync();
+    const requests: DeliveryRequest[] = [];
+    for (const { streamId, event } of toLogged(entries)) {
+      for (const subscription of this.o.cache.matching(event)) {
+        requests.push({ jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } });
+      }
+    }
+    if (requests.length > 0) await this.o.queues.enqueue(requests);
+    await this.o.redis.xack(this.o.streamKey, this.o.group, ...entries.map(([id]) => id));
+    this.o.metrics?.eventsRelayed.inc(entries.length);
+  }
+}

@@ -1,0 +1,99 @@
+import type { PaymentEvent } from "@oceanpos/core/payments";
+import { type Subscription, type SubscriptionStore, subscriptionMatches } from "@oceanpos/core/webhooks";
+import type { Logger } from "@oceanpos/core/logger";
+
+export interface SubscriptionCacheOptions {
+  store: SubscriptionStore;
+  logger: Logger;
+  /** Background refresh period (`SUBSCRIPTION_REFRESH_MS`); default 2 000 ms. */
+  refreshMs?: number;
+}
+
+/**
+ * Subscriptions held in memory so that fanning out an event costs no Redis call per event. A
+ * version counter (bumped by every change, whichever replica made it) tells whether a reload is
+ * needed: the relay checks it once per batch of events (one GET), a timer keeps it fresh otherwise.
+ */
+export class SubscriptionCache {
+  private readonly store: SubscriptionStore;
+  private readonly logger: Logger;
+  private readonly refreshMs: number;
+  private readonly listeners: Array<(subscriptions: readonly Subscription[]) => void> = [];
+  private subscriptions: readonly Subscription[] = [];
+  private version: string | undefined;
+  private syncing: Promise<readonly Subscription[]> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: SubscriptionCacheOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.refreshMs = options.refreshMs ?? 2_000;
+  }
+
+  /** Loads once, then refreshes in the background. */
+  async start(): Promise<void> {
+    await this.sync();
+    this.timer = setInterval(() => {
+      this.sync().catch((err: unknown) => this.logger.warn({ err }, "subscription refresh failed"));
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+
+  /** Called with the new list whenever it changed. */
+  onChange(listener: (subscriptions: readonly Subscription[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Reloads when the version moved; concurrent callers share one round trip. `force` (after a
+   * change made by this process) waits for a load already in flight — it may have read the old
+   * version — and then reloads.
+   */
+  sync(force = false): Promise<readonly Subscription[]> {
+    if (force) {
+      const inFlight = this.syncing ?? Promise.resolve();
+      return inFlight
+        .catch(() => undefined)
+        .then(() => {
+          this.version = undefined;
+          return this.sync();
+        });
+    }
+    this.syncing ??= this.load().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  get all(): readonly Subscription[] {
+    return this.subscriptions;
+  }
+
+  get(id: string): Subscription | undefined {
+    return this.subscriptions.find((s) => s.id === id);
+  }
+
+  /** Enabled subscriptions that want this event. */
+  matching(event: PaymentEvent): Subscription[] {
+    return this.subscriptions.filter((s) => s.enabled && subscriptionMatches(s, event));
+  }
+
+  disabledCount(): number {
+    return this.subscriptions.filter((s) => !s.enabled).length;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async load(): Promise<readonly Subscription[]> {
+    const version = await this.store.version();
+    if (version === this.version) return this.subscriptions;
+    const list = await this.store.list();
+    this.subscriptions = list;
+    this.version = version;
+    for (const listener of this.listeners) listener(list);
+    return list;
+  }
+}

@@ -1,0 +1,140 @@
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import {
+  CreateSubscription,
+  type DeliveryLog,
+  type Subscription,
+  type SubscriptionStore,
+  UpdateSubscription,
+} from "@oceanpos/core/webhooks";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { Authenticator } from "../auth.js";
+import type { DeliveryQueues } from "../delivery/delivery-queues.js";
+import type { Replayer } from "../delivery/replayer.js";
+import { type ApiIssue, invalidRequest, issuesOf, sendError } from "../http-errors.js";
+import { type UrlGuard, UrlRefusedError } from "./url-guard.js";
+
+export interface SubscriptionRoutesOptions {
+  auth: Authenticator;
+  store: SubscriptionStore;
+  stores: StoreRegistry;
+  guard: UrlGuard;
+  deliveryLog: DeliveryLog;
+  queues: DeliveryQueues;
+  replayer: Replayer;
+  /** Called after every change so this process's cache and workers follow at once. */
+  changed: () => Promise<unknown>;
+}
+
+const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/) });
+const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const ReplayBody = z.strictObject({ since: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) });
+
+/** Operator API: `/v1/subscriptions/…`. */
+export function registerSubscriptionRoutes(app: FastifyInstance, o: SubscriptionRoutesOptions): void {
+  const notFound = (reply: FastifyReply) => sendError(reply, 404, "not_found", "no such subscription");
+
+  /** 400 issues for a URL or store ids a subscription may not use. */
+  const checkTargets = async (body: { url?: string; storeIds?: string[] | null }): Promise<ApiIssue[]> => {
+    const issues: ApiIssue[] = [];
+    if (body.url !== undefined) {
+      try {
+        await o.guard.check(body.url);
+      } catch (err) {
+        if (!(err instanceof UrlRefusedError)) throw err;
+        issues.push({ path: "url", message: err.message });
+      }
+    }
+    body.storeIds?.forEach((id, i) => {
+      if (!o.stores.byStoreId(id)) issues.push({ path: `storeIds.${i}`, message: `unknown store "${id}"` });
+    });
+    return issues;
+  };
+
+  /** Loads the subscription named in the path, or answers 404. */
+  const load = async (params: unknown, reply: FastifyReply): Promise<Subscription | undefined> => {
+    const parsed = IdParams.safeParse(params);
+    const subscription = parsed.success ? await o.store.get(parsed.data.id) : undefined;
+    if (!subscription) void notFound(reply);
+    return subscription;
+  };
+
+  app.register(async (scope) => {
+    scope.addHook("preHandler", o.auth.operatorOnly);
+
+    scope.post("/v1/subscriptions", async (request, reply) => {
+      const body = CreateSubscription.safeParse(request.body ?? {});
+      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
+      const issues = await checkTargets(body.data);
+      if (issues.length > 0) return invalidRequest(reply, issues);
+      const { subscription, secret } = await o.store.create(body.data);
+      await o.changed();
+      request.log.info({ subscriptionId: subscription.id }, "subscription created");
+      return reply.code(201).header("location", `/v1/subscriptions/${subscription.id}`).send({ ...subscription, secret });
+    });
+
+    scope.get("/v1/subscriptions", async () => ({ subscriptions: await o.store.list() }));
+
+    scope.get("/v1/subscriptions/:id", async (request, reply) => {
+      const subscription = await load(request.params, reply);
+      return subscription ?? reply;
+    });
+
+    scope.patch("/v1/subscriptions/:id", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const body = UpdateSubscription.safeParse(request.body ?? {});
+      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
+      const issues = await checkTargets(body.data);
+      if (issues.length > 0) return invalidRequest(reply, issues);
+      const updated = await o.store.update(current.id, body.data);
+      if (!updated) return notFound(reply);
+      await o.changed();
+      return updated;
+    });
+
+    scope.delete("/v1/subscriptions/:id", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      await o.store.delete(current.id);
+      await o.changed();
+      await o.queues.drop(current.id);
+      request.log.info({ subscriptionId: current.id }, "subscription deleted");
+      return { id: current.id, deleted: true };
+    });
+
+    scope.get("/v1/subscriptions/:id/deliveries", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const query = LimitQuery.safeParse(request.query);
+      if (!query.success) return invalidRequest(reply, issuesOf(query.error));
+      return { deliveries: await o.deliveryLog.attempts(current.id, query.data.limit) };
+    });
+
+    scope.get("/v1/subscriptions/:id/dead-letters", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const query = LimitQuery.safeParse(request.query);
+      if (!query.success) return invalidRequest(reply, issuesOf(query.error));
+      return { deadLetters: await o.deliveryLog.deadLetters(current.id, query.data.limit) };
+    });
+
+    scope.post("/v1/subscriptions/:id/replay", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const body = ReplayBody.safeParse(request.body ?? {});
+      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
+      if (!current.enabled) return sendError(reply, 409, "subscription_disabled", "enable the subscription before replaying to it");
+      const replayed = await o.replayer.since(current, new Date(body.data.since));
+      return reply.code(202).send({ replayed });
+    });
+
+    scope.post("/v1/subscriptions/:id/dead-letters/replay", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      if (!current.enabled) return sendError(reply, 409, "subscription_disabled", "enable the subscription before replaying to it");
+      const replayed = await o.replayer.deadLetters(current);
+      return reply.code(202).send({ replayed });
+    });
+  });
+}

@@ -1,0 +1,154 @@
+import { createHash } from "node:crypto";
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRedis } from "@oceanpos/core/redis";
+import { type Payment, type PaymentStore } from "@oceanpos/core/payments";
+import { parseStores } from "@oceanpos/core/stores";
+import type { RedisFixture } from "@oceanpos/testing";
+import { createLogger } from "@oceanpos/core/logger";
+import { loadNotifierConfig } from "../src/config.js";
+import { Notifier, type NotifierOptions } from "../src/notifier.js";
+
+export const adminToken = "test-admin-token";
+export const account = "995149";
+export const terminal = "99514901";
+export const secureCode = "12345678";
+
+/** Two stores on the sandbox terminal, one on another terminal with its own secureCode. */
+export const stores = parseStores(
+  "test-stores.json",
+  {
+    stores: [
+      { id: "store-a", name: "A", apiKeys: [sha256Key("key-a")], oceanpayment: { account, terminal, secureCode }, billing: {} },
+      { id: "store-b", name: "B", apiKeys: [sha256Key("key-b")], oceanpayment: { account, terminal, secureCode }, billing: {} },
+      { id: "store-c", name: "C", apiKeys: [sha256Key("key-c")], oceanpayment: { account: "995150", terminal: "99515001", secureCode: "87654321" }, billing: {} },
+    ],
+  },
+  {},
+);
+
+function sha256Key(key: string): string {
+  return `sha256:${createHash("sha256").update(key).digest("hex")}`;
+}
+
+/** A notifier on the test Redis (unique key prefix), with tiny retries and loopback receivers allowed. */
+export async function startNotifier(
+  redis: RedisFixture,
+  env: Record<string, string> = {},
+  extra: Partial<NotifierOptions> = {},
+): Promise<Notifier> {
+  const config = loadNotifierConfig({
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    ADMIN_TOKEN: adminToken,
+    ALLOW_PRIVATE_WEBHOOK_URLS: "true",
+    WEBHOOK_RETRY_SCALE: "0.0001",
+    WEBHOOK_TIMEOUT_MS: "5000",
+    SUBSCRIPTION_REFRESH_MS: "200",
+    RELAY_CLAIM_IDLE_MS: "100",
+    ...env,
+  });
+  const notifier = new Notifier({
+    config,
+    stores,
+    logger: createLogger({ name: "notifier-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    connect: (role, name) => createRedis({ url: redis.url, role, connectionName: name }),
+    relayStartId: "0",
+    ...extra,
+  });
+  await notifier.start();
+  return notifier;
+}
+
+export const auth = (token = adminToken) => ({ authorization: `Bearer ${token}` });
+
+/** Creates a payment of `store-a` (or the given store) and moves it to `submitting`. */
+export async function submittingPayment(
+  payments: PaymentStore,
+  orderNumber: string,
+  options: { storeId?: string; amount?: string; currency?: string; account?: string } = {},
+): Promise<Payment> {
+  const now = new Date().toISOString();
+  const payment: Payment = {
+    orderNumber,
+    storeId: options.storeId ?? "store-a",
+    mode: "customer_scan",
+    method: "WeChatPay_Offline",
+    amount: options.amount ?? "12.50",
+    currency: options.currency ?? "USD",
+    status: "accepted",
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ status: "accepted", at: now, source: "intake" }],
+  };
+  const ref = { account: options.account ?? account, orderNumber };
+  await payments.create({ ...ref, payment, requestHash: "h" });
+  const moved = await payments.transition(ref, { to: "submitting", source: "payer" });
+  if (moved.outcome !== "applied") throw new Error(`could not move ${orderNumber} to submitting`);
+  return moved.payment;
+}
+
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+/**
+ * A webhook receiver on 127.0.0.1. `respond` decides each answer (return undefined to never
+ * answer: a hanging endpoint). `next(n)` resolves once n requests arrived in all.
+ */
+export class Receiver {
+  readonly requests: ReceivedRequest[] = [];
+  private readonly waiters: Array<{ n: number; resolve: () => void }> = [];
+  private readonly server = createServer((req, res) => this.onRequest(req, res));
+  private readonly hanging: ServerResponse[] = [];
+  respond: (index: number, req: ReceivedRequest) => { status: number; headers?: Record<string, string> } | undefined = () => ({ status: 200 });
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Resolves when `n` requests have arrived; fails after `timeoutMs` naming what it waited for. */
+  next(n: number, timeoutMs = 10_000, what = "webhook requests"): Promise<ReceivedRequest[]> {
+    if (this.requests.length >= n) return Promise.resolve(this.requests.slice(0, n));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`expected ${n} ${what} within ${timeoutMs} ms, got ${this.requests.length}`)), timeoutMs);
+      this.waiters.push({
+        n,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(this.requests.slice(0, n));
+        },
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const received = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+      const index = this.requests.push(received) - 1;
+      const answer = this.respond(index, received);
+      if (answer === undefined) this.hanging.push(res);
+      else res.writeHead(answer.status, answer.headers ?? {}).end("ok");
+      for (const w of this.waiters.splice(0)) {
+        if (this.requests.length >= w.n) w.resolve();
+        else this.waiters.push(w);
+      }
+    });
+  }
+}
