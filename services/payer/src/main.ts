@@ -1,10 +1,12 @@
 import { createMetricsRegistry, registerOpsRoutes } from "@oceanpos/core/http";
 import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
+import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { createRedis } from "@oceanpos/core/redis";
 import { loadStoresFile } from "@oceanpos/core/stores";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { loadPayerConfig } from "./config.js";
+import { startPayer } from "./start-payer.js";
 
 // Composition root: the only place that reads process.env.
 const config = startup("payer", () => loadPayerConfig(process.env));
@@ -14,7 +16,36 @@ const redis = createRedis({ url: config.REDIS_URL, role: "worker", connectionNam
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 
 const registry = createMetricsRegistry("payer");
-const app = Fastify({ loggerInstance: logger.child({ component: "http" }) });
+const client = new OceanpaymentClient({
+  gatewayUrl: config.OCEANPAYMENT_GATEWAY_URL,
+  queryUrl: config.OCEANPAYMENT_QUERY_URL,
+  timeouts: { payMs: config.OCEANPAYMENT_PAY_TIMEOUT_MS, queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS },
+  logger: logger.child({ component: "oceanpayment" }),
+});
+const payer = startPayer({
+  redis,
+  keyPrefix: config.REDIS_KEY_PREFIX,
+  stores,
+  client,
+  logger,
+  registry,
+  options: {
+    concurrency: config.PAYER_CONCURRENCY,
+    noticeUrl: config.NOTICE_URL,
+    lockDurationMs: config.PAYER_LOCK_DURATION_MS,
+    stalledIntervalMs: config.PAYER_STALLED_INTERVAL_MS,
+    reconcileIntervalsMs: config.RECONCILE_SCHEDULE_MS,
+    reconcileTickMs: config.RECONCILE_TICK_MS,
+    reconcileBatch: config.RECONCILE_BATCH,
+    qrExpiryMs: config.QR_EXPIRY_MS,
+    submitWatchdogMs: config.SUBMIT_WATCHDOG_MS,
+    gatewayRatePerTerminal: config.GATEWAY_RATE_PER_TERMINAL,
+    gatewayBurstPerTerminal: config.GATEWAY_BURST_PER_TERMINAL,
+  },
+});
+
+// The pino child type is narrower than Fastify's base logger type; the instance is the same.
+const app = Fastify({ loggerInstance: logger.child({ component: "http" }) }) as unknown as FastifyInstance;
 let shuttingDown = false;
 registerOpsRoutes(app, { registry, checks: { redis: () => redis.ping() }, isShuttingDown: () => shuttingDown });
 
@@ -23,6 +54,11 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
     shuttingDown = true;
   })
   .add("http", () => app.close())
+  // Active jobs finish (a pay in flight gets its answer recorded); no new job is taken.
+  .add("workers", () => payer.closeWorkers())
+  .add("reconciler", () => payer.closeReconciler())
+  .add("queues", () => payer.closeQueues())
+  .add("oceanpayment-client", () => client.close())
   .add("redis", async () => {
     await redis.quit().catch(() => redis.disconnect());
   })
@@ -30,7 +66,7 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
 
 try {
   await app.listen({ port: config.PAYER_PORT, host: config.PAYER_HOST });
-  logger.info({ stores: stores.all.length }, "payer ready");
+  logger.info({ stores: stores.all.length, concurrency: config.PAYER_CONCURRENCY, port: config.PAYER_PORT }, "payer ready");
 } catch (err) {
   logger.fatal({ err }, "payer failed to start");
   await shutdown.shutdown("error");

@@ -31,3 +31,11 @@ export {
   type TransitionChange,
   type TransitionResult,
 } from "./payment-store.js";
+export { type RecordSendResult } from "./payment-store.js";
+export {
+  ReconcileSchedule,
+  defaultReconcileIntervalsMs,
+  type ReconcileScheduleOptions,
+  type ReconcileClaim,
+} from "./reconcile-schedule.js";
+export { decideSettlement, qrCodePath, type SettlementDecision } from "./settlement.js";

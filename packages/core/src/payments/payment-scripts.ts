@@ -4,7 +4,7 @@
  * or not at all, so a crash can never leave a state change without its event or the reverse.
  *
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
- * scans, removed once final).
+ * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`).
  */
 
 /**
@@ -42,4 +42,22 @@ redis.call('ZREM', KEYS[3], ARGV[9])
 local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {1, id}
+`;
+
+/**
+ * Counts a pay request before it is sent, so that any later run of the job (a retry, a stalled job
+ * after a crash, another payer) knows the gateway may have an attempt and queries first. Only a
+ * `submitting` payment may be sent: a notice or a query that moved it meanwhile stops the send.
+ * With an expected count, it is a compare-and-increment: of two payers that both decided to send
+ * after seeing the same count, only one may.
+ * KEYS: payment
+ * ARGV: expected count, or '' for none
+ * → sends after the increment | -1 no such payment | -2 not `submitting` | -3 count moved (nothing counted)
+ */
+export const recordSendLua = `
+local h = redis.call('HMGET', KEYS[1], 'status', 'sends')
+if not h[1] then return -1 end
+if h[1] ~= 'submitting' then return -2 end
+if ARGV[1] ~= '' and tonumber(h[2] or '0') ~= tonumber(ARGV[1]) then return -3 end
+return redis.call('HINCRBY', KEYS[1], 'sends', 1)
 `;

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
-import { createPaymentLua, transitionPaymentLua } from "./payment-scripts.js";
+import { createPaymentLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -50,7 +50,13 @@ export type TransitionResult =
 type RedisWithScripts = Redis & {
   opCreatePayment(...args: string[]): Promise<[number, ...string[]]>;
   opTransitionPayment(...args: string[]): Promise<[number, string?]>;
+  opRecordSend(key: string, expected: string): Promise<number>;
 };
+
+/** What {@link PaymentStore.recordSend} found: the new count, or why nothing may be sent. */
+export type RecordSendResult =
+  | { recorded: true; sends: number }
+  | { recorded: false; reason: "not_found" | "not_submitting" | "count_moved" };
 
 const maxCasAttempts = 20;
 
@@ -73,6 +79,9 @@ export class PaymentStore {
     if (typeof this.redis.opCreatePayment !== "function") {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 3, lua: createPaymentLua });
       this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 3, lua: transitionPaymentLua });
+    }
+    if (typeof this.redis.opRecordSend !== "function") {
+      this.redis.defineCommand("opRecordSend", { numberOfKeys: 1, lua: recordSendLua });
     }
   }
 
@@ -126,6 +135,26 @@ export class PaymentStore {
   /** The wallet code a merchant scanned, while the payment is not final. */
   async authCode(ref: PaymentRef): Promise<string | undefined> {
     return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "authCode")) ?? undefined;
+  }
+
+  /**
+   * Counts one pay request about to be sent (atomically, before sending), only while the payment
+   * is `submitting`. A count above zero means "the gateway may hold an attempt: query first".
+   * With `expectedSends` (the count the caller based its decision on), nothing is counted when
+   * another sender counted meanwhile (`count_moved`).
+   */
+  async recordSend(ref: PaymentRef, expectedSends?: number): Promise<RecordSendResult> {
+    const expected = expectedSends === undefined ? "" : String(expectedSends);
+    const reply = await this.redis.opRecordSend(this.keys.payment(ref.account, ref.orderNumber), expected);
+    if (reply === -1) return { recorded: false, reason: "not_found" };
+    if (reply === -2) return { recorded: false, reason: "not_submitting" };
+    if (reply === -3) return { recorded: false, reason: "count_moved" };
+    return { recorded: true, sends: reply };
+  }
+
+  /** Pay requests recorded by {@link recordSend} so far (0 when none or no such payment). */
+  async sendCount(ref: PaymentRef): Promise<number> {
+    return Number((await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "sends")) ?? 0);
   }
 
   /** Payments still `accepted` since before `olderThan` (the intake recovery sweep re-enqueues them). */

@@ -1,0 +1,135 @@
+import type { Redis } from "ioredis";
+import type { PaymentRef } from "./payment-store.js";
+
+/**
+ * Default check intervals after a payment becomes `pending` / `awaiting_customer`: 2 s, 5 s, 15 s,
+ * 30 s, 1 min, then every 5 min (the last one repeats).
+ */
+export const defaultReconcileIntervalsMs: readonly number[] = [2_000, 5_000, 15_000, 30_000, 60_000, 300_000];
+
+/**
+ * KEYS: schedule (zset member → due ms), checks (hash member → checks claimed so far)
+ * ARGV: now, limit, interval1 … intervalN
+ * → {member1, checks1, member2, checks2, …}
+ *
+ * Claims every due member (up to `limit`) and pushes its next due time in the same step, so that
+ * several payer processes share the schedule and no member is checked twice at once. A process
+ * that dies after claiming loses nothing: the member comes back at its next due time.
+ */
+const claimLua = `
+local now = tonumber(ARGV[1])
+local n = #ARGV - 2
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, member in ipairs(due) do
+  local checks = redis.call('HINCRBY', KEYS[2], member, 1)
+  local i = checks + 1
+  if i > n then i = n end
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2 + i]), member)
+  out[#out + 1] = member
+  out[#out + 1] = checks
+end
+return out
+`;
+
+/**
+ * KEYS: schedule, checks; ARGV: due, member
+ * Schedules a member no later than `due` (an earlier due time already there is kept).
+ */
+const scheduleLua = `
+redis.call('ZADD', KEYS[1], 'LT', ARGV[1], ARGV[2])
+redis.call('HSETNX', KEYS[2], ARGV[2], 0)
+return 1
+`;
+
+export interface ReconcileScheduleOptions {
+  redis: Redis;
+  /** `REDIS_KEY_PREFIX`; default `op`. */
+  keyPrefix?: string;
+  /** Delay before each check; the last one repeats. Default {@link defaultReconcileIntervalsMs}. */
+  intervalsMs?: readonly number[];
+}
+
+/** One claimed member: which payment, and how many checks it has had (this one included). */
+export interface ReconcileClaim {
+  ref: PaymentRef;
+  checks: number;
+}
+
+type RedisWithSchedule = Redis & {
+  opReconcileClaim(...args: string[]): Promise<Array<string | number>>;
+  opReconcileSchedule(...args: string[]): Promise<number>;
+};
+
+/**
+ * Due-time schedule of payments whose outcome only a query (or a notice) can settle. Members are
+ * `account:orderNumber`; keys share the `{prefix}` hash tag of every other key of the project.
+ */
+export class ReconcileSchedule {
+  private readonly redis: RedisWithSchedule;
+  private readonly key: string;
+  private readonly checksKey: string;
+  readonly intervalsMs: readonly number[];
+
+  constructor(options: ReconcileScheduleOptions) {
+    this.redis = options.redis as RedisWithSchedule;
+    const prefix = `{${options.keyPrefix ?? "op"}}`;
+    this.key = `${prefix}:reconcile`;
+    this.checksKey = `${prefix}:reconcile:checks`;
+    this.intervalsMs = options.intervalsMs ?? defaultReconcileIntervalsMs;
+    if (this.intervalsMs.length === 0 || this.intervalsMs.some((ms) => !Number.isInteger(ms) || ms < 0)) {
+      throw new RangeError("intervalsMs must be a non-empty list of whole milliseconds ≥ 0");
+    }
+    if (typeof this.redis.opReconcileClaim !== "function") {
+      this.redis.defineCommand("opReconcileClaim", { numberOfKeys: 2, lua: claimLua });
+      this.redis.defineCommand("opReconcileSchedule", { numberOfKeys: 2, lua: scheduleLua });
+    }
+  }
+
+  /** First check after the first interval (or earlier if the payment is already due sooner). */
+  async schedule(ref: PaymentRef, now: number): Promise<void> {
+    await this.scheduleAt(ref, now + (this.intervalsMs[0] as number));
+  }
+
+  /** Check no later than `dueAt` (epoch ms). */
+  async scheduleAt(ref: PaymentRef, dueAt: number): Promise<void> {
+    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), memberOf(ref));
+  }
+
+  /** Claims up to `limit` due payments and pushes each one's next check. */
+  async claimDue(now: number, limit: number): Promise<ReconcileClaim[]> {
+    const reply = await this.redis.opReconcileClaim(
+      this.key,
+      this.checksKey,
+      String(Math.round(now)),
+      String(limit),
+      ...this.intervalsMs.map(String),
+    );
+    const claims: ReconcileClaim[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      claims.push({ ref: refOf(String(reply[i])), checks: Number(reply[i + 1]) });
+    }
+    return claims;
+  }
+
+  /** Stops checking a payment (it reached a final answer). */
+  async remove(ref: PaymentRef): Promise<void> {
+    const member = memberOf(ref);
+    await this.redis.multi().zrem(this.key, member).hdel(this.checksKey, member).exec();
+  }
+
+  /** Due time of a payment, or undefined when it is not scheduled. */
+  async dueAt(ref: PaymentRef): Promise<number | undefined> {
+    const score = await this.redis.zscore(this.key, memberOf(ref));
+    return score === null ? undefined : Number(score);
+  }
+}
+
+function memberOf(ref: PaymentRef): string {
+  return `${ref.account}:${ref.orderNumber}`;
+}
+
+function refOf(member: string): PaymentRef {
+  const i = member.indexOf(":");
+  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
+}

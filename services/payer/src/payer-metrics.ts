@@ -1,0 +1,46 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** The payer's Prometheus metrics, registered on the process registry built in `main.ts`. */
+export class PayerMetrics {
+  /** One per pay request answered (or not): succeeded, failed, pending, awaiting_customer, rejected, retryable, ambiguous, duplicate_order. */
+  readonly submissions: Counter<"outcome">;
+  /** Submit and void job runs that ended in a retry. */
+  readonly retries: Counter;
+  /** Query calls by result: answered, rejected, retryable, ambiguous. */
+  readonly queries: Counter<"result">;
+  /** From the payment's `createdAt` to the final status the payer recorded. */
+  readonly timeToFinal: Histogram<"status">;
+  /** Payments the payer could not settle: a person must look. */
+  readonly needsReview: Counter<"reason">;
+  /** Void calls by outcome: voided, raced_success, refused, rejected, retryable, ambiguous. */
+  readonly voids: Counter<"outcome">;
+  /** Gateway calls postponed by the per-terminal rate limit. */
+  readonly rateLimited: Counter<"operation">;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.submissions = new Counter({ name: "payer_submissions_total", help: "Pay requests by outcome", labelNames: ["outcome"], registers });
+    this.retries = new Counter({ name: "payer_retries_total", help: "Job runs that ended in a retry", registers });
+    this.queries = new Counter({ name: "payer_queries_total", help: "Order queries by result", labelNames: ["result"], registers });
+    this.timeToFinal = new Histogram({
+      name: "payer_time_to_final_seconds",
+      help: "Seconds from payment creation to the final status recorded by the payer",
+      labelNames: ["status"],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    });
+    this.needsReview = new Counter({
+      name: "payments_needs_review_total",
+      help: "Payments moved to needs_review",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.voids = new Counter({ name: "payer_voids_total", help: "Void attempts by outcome", labelNames: ["outcome"], registers });
+    this.rateLimited = new Counter({
+      name: "payer_rate_limited_total",
+      help: "Gateway calls postponed by the per-terminal rate limit",
+      labelNames: ["operation"],
+      registers,
+    });
+  }
+}

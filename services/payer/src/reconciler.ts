@@ -1,0 +1,197 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import type { Logger } from "@oceanpos/core/logger";
+import { type OceanpaymentClient, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal } from "@oceanpos/core/payments";
+import type { Store, StoreRegistry } from "@oceanpos/core/stores";
+import type { Queue } from "bullmq";
+import type { GatewayLimiter } from "./gateway-limiter.js";
+import { credentialsOf } from "./pay-input.js";
+import type { PayerMetrics } from "./payer-metrics.js";
+import type { PaymentRecorder } from "./payment-recorder.js";
+
+export interface ReconcilerOptions {
+  schedule: ReconcileSchedule;
+  store: PaymentStore;
+  stores: StoreRegistry;
+  client: OceanpaymentClient;
+  recorder: PaymentRecorder;
+  limiter: GatewayLimiter;
+  metrics: PayerMetrics;
+  logger: Logger;
+  /** The submit queue: a `submitting` payment whose job is still alive is left to it. */
+  submitQueue: Queue;
+  /** Where expired QRs are sent to be voided. */
+  voidQueue: Queue;
+  /** Pause between looks at the schedule when nothing more is due. */
+  tickMs: number;
+  /** Due payments claimed per look. */
+  batch: number;
+  /** An `awaiting_customer` payment unpaid this long after its QR was shown is voided. */
+  qrExpiryMs: number;
+  clock: () => number;
+}
+
+interface Item {
+  ref: PaymentRef;
+  payment: Payment;
+  store: Store;
+}
+
+const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
+
+/**
+ * Settles by query the payments no notice settled: claims due members of the shared schedule
+ * (atomically, so several payers split the work), groups them per account/terminal into queries
+ * of up to 100 order numbers, and records every final answer (which removes it from the
+ * schedule). Notices move payments by the same atomic transition, so either may come first.
+ */
+export class Reconciler {
+  private readonly stop = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Finishes the current look and stops. Safe to call twice. */
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.running;
+  }
+
+  /** One look at the schedule; returns how many payments were due. */
+  async tick(): Promise<number> {
+    const { schedule, store, clock, batch } = this.options;
+    const claims = await schedule.claimDue(clock(), batch);
+    if (claims.length === 0) return 0;
+    const payments = await Promise.all(claims.map((claim) => store.get(claim.ref)));
+    const groups = new Map<string, Item[]>();
+    await Promise.all(
+      claims.map(async (claim, i) => {
+        const item = await this.itemToQuery(claim.ref, payments[i]);
+        if (!item) return;
+        const key = `${item.store.oceanpayment.account}:${item.store.oceanpayment.terminal}`;
+        const group = groups.get(key) ?? [];
+        group.push(item);
+        groups.set(key, group);
+      }),
+    );
+    const chunks = [...groups.values()].flatMap((group) => chunk(group, maxQueryOrderNumbers));
+    await Promise.all(chunks.map((items) => this.queryChunk(items)));
+    return claims.length;
+  }
+
+  private async loop(): Promise<void> {
+    const { logger, tickMs, batch } = this.options;
+    while (!this.stop.signal.aborted) {
+      let due = 0;
+      try {
+        due = await this.tick();
+      } catch (error) {
+        logger.error({ err: error }, "reconciliation pass failed");
+      }
+      if (due >= batch) continue; // more is due: no pause
+      try {
+        await sleep(tickMs, undefined, { signal: this.stop.signal });
+      } catch {
+        return; // aborted
+      }
+    }
+  }
+
+  /** Whether a claimed payment needs a query; tidies the schedule otherwise. */
+  private async itemToQuery(ref: PaymentRef, payment: Payment | undefined): Promise<Item | undefined> {
+    const { schedule, stores, logger } = this.options;
+    if (!payment || isFinal(payment.status) || payment.status === "accepted") {
+      await schedule.remove(ref);
+      return undefined;
+    }
+    if (payment.status === "submitting" && (await this.submitJobAlive(ref))) return undefined;
+    const store = stores.byStoreId(payment.storeId);
+    if (!store) {
+      logger.error({ storeId: payment.storeId, orderNumber: ref.orderNumber }, "cannot reconcile: store not in the stores file");
+      return undefined;
+    }
+    return { ref, payment, store };
+  }
+
+  private async submitJobAlive(ref: PaymentRef): Promise<boolean> {
+    const state = await this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref));
+    return liveJobStates.has(state);
+  }
+
+  private async queryChunk(items: Item[]): Promise<void> {
+    const { client, limiter, metrics, schedule, clock, logger } = this.options;
+    const first = items[0] as Item;
+    const credentials = credentialsOf(first.store);
+    const taken = await limiter.take(credentials);
+    if (!taken.allowed) {
+      metrics.rateLimited.inc({ operation: "reconcile" });
+      await Promise.all(items.map((item) => schedule.scheduleAt(item.ref, clock() + taken.retryAfterMs)));
+      return;
+    }
+    const outcome = await client.query(
+      credentials,
+      items.map((item) => item.ref.orderNumber),
+    );
+    metrics.queries.inc({ result: outcome.kind });
+    if (outcome.kind !== "answered") {
+      // The claim already pushed every member's next check: nothing is lost by waiting for it.
+      logger.warn({ result: outcome.kind, terminal: credentials.terminal, orders: items.length }, "reconciliation query failed");
+      return;
+    }
+    await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber) ?? []))));
+  }
+
+  private async adopt(item: Item, settlement: ReturnType<typeof settle>): Promise<void> {
+    const { recorder, logger } = this.options;
+    const log = logger.child({ storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
+    const decision = decideSettlement(item.payment, settlement, "query");
+    switch (decision.action) {
+      case "transition":
+        await recorder.apply(item.ref, decision.change, log);
+        return;
+      case "open":
+        if (item.payment.status === "awaiting_customer" && this.qrExpired(item.payment)) await this.expire(item, log);
+        return;
+      case "no_attempt":
+        return this.noAttempt(item, log);
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  private async noAttempt(item: Item, log: Logger): Promise<void> {
+    if (item.payment.status === "submitting") {
+      // Its submit job is gone and the gateway holds nothing: no charge, but no answer either.
+      await this.options.recorder.needsReview(item.ref, "query", "submit_lost", "submit job ended and the gateway shows no attempt", log);
+    } else if (item.payment.status === "needs_review") {
+      await this.options.schedule.remove(item.ref); // nothing at the gateway to wait for
+    } else {
+      log.warn({ status: item.payment.status }, "gateway shows no attempt for an open payment");
+    }
+  }
+
+  private qrExpired(payment: Payment): boolean {
+    const shown = payment.history.findLast((entry) => entry.status === "awaiting_customer");
+    return shown !== undefined && this.options.clock() - Date.parse(shown.at) >= this.options.qrExpiryMs;
+  }
+
+  private async expire(item: Item, log: Logger): Promise<void> {
+    const data = { account: item.ref.account, orderNumber: item.ref.orderNumber };
+    await this.options.voidQueue.add(jobCatalog.voidPayment.name, jobCatalog.voidPayment.schema.parse(data), {
+      ...jobCatalog.voidPayment.options,
+      jobId: jobCatalog.voidPayment.jobId(data),
+    });
+    log.info("unpaid QR expired: void requested");
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

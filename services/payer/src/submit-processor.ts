@@ -1,0 +1,254 @@
+import { jobCatalog, type JobPayload } from "@oceanpos/core/jobs";
+import type { Logger } from "@oceanpos/core/logger";
+import {
+  GatewayPermanentError,
+  GatewayRequestInvalidError,
+  type OceanpaymentClient,
+  type OceanpaymentCredentials,
+  type PayOutcome,
+  assertNever,
+  buildPayForm,
+  payOutcomeError,
+} from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, qrCodePath } from "@oceanpos/core/payments";
+import type { Store, StoreRegistry } from "@oceanpos/core/stores";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
+import { type GatewayLimiter, takeOrDelay } from "./gateway-limiter.js";
+import { queryOrder } from "./order-query.js";
+import { buildPayInput, credentialsOf } from "./pay-input.js";
+import type { PayerMetrics } from "./payer-metrics.js";
+import type { PaymentRecorder } from "./payment-recorder.js";
+
+export interface SubmitProcessorOptions {
+  store: PaymentStore;
+  stores: StoreRegistry;
+  client: OceanpaymentClient;
+  recorder: PaymentRecorder;
+  schedule: ReconcileSchedule;
+  limiter: GatewayLimiter;
+  metrics: PayerMetrics;
+  logger: Logger;
+  /** `NOTICE_URL`. */
+  noticeUrl: string;
+  /** A `submitting` payment is looked at by the reconciler this long after its submit began. */
+  watchdogMs: number;
+  clock: () => number;
+}
+
+type SubmitPayment = JobPayload<"submitPayment">;
+
+interface Context {
+  job: Job;
+  token: string | undefined;
+  ref: PaymentRef;
+  store: Store;
+  credentials: OceanpaymentCredentials;
+  log: Logger;
+}
+
+/**
+ * Runs one submit job. The rule that keeps money safe: a pay request is sent only when nothing
+ * was sent before (atomic send counter on the payment, incremented before every send) and the
+ * payment was not already `submitting` when picked up; otherwise the gateway is queried first
+ * and its answer adopted, and a resend happens only when the query proves it holds no attempt.
+ */
+export class SubmitProcessor {
+  constructor(private readonly options: SubmitProcessorOptions) {}
+
+  readonly process = async (job: Job, token?: string): Promise<string> => {
+    if (job.name !== jobCatalog.submitPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
+    const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
+    const ref = { account: data.account, orderNumber: data.orderNumber };
+    let log = this.options.logger.child({ jobId: job.id, orderNumber: data.orderNumber, account: data.account });
+    try {
+      const payment = await this.options.store.get(ref);
+      if (!payment) {
+        log.warn("submit job for an unknown payment");
+        return "not_found";
+      }
+      log = log.child({ storeId: payment.storeId });
+      return await this.run(job, token, ref, payment, log);
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+      return this.failed(job, ref, error, log);
+    }
+  };
+
+  private async run(job: Job, token: string | undefined, ref: PaymentRef, payment: Payment, log: Logger): Promise<string> {
+    const { schedule, clock } = this.options;
+    switch (payment.status) {
+      case "succeeded":
+      case "failed":
+      case "voided":
+      case "needs_review":
+        return payment.status;
+      case "pending":
+      case "awaiting_customer":
+        // Sent already; make sure something keeps asking until a notice or a query settles it.
+        await schedule.schedule(ref, clock());
+        return payment.status;
+      case "accepted":
+      case "submitting":
+        break;
+      default:
+        return assertNever(payment.status);
+    }
+    const store = this.options.stores.byStoreId(payment.storeId);
+    if (!store) throw new PaymentUnworkableError(`store ${payment.storeId} is not in the stores file`);
+    const ctx: Context = { job, token, ref, store, credentials: credentialsOf(store), log };
+    await this.gate(ctx, "submit");
+
+    let current = payment;
+    let resumed = payment.status === "submitting";
+    if (payment.status === "accepted") {
+      const moved = await this.options.store.transition(ref, { to: "submitting", source: "payer" });
+      if (moved.outcome === "not_found") return "not_found";
+      current = moved.payment;
+      if (moved.outcome === "applied") {
+        // Watchdog: should this job be lost for good, the reconciler still settles the payment.
+        await schedule.scheduleAt(ref, clock() + this.options.watchdogMs);
+      } else if (current.status === "submitting") {
+        resumed = true; // another payer moved it first: treat as a resumed submit
+      } else {
+        return this.run(job, token, ref, current, log);
+      }
+    }
+
+    const sends = await this.options.store.sendCount(ref);
+    if (resumed || sends > 0) {
+      log.info({ sends, resumed }, "submit resumed: querying before any resend");
+      const settled = await this.queryAndAdopt(ctx, current);
+      if (settled !== "no_attempt") return settled;
+      await this.gate(ctx, "submit");
+    }
+    return this.send(ctx, current, sends);
+  }
+
+  /**
+   * One pay request: counted first (only if nobody else counted one since `sendsSeen` was read),
+   * then sent, then its outcome recorded.
+   */
+  private async send(ctx: Context, payment: Payment, sendsSeen: number): Promise<string> {
+    const { store, client, recorder, metrics } = this.options;
+    const input = buildPayInput({ payment, store: ctx.store, authCode: await store.authCode(ctx.ref), noticeUrl: this.options.noticeUrl });
+    try {
+      buildPayForm(input); // validates before anything is counted or sent
+    } catch (error) {
+      if (!(error instanceof GatewayRequestInvalidError)) throw error;
+      // The same request was invalid every time: nothing can have reached the gateway.
+      await recorder.apply(ctx.ref, { to: "failed", source: "payer", code: error.code, reason: `request invalid: ${error.field}` }, ctx.log);
+      return "failed";
+    }
+    const counted = await store.recordSend(ctx.ref, sendsSeen);
+    if (!counted.recorded) {
+      if (counted.reason === "count_moved") {
+        // Another payer sent meanwhile (a stalled job running twice): settle by query instead.
+        throw new OutcomeUnsettledError("another payer sent this payment concurrently");
+      }
+      ctx.log.info({ why: counted.reason }, "payment left submitting before the send: not sent");
+      return counted.reason;
+    }
+    const outcome = await client.pay(input);
+    metrics.submissions.inc({ outcome: outcome.kind });
+    return this.record(ctx, payment, outcome);
+  }
+
+  private async record(ctx: Context, payment: Payment, outcome: PayOutcome): Promise<string> {
+    const { recorder } = this.options;
+    const { ref, log } = ctx;
+    switch (outcome.kind) {
+      case "succeeded":
+      case "failed":
+      case "pending": {
+        const gateway = { code: outcome.details.code, message: outcome.details.message };
+        const set = outcome.paymentId === "" ? { gateway } : { paymentId: outcome.paymentId, gateway };
+        await recorder.apply(ref, { to: outcome.kind, source: "payer", code: outcome.details.code, set }, log);
+        return outcome.kind;
+      }
+      case "awaiting_customer": {
+        const set = {
+          paymentId: outcome.paymentId,
+          barCode: outcome.barCode,
+          qrCode: qrCodePath(payment.orderNumber),
+          gateway: { code: outcome.details.code, message: outcome.details.message },
+        };
+        await recorder.apply(ref, { to: "awaiting_customer", source: "payer", code: outcome.details.code, set }, log);
+        return outcome.kind;
+      }
+      case "rejected": {
+        const gateway = { code: outcome.details.code, message: outcome.details.message };
+        const reason = "request refused by the gateway";
+        await recorder.apply(ref, { to: "failed", source: "payer", code: outcome.code, reason, set: { gateway } }, log);
+        return "rejected";
+      }
+      case "retryable":
+        throw payOutcomeError(outcome) as Error;
+      case "ambiguous":
+      case "duplicate_order": {
+        log.warn({ outcome: outcome.kind }, "pay outcome uncertain: settling by query");
+        await this.gate(ctx, "query");
+        const settled = await this.queryAndAdopt(ctx, payment);
+        if (settled === "no_attempt") {
+          // Possibly still in flight at the gateway: retry later; the next run queries first again.
+          throw new OutcomeUnsettledError(`pay was ${outcome.kind} and the gateway shows no attempt yet`);
+        }
+        return settled;
+      }
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  /** Queries the order and records what it proves; `no_attempt` means a resend is safe. */
+  private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
+    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.ref.orderNumber);
+    const decision = decideSettlement(payment, settlement, "query");
+    switch (decision.action) {
+      case "transition": {
+        const result = await this.options.recorder.apply(ctx.ref, decision.change, ctx.log);
+        return result.outcome === "applied" ? result.payment.status : decision.change.to;
+      }
+      case "open":
+        return payment.status;
+      case "no_attempt":
+        return "no_attempt";
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  private gate(ctx: Context, operation: string): Promise<void> {
+    return takeOrDelay(this.options.limiter, ctx.credentials, ctx.job, ctx.token, () =>
+      this.options.metrics.rateLimited.inc({ operation }),
+    );
+  }
+
+  /** A run ended in an error: retry while attempts remain, then `needs_review` (never a guessed `failed`). */
+  private async failed(job: Job, ref: PaymentRef, error: unknown, log: Logger): Promise<string> {
+    const permanent = error instanceof GatewayPermanentError || error instanceof PaymentUnworkableError;
+    const attempts = job.opts.attempts ?? 1;
+    const last = job.attemptsMade + 1 >= attempts;
+    if (!permanent && !last) {
+      this.options.metrics.retries.inc();
+      log.warn({ attempt: job.attemptsMade + 1, attempts, reason: errorSummary(error) }, "submit will be retried");
+      throw error;
+    }
+    const kind = error instanceof PaymentUnworkableError ? "unworkable" : permanent ? "gateway_refused" : "attempts_exhausted";
+    const reason = `${kind === "attempts_exhausted" ? `outcome unknown after ${job.attemptsMade + 1} attempts` : "cannot submit"}: ${errorSummary(error)}`;
+    const payment = await this.options.store.get(ref);
+    if (!payment) throw error;
+    if (payment.status !== "accepted" && payment.status !== "submitting") {
+      // It moved on (pending, awaiting, final) despite the error: that answer stands.
+      if (payment.status === "pending" || payment.status === "awaiting_customer") await this.options.schedule.schedule(ref, this.options.clock());
+      return payment.status;
+    }
+    if (payment.status === "accepted") {
+      // Nothing was sent (accepted never reaches the gateway); make it reviewable without guessing.
+      await this.options.store.transition(ref, { to: "submitting", source: "payer", reason: "moved for review" });
+    }
+    const result = await this.options.recorder.needsReview(ref, "payer", kind, reason, log);
+    if (result.outcome === "not_found") throw error;
+    return "needs_review";
+  }
+}

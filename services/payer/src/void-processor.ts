@@ -1,0 +1,134 @@
+import { jobCatalog } from "@oceanpos/core/jobs";
+import type { Logger } from "@oceanpos/core/logger";
+import {
+  type OceanpaymentClient,
+  type OceanpaymentCredentials,
+  type VoidOutcome,
+  assertNever,
+  gatewayCodes,
+  voidOutcomeError,
+} from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, decideSettlement } from "@oceanpos/core/payments";
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import { OutcomeUnsettledError, errorSummary } from "./errors.js";
+import { type GatewayLimiter, takeOrDelay } from "./gateway-limiter.js";
+import { queryOrder } from "./order-query.js";
+import { credentialsOf } from "./pay-input.js";
+import type { PayerMetrics } from "./payer-metrics.js";
+import type { PaymentRecorder } from "./payment-recorder.js";
+
+export interface VoidProcessorOptions {
+  store: PaymentStore;
+  stores: StoreRegistry;
+  client: OceanpaymentClient;
+  recorder: PaymentRecorder;
+  limiter: GatewayLimiter;
+  metrics: PayerMetrics;
+  logger: Logger;
+}
+
+/** History reason when a void loses the race against the customer's payment. */
+export const voidRacedSuccess = "void raced a success";
+
+interface Context {
+  job: Job;
+  token: string | undefined;
+  ref: PaymentRef;
+  payment: Payment;
+  credentials: OceanpaymentCredentials;
+  log: Logger;
+}
+
+/**
+ * Voids an unpaid offline payment (`awaiting_customer` or `pending`). A void that the gateway
+ * refuses because the order was paid, or whose answer is lost, is settled by a query: a success
+ * always wins (`succeeded`, reason "void raced a success"); a voided attempt ends `voided`.
+ */
+export class VoidProcessor {
+  constructor(private readonly options: VoidProcessorOptions) {}
+
+  readonly process = async (job: Job, token?: string): Promise<string> => {
+    if (job.name !== jobCatalog.voidPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
+    const data = jobCatalog.voidPayment.schema.parse(job.data);
+    const ref = { account: data.account, orderNumber: data.orderNumber };
+    let log = this.options.logger.child({ jobId: job.id, orderNumber: data.orderNumber, account: data.account });
+    const payment = await this.options.store.get(ref);
+    if (!payment) return "not_found";
+    log = log.child({ storeId: payment.storeId });
+    if (payment.status !== "awaiting_customer" && payment.status !== "pending") {
+      log.info({ status: payment.status }, "nothing to void");
+      return payment.status;
+    }
+    const store = this.options.stores.byStoreId(payment.storeId);
+    if (!store) throw new UnrecoverableError(`store ${payment.storeId} is not in the stores file`);
+    const ctx: Context = { job, token, ref, payment, credentials: credentialsOf(store), log };
+    try {
+      await this.gate(ctx);
+      const outcome = await this.options.client.void(ctx.credentials, ref.orderNumber);
+      return await this.handle(ctx, outcome);
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+      this.options.metrics.retries.inc();
+      log.warn({ attempt: job.attemptsMade + 1, reason: errorSummary(error) }, "void will be retried");
+      // After the last attempt the payment stays open: the reconciler keeps settling it by query.
+      throw error;
+    }
+  };
+
+  private async handle(ctx: Context, outcome: VoidOutcome): Promise<string> {
+    const { metrics, recorder } = this.options;
+    switch (outcome.kind) {
+      case "voided": {
+        metrics.voids.inc({ outcome: "voided" });
+        const gateway = { code: outcome.details.code, message: outcome.details.message };
+        const result = await recorder.apply(ctx.ref, { to: "voided", source: "void", code: outcome.details.code, set: { gateway } }, ctx.log);
+        if (result.outcome === "unchanged" && result.payment.status !== "voided") {
+          ctx.log.error({ status: result.payment.status }, "gateway confirmed a void of a payment recorded otherwise");
+        }
+        return "voided";
+      }
+      case "refused":
+        metrics.voids.inc({ outcome: outcome.code === gatewayCodes.alreadyPaid ? "raced_success" : "refused" });
+        ctx.log.info({ code: outcome.code }, "void refused: settling by query");
+        return this.settleByQuery(ctx);
+      case "rejected":
+        metrics.voids.inc({ outcome: "rejected" });
+        ctx.log.error({ code: outcome.code }, "void request refused by the gateway");
+        throw new UnrecoverableError(`void refused by the gateway (${outcome.code})`);
+      case "retryable":
+        metrics.voids.inc({ outcome: "retryable" });
+        throw voidOutcomeError(outcome) as Error;
+      case "ambiguous":
+        metrics.voids.inc({ outcome: "ambiguous" });
+        ctx.log.warn({ reason: outcome.reason }, "void outcome uncertain: settling by query");
+        return this.settleByQuery(ctx);
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  /** Adopts what the gateway holds; an attempt still open means the void has not taken effect: retry it. */
+  private async settleByQuery(ctx: Context): Promise<string> {
+    await this.gate(ctx);
+    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.ref.orderNumber);
+    const decision = decideSettlement(ctx.payment, settlement, "void");
+    switch (decision.action) {
+      case "transition": {
+        const change = decision.change.to === "succeeded" ? { ...decision.change, reason: voidRacedSuccess } : decision.change;
+        await this.options.recorder.apply(ctx.ref, change, ctx.log);
+        return change.to;
+      }
+      case "open":
+        throw new OutcomeUnsettledError("void not confirmed: the order still has an open attempt");
+      case "no_attempt":
+        throw new OutcomeUnsettledError("void not confirmed: the gateway shows no attempt");
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  private gate(ctx: Context): Promise<void> {
+    return takeOrDelay(this.options.limiter, ctx.credentials, ctx.job, ctx.token, () => this.options.metrics.rateLimited.inc({ operation: "void" }));
+  }
+}

@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import { type PaymentRef, PaymentStore, isFinal } from "@oceanpos/core/payments";
+import { redisKeys } from "@oceanpos/core/redis";
+import { buildSandbox } from "@oceanpos/sandbox";
+import { freePort, waitFor } from "@oceanpos/testing";
+import { Queue } from "bullmq";
+import { describe, expect, it } from "vitest";
+import { account, authCodeEnding, fastJobOptions, newPayment, orderNumber, storesFile, usePayerEnv } from "./support/payer-env.js";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+describe("payer: crash safety", () => {
+  const env = usePayerEnv();
+
+  it("a payment found already submitting (crash after the send) is queried first and never resent", async () => {
+    const run = await env.start();
+    const number = orderNumber("res");
+    const authCode = authCodeEnding(0);
+    const ref = { account, orderNumber: number };
+    await run.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: "h", authCode });
+    // A previous payer moved it, counted its send, sent it, and died before recording the answer.
+    await run.store.transition(ref, { to: "submitting", source: "payer" });
+    expect(await run.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
+    const sent = await run.client.pay({
+      credentials: { account, terminal: "99514901", secureCode: "12345678" },
+      noticeUrl: "http://127.0.0.1:9/notice",
+      orderNumber: number, currency: "USD", amount: "12.50",
+      billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
+      items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
+      scan: { mode: "merchant_scans", paymentCode: authCode },
+    });
+    expect(sent.kind).toBe("succeeded");
+    await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
+    const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"]);
+    expect(payment).toMatchObject({ status: "succeeded", paymentId: sent.kind === "succeeded" ? sent.paymentId : "" });
+    expect(payment.history.at(-1)?.source).toBe("query");
+    expect(await run.store.sendCount(ref)).toBe(1);
+    expect(await run.counter("payer_submissions_total")).toBe(0);
+    expect(await run.charges(number)).toBe(1);
+  });
+
+  it("a payment found submitting whose send never reached the gateway is queried, then sent once", async () => {
+    const run = await env.start();
+    const number = orderNumber("res0");
+    const ref = { account, orderNumber: number };
+    await run.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: "h", authCode: authCodeEnding(4) });
+    await run.store.transition(ref, { to: "submitting", source: "payer" });
+    await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
+    expect((await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"])).status).toBe("succeeded");
+    expect(await run.counter("payer_queries_total", { result: "answered" })).toBeGreaterThanOrEqual(1);
+    expect(await run.store.sendCount(ref)).toBe(1);
+    expect(await run.charges(number)).toBe(1);
+  });
+
+  it("two payers side by side share the queue and the reconciliation schedule without double work", async () => {
+    const run = await env.start({ sandbox: { pendingMs: 100 } });
+    const other = await run.startAnother();
+    const refs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => run.submit({ orderNumber: orderNumber(`two${i}`), authCode: authCodeEnding(i % 2 === 0 ? 7 : i % 7) })),
+    );
+    for (const ref of refs) {
+      expect((await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"])).status).toBe("succeeded");
+      expect(await run.charges(ref.orderNumber)).toBe(1);
+      expect(await run.store.sendCount(ref)).toBe(1);
+    }
+    // Exactly one pay request per payment across both payers (whichever ran it).
+    const sent = async (metrics: typeof other.metrics) => (await metrics.submissions.get()).values.reduce((n, v) => n + v.value, 0);
+    expect((await sent(run.payer.metrics)) + (await sent(other.metrics))).toBe(40);
+  });
+
+  it("SIGKILL of a payer process mid-batch: after a restart every payment is final and nothing is charged twice", async () => {
+    const stores = env.stores;
+    const sandbox = buildSandbox({ credentials: stores, pendingMs: 200, noticeRetryDelaysMs: [0] });
+    await sandbox.app.listen({ port: 0, host: "127.0.0.1" });
+    const sandboxUrl = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
+    sandbox.faults.set({ latencyMs: 100 });
+    const redis = env.redis.client();
+    const store = new PaymentStore({ redis, keyPrefix: env.redis.prefix });
+    const queue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: redisKeys(env.redis.prefix).bullPrefix });
+    queue.on("error", () => {});
+    const children: ChildProcess[] = [];
+    try {
+      const digits = Array.from({ length: 200 }, (_, i) => (i % 10 === 8 ? 8 : i % 10 === 7 ? 7 : i % 7));
+      const refs: PaymentRef[] = digits.map((_, i) => ({ account, orderNumber: orderNumber(`k${i}`) }));
+      await store.createMany(
+        refs.map((ref, i) => ({ ...ref, payment: newPayment(ref), requestHash: `h${i}`, authCode: authCodeEnding(digits[i] as number) })),
+      );
+      await queue.addBulk(
+        refs.map((ref) => ({ name: jobCatalog.submitPayment.name, data: ref, opts: { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) } })),
+      );
+      const statuses = async () => (await Promise.all(refs.map((ref) => store.get(ref)))).map((p) => p?.status ?? "missing");
+
+      const first = await spawnPayer(sandboxUrl, env.redis.url, env.redis.prefix);
+      children.push(first.child);
+      await waitFor(async () => (await statuses()).filter((s) => isFinal(s as never)).length >= 40, {
+        timeoutMs: 15_000,
+        message: "40 payments final before the kill",
+      });
+      first.child.kill("SIGKILL");
+      await first.exited;
+      const atKill = await statuses();
+      expect(atKill.filter((s) => s === "submitting").length, "payments in flight at the kill").toBeGreaterThan(0);
+      expect(atKill.filter((s) => isFinal(s as never)).length, "payments left to the restarted payer").toBeLessThan(200);
+
+      const second = await spawnPayer(sandboxUrl, env.redis.url, env.redis.prefix);
+      children.push(second.child);
+      await waitFor(async () => (await statuses()).every((s) => isFinal(s as never)), {
+        timeoutMs: 25_000,
+        intervalMs: 100,
+        message: "every payment final after the restart",
+      });
+      const finalStatuses = await statuses();
+      const ledger = (await (await fetch(`${sandboxUrl}/sandbox/ledger`)).json()) as { orders: Array<{ orderNumber: string; charges: number }> };
+      const charges = new Map(ledger.orders.map((o) => [o.orderNumber, o.charges]));
+      expect(ledger.orders.filter((o) => o.charges > 1)).toEqual([]);
+      refs.forEach((ref, i) => {
+        const expected = digits[i] === 8 ? "failed" : "succeeded";
+        expect(finalStatuses[i], `status of ${ref.orderNumber} (digit ${digits[i]})`).toBe(expected);
+        expect(charges.get(ref.orderNumber) ?? 0, `charges of ${ref.orderNumber}`).toBe(expected === "succeeded" ? 1 : 0);
+      });
+
+      // Graceful stop: SIGTERM lets active jobs finish and exits with 128 + 15.
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(143);
+    } finally {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await queue.close();
+      await sandbox.close();
+    }
+  }, 60_000);
+});
+
+async function spawnPayer(sandboxUrl: string, redisUrl: string, prefix: string): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "services/payer/src/main.ts"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      STORES_FILE: storesFile,
+      PAYER_PORT: String(port),
+      PAYER_CONCURRENCY: "20",
+      PAYER_LOCK_DURATION_MS: "1000",
+      PAYER_STALLED_INTERVAL_MS: "500",
+      OCEANPAYMENT_GATEWAY_URL: sandboxUrl,
+      OCEANPAYMENT_QUERY_URL: sandboxUrl,
+      NOTICE_URL: "http://127.0.0.1:9/notice",
+      RECONCILE_SCHEDULE_MS: "100,200,400",
+      RECONCILE_TICK_MS: "50",
+      GATEWAY_RATE_PER_TERMINAL: "5000",
+      GATEWAY_BURST_PER_TERMINAL: "5000",
+    },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`payer exited with ${child.exitCode}: ${stderr}`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      return res?.status === 200;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, message: "payer child /readyz 200" },
+  );
+  return { child, exited };
+}

@@ -1,0 +1,199 @@
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import { createLogger } from "@oceanpos/core/logger";
+import { OceanpaymentClient, type OceanpaymentTimeouts } from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStatus, PaymentStore } from "@oceanpos/core/payments";
+import { type StoreRegistry, loadStoresFile } from "@oceanpos/core/stores";
+import { type Sandbox, type SandboxOptions, buildSandbox } from "@oceanpos/sandbox";
+import { type RedisFixture, useRedis, waitFor } from "@oceanpos/testing";
+import type { JobsOptions } from "bullmq";
+import { Registry } from "prom-client";
+import { afterEach } from "vitest";
+import { type Payer, type PayerOptions, startPayer } from "../../src/start-payer.js";
+
+export const storesFile = fileURLToPath(new URL("../../../../config/stores.example.json", import.meta.url));
+export const account = "995149";
+export const terminal = "99514901";
+
+/** Retry settings of the catalog, with test-speed backoff. */
+export const fastJobOptions: JobsOptions = {
+  ...jobCatalog.submitPayment.options,
+  backoff: { type: "exponential", delay: 30, jitter: 0.5 },
+};
+
+/** A WeChat payment code (18 digits starting 13) whose last digit scripts the sandbox outcome. */
+export function authCodeEnding(digit: number): string {
+  const middle = String(Math.floor(Math.random() * 1e15)).padStart(15, "0");
+  return `13${middle}${digit}`;
+}
+
+let orderSeq = 0;
+export function orderNumber(tag: string): string {
+  orderSeq += 1;
+  return `T${tag}${Date.now().toString(36)}${orderSeq}`.slice(0, 50);
+}
+
+/** [0, 1) rolls: the first `fire` rolls fire any rate > 0, every later one fires none. */
+export function firstRollsFire(fire = 1): () => number {
+  let rolls = 0;
+  return () => (rolls++ < fire ? 0 : 0.999_999);
+}
+
+export interface StartOptions {
+  sandbox?: Partial<SandboxOptions>;
+  payer?: Partial<PayerOptions>;
+  timeouts?: OceanpaymentTimeouts;
+  /** Overrides the query base URL (e.g. a closed port). */
+  queryUrl?: string;
+}
+
+export interface PayerEnv {
+  redis: RedisFixture;
+  stores: StoreRegistry;
+  /** Starts a sandbox and an in-process payer against it (both closed after the test). */
+  start(options?: StartOptions): Promise<Running>;
+}
+
+export interface Running {
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  payer: Payer;
+  registry: Registry;
+  store: PaymentStore;
+  client: OceanpaymentClient;
+  /** Creates a payment as intake does, and enqueues its submit job. */
+  submit(input: NewTestPayment, jobOptions?: JobsOptions): Promise<PaymentRef>;
+  waitForStatus(ref: PaymentRef, statuses: readonly PaymentStatus[], timeoutMs?: number): Promise<Payment>;
+  charges(orderNumber: string): Promise<number>;
+  faults(update: Record<string, unknown>): Promise<void>;
+  scan(orderNumber: string, outcome: "succeeded" | "failed"): Promise<void>;
+  requestVoid(ref: PaymentRef): Promise<void>;
+  counter(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Starts one more payer (own connection, client and registry) against the same Redis prefix and sandbox. */
+  startAnother(): Promise<Payer>;
+}
+
+export interface NewTestPayment {
+  orderNumber: string;
+  mode?: "merchant_scan" | "customer_scan";
+  authCode?: string;
+  amount?: string;
+}
+
+export function newPayment(input: NewTestPayment, at = new Date().toISOString()): Payment {
+  return {
+    orderNumber: input.orderNumber,
+    storeId: "demo-store",
+    mode: input.mode ?? "merchant_scan",
+    method: "WeChatPay_Offline",
+    amount: input.amount ?? "12.50",
+    currency: "USD",
+    status: "accepted",
+    version: 1,
+    items: [{ name: "Red Dress", sku: "#001", price: input.amount ?? "12.50", quantity: 1 }],
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: "accepted", at, source: "intake" }],
+  };
+}
+
+/** Real Redis (per-test prefix), real sandbox on a free port, real BullMQ, payer in-process. */
+export function usePayerEnv(): PayerEnv {
+  const redis = useRedis();
+  const stores = loadStoresFile(storesFile, {});
+  const closers: Array<() => Promise<void>> = [];
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  async function start(options: StartOptions = {}): Promise<Running> {
+    const sandbox = buildSandbox({ credentials: stores, pendingMs: 100, noticeRetryDelaysMs: [0], ...options.sandbox });
+    await sandbox.app.listen({ port: 0, host: "127.0.0.1" });
+    closers.push(() => sandbox.close());
+    const sandboxUrl = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
+    const launch = (registry: Registry) => {
+      const client = new OceanpaymentClient({ gatewayUrl: sandboxUrl, queryUrl: options.queryUrl ?? sandboxUrl, timeouts: options.timeouts });
+      const payer = startPayer({
+        redis: redis.client(),
+        keyPrefix: redis.prefix,
+        stores,
+        client,
+        logger: createLogger({ name: "payer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+        registry,
+        options: {
+          // Notices go nowhere here: every settlement must come from a query.
+          noticeUrl: "http://127.0.0.1:9/notice",
+          concurrency: 50,
+          reconcileIntervalsMs: [50, 100, 200],
+          reconcileTickMs: 20,
+          ...options.payer,
+        },
+      });
+      closers.push(async () => {
+        await payer.close();
+        await client.close();
+      });
+      return { payer, client };
+    };
+    const registry = new Registry();
+    const { payer, client } = launch(registry);
+    const store = new PaymentStore({ redis: redis.client(), keyPrefix: redis.prefix });
+
+    const running: Running = {
+      sandbox, sandboxUrl, payer, registry, store, client,
+      async submit(input, jobOptions = fastJobOptions) {
+        const ref = { account, orderNumber: input.orderNumber };
+        const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
+        if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
+        await payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...jobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
+        return ref;
+      },
+      async waitForStatus(ref, statuses, timeoutMs = 5_000) {
+        let last: Payment | undefined;
+        return waitFor(
+          async () => {
+            last = await store.get(ref);
+            return last && statuses.includes(last.status) ? last : undefined;
+          },
+          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")} (now ${last?.status ?? "missing"})` },
+        );
+      },
+      async charges(number) {
+        const res = await fetch(`${sandboxUrl}/sandbox/ledger/${number}`);
+        if (res.status === 404) return 0;
+        return ((await res.json()) as { charges: number }).charges;
+      },
+      async faults(update) {
+        const res = await fetch(`${sandboxUrl}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+        if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
+      },
+      async scan(number, outcome) {
+        const res = await fetch(`${sandboxUrl}/sandbox/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ orderNumber: number, outcome }) });
+        if (!res.ok) throw new Error(`scan: ${res.status} ${await res.text()}`);
+      },
+      async requestVoid(ref) {
+        await payer.voidQueue.add(jobCatalog.voidPayment.name, ref, {
+          ...jobCatalog.voidPayment.options,
+          backoff: { type: "exponential", delay: 30, jitter: 0.5 },
+          jobId: jobCatalog.voidPayment.jobId(ref),
+        });
+      },
+      async startAnother() {
+        return launch(new Registry()).payer;
+      },
+      async counter(name, labels = {}) {
+        const metric = registry.getSingleMetric(name);
+        if (!metric) throw new Error(`no metric ${name}`);
+        const { values } = await metric.get();
+        return values
+          .filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+          .reduce((sum, v) => sum + v.value, 0);
+      },
+    };
+    return running;
+  }
+
+  return { redis, stores, start };
+}
