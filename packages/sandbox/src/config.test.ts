@@ -14,7 +14,8 @@ describe("loadSandboxConfig", () => {
   });
 
   it("resolves a relative STORES_FILE against the folder npm was run from", () => {
-    expect(loadSandboxConfig({ INIT_CWD: "/repo" }).STORES_FILE).toBe("/repo/config/stores.example.json");
+    expect(loadSandboxConfig({ INIT_CWD: "/repo", STORES_FILE: "my/stores.json" }).STORES_FILE).toBe("/repo/my/stores.json");
+    expect(loadSandboxConfig({ INIT_CWD: "/repo" }).STORES_FILE).toMatch(/\/config\/stores\.example\.json$/);
     expect(loadSandboxConfig({ INIT_CWD: "/repo", STORES_FILE: "/etc/stores.json" }).STORES_FILE).toBe("/etc/stores.json");
   });
 });

@@ -1,5 +1,4 @@
-import { resolve } from "node:path";
-import { commonEnvShape, envDurationMs, envPort, loadConfig } from "@oceanpos/core/config";
+import { commonEnvShape, envDurationMs, envPort, loadConfig, resolveStoresFile } from "@oceanpos/core/config";
 import { z } from "zod";
 
 /**
@@ -28,12 +27,7 @@ export const SandboxConfig = z
     /** Multiplies the notice retry schedule (0, 1, 3, 10, 30 s); e.g. 0.01 in load tests. */
     SANDBOX_NOTICE_RETRY_SCALE: z.coerce.number({ error: "must be a number" }).min(0).max(10).default(1),
   })
-  .transform((env) => ({
-    ...env,
-    // `npm run start -w packages/sandbox` runs in the package folder; a relative STORES_FILE means
-    // "relative to where the command was typed" (INIT_CWD), as in every other process.
-    STORES_FILE: resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE),
-  }));
+  .transform((env) => ({ ...env, STORES_FILE: resolveStoresFile(env) }));
 export type SandboxConfig = z.output<typeof SandboxConfig>;
 
 export function loadSandboxConfig(env: Record<string, string | undefined>): Readonly<SandboxConfig> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ensureRedis } from "./ensure-redis.js";
 import { prefixLines } from "./log-lines.js";
 import { type ServiceSpec, portOf, repoRoot, services } from "./services.js";
@@ -14,15 +14,20 @@ const env = { ...process.env };
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const stackLine = (line: string) => out(`\u001b[1mstack   \u001b[0m │ ${line}`);
 
-const redis = await ensureRedis(env.REDIS_URL ?? "redis://127.0.0.1:6379", join(repoRoot, ".redis-data"));
-if (redis.child) stackLine(`no Redis answered at ${env.REDIS_URL ?? "redis://127.0.0.1:6379"}; started redis-server at ${redis.url} (data in .redis-data/)`);
+const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisDir = resolve(env.INIT_CWD ?? repoRoot, env.STACK_REDIS_DIR ?? ".redis-data");
+const redis = await ensureRedis(redisUrl, redisDir).catch((err: Error) => {
+  stackLine(err.message);
+  process.exit(1);
+});
+if (redis.child) stackLine(`no Redis answered at ${redisUrl}; started redis-server at ${redis.url} (data in ${redisDir})`);
 
 const sandboxPort = portOf(services[0] as ServiceSpec, env);
 const notifierPort = portOf(services[3] as ServiceSpec, env);
 const childEnv: Record<string, string | undefined> = {
   ...env,
   REDIS_URL: redis.url,
-  STORES_FILE: join(env.INIT_CWD ?? repoRoot, env.STORES_FILE ?? "config/stores.example.json"),
+  ...(env.STORES_FILE ? { STORES_FILE: resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE) } : {}),
   OCEANPAYMENT_GATEWAY_URL: env.OCEANPAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${sandboxPort}`,
   OCEANPAYMENT_QUERY_URL: env.OCEANPAYMENT_QUERY_URL ?? `http://127.0.0.1:${sandboxPort}`,
   NOTICE_URL: env.NOTICE_URL ?? `http://127.0.0.1:${notifierPort}/oceanpayment/notice`,

@@ -1,5 +1,9 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+/** `config/stores.example.json` at the repository (or image) root, from src/ and dist/ alike. */
+const defaultStoresFile = fileURLToPath(new URL("../../../../config/stores.example.json", import.meta.url));
 
 export const commonDefaults = {
   redisUrl: "redis://127.0.0.1:6379",
@@ -21,7 +25,7 @@ export const commonEnvShape = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 of A-Z a-z 0-9 _ -")
     .default(commonDefaults.keyPrefix),
-  STORES_FILE: z.string().min(1).default(commonDefaults.storesFile),
+  STORES_FILE: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Set by npm to the folder the command was run from; relative paths are resolved against it. */
@@ -29,20 +33,26 @@ export const commonEnvShape = {
 };
 
 /**
+ * The absolute path of the stores file. A relative STORES_FILE means "relative to where I typed
+ * the command" (npm runs scripts in the workspace's folder but records the caller's in
+ * INIT_CWD); unset means the repository's example.
+ */
+export function resolveStoresFile(env: { STORES_FILE?: string | undefined; INIT_CWD?: string | undefined }): string {
+  return env.STORES_FILE ? resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE) : defaultStoresFile;
+}
+
+/**
  * A service's environment schema is `z.object({ ...commonEnvShape, ...its own }).transform(resolveCommon)`.
  * `STORES_FILE` becomes absolute; `ADMIN_TOKEN` defaults to `demo-admin` outside production and is required in production.
  */
 export function resolveCommon<
-  T extends { ADMIN_TOKEN?: string | undefined; NODE_ENV: string; STORES_FILE: string; INIT_CWD?: string | undefined },
->(env: T, ctx: z.RefinementCtx): T & { ADMIN_TOKEN: string } {
+  T extends { ADMIN_TOKEN?: string | undefined; NODE_ENV: string; STORES_FILE?: string | undefined; INIT_CWD?: string | undefined },
+>(env: T, ctx: z.RefinementCtx): T & { ADMIN_TOKEN: string; STORES_FILE: string } {
   if (env.ADMIN_TOKEN === undefined && env.NODE_ENV === "production") {
     ctx.addIssue({ code: "custom", path: ["ADMIN_TOKEN"], message: "is required when NODE_ENV=production" });
     return z.NEVER;
   }
-  // `npm run start -w services/payer` runs in the service's folder; a relative STORES_FILE means
-  // "relative to where I typed the command".
-  const storesFile = resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE);
-  return { ...env, STORES_FILE: storesFile, ADMIN_TOKEN: env.ADMIN_TOKEN ?? commonDefaults.adminToken };
+  return { ...env, STORES_FILE: resolveStoresFile(env), ADMIN_TOKEN: env.ADMIN_TOKEN ?? commonDefaults.adminToken };
 }
 
 export const commonEnvSchema = z.object(commonEnvShape).transform(resolveCommon);

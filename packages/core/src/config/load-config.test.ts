@@ -13,8 +13,10 @@ describe("loadConfig", () => {
       FLAG: false,
       REDIS_URL: "redis://127.0.0.1:6379",
       ADMIN_TOKEN: "demo-admin",
-      STORES_FILE: "/srv/app/config/stores.example.json",
     });
+    // Unset: the repository's example, wherever the command runs from.
+    expect(config.STORES_FILE).toMatch(/\/config\/stores\.example\.json$/);
+    expect(loadConfig(schema, { INIT_CWD: "/srv/app", STORES_FILE: "my/stores.json" }).STORES_FILE).toBe("/srv/app/my/stores.json");
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { z } from "zod";
+import { repoRoot } from "../src/services.js";
+
+// No Docker engine runs here, so the compose file is checked statically: every service it names
+// is a workspace with a composition root, and every variable it sets is one that process reads.
+interface ComposeService {
+  build?: { context?: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  command?: string[];
+  image?: string;
+}
+const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8")) as { services: Record<string, ComposeService> };
+const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+
+const configModules: Record<string, () => Promise<Record<string, unknown>>> = {
+  "services/intake": () => import("@oceanpos/intake/config"),
+  "services/payer": () => import("@oceanpos/payer/config"),
+  "services/notifier": () => import("@oceanpos/notifier/config"),
+  "packages/sandbox": () => import("@oceanpos/sandbox/config"),
+};
+
+/** The variable names a config module's zod schemas read. */
+function variablesOf(module: Record<string, unknown>): Set<string> {
+  const names = new Set<string>();
+  const visit = (schema: z.ZodType): void => {
+    if (schema instanceof z.ZodObject) for (const key of Object.keys(schema.shape)) names.add(key);
+    else if (schema instanceof z.ZodPipe) {
+      visit(schema.in as z.ZodType);
+      visit(schema.out as z.ZodType);
+    }
+  };
+  for (const value of Object.values(module)) if (value instanceof z.ZodType) visit(value);
+  return names;
+}
+
+describe("docker-compose.yml", () => {
+  it("runs Redis 7 with the append-only file, no eviction and a volume", () => {
+    const redis = compose.services.redis;
+    expect(redis?.image).toMatch(/^redis:7/);
+    expect(redis?.command?.join(" ")).toContain("--appendonly yes");
+    expect(redis?.command?.join(" ")).toContain("--maxmemory-policy noeviction");
+  });
+
+  const appServices = Object.entries(compose.services).filter(([name]) => name !== "redis");
+
+  it("has one container per process", () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(["intake", "notifier", "payer", "sandbox"]);
+  });
+
+  for (const [name, service] of appServices) {
+    it(`${name}: builds an existing workspace and sets only variables it reads`, async () => {
+      const dir = service.build?.args?.SERVICE_DIR;
+      expect(dir, `${name} needs build.args.SERVICE_DIR`).toBeDefined();
+      expect(existsSync(join(repoRoot, dir as string, "src/main.ts")), `${dir}/src/main.ts`).toBe(true);
+      expect(dockerfile).toContain(`COPY --from=build /app/${dir}/dist ${dir}/dist`);
+      const load = configModules[dir as string];
+      expect(load, `no config module known for ${dir}`).toBeDefined();
+      const known = variablesOf(await (load as () => Promise<Record<string, unknown>>)());
+      expect(known.size).toBeGreaterThan(5);
+      const unknown = Object.keys(service.environment ?? {}).filter((v) => !known.has(v));
+      expect(unknown, `${name} sets variables its config does not read`).toEqual([]);
+    });
+  }
+});
