@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis/redis-keys.js";
 import type { PaymentRef } from "./payment-store.js";
 
 /**
@@ -73,9 +74,9 @@ export class ReconcileSchedule {
 
   constructor(options: ReconcileScheduleOptions) {
     this.redis = options.redis as RedisWithSchedule;
-    const prefix = `{${options.keyPrefix ?? "op"}}`;
-    this.key = `${prefix}:reconcile`;
-    this.checksKey = `${prefix}:reconcile:checks`;
+    const keys = redisKeys(options.keyPrefix ?? "op");
+    this.key = keys.reconcile;
+    this.checksKey = keys.reconcileChecks;
     this.intervalsMs = options.intervalsMs ?? defaultReconcileIntervalsMs;
     if (this.intervalsMs.length === 0 || this.intervalsMs.some((ms) => !Number.isInteger(ms) || ms < 0)) {
       throw new RangeError("intervalsMs must be a non-empty list of whole milliseconds ≥ 0");

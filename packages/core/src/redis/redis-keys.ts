@@ -18,6 +18,22 @@ export function redisKeys(prefix: string) {
     paymentChannel: (account: string, orderNumber: string) => `${p}:chan:pay:${account}:${orderNumber}`,
     /** Token bucket of a rate limiter. */
     rateBucket: (scope: string, id: string) => `${p}:rate:${scope}:${id}`,
+    /** Sorted set: `account:orderNumber` → when the payer next queries it (reconciliation). */
+    reconcile: `${p}:reconcile`,
+    /** Hash: `account:orderNumber` → how many reconciliation checks it had. */
+    reconcileChecks: `${p}:reconcile:checks`,
+    webhooks: {
+      /** Hash: subscription id → subscription JSON (without the secret). */
+      subscriptions: `${p}:whk:subs`,
+      /** Hash: subscription id → signing secret. Never listed with the subscription. */
+      secrets: `${p}:whk:secrets`,
+      /** Counter bumped on every subscription change; caches reload when it moves. */
+      version: `${p}:whk:subs:version`,
+      /** Capped list (newest first) of delivery attempts of one subscription. */
+      deliveryLog: (subscriptionId: string) => `${p}:whk:log:${subscriptionId}`,
+      /** Hash: event id → dead-letter JSON, deliveries that exhausted their attempts. */
+      deadLetters: (subscriptionId: string) => `${p}:whk:dead:${subscriptionId}`,
+    },
   } as const;
 }
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * The webhook delivery job: one (event, subscription) pair. It carries ids only; the worker
  * reads the event from the stream on every attempt, so the body is the same bytes each time and
- * job payloads stay small. (Candidate for the core job catalog.)
+ * job payloads stay small. It stays out of `jobs/job-catalog.ts` because its queue is not one
+ * name but one per subscription.
  */
 export const WebhookDeliveryJob = z.strictObject({
   subscriptionId: z.string().regex(/^sub_[0-9a-f]{24}$/),

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { type WebhookKeys, webhookKeys } from "./webhook-keys.js";
+import { redisKeys } from "../redis/redis-keys.js";
 
 /** One delivery attempt, as shown by `GET /v1/subscriptions/{id}/deliveries`. */
 export const DeliveryAttempt = z.object({
@@ -43,13 +43,13 @@ export interface DeliveryLogOptions {
 /** The per-subscription delivery log and dead letters: capped Redis lists, newest first. */
 export class DeliveryLog {
   private readonly redis: Redis;
-  private readonly keys: WebhookKeys;
+  private readonly keys: ReturnType<typeof redisKeys>["webhooks"];
   private readonly maxEntries: number;
   private readonly maxDeadLetters: number;
 
   constructor(options: DeliveryLogOptions) {
     this.redis = options.redis;
-    this.keys = webhookKeys(options.keyPrefix ?? "op");
+    this.keys = redisKeys(options.keyPrefix ?? "op").webhooks;
     this.maxEntries = options.maxEntries ?? 1_000;
     this.maxDeadLetters = options.maxDeadLetters ?? 10_000;
   }

@@ -1,4 +1,3 @@
-export { webhookKeys, type WebhookKeys } from "./webhook-keys.js";
 export {
   Subscription,
   CreateSubscription,

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { type WebhookKeys, webhookKeys } from "./webhook-keys.js";
+import { redisKeys } from "../redis/redis-keys.js";
 import { type CreateSubscription, Subscription, type UpdateSubscription } from "./subscription.js";
 import { generateSubscriptionId, generateWebhookSecret } from "./webhook-secret.js";
 
@@ -37,12 +37,12 @@ return 1
 /** Webhook subscriptions in Redis. Every change bumps a version counter that caches watch. */
 export class SubscriptionStore {
   private readonly redis: RedisWithScripts;
-  private readonly keys: WebhookKeys;
+  private readonly keys: ReturnType<typeof redisKeys>["webhooks"];
   private readonly clock: () => Date;
 
   constructor(options: SubscriptionStoreOptions) {
     this.redis = options.redis as RedisWithScripts;
-    this.keys = webhookKeys(options.keyPrefix ?? "op");
+    this.keys = redisKeys(options.keyPrefix ?? "op").webhooks;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opWhkUpdateSubscription !== "function") {
       this.redis.defineCommand("opWhkUpdateSubscription", { numberOfKeys: 2, lua: updateLua });
