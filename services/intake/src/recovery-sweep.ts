@@ -20,8 +20,8 @@ export interface RecoverySweepOptions {
 /**
  * Closes the gap between "payment stored" and "job queued": a crash or a Redis hiccup between
  * the two leaves a payment `accepted` with no job. Every interval, payments accepted longer than
- * `ageMs` ago get their submit job added again. The job id is derived from the payment, so a job
- * that already exists (waiting, active, or kept after failing) is not duplicated: running this on
+ * `ageMs` ago get their submit job added again (or retried, if it is kept as failed). The job id
+ * is derived from the payment, so a job that already exists is not duplicated: running this on
  * every intake replica is harmless.
  */
 export class RecoverySweep {
@@ -60,6 +60,13 @@ export class RecoverySweep {
     const refs = await payments.acceptedBefore(new Date(clock().getTime() - ageMs), batchSize);
     if (refs.length === 0) return 0;
     await submitQueue.addBulk(refs.map((ref) => submitJob(ref)));
+    // A submit job that used up its attempts while its payment stayed `accepted` (Redis failing
+    // under the payer) is kept as failed under the same id, so adding it again did nothing:
+    // retry it instead, or the payment would wait for ever.
+    for (const ref of refs) {
+      const job = await submitQueue.getJob(submitJob(ref).opts.jobId);
+      if (job && (await job.isFailed())) await job.retry("failed");
+    }
     metrics?.sweepRequeued.inc(refs.length);
     logger.info({ count: refs.length }, "recovery sweep re-queued payments still accepted");
     return refs.length;

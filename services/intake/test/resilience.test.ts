@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { useRedis, waitFor } from "@oceanpos/testing";
+import { UnrecoverableError, Worker } from "bullmq";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SubmitQueue } from "../src/jobs.js";
@@ -95,6 +96,31 @@ describe("Redis outages, lost jobs and rate limits", () => {
     const jobs = await h.queues.submit.getJobs(["waiting"]);
     expect(jobs.map((j) => j.id)).toEqual([`submit-${account}-${stuck.orderNumber}`]);
   });
+
+  it("retries a submit job that failed while its payment stayed accepted", async () => {
+    const body = merchantScan();
+    expect((await post(body)).statusCode).toBe(202);
+    const jobId = `submit-${account}-${body.orderNumber}`;
+    // A payer whose attempts all failed before it could move the payment (here: at once).
+    const worker = new Worker(
+      h.queues.submit.name,
+      async () => {
+        throw new UnrecoverableError("redis went away");
+      },
+      { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix: h.keys.bullPrefix },
+    );
+    try {
+      await waitFor(async () => (await h.queues.submit.getJob(jobId))?.isFailed(), {
+        timeoutMs: 20_000,
+        message: "the submit job never failed",
+      });
+    } finally {
+      await worker.close();
+    }
+    const sweep = new RecoverySweep({ payments: h.payments, submitQueue: h.queues.submit, logger: pino({ level: "silent" }), ageMs: 0 });
+    await sweep.runOnce();
+    expect(await (await h.queues.submit.getJob(jobId))?.getState()).toBe("waiting");
+  }, 30_000);
 
   it("runs on its interval once started and stops cleanly", async () => {
     const body = customerScan();
