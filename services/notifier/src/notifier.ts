@@ -75,7 +75,7 @@ export class Notifier {
 
     this.registry = o.registry ?? createMetricsRegistry("notifier");
     this.metrics = new NotifierMetrics(this.registry);
-    this.payments = new PaymentStore({ redis, keyPrefix });
+    this.payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
     this.subscriptions = new SubscriptionStore({ redis, keyPrefix });
     const eventLog = new EventLog({ redis, keyPrefix });
     const deliveryLog = new DeliveryLog({ redis, keyPrefix });

@@ -35,6 +35,7 @@ const payer = startPayer({
     lockDurationMs: config.PAYER_LOCK_DURATION_MS,
     stalledIntervalMs: config.PAYER_STALLED_INTERVAL_MS,
     reconcileIntervalsMs: config.RECONCILE_SCHEDULE_MS,
+    eventRetentionMs: config.EVENT_RETENTION_MS,
     reconcileTickMs: config.RECONCILE_TICK_MS,
     reconcileBatch: config.RECONCILE_BATCH,
     qrExpiryMs: config.QR_EXPIRY_MS,

@@ -39,6 +39,8 @@ export interface PayerOptions {
   gatewayBurstPerTerminal?: number;
   /** Start the reconciliation loop. Default true. */
   reconcile?: boolean;
+  /** `EVENT_RETENTION_MS`: how long events stay in the stream. Default 7 days. */
+  eventRetentionMs?: number;
 }
 
 export interface PayerDeps {
@@ -76,7 +78,7 @@ export function startPayer(deps: PayerDeps): Payer {
   const clock = deps.clock ?? Date.now;
   const prefix = redisKeys(keyPrefix).bullPrefix;
   const metrics = new PayerMetrics(deps.registry);
-  const store = new PaymentStore({ redis, keyPrefix });
+  const store = new PaymentStore({ redis, keyPrefix, ...(options.eventRetentionMs ? { eventRetentionMs: options.eventRetentionMs } : {}) });
   const schedule = new ReconcileSchedule({ redis, keyPrefix, intervalsMs: options.reconcileIntervalsMs });
   const limiter =
     deps.limiter ??

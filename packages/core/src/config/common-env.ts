@@ -28,6 +28,12 @@ export const commonEnvShape = {
   STORES_FILE: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Events older than this are trimmed from the event stream (webhook replay and SSE resume reach back this far). */
+  EVENT_RETENTION_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(60_000, "must be at least 60000 (one minute)")
+    .default(7 * 24 * 3600 * 1000),
   /** Set by npm to the folder the command was run from; relative paths are resolved against it. */
   INIT_CWD: z.string().optional(),
 };
