@@ -1,5 +1,6 @@
 import { type Logger, createLogger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import { Registry } from "prom-client";
 import { registerControlRoutes } from "./control-routes.js";
 import { FaultWrapper } from "./fault-wrapper.js";
 import { Faults } from "./faults.js";
@@ -9,6 +10,7 @@ import { Ledger } from "./ledger.js";
 import { NoticeDispatcher } from "./notice-dispatcher.js";
 import { PaymentEngine } from "./payment-engine.js";
 import { registerQueryRoutes } from "./query-routes.js";
+import { SandboxMetrics } from "./sandbox-metrics.js";
 
 export interface SandboxOptions {
   /** Terminal → secureCode, or anything with `secureCodeFor` (a `StoreRegistry`). */
@@ -27,6 +29,8 @@ export interface SandboxOptions {
   noticeRetryDelaysMs?: readonly number[];
   /** One notice delivery attempt gives up after this. Default 5 000 ms. */
   noticeTimeoutMs?: number;
+  /** Where the `sandbox_*` counters go (the one `/metrics` serves). Default: a private registry. */
+  registry?: Registry;
 }
 
 export interface Sandbox {
@@ -35,6 +39,7 @@ export interface Sandbox {
   ledger: Ledger;
   faults: Faults;
   notices: NoticeDispatcher;
+  metrics: SandboxMetrics;
   /** Stops timers and notice delivery, drops connections held by faults, closes the server. Safe twice. */
   close(): Promise<void>;
 }
@@ -49,11 +54,13 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   const now = options.now ?? Date.now;
   const faults = new Faults(options.random ?? Math.random);
   const ledger = new Ledger();
+  const metrics = new SandboxMetrics(options.registry ?? new Registry());
   const notices = new NoticeDispatcher({
     faults,
     logger,
     retryDelaysMs: options.noticeRetryDelaysMs,
     timeoutMs: options.noticeTimeoutMs,
+    metrics,
   });
   const engine = new PaymentEngine({
     ledger,
@@ -63,8 +70,9 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
     autoPayMs: options.autoPayMs,
     now,
     logger,
+    metrics,
   });
-  const wrapper = new FaultWrapper(faults);
+  const wrapper = new FaultWrapper(faults, metrics);
 
   const app = Fastify({ loggerInstance: logger, logController: new DebugRequestLogs() }) as unknown as FastifyInstance;
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
@@ -87,6 +95,7 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
     ledger,
     faults,
     notices,
+    metrics,
     close: () => (closing ??= app.close()),
   };
 }

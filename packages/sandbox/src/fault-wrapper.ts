@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FormFields } from "./field-rules.js";
 import type { Faults } from "./faults.js";
+import type { SandboxEndpoint, SandboxMetrics, SandboxRequestOutcome } from "./sandbox-metrics.js";
 
 export const xmlContentType = "application/xml; charset=utf-8";
 
@@ -21,25 +22,33 @@ export class FaultWrapper {
   /** Connections held open by the time-out fault; destroyed on close so shutdown never hangs. */
   private readonly hung = new Set<Socket>();
 
-  constructor(private readonly faults: Faults) {}
+  constructor(
+    private readonly faults: Faults,
+    private readonly metrics: SandboxMetrics,
+  ) {}
 
-  wrap(handler: ProtocolHandler) {
+  wrap(endpoint: SandboxEndpoint, handler: ProtocolHandler) {
+    const count = (outcome: SandboxRequestOutcome) => this.metrics.requests.inc({ endpoint, outcome });
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const settings = this.faults.current;
       if (settings.latencyMs > 0) await sleep(settings.latencyMs);
       if (this.faults.roll(settings.errorRate)) {
+        count("error");
         return reply.code(500).type("text/plain; charset=utf-8").send("sandbox fault: internal error");
       }
       const xml = handler((request.body ?? {}) as FormFields);
       if (this.faults.roll(settings.timeoutRate)) {
+        count("timeout");
         this.hang(request, reply);
         return reply;
       }
       if (this.faults.roll(settings.resetAfterChargeRate)) {
+        count("reset");
         reply.hijack();
         request.raw.socket.resetAndDestroy();
         return reply;
       }
+      count("answered");
       return reply.type(xmlContentType).send(xml);
     };
   }

@@ -21,7 +21,7 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
 
   app.post(
     "/gateway/directservice/pay",
-    wrapper.wrap((fields) => {
+    wrapper.wrap("pay", (fields) => {
       const corruptSignature = faults.roll(faults.current.badSignatureRate);
       const checked = checkPayRequest(fields, credentials);
       if (!checked.ok) {
@@ -38,7 +38,7 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
 
   app.post(
     "/gateway/service/auth",
-    wrapper.wrap((fields) => {
+    wrapper.wrap("void", (fields) => {
       const signed = checkSigned(fields, credentials, "voidRequest");
       if (!signed.ok) return voidResponse(fields, false, signed.result);
       if (fields.payment_authType !== "3") return voidResponse(fields, false, resultCodes.invalidAuthType);

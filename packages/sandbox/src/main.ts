@@ -12,7 +12,10 @@ const logger = createLogger({ name: "sandbox", level: config.LOG_LEVEL });
 // The sandbox accepts exactly the terminals of the stores file, with their secureCodes.
 const stores = startup("sandbox", () => loadStoresFile(config.STORES_FILE, process.env));
 
+// One registry for Node's defaults and the sandbox's own counters, served at /metrics.
+const registry = createMetricsRegistry("sandbox");
 const sandbox = buildSandbox({
+  registry,
   credentials: stores,
   pendingMs: config.SANDBOX_PENDING_MS,
   autoPayMs: config.SANDBOX_AUTO_PAY_MS,
@@ -23,7 +26,7 @@ const sandbox = buildSandbox({
 
 let shuttingDown = false;
 registerOpsRoutes(sandbox.app, {
-  registry: createMetricsRegistry("sandbox"),
+  registry,
   checks: {},
   isShuttingDown: () => shuttingDown,
 });

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@oceanpos/core/logger";
 import { Agent, request } from "undici";
 import type { Faults } from "./faults.js";
+import type { SandboxMetrics } from "./sandbox-metrics.js";
 
 /** Oceanpayment's delivery schedule shape: right away, then backing off; 5 attempts in total. */
 export const defaultNoticeRetryDelaysMs: readonly number[] = [0, 1_000, 3_000, 10_000, 30_000];
@@ -13,6 +14,8 @@ export interface NoticeDispatcherOptions {
   retryDelaysMs?: readonly number[];
   /** One delivery attempt gives up after this; default 5 000 ms. */
   timeoutMs?: number;
+  /** Counts notices by result; default: not counted. */
+  metrics?: SandboxMetrics;
 }
 
 /** One notice to send: `render(corrupt)` produces its signed XML, corrupted when a fault says so. */
@@ -32,6 +35,7 @@ export class NoticeDispatcher {
   private readonly logger: Logger;
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
+  private readonly metrics: SandboxMetrics | undefined;
   private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 128 });
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<void>>();
@@ -41,6 +45,7 @@ export class NoticeDispatcher {
     this.logger = options.logger;
     this.retryDelaysMs = options.retryDelaysMs ?? defaultNoticeRetryDelaysMs;
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.metrics = options.metrics;
     if (this.retryDelaysMs.length === 0) throw new Error("retryDelaysMs needs at least one attempt");
   }
 
@@ -50,6 +55,7 @@ export class NoticeDispatcher {
     const settings = this.faults.current;
     if (settings.noticeDrop) {
       this.logger.debug({ paymentId: final.paymentId }, "notice dropped (fault)");
+      this.metrics?.notices.inc({ result: "dropped" });
       return;
     }
     const sequence: OutgoingNotice[] = settings.noticeReorder ? [final, stale] : [final];
@@ -92,11 +98,13 @@ export class NoticeDispatcher {
       const outcome = await this.post(notice.url, body);
       if (outcome === "receive-ok") {
         log.debug({ attempt: index + 1 }, "notice delivered");
+        this.metrics?.notices.inc({ result: "delivered" });
         return;
       }
       log.debug({ attempt: index + 1, outcome }, "notice not acknowledged");
     }
     log.warn({ attempts: this.retryDelaysMs.length }, "notice undelivered after every attempt");
+    this.metrics?.notices.inc({ result: "undelivered" });
   }
 
   private async post(url: string, body: string): Promise<string> {

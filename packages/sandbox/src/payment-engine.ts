@@ -6,6 +6,7 @@ import type { PayRequest } from "./pay-request.js";
 import { PaymentIds, barCodeFor } from "./payment-ids.js";
 import { type PaymentResultFields, attemptFields, renderPaymentResult } from "./payment-result.js";
 import { type ResultCode, resultCodes } from "./result-codes.js";
+import type { SandboxMetrics } from "./sandbox-metrics.js";
 
 export interface PaymentEngineOptions {
   ledger: Ledger;
@@ -17,6 +18,7 @@ export interface PaymentEngineOptions {
   autoPayMs: number | undefined;
   now: () => number;
   logger: Logger;
+  metrics: SandboxMetrics;
 }
 
 export type PayOutcome = { kind: "duplicate" } | { kind: "attempt"; attempt: Attempt };
@@ -147,6 +149,7 @@ export class PaymentEngine {
       return;
     }
     this.options.ledger.recordCharge(attempt);
+    this.options.metrics.charges.inc();
     this.finish(attempt, "succeeded", resultCodes.approved);
     for (const other of order.attempts) {
       if (other !== attempt && isOpen(other)) this.finish(other, "failed", resultCodes.duplicateOrder);

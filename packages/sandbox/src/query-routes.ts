@@ -23,7 +23,7 @@ export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOp
 
   app.post(
     "/service/check/normal",
-    wrapper.wrap((fields) => {
+    wrapper.wrap("query", (fields) => {
       const signed = checkSigned(fields, credentials, "queryRequest");
       if (!signed.ok) return queryFailure(signed.result);
       const numbers = (fields.order_number ?? "").split(",");
@@ -41,7 +41,7 @@ export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOp
 
   app.post(
     "/service/applyRefund",
-    wrapper.wrap((fields) => {
+    wrapper.wrap("refund", (fields) => {
       const signed = checkSigned(fields, credentials, "refundRequest");
       if (!signed.ok) return refundResponse(fields, "", signed.result);
       const { payment_id: paymentId, refund_number: refundNumber, refund_type: type, refund_amount: amount } = fields;

@@ -1,4 +1,4 @@
-import { registerOpsRoutes } from "@oceanpos/core/http";
+import { registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -15,6 +15,7 @@ import { registerStoreAuth } from "./plugins/auth.js";
 import { registerHttpMetrics } from "./plugins/http-metrics.js";
 import { registerJsonBody } from "./plugins/json-body.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { type QueueBoardOptions, registerQueueBoard } from "./plugins/queue-board.js";
 import { registerStoreRateLimit } from "./plugins/rate-limit.js";
 import { registerBatch } from "./routes/batch.js";
 import { registerCreatePayment } from "./routes/create-payment.js";
@@ -44,6 +45,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Shared with the recovery sweep so both count on the same metrics; created when absent. */
   metrics?: IntakeMetrics;
+  /** Bull Board at `/admin/queues` behind the operator token; absent: no dashboard. */
+  board?: QueueBoardOptions;
 }
 
 const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -86,7 +89,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerOpsRoutes(app, { registry: deps.registry, checks: { redis: () => deps.redis.ping() }, isShuttingDown: draining });
+  // Depth of the queues this process produces to, read on scrape through the fail-fast producer connection.
+  registerQueueMetrics(deps.registry, Object.values(deps.queues));
   await registerOpenApi(app);
+  if (deps.board) await registerQueueBoard(app, deps.board);
 
   const ctx: RouteContext = {
     intake: new PaymentIntake({ payments: deps.payments, submitQueue: deps.queues.submit, metrics, clock }),

@@ -24,3 +24,11 @@ export function voidJob(ref: PaymentRef) {
   const data = spec.schema.parse({ account: ref.account, orderNumber: ref.orderNumber });
   return { name: spec.name, data, opts: { ...spec.options, jobId: spec.jobId(data) } };
 }
+
+/**
+ * Every queue named in the job catalog, read from it (not listed here) so that a queue added to
+ * the catalog appears on the dashboard without touching the intake.
+ */
+export function catalogQueueNames(): string[] {
+  return [...new Set(Object.values(jobCatalog).map((spec) => spec.queue))];
+}

@@ -8,7 +8,7 @@ import { loadStoresFile } from "@oceanpos/core/stores";
 import { Queue } from "bullmq";
 import { buildApp } from "./app.js";
 import { loadIntakeConfig } from "./config.js";
-import type { IntakeQueues } from "./jobs.js";
+import { type IntakeQueues, catalogQueueNames } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { RecoverySweep } from "./recovery-sweep.js";
 
@@ -33,6 +33,15 @@ for (const queue of Object.values(queues)) {
   queue.on("error", (err: Error) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
 }
 
+// Bull Board's queues: every queue of the catalog, on their own connection so that operators
+// browsing jobs never compete with (or fail fast like) the producer connection payments use.
+const boardRedis = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "intake-board" });
+boardRedis.on("error", (err) => logger.warn({ err: err.message }, "redis board connection error"));
+const boardQueues = catalogQueueNames().map((name) => new Queue(name, { connection: boardRedis, prefix: bullPrefix }));
+for (const queue of boardQueues) {
+  queue.on("error", (err: Error) => logger.warn({ err: err.message, queue: queue.name }, "board queue error"));
+}
+
 const registry = createMetricsRegistry("intake");
 const metrics = new IntakeMetrics(registry);
 const payments = new PaymentStore({ redis, keyPrefix });
@@ -49,6 +58,7 @@ const app = await buildApp({
   keyPrefix,
   bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
   isDraining: () => draining,
+  board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
 });
 const sweep = new RecoverySweep({
   payments,
@@ -66,10 +76,10 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
   .add("http", () => app.close())
   .add("recovery-sweep", () => sweep.stop())
   .add("queues", async () => {
-    await Promise.all(Object.values(queues).map((q) => q.close()));
+    await Promise.all([...Object.values(queues), ...boardQueues].map((q) => q.close()));
   })
   .add("redis", async () => {
-    await Promise.all([redis, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([redis, subscriber, boardRedis].map((c) => c.quit().catch(() => c.disconnect())));
   })
   .listen();
 

@@ -12,8 +12,10 @@ interface ComposeService {
   environment?: Record<string, string>;
   command?: string[];
   image?: string;
+  profiles?: string[];
 }
-const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8")) as { services: Record<string, ComposeService> };
+// `merge: true`: resolve the `<<: *anchor` merge keys the file uses (YAML 1.1), as Compose does.
+const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as { services: Record<string, ComposeService> };
 const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
 
 const configModules: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -45,10 +47,17 @@ describe("docker-compose.yml", () => {
     expect(redis?.command?.join(" ")).toContain("--maxmemory-policy noeviction");
   });
 
-  const appServices = Object.entries(compose.services).filter(([name]) => name !== "redis");
+  // Services built from this repository; image-only ones (redis, prometheus, grafana) have no config module.
+  const appServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
   it("has one container per process", () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(["intake", "notifier", "payer", "sandbox"]);
+  });
+
+  it("starts the observability images only under the `observability` profile", () => {
+    const images = Object.entries(compose.services).filter(([name, service]) => service.build === undefined && name !== "redis");
+    expect(images.map(([name]) => name).sort()).toEqual(["grafana", "prometheus"]);
+    for (const [name, service] of images) expect(service.profiles, name).toEqual(["observability"]);
   });
 
   for (const [name, service] of appServices) {

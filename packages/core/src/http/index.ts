@@ -1,2 +1,3 @@
 export { registerOpsRoutes, type OpsRoutesOptions, type ReadinessCheck } from "./ops-routes.js";
 export { createMetricsRegistry } from "./metrics-registry.js";
+export { registerQueueMetrics, queueMetricStates, type QueueMetricState, type QueueMetricsOptions } from "./queue-metrics.js";

@@ -1,0 +1,50 @@
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NoticeReceiver } from "./support/notice-receiver.js";
+import { payFields, postForm, queryFields, sendJson, wechatCode } from "./support/protocol.js";
+import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+
+/** The value of one series in the registry's exposition text (0 when absent). */
+async function sample(registry: Registry, series: string): Promise<number> {
+  const line = (await registry.metrics()).split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+describe("sandbox metrics", () => {
+  const registry = new Registry();
+  let running: RunningSandbox;
+  let receiver: NoticeReceiver;
+  beforeAll(async () => {
+    running = await startSandbox({ registry });
+    receiver = await new NoticeReceiver().start();
+  });
+  afterAll(async () => {
+    await running.sandbox.close();
+    await receiver.close();
+  });
+  const pay = (orderNumber: string, digit: number) =>
+    postForm(`${running.base}/gateway/directservice/pay`, payFields({ order_number: orderNumber, pay_accountNumber: wechatCode(digit), noticeUrl: receiver.url }));
+
+  it("counts requests by endpoint and outcome, charges and notices on the registry it is given", async () => {
+    await pay("M-OK", 0);
+    await pay("M-DECLINED", 8);
+    await postForm(`${running.base}/service/check/normal`, queryFields(["M-OK"]));
+    await receiver.waitFor("M-OK", 1);
+    await receiver.waitFor("M-DECLINED", 1);
+    await running.sandbox.notices.idle();
+
+    await sendJson(`${running.base}/sandbox/faults`, "POST", { errorRate: 1 });
+    expect((await pay("M-FAULT", 0)).status).toBe(500);
+    await sendJson(`${running.base}/sandbox/faults`, "POST", { errorRate: 0, noticeDrop: true });
+    await pay("M-DROP", 0);
+    await sendJson(`${running.base}/sandbox/faults`, "DELETE");
+
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="pay",outcome="answered"}')).toBe(3);
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="pay",outcome="error"}')).toBe(1);
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="query",outcome="answered"}')).toBe(1);
+    // M-OK and M-DROP were charged; the declined and the faulted one were not.
+    expect(await sample(registry, "sandbox_charges_total")).toBe(2);
+    expect(await sample(registry, 'sandbox_notices_total{result="delivered"}')).toBe(2);
+    expect(await sample(registry, 'sandbox_notices_total{result="dropped"}')).toBe(1);
+  });
+});

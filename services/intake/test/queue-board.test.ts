@@ -1,0 +1,86 @@
+import { once } from "node:events";
+import { createRedis, redisKeys } from "@oceanpos/core/redis";
+import { useRedis } from "@oceanpos/testing";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { catalogQueueNames } from "../src/jobs.js";
+import { type Harness, auth, merchantScan, startHarness } from "./harness.js";
+
+const adminToken = "operator-token-123";
+const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
+
+describe("Bull Board at /admin/queues", () => {
+  const redis = useRedis();
+  let h: Harness;
+  let boardRedis: Redis;
+  let boardQueues: Queue[];
+  beforeEach(async () => {
+    // Its own connection, as main.ts wires it (not the harness's fail-fast producer).
+    boardRedis = createRedis({ url: redis.url, role: "worker", connectionName: "intake-board-test" });
+    boardRedis.on("error", () => {});
+    if (boardRedis.status !== "ready") await once(boardRedis, "ready");
+    const prefix = redisKeys(redis.prefix).bullPrefix;
+    boardQueues = catalogQueueNames().map((name) => new Queue(name, { connection: boardRedis, prefix }));
+    h = await startHarness(redis, { board: { adminToken, queues: boardQueues } });
+  });
+  afterEach(async () => {
+    await h.close();
+    await Promise.all(boardQueues.map((q) => q.close()));
+    boardRedis.disconnect();
+  });
+
+  it("answers 401 with a Basic challenge without the operator token", async () => {
+    for (const headers of [{}, auth(), { authorization: `Bearer wrong-${adminToken}` }, basic("ops", "wrong"), { authorization: "Basic !!" }]) {
+      for (const url of ["/admin/queues", "/admin/queues/api/queues"]) {
+        const res = await h.app.inject({ method: "GET", url, headers });
+        expect(res.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(res.headers["www-authenticate"]).toBe('Basic realm="oceanpos"');
+        expect(res.json().error.code).toBe("unauthorized");
+      }
+    }
+  });
+
+  it("serves the board's HTML with the token as Bearer or as the Basic password", async () => {
+    for (const headers of [{ authorization: `Bearer ${adminToken}` }, basic("anyone", adminToken), basic("", adminToken)]) {
+      const res = await h.app.inject({ method: "GET", url: "/admin/queues", headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/text\/html/);
+      expect(res.body).toContain("/admin/queues");
+    }
+  });
+
+  it("serves the board's static assets behind the same token", async () => {
+    const html = (await h.app.inject({ method: "GET", url: "/admin/queues", headers: basic("ops", adminToken) })).body;
+    // Asset paths are relative to the page's <base href="/admin/queues/">.
+    const asset = /src="(static\/js\/[^"]+)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const url = `/admin/queues/${asset as string}`;
+    expect((await h.app.inject({ method: "GET", url })).statusCode).toBe(401);
+    const res = await h.app.inject({ method: "GET", url, headers: basic("ops", adminToken) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/javascript/);
+  });
+
+  it("lists every queue of the job catalog with its jobs", async () => {
+    expect(catalogQueueNames()).toEqual(expect.arrayContaining(["payments", "voids"]));
+    expect((await h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: merchantScan() })).statusCode).toBe(202);
+    const res = await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.statusCode).toBe(200);
+    const queues = res.json().queues as { name: string; counts: Record<string, number> }[];
+    expect(queues.map((q) => q.name).sort()).toEqual(catalogQueueNames().sort());
+    expect(queues.find((q) => q.name === "payments")?.counts.waiting).toBe(1);
+  });
+
+  it("exports queue depth on /metrics", async () => {
+    await h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: merchantScan() });
+    const metrics = await h.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toContain('bullmq_queue_jobs{queue="payments",state="waiting"} 1');
+    expect(metrics.body).toContain('bullmq_queue_jobs{queue="voids",state="waiting"} 0');
+  });
+
+  it("keeps the board out of the OpenAPI document", async () => {
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(Object.keys(doc.paths).some((p) => p.startsWith("/admin"))).toBe(false);
+  });
+});
