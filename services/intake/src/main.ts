@@ -44,7 +44,7 @@ for (const queue of boardQueues) {
 
 const registry = createMetricsRegistry("intake");
 const metrics = new IntakeMetrics(registry);
-const payments = new PaymentStore({ redis, keyPrefix });
+const payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
 let draining = false;
 const app = await buildApp({
   redis,
