@@ -23,7 +23,7 @@ export class NotifierMetrics {
   readonly noticesRejected: Counter<"reason">;
   readonly deliveries: Counter<"outcome">;
   readonly deliveryDuration: Histogram;
-  readonly eventsRelayed: Counter;
+  readonly eventsRelayed: Counter<"type">;
   readonly sseClients: Gauge;
 
   constructor(registry: Registry) {
@@ -49,7 +49,8 @@ export class NotifierMetrics {
     });
     this.eventsRelayed = new Counter({
       name: "events_relayed_total",
-      help: "Events read from the event stream and fanned out to subscriptions",
+      help: "Events read from the event stream and fanned out to subscriptions, by type (payment transitions per status)",
+      labelNames: ["type"],
       registers,
     });
     this.sseClients = new Gauge({ name: "sse_clients", help: "Open live event streams", registers });

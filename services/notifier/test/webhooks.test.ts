@@ -193,7 +193,8 @@ describe("webhook delivery", () => {
     // Both events went through the relay; only one matched.
     await waitFor(async () => {
       const text = (await notifier?.app.inject({ method: "GET", url: "/metrics" }))?.body ?? "";
-      return /events_relayed_total\{[^}]*\} 4/.test(text);
+      const counts = [...text.matchAll(/^events_relayed_total\{[^}]*\} (\d+)/gm)].map((m) => Number(m[1]));
+      return counts.reduce((sum, n) => sum + n, 0) === 4;
     }, { message: "four events relayed" });
     expect(r.requests).toHaveLength(1);
   });

@@ -147,12 +147,12 @@ export class EventRelay {
     await this.o.cache.sync();
     const requests: DeliveryRequest[] = [];
     for (const { streamId, event } of toLogged(entries)) {
+      this.o.metrics?.eventsRelayed.inc({ type: event.type });
       for (const subscription of this.o.cache.matching(event)) {
         requests.push({ jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } });
       }
     }
     if (requests.length > 0) await this.o.queues.enqueue(requests);
     await this.o.redis.xack(this.o.streamKey, this.o.group, ...entries.map(([id]) => id));
-    this.o.metrics?.eventsRelayed.inc(entries.length);
   }
 }
