@@ -1,0 +1,209 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { jobCatalog } from "@oceanpos/core/jobs";
+import { redisKeys } from "@oceanpos/core/redis";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
+import { pool } from "./http-client.js";
+import type { BenchContext } from "./phases/context.js";
+import { e2ePhase } from "./phases/e2e-phase.js";
+import { batchPhase, intakePhase } from "./phases/intake-phase.js";
+import { noticesPhase } from "./phases/notices-phase.js";
+import { rawBullmq } from "./phases/raw-bullmq.js";
+import { readProfile, summarizeProfile } from "./profile-summary.js";
+import { type Figures, markdownTable } from "./report.js";
+import { RssSampler, cpuMs } from "./rss-sampler.js";
+import { round } from "./stats.js";
+
+/**
+ * `npm run bench`: own Redis + own stack, every phase bounded, results in
+ * bench/results/<timestamp>.json and a Markdown table on stdout.
+ * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases.
+ */
+const allPhases = ["raw", "intake", "batch", "e2e", "notices"] as const;
+const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
+const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
+const phases = new Set((process.env.BENCH_PHASES ?? allPhases.join(",")).split(",").map((s) => s.trim()));
+const startedAt = new Date();
+const loadavgAtStart = loadavg().map((l) => round(l));
+const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+const profileDir = join(tmpdir(), "oceanpos-bench-profiles", stamp);
+const log = (line: string) => console.log(`bench │ ${line}`);
+const TOTAL_CAP_MS = 330_000;
+
+log(`starting Redis and the stack (LOG_LEVEL=warn${profile.length ? `, profiling ${profile.join(", ")}` : ""})…`);
+const t0 = performance.now();
+const stack = await BenchStack.start({ profile, profileDir, log });
+log(`stack ready in ${Math.round(performance.now() - t0)} ms: ${names.map((n) => `${n} ${stack.ports[n]}`).join(", ")}, redis ${stack.redis.port}`);
+
+let stopping = false;
+const shutdown = async (code: number, why: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${why}: stopping the stack…`);
+  await stack.stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
+  process.exit(code);
+};
+process.once("SIGINT", () => void shutdown(130, "interrupted"));
+process.once("SIGTERM", () => void shutdown(143, "terminated"));
+setTimeout(() => void shutdown(1, `the bench ran past its ${TOTAL_CAP_MS / 1000} s cap`), TOTAL_CAP_MS).unref();
+
+const pids = new Map(names.map((n) => [n, stack.pid(n)]));
+const sampler = new RssSampler(() => new Map(names.map((n) => [n, stack.pid(n)])));
+sampler.start();
+const ctx: BenchContext = {
+  stack,
+  intake: pool(stack.url("intake"), 128),
+  notifier: pool(stack.url("notifier"), 64),
+  sandbox: pool(stack.url("sandbox"), 4),
+  run: stamp.slice(11, 19).replace(/-/g, ""),
+  log,
+};
+const admin = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
+const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: admin, prefix: redisKeys("op").bullPrefix });
+submitQueue.on("error", () => {});
+
+const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
+const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
+const cpuByPhase: Record<string, Record<string, number>> = {};
+/** Runs a phase and records how much CPU each process (services, Redis, the load generator) spent in it. */
+async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
+  const before = new Map([...cpuPids].map(([n, pid]) => [n, pid === undefined ? undefined : cpuMs(pid)]));
+  const wall = performance.now();
+  try {
+    return await run();
+  } finally {
+    const spent: Record<string, number> = { wallMs: Math.round(performance.now() - wall) };
+    for (const [n, pid] of cpuPids) {
+      const a = before.get(n);
+      const b = pid === undefined ? undefined : cpuMs(pid);
+      if (a !== undefined && b !== undefined) spent[n] = Math.round(b - a);
+    }
+    cpuByPhase[phase] = spent;
+    log(`${phase}: CPU ms ${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  }
+}
+
+const details: Record<string, unknown> = {};
+const nan = Number.NaN;
+try {
+  if (phases.has("raw")) {
+    log("raw BullMQ: addBulk 20k no-op jobs, worker concurrency 100…");
+    details.raw = await measured("raw", () => rawBullmq(stack.redis.url, { jobs: 20_000, concurrency: 100, capMs: 60_000 }));
+  }
+  // The intake and batch phases measure the API alone: the payer's queue is paused so the
+  // payer, sandbox and notifier do not compete for the two cores; the jobs are dropped afterwards
+  // (and the intake's recovery sweep is slowed down so it does not bring them back).
+  await submitQueue.pause();
+  if (phases.has("intake")) {
+    log("intake: single POSTs, closed loop (128 connections, 8 s), then 1,000 req/s open loop for 10 s…");
+    details.intake = await measured("intake", () => intakePhase(ctx, { concurrency: 128, durationMs: 8_000, maxRequests: 80_000, openRate: 1000, openDurationMs: 10_000 }));
+  }
+  if (phases.has("batch")) {
+    log("batch: POST /v1/payments/batch × 500 items, 4 in flight, 8 s…");
+    details.batch = await measured("batch", () => batchPhase(ctx, { size: 500, concurrency: 4, durationMs: 8_000, maxBatches: 200 }));
+  }
+  await submitQueue.drain(true);
+  await submitQueue.resume();
+  if (phases.has("e2e")) {
+    log("e2e: intake → payer → sandbox (+20 ms) → webhook; burst of 4,000, then paced…");
+    details.e2e = await measured("e2e", () => e2ePhase(ctx, { burstPayments: 4_000, concurrency: 64, capMs: 50_000, pacedDurationMs: 6_000, sandboxLatencyMs: 20 }));
+  }
+  if (phases.has("notices")) {
+    log("notices: 2,000 signed success notices straight to the notifier, 3 subscriptions; then paced…");
+    details.notices = await measured("notices", () => noticesPhase(ctx, { blastNotices: 2_000, maxPacedRate: 100, pacedDurationMs: 5_000, subscriptions: 3, concurrency: 32, capMs: 90_000 }));
+  }
+} catch (err) {
+  log(`phase failed: ${(err as Error).stack ?? String(err)}`);
+  details.error = String(err);
+}
+sampler.stop();
+await submitQueue.close().catch(() => undefined);
+admin.disconnect();
+await Promise.all([ctx.intake.close(), ctx.notifier.close(), ctx.sandbox.close()]);
+stopping = true;
+await stack.stop();
+
+const d = details as {
+  raw?: { noopJobsPerSec: number };
+  intake?: { reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
+  batch?: { paymentsPerSec: number };
+  e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
+  notices?: { noticesPerSec: number; deliveriesPerSec: number; paced: { p99Ms: number; ratePerSec: number }; blastNoticeToWebhook: { p99Ms: number } };
+};
+const rss = Object.fromEntries(sampler.peakMb);
+const figures: Figures = {
+  "raw.bullmqNoopJobsPerSec": d.raw?.noopJobsPerSec ?? nan,
+  "intake.reqPerSec": d.intake?.reqPerSec ?? nan,
+  "intake.p50Ms": d.intake?.closedLoop.p50Ms ?? nan,
+  "intake.p99Ms": d.intake?.closedLoop.p99Ms ?? nan,
+  "intake.p99At1000Ms": d.intake?.openLoop.p99Ms ?? nan,
+  "batch.paymentsPerSec": d.batch?.paymentsPerSec ?? nan,
+  "e2e.paymentsPerSec": d.e2e?.paymentsPerSec ?? nan,
+  "e2e.p99Ms": d.e2e?.paced.p99Ms ?? nan,
+  "e2e.ratioToRawBullmq": d.e2e && d.raw ? round(d.e2e.paymentsPerSec / d.raw.noopJobsPerSec, 3) : nan,
+  "notices.perSec": d.notices?.noticesPerSec ?? nan,
+  "fanout.deliveriesPerSec": d.notices?.deliveriesPerSec ?? nan,
+  "fanout.noticeToWebhookP99Ms": d.notices?.paced.p99Ms ?? nan,
+  "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
+};
+
+const profiles: Record<string, unknown> = {};
+if (profile.length > 0) {
+  // The main thread's file is the biggest of a process's files (tsx's loader thread idles).
+  const files = safeList(profileDir).filter((f) => f.endsWith(".cpuprofile"));
+  for (const name of profile) {
+    const pid = pids.get(name);
+    const mine = files.filter((f) => f.split(".")[3] === String(pid)).sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size);
+    if (!mine[0]) continue;
+    const path = join(profileDir, mine[0]);
+    const summary = summarizeProfile(readProfile(path), 25);
+    profiles[name] = { file: path, ...summary };
+    log(`profile of ${name}: ${path}: busy ${summary.busyMs} ms, idle ${summary.idlePct} %`);
+    for (const o of summary.owners.slice(0, 12)) log(`  owner ${o.selfPct.toString().padStart(5)} %  ${o.name}`);
+    for (const f of summary.functions.slice(0, 20)) log(`  fn    ${f.selfPct.toString().padStart(5)} %  ${f.name}`);
+  }
+}
+
+const resultsDir = join(repoRoot, "bench/results");
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `${stamp}.json`);
+const notes: Partial<Record<keyof Figures, string>> = {
+  "intake.p50Ms": "closed loop, 128 connections",
+  "intake.p99Ms": "closed loop, 128 connections",
+  "e2e.p99Ms": d.e2e ? `paced at ${d.e2e.paced.ratePerSec}/s (burst p99 ${d.e2e.burst.p99Ms} ms)` : "",
+  "fanout.noticeToWebhookP99Ms": d.notices ? `${d.notices.paced.ratePerSec} notices/s × 3 subscriptions (blast p99 ${d.notices.blastNoticeToWebhook.p99Ms} ms)` : "",
+  "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(", "),
+};
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      startedAt: startedAt.toISOString(),
+      durationS: Math.round((performance.now() - t0) / 1000),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart, loadavgAtEnd: loadavg().map((l) => round(l)), node: process.version },
+      profiled: profile,
+      figures,
+      rssPeakMb: rss,
+      rssIdleMb: Object.fromEntries(sampler.firstMb),
+      cpuMsByPhase: cpuByPhase,
+      details,
+      profiles,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\n${markdownTable(figures, notes)}\n`);
+log(`results: ${file}`);
+process.exit(details.error ? 1 : 0);
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { parseProcStatCpuMs, parseVmRssMb } from "./rss-sampler.js";
+
+describe("/proc parsing", () => {
+  it("reads VmRSS in MB", () => {
+    expect(parseVmRssMb("Name:\tnode\nVmRSS:\t  204800 kB\nVmSwap: 0 kB\n")).toBe(200);
+    expect(parseVmRssMb("Name:\tnode\n")).toBeUndefined();
+  });
+
+  it("reads utime + stime even when the command name has spaces", () => {
+    const stat = "1234 (node main) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 100 0 0";
+    expect(parseProcStatCpuMs(stat)).toBe(3000);
+  });
+});

@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+
+/** Samples the resident set size of some processes from /proc every `intervalMs`; keeps the peak per name. */
+export class RssSampler {
+  readonly peakMb = new Map<string, number>();
+  /** The first sample per name: the idle footprint right after start-up. */
+  readonly firstMb = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pids: () => ReadonlyMap<string, number | undefined>, private readonly intervalMs = 250) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sample();
+  }
+
+  sample(): void {
+    for (const [name, pid] of this.pids()) {
+      if (pid === undefined) continue;
+      const mb = rssMb(pid);
+      if (mb !== undefined && !this.firstMb.has(name)) this.firstMb.set(name, mb);
+      if (mb !== undefined && mb > (this.peakMb.get(name) ?? 0)) this.peakMb.set(name, mb);
+    }
+  }
+}
+
+/** VmRSS of `pid` in MB, or undefined when the process is gone (or not on Linux). */
+export function rssMb(pid: number): number | undefined {
+  try {
+    return parseVmRssMb(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads `VmRSS:  123456 kB` out of a /proc/<pid>/status text. */
+export function parseVmRssMb(status: string): number | undefined {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : undefined;
+}
+
+/** CPU time (user + system) a process has used so far, in ms; undefined when it is gone. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    return parseProcStatCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime (fields 14 and 15, in clock ticks of 10 ms on Linux) of a /proc/<pid>/stat line. */
+export function parseProcStatCpuMs(stat: string, ticksPerSec = 100): number | undefined {
+  // The command name (field 2) is in parentheses and may contain spaces: split after it.
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return ((utime + stime) * 1000) / ticksPerSec;
+}
