@@ -19,15 +19,19 @@ const stores = startup("intake", () => loadStoresFile(config.STORES_FILE, proces
 const keyPrefix = config.REDIS_KEY_PREFIX;
 
 // Requests fail fast (503) while Redis is down; the subscriber waits for reconnection instead.
-const redis = createRedis({ url: config.REDIS_URL, role: "producer", connectionName: "intake" });
+// Payments and rate limits on an auto-pipelined connection (concurrent requests share writes);
+// BullMQ's queues on a plain one of their own.
+const redis = createRedis({ url: config.REDIS_URL, role: "producer", connectionName: "intake", autoPipelining: true });
+const queueRedis = createRedis({ url: config.REDIS_URL, role: "producer", connectionName: "intake-queues" });
 const subscriber = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "intake-sub" });
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+queueRedis.on("error", (err) => logger.warn({ err: err.message }, "redis queue connection error"));
 subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber connection error"));
 
 const bullPrefix = redisKeys(keyPrefix).bullPrefix;
 const queues: IntakeQueues = {
-  submit: new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: bullPrefix }),
-  void: new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: bullPrefix }),
+  submit: new Queue(jobCatalog.submitPayment.queue, { connection: queueRedis, prefix: bullPrefix }),
+  void: new Queue(jobCatalog.voidPayment.queue, { connection: queueRedis, prefix: bullPrefix }),
 };
 for (const queue of Object.values(queues)) {
   queue.on("error", (err: Error) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
@@ -79,7 +83,7 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
     await Promise.all([...Object.values(queues), ...boardQueues].map((q) => q.close()));
   })
   .add("redis", async () => {
-    await Promise.all([redis, subscriber, boardRedis].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([redis, queueRedis, subscriber, boardRedis].map((c) => c.quit().catch(() => c.disconnect())));
   })
   .listen();
 

@@ -60,6 +60,9 @@ export type RecordSendResult =
 
 const maxCasAttempts = 20;
 
+/** `{1, streamId}` created, or `{0, json, requestHash, storeId}` it already existed. */
+type CreateReply = [number, string, string?, string?];
+
 /**
  * Payments in Redis. Creation is idempotent on (account, orderNumber); every change is a
  * compare-and-set on `version` that writes the resource, its history and its event (outbox) in
@@ -87,8 +90,9 @@ export class PaymentStore {
 
   /** Creates the payment and its `payment.accepted` event, unless the order number exists. */
   async create(input: NewPayment): Promise<CreateResult> {
-    const [result] = await this.createMany([input]);
-    return result as CreateResult;
+    // One script call, no pipeline object: the single-payment path is the hot one.
+    const reply = await this.redis.opCreatePayment(...this.createArgs(input, this.clock()));
+    return this.createResult(input, reply as unknown as CreateReply);
   }
 
   /** Like {@link create} for many payments, in one round trip (a pipeline of atomic scripts). */
@@ -96,35 +100,38 @@ export class PaymentStore {
     if (inputs.length === 0) return [];
     const now = this.clock();
     const pipeline = this.redis.pipeline() as unknown as RedisWithScripts & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const input of inputs) {
-      const json = JSON.stringify(input.payment);
-      void pipeline.opCreatePayment(
-        this.keys.payment(input.account, input.orderNumber),
-        this.keys.events,
-        this.keys.acceptedIndex,
-        json,
-        input.payment.status,
-        String(input.payment.version),
-        input.payment.storeId,
-        input.requestHash,
-        input.authCode ?? "",
-        eventTypeOf(input.payment.status),
-        input.payment.createdAt,
-        this.minId(now),
-        this.keys.paymentChannel(input.account, input.orderNumber),
-        indexMember(input),
-        String(now.getTime()),
-      );
-    }
+    for (const input of inputs) void pipeline.opCreatePayment(...this.createArgs(input, now));
     const replies = await pipeline.exec();
     if (!replies) throw new Error("Redis pipeline was discarded");
     return replies.map(([err, reply], i) => {
       if (err) throw err;
-      const input = inputs[i] as NewPayment;
-      const r = reply as [number, string, string?, string?];
-      if (r[0] === 1) return { created: true, payment: input.payment, eventId: eventIdOf(r[1]) };
-      return { created: false, payment: JSON.parse(r[1]) as Payment, requestHash: r[2] ?? "", storeId: r[3] ?? "" };
+      return this.createResult(inputs[i] as NewPayment, reply as CreateReply);
     });
+  }
+
+  private createArgs(input: NewPayment, now: Date): string[] {
+    return [
+      this.keys.payment(input.account, input.orderNumber),
+      this.keys.events,
+      this.keys.acceptedIndex,
+      JSON.stringify(input.payment),
+      input.payment.status,
+      String(input.payment.version),
+      input.payment.storeId,
+      input.requestHash,
+      input.authCode ?? "",
+      eventTypeOf(input.payment.status),
+      input.payment.createdAt,
+      this.minId(now),
+      this.keys.paymentChannel(input.account, input.orderNumber),
+      indexMember(input),
+      String(now.getTime()),
+    ];
+  }
+
+  private createResult(input: NewPayment, reply: CreateReply): CreateResult {
+    if (reply[0] === 1) return { created: true, payment: input.payment, eventId: eventIdOf(reply[1]) };
+    return { created: false, payment: JSON.parse(reply[1]) as Payment, requestHash: reply[2] ?? "", storeId: reply[3] ?? "" };
   }
 
   async get(ref: PaymentRef): Promise<Payment | undefined> {
