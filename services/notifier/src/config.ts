@@ -27,7 +27,7 @@ export const NotifierConfig = z
       .max(100, "must be at most 100")
       .default(1),
     /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
-    WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 4, 100),
+    WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 16, 100),
     /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */

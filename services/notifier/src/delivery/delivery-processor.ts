@@ -71,10 +71,14 @@ export class DeliveryProcessor {
     const { subscriptionId, eventId } = WebhookDeliveryJob.parse(job.data);
     const attempt = job.attemptsMade + 1;
     const log = this.o.logger.child({ subscriptionId, eventId, attempt });
-    const subscription = await this.o.subscriptions.get(subscriptionId);
+    // Three independent reads in one round trip: a delivery is on the notice→webhook hot path.
+    const [subscription, entry, secret] = await Promise.all([
+      this.o.subscriptions.get(subscriptionId),
+      this.o.eventLog.get(streamIdOf(eventId) ?? "0-0"),
+      this.o.subscriptions.secretOf(subscriptionId),
+    ]);
     // Deleted: nothing to deliver to and nowhere to log it.
     if (!subscription) return this.count("skipped");
-    const entry = await this.o.eventLog.get(streamIdOf(eventId) ?? "0-0");
     const type = entry?.event.type ?? "unknown";
     const base = { eventId, type, attempt, at: this.clock().toISOString() };
     if (!subscription.enabled) {
@@ -85,7 +89,6 @@ export class DeliveryProcessor {
       await this.deadLetter(subscriptionId, { ...base, error: "event no longer retained" }, null);
       throw new DeliveryFinalError("event no longer retained");
     }
-    const secret = await this.o.subscriptions.secretOf(subscriptionId);
     if (!secret) return this.count("skipped");
 
     const { id, createdAt, data } = entry.event;
