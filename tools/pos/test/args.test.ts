@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parsePosArgs } from "../src/cli/args.js";
-import { SseParser } from "../src/cli/sse-events.js";
+import { parsePosArgs } from "../src/args.js";
+import { SseParser } from "../src/sse-events.js";
 
 describe("pos arguments", () => {
   it("builds a customer-scan payment", () => {

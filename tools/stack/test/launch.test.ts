@@ -52,7 +52,7 @@ describe("npm start (the stack launcher)", () => {
     // Nothing answers at this REDIS_URL, so the launcher must start its own redis-server.
     const closedRedisPort = await freePort();
     const seen: string[] = [];
-    launcher = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/launch.ts"], {
+    launcher = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"], {
       cwd: stackDir,
       env: {
         ...process.env,
