@@ -70,6 +70,8 @@ export class DeliveryWorkers {
         connection: this.o.connection,
         prefix: this.o.prefix,
         concurrency: this.o.concurrency ?? 4,
+        // A delivery whose holder died comes back; give it room for a few crashes, as the payer does.
+        maxStalledCount: 3,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
             err instanceof DeliveryRetryError ? err.delayMs : (retryDelayMs(attemptsMade, { scale: this.o.retryScale ?? 1 }) ?? 0),
@@ -78,8 +80,13 @@ export class DeliveryWorkers {
     );
     worker.on("error", (err) => log.warn({ err: err.message }, "delivery worker error"));
     worker.on("failed", (job, err) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      this.o.processor.failedForGood(job, err).catch((e: unknown) => log.warn({ err: e }, "recording a dead letter failed"));
+      if (!job) return;
+      // Final whatever the attempt count: BullMQ also fails a job for good when it stalled too
+      // often (its holders died), and such a delivery must still end as a replayable dead letter.
+      job
+        .isFailed()
+        .then((final) => (final ? this.o.processor.failedForGood(job, err) : undefined))
+        .catch((e: unknown) => log.warn({ err: e }, "recording a dead letter failed"));
     });
     return worker;
   }

@@ -1,0 +1,40 @@
+import { deliveryQueueName, webhookJobName } from "@oceanpos/core/webhooks";
+import { redisKeys } from "@oceanpos/core/redis";
+import { useRedis, waitFor } from "@oceanpos/testing";
+import { Queue, UnrecoverableError } from "bullmq";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { DeliveryProcessor } from "../src/delivery/delivery-processor.js";
+import { deliveryJobOptions } from "../src/delivery/delivery-queues.js";
+import { DeliveryWorkers } from "../src/delivery/delivery-workers.js";
+
+describe("DeliveryWorkers", () => {
+  const redis = useRedis();
+
+  it("dead-letters a delivery BullMQ fails for good before its last attempt (stalled too often, unrecoverable)", async () => {
+    const subscriptionId = "sub_0123456789abcdef01234567";
+    const prefix = redisKeys(redis.prefix).bullPrefix;
+    const queue = new Queue(deliveryQueueName(subscriptionId), { connection: redis.client(), prefix });
+    const deadLettered: string[] = [];
+    // Only the processor is a stand-in: BullMQ, the worker and Redis are real.
+    const processor = {
+      process: async () => {
+        throw new UnrecoverableError("job stalled more than allowable limit");
+      },
+      failedForGood: async (_job: unknown, err: Error) => {
+        deadLettered.push(err.message);
+      },
+    } as unknown as DeliveryProcessor;
+    const workers = new DeliveryWorkers({ connection: redis.client(), prefix, processor, logger: pino({ level: "silent" }), concurrency: 1 });
+    try {
+      workers.reconcile([{ id: subscriptionId, enabled: true } as never]);
+      await queue.add(webhookJobName, { subscriptionId, eventId: "evt_1-0" }, { ...deliveryJobOptions, jobId: "whk-1-0-x" });
+      await waitFor(() => deadLettered.length > 0 && deadLettered, { timeoutMs: 10_000, message: "the failed delivery was never dead-lettered" });
+      expect(deadLettered).toEqual(["job stalled more than allowable limit"]);
+      expect((await queue.getJob("whk-1-0-x"))?.attemptsMade).toBeLessThan(deliveryJobOptions.attempts ?? 1);
+    } finally {
+      await workers.close(1_000);
+      await queue.close();
+    }
+  });
+});
