@@ -1,0 +1,79 @@
+/** Knobs of one chaos run. */
+export interface ChaosOptions {
+  /** Payments planned (both stores, both modes). */
+  payments: number;
+  /** Payments per second pushed through intake. */
+  ratePerSec: number;
+  /** Largest batch sent to `POST /v1/payments/batch`. */
+  maxBatch: number;
+  /** After the last payment was submitted: how long to wait for every payment to be final and every webhook delivered. */
+  settleTimeoutMs: number;
+  /** WEBHOOK_RETRY_SCALE: with 0.001 the 5 s … 10 h schedule takes about 100 s in all. */
+  webhookRetryScale: number;
+  /** SANDBOX_AUTO_PAY_MS. */
+  autoPayMs: number;
+  /** SANDBOX_PENDING_MS. */
+  pendingMs: number;
+  /** LOG_LEVEL of the services (their logs go to files). */
+  logLevel: string;
+  /** Seed of the plan and of every random choice of the runner. */
+  seed: number;
+}
+
+/** `npm run chaos`: ≥ 10 000 payments. */
+export const fullRun: Readonly<ChaosOptions> = Object.freeze({
+  payments: 10_000,
+  ratePerSec: 40,
+  maxBatch: 200,
+  settleTimeoutMs: 600_000,
+  webhookRetryScale: 0.001,
+  autoPayMs: 400,
+  pendingMs: 1_000,
+  logLevel: "warn",
+  seed: 1,
+});
+
+/** The version inside `npm test`: same script, a few hundred payments, about 90 s. */
+export const shortRun: Readonly<ChaosOptions> = Object.freeze({
+  payments: 300,
+  ratePerSec: 15,
+  maxBatch: 40,
+  settleTimeoutMs: 90_000,
+  webhookRetryScale: 0.0002,
+  autoPayMs: 300,
+  pendingMs: 800,
+  logLevel: "warn",
+  seed: 1,
+});
+
+/** `CHAOS_PROFILE=short|full` (default full), overridden field by field by `CHAOS_PAYMENTS`, `CHAOS_RATE`, … */
+export function optionsFromEnv(env: Record<string, string | undefined>): ChaosOptions {
+  const profile = env.CHAOS_PROFILE ?? "full";
+  if (profile !== "short" && profile !== "full") throw new Error(`CHAOS_PROFILE must be "short" or "full", not "${profile}"`);
+  const o: ChaosOptions = { ...(profile === "short" ? shortRun : fullRun), seed: Date.now() % 1_000_000 };
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}, not "${raw}"`);
+    return n;
+  };
+  o.payments = num("CHAOS_PAYMENTS", 10, 200_000) ?? o.payments;
+  o.ratePerSec = num("CHAOS_RATE", 1, 5_000) ?? o.ratePerSec;
+  o.settleTimeoutMs = (num("CHAOS_SETTLE_TIMEOUT_S", 5, 3_600) ?? o.settleTimeoutMs / 1000) * 1000;
+  o.seed = num("CHAOS_SEED", 0, 2 ** 31) ?? o.seed;
+  o.logLevel = env.CHAOS_LOG_LEVEL ?? o.logLevel;
+  return o;
+}
+
+/** mulberry32: a small seeded PRNG, so a run's plan can be reproduced from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
