@@ -1,8 +1,7 @@
-import type { AmbiguousFailure, GatewayFailure } from "./gateway-failure.js";
+import type { GatewayFailure } from "./gateway-failure.js";
 import { isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
-import { GatewayXmlError } from "./errors.js";
 import { RefundResponse } from "./response-schemas.js";
-import { parseGatewayXml } from "./xml-parser.js";
+import { ambiguousAnswer, echoesDiffer, readUnsignedAnswer } from "./unsigned-answer.js";
 
 /**
  * What a refund application means. `accepted` only says Oceanpayment took the request: the money
@@ -13,10 +12,6 @@ export type RefundOutcome =
   | { kind: "refused"; code: string; details: PaymentDetails }
   | { kind: "rejected"; code: string; details: PaymentDetails }
   | GatewayFailure;
-
-function ambiguous(message: string, statusCode: number, reason: AmbiguousFailure["reason"] = "unparseable"): AmbiguousFailure {
-  return { kind: "ambiguous", reason, message, statusCode };
-}
 
 export interface RefundExpectation {
   account: string;
@@ -32,16 +27,9 @@ export function classifyRefundResponse(
   expected: RefundExpectation,
   maxBytes?: number,
 ): RefundOutcome {
-  let tree: unknown;
-  try {
-    tree = parseGatewayXml(body, { maxBytes });
-  } catch (error) {
-    if (error instanceof GatewayXmlError) return ambiguous(error.message, statusCode);
-    throw error;
-  }
-  const shaped = RefundResponse.safeParse(tree);
-  if (!shaped.success) return ambiguous("unexpected refund response shape", statusCode);
-  const response = shaped.data;
+  const answer = readUnsignedAnswer(RefundResponse, "refund", body, statusCode, maxBytes);
+  if (!answer.ok) return answer.failure;
+  const response = answer.response;
   const details = parsePaymentDetails(response.refund_details);
 
   const echoes = [
@@ -50,8 +38,8 @@ export function classifyRefundResponse(
     [response.payment_id, expected.paymentId],
     [response.refund_number, expected.refundNumber],
   ] as const;
-  if (echoes.some(([got, wanted]) => got !== "" && got !== wanted)) {
-    return ambiguous("refund answer is for another payment or refund", statusCode, "mismatch");
+  if (echoesDiffer(echoes)) {
+    return ambiguousAnswer("refund answer is for another payment or refund", statusCode, "mismatch");
   }
 
   switch (response.refund_results) {
@@ -61,6 +49,6 @@ export function classifyRefundResponse(
       if (isRequestValidationCode(details.code)) return { kind: "rejected", code: details.code, details };
       return { kind: "refused", code: details.code, details };
     default:
-      return ambiguous("unknown refund_results", statusCode);
+      return ambiguousAnswer("unknown refund_results", statusCode);
   }
 }

@@ -1,8 +1,7 @@
-import type { AmbiguousFailure, GatewayFailure } from "./gateway-failure.js";
+import type { GatewayFailure } from "./gateway-failure.js";
 import { isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
-import { GatewayXmlError } from "./errors.js";
 import { VoidResponse } from "./response-schemas.js";
-import { parseGatewayXml } from "./xml-parser.js";
+import { ambiguousAnswer, echoesDiffer, readUnsignedAnswer } from "./unsigned-answer.js";
 
 /**
  * What a void (`payment_authType=3`) means. `refused` with 20070 (assumed) says the order already
@@ -13,10 +12,6 @@ export type VoidOutcome =
   | { kind: "refused"; code: string; details: PaymentDetails }
   | { kind: "rejected"; code: string; details: PaymentDetails }
   | GatewayFailure;
-
-function ambiguous(message: string, statusCode: number, reason: AmbiguousFailure["reason"] = "unparseable"): AmbiguousFailure {
-  return { kind: "ambiguous", reason, message, statusCode };
-}
 
 export interface VoidExpectation {
   account: string;
@@ -31,36 +26,28 @@ export function classifyVoidResponse(
   expected: VoidExpectation,
   maxBytes?: number,
 ): VoidOutcome {
-  let tree: unknown;
-  try {
-    tree = parseGatewayXml(body, { maxBytes });
-  } catch (error) {
-    if (error instanceof GatewayXmlError) return ambiguous(error.message, statusCode);
-    throw error;
-  }
-  const shaped = VoidResponse.safeParse(tree);
-  if (!shaped.success) return ambiguous("unexpected void response shape", statusCode);
-  const response = shaped.data;
+  const answer = readUnsignedAnswer(VoidResponse, "void", body, statusCode, maxBytes);
+  if (!answer.ok) return answer.failure;
+  const response = answer.response;
   const details = parsePaymentDetails(response.void_details);
 
-  // A refused request may echo nothing; an answer about another order is never believed.
   const echoes = [
     [response.account, expected.account],
     [response.terminal, expected.terminal],
     [response.order_number, expected.orderNumber],
   ] as const;
-  if (echoes.some(([got, wanted]) => got !== "" && got !== wanted)) {
-    return ambiguous("void answer is for another order", statusCode, "mismatch");
+  if (echoesDiffer(echoes)) {
+    return ambiguousAnswer("void answer is for another order", statusCode, "mismatch");
   }
 
   switch (response.void_status) {
     case "1":
-      if (response.order_number === "") return ambiguous("void confirmed without order_number", statusCode, "mismatch");
+      if (response.order_number === "") return ambiguousAnswer("void confirmed without order_number", statusCode, "mismatch");
       return { kind: "voided", details };
     case "0":
       if (isRequestValidationCode(details.code)) return { kind: "rejected", code: details.code, details };
       return { kind: "refused", code: details.code, details };
     default:
-      return ambiguous("unknown void_status", statusCode);
+      return ambiguousAnswer("unknown void_status", statusCode);
   }
 }
