@@ -23,6 +23,7 @@ import { registerGetPayment } from "./routes/get-payment.js";
 import { registerQr } from "./routes/qr.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
+import { lazyChildLogger } from "./request-logger.js";
 
 export interface AppDeps {
   /** Producer connection (fails fast while Redis is down): payments, rate limits, readiness. */
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     // Draining is answered by our hook below, in the contract's error format.
     return503OnClosing: false,
+    childLoggerFactory: lazyChildLogger,
   });
 
   // Route schemas are zod schemas used for the OpenAPI document; handlers parse with them

@@ -1,3 +1,4 @@
+import type { Store } from "@oceanpos/core/stores";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, InvalidRequestError, UnavailableError } from "./errors.js";
 import { isRedisUnavailable } from "./redis-unavailable.js";
@@ -32,7 +33,10 @@ export function createErrorHandler(bodyLimitBytes: number) {
     if (api.status >= 500) {
       const level = api.status === 503 ? "warn" : "error";
       // Error objects only: never the request body, never headers.
-      request.log[level]({ err: api.status === 503 ? (err as Error).message : err, code: api.code }, "request failed");
+      request.log[level](
+        { err: api.status === 503 ? (err as Error).message : err, code: api.code, storeId: (request.store as Store | null)?.id },
+        "request failed",
+      );
     }
     return reply.code(api.status).headers(api.headers).send(api.toBody());
   };

@@ -10,8 +10,9 @@ import type { Store } from "@oceanpos/core/stores";
 import type { FastifyBaseLogger } from "fastify";
 import { buildPayment } from "./build-payment.js";
 import { IdempotencyConflictError } from "./errors.js";
-import { type SubmitQueue, submitJob } from "./jobs.js";
+import type { SubmitQueue } from "./jobs.js";
 import type { IntakeMetrics } from "./metrics.js";
+import { SubmitBatcher } from "./submit-batcher.js";
 
 export interface PaymentIntakeOptions {
   payments: PaymentStore;
@@ -33,9 +34,11 @@ export type AcceptOutcome =
  */
 export class PaymentIntake {
   private readonly options: PaymentIntakeOptions;
+  private readonly submits: SubmitBatcher;
 
   constructor(options: PaymentIntakeOptions) {
     this.options = options;
+    this.submits = new SubmitBatcher(options.submitQueue);
   }
 
   async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<AcceptOutcome> {
@@ -44,7 +47,8 @@ export class PaymentIntake {
   }
 
   /**
-   * One pipeline round trip for all creates, then one `addBulk` for the payments created here.
+   * One pipeline round trip for all creates, then one `addBulk` for the payments created here
+   * (shared with concurrent requests: see `SubmitBatcher`).
    * Two items with the same orderNumber run in order: the second sees the first as existing.
    */
   async acceptMany(store: Store, requests: readonly PaymentRequest[], log: FastifyBaseLogger): Promise<AcceptOutcome[]> {
@@ -61,7 +65,7 @@ export class PaymentIntake {
     const results = await this.options.payments.createMany(inputs);
     const outcomes = results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
     const created = inputs.filter((_, i) => outcomes[i]?.kind === "created");
-    await this.enqueue(created, log);
+    await this.enqueue(store, created, log);
     return outcomes;
   }
 
@@ -88,14 +92,14 @@ export class PaymentIntake {
    * the process dies here), the recovery sweep re-adds their jobs, so the client still gets its
    * 202 and nothing is lost.
    */
-  private async enqueue(created: readonly NewPayment[], log: FastifyBaseLogger): Promise<void> {
+  private async enqueue(store: Store, created: readonly NewPayment[], log: FastifyBaseLogger): Promise<void> {
     if (created.length === 0) return;
     try {
-      await this.options.submitQueue.addBulk(created.map((p) => submitJob(p)));
+      await this.submits.add(created);
     } catch (err) {
       this.options.metrics.enqueueFailures.inc({ queue: this.options.submitQueue.name }, created.length);
       log.warn(
-        { err: (err as Error).message, count: created.length, orderNumbers: created.slice(0, 10).map((p) => p.orderNumber) },
+        { err: (err as Error).message, storeId: store.id, count: created.length, orderNumbers: created.slice(0, 10).map((p) => p.orderNumber) },
         "submit jobs not queued; the recovery sweep will queue them",
       );
     }

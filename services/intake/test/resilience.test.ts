@@ -19,7 +19,8 @@ describe("Redis outages, lost jobs and rate limits", () => {
 
   const post = (body: object, key: string = apiKeys.a) => h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(key), payload: body });
 
-  it("answers 503 unavailable fast while Redis is down and writes nothing", async () => {
+  it("answers 503 unavailable fast while Redis is down and writes nothing", async (ctx) => {
+    if (!redis.server.controllable) ctx.skip("the Redis given by REDIS_URL cannot be stopped by a test");
     const body = merchantScan();
     await redis.server.stop();
     try {

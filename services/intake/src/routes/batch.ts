@@ -60,7 +60,7 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
             outcome satisfies never;
         }
       });
-      request.log.info({ items: items.length, valid: valid.length }, "batch handled");
+      request.log.info({ storeId: request.store.id, items: items.length, valid: valid.length }, "batch handled");
       return reply.code(200).send({ results });
     },
   );

@@ -31,10 +31,16 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
     async (request, reply) => {
       const waitSeconds = parsePreferWait(request.headers.prefer);
       const body = parseOrThrow(PaymentRequest, request.body);
-      const log = request.log.child({ orderNumber: body.orderNumber });
-      const outcome = await ctx.intake.accept(request.store, body, log);
+      const store = request.store;
+      const outcome = await ctx.intake.accept(store, body, request.log);
       if (outcome.kind === "conflict") throw outcome.error;
-      if (outcome.kind === "created") log.info({ mode: body.mode, amount: body.amount, currency: body.currency }, "payment accepted");
+      if (outcome.kind === "created") {
+        // Bindings in the call rather than a child logger: a child costs even when nothing is logged.
+        request.log.info(
+          { storeId: store.id, orderNumber: body.orderNumber, mode: body.mode, amount: body.amount, currency: body.currency },
+          "payment accepted",
+        );
+      }
       return replyWithPayment({
         reply,
         waiter: ctx.waiter,

@@ -40,7 +40,7 @@ export function registerVoidPayment(app: FastifyInstance, ctx: RouteContext): vo
       }
       const job = voidJob(ref);
       await ctx.queues.void.add(job.name, job.data, job.opts);
-      request.log.info({ orderNumber: payment.orderNumber, status: payment.status }, "void queued");
+      request.log.info({ storeId: request.store.id, orderNumber: payment.orderNumber, status: payment.status }, "void queued");
       return replyWithPayment({ reply, waiter: ctx.waiter, ref, payment, waitSeconds, pending: voidableStatuses });
     },
   );
