@@ -21,6 +21,7 @@ import { EventStreamHub } from "./events/event-stream-hub.js";
 import { NotifierMetrics } from "./metrics.js";
 import { NoticeHandler } from "./notices/notice-handler.js";
 import { EventRelay } from "./relay/event-relay.js";
+import { RecentEvents } from "./relay/recent-events.js";
 import { SubscriptionCache } from "./subscriptions/subscription-cache.js";
 import { type ResolveHost, UrlGuard } from "./subscriptions/url-guard.js";
 
@@ -79,13 +80,16 @@ export class Notifier {
     this.subscriptions = new SubscriptionStore({ redis, keyPrefix });
     const eventLog = new EventLog({ redis, keyPrefix });
     const deliveryLog = new DeliveryLog({ redis, keyPrefix });
+    const recent = new RecentEvents();
     const guard = new UrlGuard({ allowPrivate: config.ALLOW_PRIVATE_WEBHOOK_URLS, ...(o.resolveHost ? { resolve: o.resolveHost } : {}) });
     this.cache = new SubscriptionCache({ store: this.subscriptions, logger, refreshMs: config.SUBSCRIPTION_REFRESH_MS });
     this.queues = new DeliveryQueues({ connection: redis, prefix: bullPrefix, logger });
     this.sender = new WebhookSender({ guard, timeoutMs: config.WEBHOOK_TIMEOUT_MS });
     const processor = new DeliveryProcessor({
       subscriptions: this.subscriptions,
+      cache: this.cache,
       eventLog,
+      recent,
       deliveryLog,
       sender: this.sender,
       logger: logger.child({ component: "delivery" }),
@@ -111,6 +115,7 @@ export class Notifier {
       queues: this.queues,
       logger: logger.child({ component: "relay" }),
       metrics: this.metrics,
+      recent,
       claimIdleMs: config.RELAY_CLAIM_IDLE_MS,
       ...(o.relayStartId !== undefined ? { startId: o.relayStartId } : {}),
     });

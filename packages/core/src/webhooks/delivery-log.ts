@@ -40,15 +40,38 @@ export interface DeliveryLogOptions {
   maxDeadLetters?: number;
 }
 
+type RedisWithScripts = Redis & {
+  opWhkRecordDelivery(...args: Array<string | number>): Promise<number>;
+};
+
+/**
+ * KEYS: delivery log[, dead letters]. ARGV: attempt json, max entries[, letter json, max letters].
+ * One command per delivery instead of a MULTI: `multi()` builds an ioredis Pipeline, whose
+ * constructor copies every script defined on the connection (BullMQ's ~40 on the notifier's).
+ */
+const recordLua = `
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+if KEYS[2] then
+  redis.call('LPUSH', KEYS[2], ARGV[3])
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+end
+return 1
+`;
+
 /** The per-subscription delivery log and dead letters: capped Redis lists, newest first. */
 export class DeliveryLog {
-  private readonly redis: Redis;
+  private readonly redis: RedisWithScripts;
   private readonly keys: ReturnType<typeof redisKeys>["webhooks"];
   private readonly maxEntries: number;
   private readonly maxDeadLetters: number;
 
   constructor(options: DeliveryLogOptions) {
-    this.redis = options.redis;
+    this.redis = options.redis as RedisWithScripts;
+    if (typeof this.redis.opWhkRecordDelivery !== "function") {
+      // Key count varies (with or without a dead letter), so it is passed on each call.
+      this.redis.defineCommand("opWhkRecordDelivery", { lua: recordLua });
+    }
     this.keys = redisKeys(options.keyPrefix ?? "op").webhooks;
     this.maxEntries = options.maxEntries ?? 1_000;
     this.maxDeadLetters = options.maxDeadLetters ?? 10_000;
@@ -56,12 +79,12 @@ export class DeliveryLog {
 
   async record(subscriptionId: string, attempt: DeliveryAttempt, deadLetter?: DeadLetter): Promise<void> {
     const key = this.keys.deliveryLog(subscriptionId);
-    const tx = this.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, this.maxEntries - 1);
-    if (deadLetter) {
-      const dead = this.keys.deadLetters(subscriptionId);
-      tx.lpush(dead, JSON.stringify(deadLetter)).ltrim(dead, 0, this.maxDeadLetters - 1);
+    if (!deadLetter) {
+      await this.redis.opWhkRecordDelivery(1, key, JSON.stringify(attempt), this.maxEntries);
+      return;
     }
-    await tx.exec();
+    const dead = this.keys.deadLetters(subscriptionId);
+    await this.redis.opWhkRecordDelivery(2, key, dead, JSON.stringify(attempt), this.maxEntries, JSON.stringify(deadLetter), this.maxDeadLetters);
   }
 
   async attempts(subscriptionId: string, limit = 100): Promise<DeliveryAttempt[]> {

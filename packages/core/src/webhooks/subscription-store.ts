@@ -132,6 +132,11 @@ export class SubscriptionStore {
     return (await this.redis.hget(this.keys.secrets, id)) ?? undefined;
   }
 
+  /** Every subscription's secret, by id (for caches; never returned by the API). */
+  async secrets(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.secrets)));
+  }
+
   /** The change counter (0 before the first subscription). */
   async version(): Promise<string> {
     return (await this.redis.get(this.keys.version)) ?? "0";

@@ -13,6 +13,8 @@ import {
 import { UnrecoverableError } from "bullmq";
 import type { Logger } from "@oceanpos/core/logger";
 import type { DeliveryOutcome, NotifierMetrics } from "../metrics.js";
+import type { RecentEvents } from "../relay/recent-events.js";
+import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
 import type { SendResult, WebhookSender } from "./webhook-sender.js";
 
 /** A failed attempt that will be retried after `delayMs` (schedule or the receiver's Retry-After). */
@@ -35,8 +37,13 @@ export class DeliveryFinalError extends UnrecoverableError {
 }
 
 export interface DeliveryProcessorOptions {
+  /** For the 410 disable. */
   subscriptions: SubscriptionStore;
+  /** Subscription and secret of each attempt (version-checked, so a disable is seen at once). */
+  cache: Pick<SubscriptionCache, "current">;
   eventLog: EventLog;
+  /** Events the relay just read (saves the XRANGE of a first attempt). */
+  recent?: RecentEvents;
   deliveryLog: DeliveryLog;
   sender: WebhookSender;
   logger: Logger;
@@ -70,15 +77,15 @@ export class DeliveryProcessor {
   async process(job: DeliveryJobContext, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const { subscriptionId, eventId } = WebhookDeliveryJob.parse(job.data);
     const attempt = job.attemptsMade + 1;
-    const log = this.o.logger.child({ subscriptionId, eventId, attempt });
-    // Three independent reads in one round trip: a delivery is on the notice→webhook hot path.
-    const [subscription, entry, secret] = await Promise.all([
-      this.o.subscriptions.get(subscriptionId),
-      this.o.eventLog.get(streamIdOf(eventId) ?? "0-0"),
-      this.o.subscriptions.secretOf(subscriptionId),
-    ]);
+    // Bindings, not a child logger: a child per job costs CPU even when nothing is logged.
+    const ids = { subscriptionId, eventId, attempt };
+    const log = this.o.logger;
+    // Independent reads in one round trip: a delivery is on the notice→webhook hot path.
+    const streamId = streamIdOf(eventId) ?? "0-0";
+    const [current, entry] = await Promise.all([this.o.cache.current(subscriptionId), this.o.recent?.get(streamId) ?? this.o.eventLog.get(streamId)]);
     // Deleted: nothing to deliver to and nowhere to log it.
-    if (!subscription) return this.count("skipped");
+    if (!current) return this.count("skipped");
+    const { subscription, secret } = current;
     const type = entry?.event.type ?? "unknown";
     const base = { eventId, type, attempt, at: this.clock().toISOString() };
     if (!subscription.enabled) {
@@ -99,7 +106,7 @@ export class DeliveryProcessor {
 
     if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
       await this.record(subscriptionId, { ...base, ...facts, outcome: "delivered" });
-      log.debug({ statusCode: result.statusCode, latencyMs: result.latencyMs }, "webhook delivered");
+      if (log.isLevelEnabled("debug")) log.debug({ ...ids, ...facts }, "webhook delivered");
       return this.count("delivered");
     }
     const error = describeFailure(result);
@@ -107,19 +114,19 @@ export class DeliveryProcessor {
       await this.o.subscriptions.update(subscriptionId, { enabled: false, disabledReason: "endpoint answered 410 Gone" });
       this.o.onDisabled?.(subscriptionId);
       await this.deadLetter(subscriptionId, { ...base, ...facts, error }, "gone");
-      log.warn("webhook endpoint answered 410: subscription disabled");
+      log.warn(ids, "webhook endpoint answered 410: subscription disabled");
       throw new DeliveryFinalError(error);
     }
     if (attempt >= this.attempts) {
       await this.deadLetter(subscriptionId, { ...base, ...facts, error }, null);
-      log.warn({ statusCode: result.statusCode, error }, "webhook dead-lettered after the last attempt");
+      log.warn({ ...ids, statusCode: result.statusCode, error }, "webhook dead-lettered after the last attempt");
       throw new DeliveryFinalError(error);
     }
     const delayMs = this.nextDelay(attempt, result);
     const nextTryAt = new Date(this.clock().getTime() + delayMs).toISOString();
     await this.record(subscriptionId, { ...base, ...facts, outcome: "retrying", error, nextTryAt });
     this.count("retrying");
-    log.info({ statusCode: result.statusCode, error, delayMs }, "webhook failed; will retry");
+    log.info({ ...ids, statusCode: result.statusCode, error, delayMs }, "webhook failed; will retry");
     throw new DeliveryRetryError(error, delayMs);
   }
 

@@ -61,11 +61,14 @@ export class DeliveryQueues {
       bySubscription.set(r.data.subscriptionId, list);
     }
     await Promise.all(
-      [...bySubscription].map(([subscriptionId, list]) =>
-        this.queue(subscriptionId).addBulk(
-          list.map((r) => ({ name: webhookJobName, data: r.data, opts: { ...deliveryJobOptions, jobId: r.jobId } })),
-        ),
-      ),
+      [...bySubscription].map(async ([subscriptionId, list]) => {
+        const queue = this.queue(subscriptionId);
+        // A single job (the usual relay batch under paced load) skips addBulk's ioredis Pipeline,
+        // whose constructor copies every script on the connection. Same jobId dedupe either way.
+        const [only] = list;
+        if (list.length === 1 && only) await queue.add(webhookJobName, only.data, { ...deliveryJobOptions, jobId: only.jobId });
+        else await queue.addBulk(list.map((r) => ({ name: webhookJobName, data: r.data, opts: { ...deliveryJobOptions, jobId: r.jobId } })));
+      }),
     );
   }
 

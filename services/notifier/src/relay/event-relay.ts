@@ -1,10 +1,12 @@
 import type { Redis } from "ioredis";
-import { toLogged } from "@oceanpos/core/events";
+import { matchesEventPattern } from "@oceanpos/core/events";
+import { eventFromStreamEntry } from "@oceanpos/core/payments";
 import { deliveryJobId } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 import type { DeliveryQueues, DeliveryRequest } from "../delivery/delivery-queues.js";
 import type { NotifierMetrics } from "../metrics.js";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
+import type { RecentEvents } from "./recent-events.js";
 
 export interface EventRelayOptions {
   /** A dedicated connection (worker role): XREADGROUP BLOCK holds it. */
@@ -19,6 +21,8 @@ export interface EventRelayOptions {
   queues: DeliveryQueues;
   logger: Logger;
   metrics?: NotifierMetrics;
+  /** Keeps the events just enqueued for this process's deliveries. */
+  recent?: RecentEvents;
   /** Where a newly created group starts: `$` (only new events, default) or `0` (everything retained). */
   startId?: string;
   /** Entries pending longer than this on a dead consumer are claimed; default 60 000 ms. */
@@ -38,7 +42,7 @@ type RawEntry = [string, string[] | null];
  * replicas claim entries of dead consumers (XAUTOCLAIM); the jobId makes the second enqueue a no-op.
  */
 export class EventRelay {
-  private readonly o: Required<Omit<EventRelayOptions, "metrics">> & Pick<EventRelayOptions, "metrics">;
+  private readonly o: Required<Omit<EventRelayOptions, "metrics" | "recent">> & Pick<EventRelayOptions, "metrics" | "recent">;
   private stopped = false;
   private blocked = false;
   private loop: Promise<void> | undefined;
@@ -145,9 +149,17 @@ export class EventRelay {
 
   private async handle(entries: readonly RawEntry[]): Promise<void> {
     await this.o.cache.sync();
+    const enabled = this.o.cache.all.filter((s) => s.enabled);
     const requests: DeliveryRequest[] = [];
-    for (const { streamId, event } of toLogged(entries)) {
-      this.o.metrics?.eventsRelayed.inc({ type: event.type });
+    for (const [streamId, fields] of entries) {
+      // Entries deleted while pending come back without fields: nothing to relay.
+      if (!fields) continue;
+      const type = typeOf(fields);
+      this.o.metrics?.eventsRelayed.inc({ type });
+      // Most events (accepted, submitting…) interest no subscription: ack them without parsing.
+      if (!enabled.some((s) => matchesEventPattern(s.events, type))) continue;
+      const event = eventFromStreamEntry(streamId, fields);
+      this.o.recent?.add({ streamId, event });
       for (const subscription of this.o.cache.matching(event)) {
         requests.push({ jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } });
       }
@@ -155,4 +167,10 @@ export class EventRelay {
     if (requests.length > 0) await this.o.queues.enqueue(requests);
     await this.o.redis.xack(this.o.streamKey, this.o.group, ...entries.map(([id]) => id));
   }
+}
+
+/** The `type` field of a stream entry (flat field/value list). */
+function typeOf(fields: readonly string[]): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "type") return fields[i + 1] as string;
+  return "unknown";
 }

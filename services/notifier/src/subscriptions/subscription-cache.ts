@@ -20,6 +20,7 @@ export class SubscriptionCache {
   private readonly refreshMs: number;
   private readonly listeners: Array<(subscriptions: readonly Subscription[]) => void> = [];
   private subscriptions: readonly Subscription[] = [];
+  private secrets = new Map<string, string>();
   private version: string | undefined;
   private syncing: Promise<readonly Subscription[]> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -73,6 +74,20 @@ export class SubscriptionCache {
     return this.subscriptions.find((s) => s.id === id);
   }
 
+  /**
+   * The subscription and its secret as of now, for a delivery attempt: one GET of the version
+   * (instead of reading both from Redis), reloading first when it moved. A change committed
+   * before the call (e.g. a disable, a 410 in another replica) is therefore always seen.
+   * Undefined when the subscription no longer exists.
+   */
+  async current(id: string): Promise<{ subscription: Subscription; secret: string | undefined } | undefined> {
+    const version = await this.store.version();
+    // A load that read this version read the list after it: the list is at least that new.
+    if (version !== this.version) await this.sync(true);
+    const subscription = this.get(id);
+    return subscription && { subscription, secret: this.secrets.get(id) };
+  }
+
   /** Enabled subscriptions that want this event. */
   matching(event: PaymentEvent): Subscription[] {
     return this.subscriptions.filter((s) => s.enabled && subscriptionMatches(s, event));
@@ -90,8 +105,10 @@ export class SubscriptionCache {
   private async load(): Promise<readonly Subscription[]> {
     const version = await this.store.version();
     if (version === this.version) return this.subscriptions;
-    const list = await this.store.list();
+    // Read after the version, so they are at least as new as it.
+    const [list, secrets] = await Promise.all([this.store.list(), this.store.secrets()]);
     this.subscriptions = list;
+    this.secrets = secrets;
     this.version = version;
     for (const listener of this.listeners) listener(list);
     return list;
