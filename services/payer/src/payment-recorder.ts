@@ -1,9 +1,11 @@
 import type { Logger } from "@oceanpos/core/logger";
 import {
+  type Payment,
   type PaymentRef,
   type PaymentStore,
   type ReconcileSchedule,
   type TransitionChange,
+  type TransitionOptions,
   type TransitionResult,
   isFinal,
 } from "@oceanpos/core/payments";
@@ -20,17 +22,17 @@ export interface PaymentRecorderOptions {
 }
 
 /**
- * Records what the payer learnt: one atomic transition (which writes the event), then the
- * bookkeeping around it — the reconciliation schedule and the metrics. The transition comes first:
- * if the process dies in between, the schedule is repaired by the next look at the payment (a
- * final payment found in the schedule is removed; an open one is rescheduled by its submit job).
+ * Records what the payer learnt: one atomic transition (which writes the event and, in the same
+ * step, the reconciliation schedule of the new status), then the metrics. A final payment found in
+ * the schedule after an `unchanged` transition is removed by the next look at it.
  */
 export class PaymentRecorder {
   constructor(private readonly options: PaymentRecorderOptions) {}
 
-  async apply(ref: PaymentRef, change: TransitionChange, log: Logger): Promise<TransitionResult> {
+  /** `current`: the payment as the caller last read it (saves a read; see `TransitionOptions`). */
+  async apply(ref: PaymentRef, change: TransitionChange, log: Logger, current?: Payment): Promise<TransitionResult> {
     const { store, schedule, metrics, clock } = this.options;
-    const result = await store.transition(ref, change);
+    const result = await store.transition(ref, change, { reconcile: this.reconcileFor(change.to, clock()), ...(current ? { current } : {}) });
     if (result.outcome === "not_found") {
       log.warn({ to: change.to }, "payment vanished before its transition");
       return result;
@@ -42,17 +44,20 @@ export class PaymentRecorder {
       return result;
     }
     log.info({ to: payment.status, source: change.source, code: change.code, version: payment.version }, "payment moved");
-    const now = clock();
     if (isFinal(payment.status)) {
-      metrics.timeToFinal.observe({ status: payment.status }, Math.max(0, now - Date.parse(payment.createdAt)) / 1000);
-      await schedule.remove(ref);
-    } else if (payment.status === "pending" || payment.status === "awaiting_customer") {
-      await schedule.schedule(ref, now);
-    } else if (payment.status === "needs_review") {
-      // Still looked at (at the slowest pace): a later query may establish the outcome.
-      await schedule.scheduleAt(ref, now + (schedule.intervalsMs.at(-1) as number));
+      metrics.timeToFinal.observe({ status: payment.status }, Math.max(0, clock() - Date.parse(payment.createdAt)) / 1000);
     }
     return result;
+  }
+
+  /** The schedule change that goes with a move to `to` (applied with the transition itself). */
+  private reconcileFor(to: TransitionChange["to"], now: number): TransitionOptions["reconcile"] {
+    const { schedule } = this.options;
+    if (isFinal(to)) return "remove";
+    if (to === "pending" || to === "awaiting_customer") return { dueAt: now + (schedule.intervalsMs[0] as number) };
+    // Still looked at (at the slowest pace): a later query may establish the outcome.
+    if (to === "needs_review") return { dueAt: now + (schedule.intervalsMs.at(-1) as number) };
+    return undefined;
   }
 
   /**

@@ -10,7 +10,15 @@ import {
   buildPayForm,
   payOutcomeError,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, qrCodePath } from "@oceanpos/core/payments";
+import {
+  type Payment,
+  type PaymentRef,
+  type PaymentStore,
+  type ReconcileSchedule,
+  type SubmitSnapshot,
+  decideSettlement,
+  qrCodePath,
+} from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
@@ -45,6 +53,8 @@ interface Context {
   store: Store;
   credentials: OceanpaymentCredentials;
   log: Logger;
+  /** The wallet code, read with the payment (removed once final, when nothing is sent anyway). */
+  authCode: string | undefined;
 }
 
 /**
@@ -60,23 +70,27 @@ export class SubmitProcessor {
     if (job.name !== jobCatalog.submitPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
     const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
     const ref = { account: data.account, orderNumber: data.orderNumber };
-    let log = this.options.logger.child({ jobId: job.id, orderNumber: data.orderNumber, account: data.account });
+    const bindings = { jobId: job.id, orderNumber: data.orderNumber, account: data.account };
+    // One child logger per job, made once the store is known (each child serialises its bindings).
+    let log: Logger | undefined;
     try {
-      const payment = await this.options.store.get(ref);
-      if (!payment) {
-        log.warn("submit job for an unknown payment");
+      // Payment, send count and wallet code in one round trip.
+      const snapshot = await this.options.store.submitSnapshot(ref);
+      if (!snapshot) {
+        this.options.logger.warn(bindings, "submit job for an unknown payment");
         return "not_found";
       }
-      log = log.child({ storeId: payment.storeId });
-      return await this.run(job, token, ref, payment, log);
+      log = this.options.logger.child({ ...bindings, storeId: snapshot.payment.storeId });
+      return await this.run(job, token, ref, snapshot, log);
     } catch (error) {
       if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
-      return this.failed(job, ref, error, log);
+      return this.failed(job, ref, error, log ?? this.options.logger.child(bindings));
     }
   };
 
-  private async run(job: Job, token: string | undefined, ref: PaymentRef, payment: Payment, log: Logger): Promise<string> {
+  private async run(job: Job, token: string | undefined, ref: PaymentRef, snapshot: SubmitSnapshot, log: Logger): Promise<string> {
     const { schedule, clock } = this.options;
+    const { payment, authCode } = snapshot;
     switch (payment.status) {
       case "succeeded":
       case "failed":
@@ -96,26 +110,35 @@ export class SubmitProcessor {
     }
     const store = this.options.stores.byStoreId(payment.storeId);
     if (!store) throw new PaymentUnworkableError(`store ${payment.storeId} is not in the stores file`);
-    const ctx: Context = { job, token, ref, store, credentials: credentialsOf(store), log };
+    const ctx: Context = { job, token, ref, store, credentials: credentialsOf(store), log, authCode };
     await this.gate(ctx, "submit");
 
     let current = payment;
     let resumed = payment.status === "submitting";
+    // Read with the status: while `accepted` nothing can be counted (only `submitting` counts), so
+    // after our own accepted→submitting CAS it is still exact; `recordSend` re-checks it anyway.
+    let sends = snapshot.sends;
     if (payment.status === "accepted") {
-      const moved = await this.options.store.transition(ref, { to: "submitting", source: "payer" });
+      const moved = await this.options.store.transition(
+        ref,
+        { to: "submitting", source: "payer" },
+        // Watchdog, set with the move: should this job be lost for good, the reconciler still settles the payment.
+        { current: payment, reconcile: { dueAt: clock() + this.options.watchdogMs } },
+      );
       if (moved.outcome === "not_found") return "not_found";
       current = moved.payment;
-      if (moved.outcome === "applied") {
-        // Watchdog: should this job be lost for good, the reconciler still settles the payment.
-        await schedule.scheduleAt(ref, clock() + this.options.watchdogMs);
-      } else if (current.status === "submitting") {
+      if (moved.outcome !== "applied") {
+        // Someone else moved it first: start over from a fresh read of everything.
+        const fresh = await this.options.store.submitSnapshot(ref);
+        if (!fresh) return "not_found";
+        if (fresh.payment.status !== "submitting") return this.run(job, token, ref, fresh, log);
+        current = fresh.payment;
+        sends = fresh.sends;
+        ctx.authCode = fresh.authCode;
         resumed = true; // another payer moved it first: treat as a resumed submit
-      } else {
-        return this.run(job, token, ref, current, log);
       }
     }
 
-    const sends = await this.options.store.sendCount(ref);
     if (resumed || sends > 0) {
       log.info({ sends, resumed }, "submit resumed: querying before any resend");
       const settled = await this.queryAndAdopt(ctx, current);
@@ -131,13 +154,13 @@ export class SubmitProcessor {
    */
   private async send(ctx: Context, payment: Payment, sendsSeen: number): Promise<string> {
     const { store, client, recorder, metrics } = this.options;
-    const input = buildPayInput({ payment, store: ctx.store, authCode: await store.authCode(ctx.ref), noticeUrl: this.options.noticeUrl });
+    const input = buildPayInput({ payment, store: ctx.store, authCode: ctx.authCode, noticeUrl: this.options.noticeUrl });
     try {
       buildPayForm(input); // validates before anything is counted or sent
     } catch (error) {
       if (!(error instanceof GatewayRequestInvalidError)) throw error;
       // The same request was invalid every time: nothing can have reached the gateway.
-      await recorder.apply(ctx.ref, { to: "failed", source: "payer", code: error.code, reason: `request invalid: ${error.field}` }, ctx.log);
+      await recorder.apply(ctx.ref, { to: "failed", source: "payer", code: error.code, reason: `request invalid: ${error.field}` }, ctx.log, payment);
       return "failed";
     }
     const counted = await store.recordSend(ctx.ref, sendsSeen);
@@ -163,7 +186,7 @@ export class SubmitProcessor {
       case "pending": {
         const gateway = { code: outcome.details.code, message: outcome.details.message };
         const set = outcome.paymentId === "" ? { gateway } : { paymentId: outcome.paymentId, gateway };
-        await recorder.apply(ref, { to: outcome.kind, source: "payer", code: outcome.details.code, set }, log);
+        await recorder.apply(ref, { to: outcome.kind, source: "payer", code: outcome.details.code, set }, log, payment);
         return outcome.kind;
       }
       case "awaiting_customer": {
@@ -173,13 +196,13 @@ export class SubmitProcessor {
           qrCode: qrCodePath(payment.orderNumber),
           gateway: { code: outcome.details.code, message: outcome.details.message },
         };
-        await recorder.apply(ref, { to: "awaiting_customer", source: "payer", code: outcome.details.code, set }, log);
+        await recorder.apply(ref, { to: "awaiting_customer", source: "payer", code: outcome.details.code, set }, log, payment);
         return outcome.kind;
       }
       case "rejected": {
         const gateway = { code: outcome.details.code, message: outcome.details.message };
         const reason = "request refused by the gateway";
-        await recorder.apply(ref, { to: "failed", source: "payer", code: outcome.code, reason, set: { gateway } }, log);
+        await recorder.apply(ref, { to: "failed", source: "payer", code: outcome.code, reason, set: { gateway } }, log, payment);
         return "rejected";
       }
       case "retryable":
@@ -206,7 +229,7 @@ export class SubmitProcessor {
     const decision = decideSettlement(payment, settlement, "query");
     switch (decision.action) {
       case "transition": {
-        const result = await this.options.recorder.apply(ctx.ref, decision.change, ctx.log);
+        const result = await this.options.recorder.apply(ctx.ref, decision.change, ctx.log, payment);
         return result.outcome === "applied" ? result.payment.status : decision.change.to;
       }
       case "open":

@@ -30,6 +30,8 @@ export {
   type CreateResult,
   type TransitionChange,
   type TransitionResult,
+  type TransitionOptions,
+  type SubmitSnapshot,
 } from "./payment-store.js";
 export { type RecordSendResult } from "./payment-store.js";
 export {

@@ -27,8 +27,12 @@ return {1, id}
 
 /**
  * Compare-and-set on version. Final statuses are refused here too, whatever the caller computed.
- * KEYS: payment, events, acceptedIndex
- * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal
+ * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, member =
+ * indexMember) in the same step, only when the move is applied: the payer saves a round trip per
+ * transition and the schedule can no longer lag behind the status after a crash.
+ * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks
+ * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal,
+ *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that)
  * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment | {-2} already final
  */
 export const transitionPaymentLua = `
@@ -40,6 +44,13 @@ redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[
 if ARGV[10] == '1' then redis.call('HDEL', KEYS[1], 'authCode') end
 redis.call('ZREM', KEYS[3], ARGV[9])
 local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
+if ARGV[11] == 'remove' then
+  redis.call('ZREM', KEYS[4], ARGV[9])
+  redis.call('HDEL', KEYS[5], ARGV[9])
+elseif ARGV[11] ~= '' then
+  redis.call('ZADD', KEYS[4], 'LT', ARGV[11], ARGV[9])
+  redis.call('HSETNX', KEYS[5], ARGV[9], 0)
+end
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {1, id}
 `;

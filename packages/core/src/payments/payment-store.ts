@@ -47,6 +47,27 @@ export type TransitionResult =
   | { outcome: "unchanged"; payment: Payment; reason: "same_status" | "not_allowed" | "final" }
   | { outcome: "not_found" };
 
+/** Extras of {@link PaymentStore.transition}. */
+export interface TransitionOptions {
+  /**
+   * The payment as the caller last read it: the first compare-and-set is tried on it without a
+   * read of its own (a stale copy only costs the re-read a version conflict causes anyway).
+   */
+  current?: Payment;
+  /**
+   * Reconciliation schedule change made in the same atomic step, only if the move is applied:
+   * `remove` it, or check it no later than `dueAt` (epoch ms). See `ReconcileSchedule`.
+   */
+  reconcile?: "remove" | { dueAt: number };
+}
+
+/** What the payer needs before a submit, read together: the resource, its send count, its wallet code. */
+export interface SubmitSnapshot {
+  payment: Payment;
+  sends: number;
+  authCode: string | undefined;
+}
+
 type RedisWithScripts = Redis & {
   opCreatePayment(...args: string[]): Promise<[number, ...string[]]>;
   opTransitionPayment(...args: string[]): Promise<[number, string?]>;
@@ -81,7 +102,7 @@ export class PaymentStore {
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 3, lua: createPaymentLua });
-      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 3, lua: transitionPaymentLua });
+      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 5, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opRecordSend !== "function") {
       this.redis.defineCommand("opRecordSend", { numberOfKeys: 1, lua: recordSendLua });
@@ -139,6 +160,16 @@ export class PaymentStore {
     return json ? (JSON.parse(json) as Payment) : undefined;
   }
 
+  /**
+   * The payment with its send count and wallet code, in one round trip (one HMGET, so the three
+   * are consistent with each other): the payer's first read of a submit.
+   */
+  async submitSnapshot(ref: PaymentRef): Promise<SubmitSnapshot | undefined> {
+    const [json, sends, authCode] = await this.redis.hmget(this.keys.payment(ref.account, ref.orderNumber), "json", "sends", "authCode");
+    if (!json) return undefined;
+    return { payment: JSON.parse(json) as Payment, sends: Number(sends ?? 0), authCode: authCode ?? undefined };
+  }
+
   /** The wallet code a merchant scanned, while the payment is not final. */
   async authCode(ref: PaymentRef): Promise<string | undefined> {
     return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "authCode")) ?? undefined;
@@ -175,14 +206,21 @@ export class PaymentStore {
    * emitting exactly one event. Concurrent changes (a notice racing a query) are serialised by
    * the version check: the loser re-reads and re-decides, so either order is harmless.
    */
-  async transition(ref: PaymentRef, change: TransitionChange): Promise<TransitionResult> {
+  async transition(ref: PaymentRef, change: TransitionChange, options: TransitionOptions = {}): Promise<TransitionResult> {
     const key = this.keys.payment(ref.account, ref.orderNumber);
+    const reconcile = options.reconcile === undefined ? "" : options.reconcile === "remove" ? "remove" : String(Math.round(options.reconcile.dueAt));
+    let given = options.current;
     for (let attempt = 0; attempt < maxCasAttempts; attempt++) {
-      const current = await this.get(ref);
+      const current = given ?? (await this.get(ref));
+      const fresh = given === undefined;
+      given = undefined;
       if (!current) return { outcome: "not_found" };
+      // A final status never changes, so even a caller's copy proves it.
       if (isFinal(current.status)) return { outcome: "unchanged", payment: current, reason: "final" };
-      if (current.status === change.to) return { outcome: "unchanged", payment: current, reason: "same_status" };
-      if (!canTransition(current.status, change.to)) return { outcome: "unchanged", payment: current, reason: "not_allowed" };
+      if (current.status === change.to || !canTransition(current.status, change.to)) {
+        if (!fresh) continue; // the caller's copy may be stale: decide "unchanged" on a fresh read only
+        return { outcome: "unchanged", payment: current, reason: current.status === change.to ? "same_status" : "not_allowed" };
+      }
 
       const at = this.clock();
       const entry: HistoryEntry = { status: change.to, at: at.toISOString(), source: change.source };
@@ -201,6 +239,8 @@ export class PaymentStore {
         key,
         this.keys.events,
         this.keys.acceptedIndex,
+        this.keys.reconcile,
+        this.keys.reconcileChecks,
         String(current.version),
         json,
         next.status,
@@ -211,11 +251,15 @@ export class PaymentStore {
         this.keys.paymentChannel(ref.account, ref.orderNumber),
         indexMember(ref),
         isFinal(next.status) ? "1" : "0",
+        reconcile,
       );
       if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
       if (code === -1) return { outcome: "not_found" };
       // The stored status is final: whatever the resource says, nothing may move it.
-      if (code === -2) return { outcome: "unchanged", payment: current, reason: "final" };
+      if (code === -2) {
+        if (!fresh) continue; // return the stored resource, not the caller's copy
+        return { outcome: "unchanged", payment: current, reason: "final" };
+      }
       // 0: the version moved under us; re-read and decide again.
     }
     throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
