@@ -41,9 +41,15 @@ export class PaymentIntake {
     this.submits = new SubmitBatcher(options.submitQueue);
   }
 
+  /**
+   * One script call (no pipeline object: this is the hot path, and the intake's connection
+   * auto-pipelines concurrent requests' commands into one write), then the submit job.
+   */
   async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<AcceptOutcome> {
-    const [outcome] = await this.acceptMany(store, [request], log);
-    return outcome as AcceptOutcome;
+    const input = this.newPayment(store, request, this.options.clock());
+    const outcome = this.classify(store, input, await this.options.payments.create(input));
+    if (outcome.kind === "created") await this.enqueue(store, [input], log);
+    return outcome;
   }
 
   /**
@@ -54,19 +60,23 @@ export class PaymentIntake {
   async acceptMany(store: Store, requests: readonly PaymentRequest[], log: FastifyBaseLogger): Promise<AcceptOutcome[]> {
     if (requests.length === 0) return [];
     const now = this.options.clock();
-    const inputs: NewPayment[] = requests.map((request) => ({
+    const inputs = requests.map((request) => this.newPayment(store, request, now));
+    const results = await this.options.payments.createMany(inputs);
+    const outcomes = results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
+    const created = inputs.filter((_, i) => outcomes[i]?.kind === "created");
+    await this.enqueue(store, created, log);
+    return outcomes;
+  }
+
+  private newPayment(store: Store, request: PaymentRequest, now: Date): NewPayment {
+    return {
       account: store.oceanpayment.account,
       orderNumber: request.orderNumber,
       payment: buildPayment(store, request, now),
       // The validated body: key order and whitespace do not matter, every field does.
       requestHash: requestFingerprint(request),
       authCode: request.authCode,
-    }));
-    const results = await this.options.payments.createMany(inputs);
-    const outcomes = results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
-    const created = inputs.filter((_, i) => outcomes[i]?.kind === "created");
-    await this.enqueue(store, created, log);
-    return outcomes;
+    };
   }
 
   private classify(store: Store, input: NewPayment, result: CreateResult): AcceptOutcome {
