@@ -15,7 +15,7 @@ const notifier = new Notifier({
   config,
   stores,
   logger,
-  connect: (role, name) => createRedis({ url: config.REDIS_URL, role, connectionName: name }),
+  connect: (role, name, autoPipelining) => createRedis({ url: config.REDIS_URL, role, connectionName: name, autoPipelining }),
 });
 
 const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });

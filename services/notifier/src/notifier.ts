@@ -29,8 +29,11 @@ export interface NotifierOptions {
   config: Readonly<NotifierConfig>;
   stores: StoreRegistry;
   logger: Logger;
-  /** Opens a Redis connection; called once per role and purpose (the notifier closes them). */
-  connect: (role: RedisRole, name: string) => Redis;
+  /**
+   * Opens a Redis connection; called once per role and purpose (the notifier closes them).
+   * `autoPipelining` is asked for the stores' connection only, never for BullMQ's.
+   */
+  connect: (role: RedisRole, name: string, autoPipelining: boolean) => Redis;
   registry?: Registry;
   /** This process's relay consumer name; default `<host>-<pid>-<random>`. */
   consumerName?: string;
@@ -63,13 +66,15 @@ export class Notifier {
   constructor(o: NotifierOptions) {
     const { config, logger } = o;
     const keyPrefix = config.REDIS_KEY_PREFIX;
-    const connect = (role: RedisRole, name: string) => {
-      const c = o.connect(role, name);
+    const connect = (role: RedisRole, name: string, autoPipelining = false) => {
+      const c = o.connect(role, name, autoPipelining);
       c.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis connection error"));
       this.connections.push(c);
       return c;
     };
-    const redis = connect("producer", "notifier");
+    // Notices, deliveries and the relay issue many small commands concurrently: one write per
+    // event-loop turn for all of them. BullMQ's queues get a connection of their own.
+    const redis = connect("producer", "notifier", true);
     this.redis = redis;
     const workerRedis = connect("worker", "notifier-workers");
     const bullPrefix = redisKeys(keyPrefix).bullPrefix;
@@ -83,7 +88,7 @@ export class Notifier {
     const recent = new RecentEvents();
     const guard = new UrlGuard({ allowPrivate: config.ALLOW_PRIVATE_WEBHOOK_URLS, ...(o.resolveHost ? { resolve: o.resolveHost } : {}) });
     this.cache = new SubscriptionCache({ store: this.subscriptions, logger, refreshMs: config.SUBSCRIPTION_REFRESH_MS });
-    this.queues = new DeliveryQueues({ connection: redis, prefix: bullPrefix, logger });
+    this.queues = new DeliveryQueues({ connection: connect("producer", "notifier-queues"), prefix: bullPrefix, logger });
     this.sender = new WebhookSender({ guard, timeoutMs: config.WEBHOOK_TIMEOUT_MS });
     const processor = new DeliveryProcessor({
       subscriptions: this.subscriptions,

@@ -52,7 +52,7 @@ export async function startNotifier(
     config,
     stores,
     logger: createLogger({ name: "notifier-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    connect: (role, name) => createRedis({ url: redis.url, role, connectionName: name }),
+    connect: (role, name, autoPipelining) => createRedis({ url: redis.url, role, connectionName: name, autoPipelining }),
     relayStartId: "0",
     ...extra,
   });
