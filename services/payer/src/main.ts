@@ -13,7 +13,8 @@ const config = startup("payer", () => loadPayerConfig(process.env));
 const logger = createLogger({ name: "payer", level: config.LOG_LEVEL });
 const stores = startup("payer", () => loadStoresFile(config.STORES_FILE, process.env));
 const redis = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "payer" });
-redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+const storeRedis = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "payer-store", autoPipelining: true });
+for (const connection of [redis, storeRedis]) connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 
 const registry = createMetricsRegistry("payer");
 const client = new OceanpaymentClient({
@@ -24,6 +25,7 @@ const client = new OceanpaymentClient({
 });
 const payer = startPayer({
   redis,
+  storeRedis,
   keyPrefix: config.REDIS_KEY_PREFIX,
   stores,
   client,
@@ -62,7 +64,7 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
   .add("queues", () => payer.closeQueues())
   .add("oceanpayment-client", () => client.close())
   .add("redis", async () => {
-    await redis.quit().catch(() => redis.disconnect());
+    await Promise.all([redis, storeRedis].map((c) => c.quit().catch(() => c.disconnect())));
   })
   .listen();
 

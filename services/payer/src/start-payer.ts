@@ -44,8 +44,14 @@ export interface PayerOptions {
 }
 
 export interface PayerDeps {
-  /** A worker-role connection (`maxRetriesPerRequest: null`); shared, never closed by the payer. */
+  /** A worker-role connection (`maxRetriesPerRequest: null`) for BullMQ; shared, never closed by the payer. */
   redis: Redis;
+  /**
+   * The payment store's, schedule's and rate limiter's connection, worker role too; default
+   * `redis`. Production passes an auto-pipelined one (never BullMQ's): the commands of concurrent
+   * jobs then share writes.
+   */
+  storeRedis?: Redis;
   /** `REDIS_KEY_PREFIX`. */
   keyPrefix: string;
   stores: StoreRegistry;
@@ -75,15 +81,16 @@ export interface Payer {
 /** Builds and starts the payer's workers and reconciliation loop. */
 export function startPayer(deps: PayerDeps): Payer {
   const { redis, keyPrefix, stores, client, logger, options } = deps;
+  const storeRedis = deps.storeRedis ?? redis;
   const clock = deps.clock ?? Date.now;
   const prefix = redisKeys(keyPrefix).bullPrefix;
   const metrics = new PayerMetrics(deps.registry);
-  const store = new PaymentStore({ redis, keyPrefix, ...(options.eventRetentionMs ? { eventRetentionMs: options.eventRetentionMs } : {}) });
-  const schedule = new ReconcileSchedule({ redis, keyPrefix, intervalsMs: options.reconcileIntervalsMs });
+  const store = new PaymentStore({ redis: storeRedis, keyPrefix, ...(options.eventRetentionMs ? { eventRetentionMs: options.eventRetentionMs } : {}) });
+  const schedule = new ReconcileSchedule({ redis: storeRedis, keyPrefix, intervalsMs: options.reconcileIntervalsMs });
   const limiter =
     deps.limiter ??
     new TerminalRateLimiter({
-      bucket: new TokenBucket({ redis, keyPrefix, scope: "terminal" }),
+      bucket: new TokenBucket({ redis: storeRedis, keyPrefix, scope: "terminal" }),
       ratePerSec: options.gatewayRatePerTerminal ?? 50,
       burst: options.gatewayBurstPerTerminal ?? 100,
     });
