@@ -10,6 +10,13 @@ import { request } from "undici";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** `ENV NODE_OPTIONS="…"` of the Dockerfile: the bench measures the services as the image runs them. */
+export function imageNodeOptions(): string {
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(repoRoot, "Dockerfile"), "utf8"))?.[1];
+  if (options === undefined) throw new Error('the Dockerfile has no ENV NODE_OPTIONS="…" line');
+  return options;
+}
+
 export type ServiceName = "sandbox" | "intake" | "payer" | "notifier";
 
 const serviceDirs: Record<ServiceName, string> = {
@@ -25,13 +32,16 @@ export interface BenchStackOptions {
   profileDir: string;
   /** Extra environment for every child (after the bench defaults). */
   env?: Record<string, string>;
+  /** `compiled` (default): `node dist/main.js` as the Docker image runs it; `tsx`: the sources, as `npm start` does. */
+  runtime: "compiled" | "tsx";
   log: (line: string) => void;
 }
 
 /**
  * The bench's own world: a `redis-server` child (AOF on, `appendfsync everysec` as in
  * docker-compose.yml) and the four services as child processes on free ports, started like
- * `npm start` does (tsx on the sources). Nothing is shared with a developer's stack.
+ * the Docker image does (`node dist/main.js`, built by turbo before the bench runs) or, with
+ * `runtime: "tsx"`, as `npm start` does. Nothing is shared with a developer's stack.
  */
 export class BenchStack {
   readonly ports: Record<ServiceName, number>;
@@ -124,16 +134,15 @@ export class BenchStack {
       RECOVERY_SWEEP_INTERVAL_MS: "3600000",
       ...this.o.env,
     };
-    delete env.NODE_OPTIONS;
+    // The services run with the image's NODE_OPTIONS (heap limit), not the bench's own;
+    // BENCH_NODE_OPTIONS replaces them to try other flags.
+    env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
     for (const name of Object.keys(serviceDirs) as ServiceName[]) {
       const profiling = this.o.profile.includes(name);
       const args = [
         // One file per thread (tsx runs its loader in a worker): CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile.
         ...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${this.o.profileDir}`] : []),
-        "--conditions=@oceanpos/source",
-        "--import",
-        "tsx",
-        "src/main.ts",
+        ...(this.o.runtime === "tsx" ? ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"] : ["dist/main.js"]),
       ];
       if (profiling) mkdirSync(this.o.profileDir, { recursive: true });
       const child = spawn(process.execPath, args, { cwd: join(repoRoot, serviceDirs[name]), env, stdio: ["ignore", "pipe", "pipe"] });

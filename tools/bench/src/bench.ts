@@ -5,7 +5,7 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import { redisKeys } from "@oceanpos/core/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
+import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
 import type { BenchContext } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
@@ -20,11 +20,13 @@ import { round } from "./stats.js";
 /**
  * `npm run bench`: own Redis + own stack, every phase bounded, results in
  * bench/results/<timestamp>.json and a Markdown table on stdout.
- * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases.
+ * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases;
+ * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's node flags.
  */
 const allPhases = ["raw", "intake", "batch", "e2e", "notices"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
+const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
 const phases = new Set((process.env.BENCH_PHASES ?? allPhases.join(",")).split(",").map((s) => s.trim()));
 const startedAt = new Date();
 const loadavgAtStart = loadavg().map((l) => round(l));
@@ -33,9 +35,9 @@ const profileDir = join(tmpdir(), "oceanpos-bench-profiles", stamp);
 const log = (line: string) => console.log(`bench │ ${line}`);
 const TOTAL_CAP_MS = 330_000;
 
-log(`starting Redis and the stack (LOG_LEVEL=warn${profile.length ? `, profiling ${profile.join(", ")}` : ""})…`);
+log(`starting Redis and the stack (${runtime}, LOG_LEVEL=warn${profile.length ? `, profiling ${profile.join(", ")}` : ""})…`);
 const t0 = performance.now();
-const stack = await BenchStack.start({ profile, profileDir, log });
+const stack = await BenchStack.start({ profile, profileDir, log, runtime });
 log(`stack ready in ${Math.round(performance.now() - t0)} ms: ${names.map((n) => `${n} ${stack.ports[n]}`).join(", ")}, redis ${stack.redis.port}`);
 
 let stopping = false;
@@ -184,6 +186,8 @@ writeFileSync(
       startedAt: startedAt.toISOString(),
       durationS: Math.round((performance.now() - t0) / 1000),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart, loadavgAtEnd: loadavg().map((l) => round(l)), node: process.version },
+      runtime,
+      nodeOptions: process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions(),
       profiled: profile,
       figures,
       rssPeakMb: rss,
