@@ -9,9 +9,10 @@ import {
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyBaseLogger } from "fastify";
 import { buildPayment } from "./build-payment.js";
-import { IdempotencyConflictError } from "./errors.js";
+import { IdempotencyConflictError, RateLimitedError } from "./errors.js";
 import type { SubmitQueue } from "./jobs.js";
 import type { IntakeMetrics } from "./metrics.js";
+import { storeRateLimitScope } from "./plugins/rate-limit.js";
 import { SubmitBatcher } from "./submit-batcher.js";
 
 export interface PaymentIntakeOptions {
@@ -25,6 +26,9 @@ export type AcceptOutcome =
   | { kind: "created"; payment: Payment }
   | { kind: "replayed"; payment: Payment }
   | { kind: "conflict"; error: IdempotencyConflictError };
+
+/** What {@link PaymentIntake.accept} can answer: also "the store's rate limit refused it". */
+export type SingleAcceptOutcome = AcceptOutcome | { kind: "rate_limited"; error: RateLimitedError };
 
 /**
  * Accepting payments: store them (idempotent per account + orderNumber, atomic with their
@@ -42,12 +46,19 @@ export class PaymentIntake {
   }
 
   /**
-   * One script call (no pipeline object: this is the hot path, and the intake's connection
-   * auto-pipelines concurrent requests' commands into one write), then the submit job.
+   * One script call that takes the store's rate-limit token and creates the payment (no pipeline
+   * object: this is the hot path, and the intake's connection auto-pipelines concurrent requests'
+   * commands into one write), then the submit job.
    */
-  async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<AcceptOutcome> {
+  async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<SingleAcceptOutcome> {
     const input = this.newPayment(store, request, this.options.clock());
-    const outcome = this.classify(store, input, await this.options.payments.create(input));
+    const limit = { scope: storeRateLimitScope, id: store.id, ratePerSec: store.rateLimit.perSecond, burst: store.rateLimit.burst };
+    const result = await this.options.payments.createWithinLimit(input, limit);
+    if ("limited" in result) {
+      this.options.metrics.rateLimited.inc({ store: store.id });
+      return { kind: "rate_limited", error: new RateLimitedError(result.retryAfterMs) };
+    }
+    const outcome = this.classify(store, input, result);
     if (outcome.kind === "created") await this.enqueue(store, [input], log);
     return outcome;
   }

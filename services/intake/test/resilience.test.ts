@@ -156,4 +156,18 @@ describe("Redis outages, lost jobs and rate limits", () => {
     expect((await post(customerScan())).statusCode).toBe(202);
     expect(await h.registry.metrics()).toContain('rate_limited_total{store="store-slow"} 1');
   });
+
+  it("takes a POST's token in the create step: a refused payment is not stored, and GETs share the bucket", async () => {
+    const bodies = [customerScan(), customerScan(), customerScan()];
+    const statuses = [];
+    for (const body of bodies) statuses.push((await post(body, apiKeys.slow)).statusCode);
+    expect(statuses).toEqual([202, 202, 429]);
+    const ref = (b: { orderNumber: string }) => ({ account: "777777", orderNumber: b.orderNumber });
+    expect(await h.payments.get(ref(bodies[0] as { orderNumber: string }))).toBeDefined();
+    expect(await h.payments.get(ref(bodies[2] as { orderNumber: string }))).toBeUndefined();
+    expect(await h.queues.submit.getJobCounts("waiting")).toEqual({ waiting: 2 });
+    // The POSTs emptied the same bucket the hook reads for other routes.
+    expect((await h.app.inject({ method: "GET", url: `/v1/payments/${bodies[0]?.orderNumber}`, headers: auth(apiKeys.slow) })).statusCode).toBe(429);
+    expect(await h.registry.metrics()).toContain('rate_limited_total{store="store-slow"} 2');
+  });
 });

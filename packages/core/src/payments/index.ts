@@ -28,6 +28,7 @@ export {
   type PaymentRef,
   type NewPayment,
   type CreateResult,
+  type CreateLimit,
   type TransitionChange,
   type TransitionResult,
   type TransitionOptions,

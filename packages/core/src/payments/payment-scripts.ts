@@ -6,13 +6,21 @@
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
  * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`).
  */
+import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 
 /**
- * KEYS: payment, events, acceptedIndex
- * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, channel, indexMember, score
- * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed
+ * Optionally takes a rate-limit token first (the intake's per-store bucket), so that a POST costs
+ * one round trip: a refused request creates nothing and replays nothing.
+ * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit)
+ * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, channel, indexMember, score,
+ *       ratePerSec ('' for no limit), burst, cost
+ * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {-9, retryAfterMs} rate limited
  */
-export const createPaymentLua = `
+export const createPaymentLua = `${takeTokensLuaFunction}
+if ARGV[13] ~= '' then
+  local limit = take_tokens(KEYS[4], tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]))
+  if limit[1] == 0 then return {-9, limit[2]} end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local h = redis.call('HMGET', KEYS[1], 'json', 'requestHash', 'storeId')
   return {0, h[1], h[2], h[3]}

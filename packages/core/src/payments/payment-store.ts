@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
@@ -31,6 +32,13 @@ export interface NewPayment extends PaymentRef {
 export type CreateResult =
   | { created: true; payment: Payment; eventId: string }
   | { created: false; payment: Payment; requestHash: string; storeId: string };
+
+/** A token bucket taken from in the create's own atomic step (see {@link PaymentStore.createWithinLimit}). */
+export interface CreateLimit extends TakeOptions {
+  /** Bucket key parts, as `TokenBucket` names them: e.g. scope `store`, id the store id. */
+  scope: string;
+  id: string;
+}
 
 export interface TransitionChange {
   to: PaymentStatus;
@@ -81,7 +89,7 @@ export type RecordSendResult =
 
 const maxCasAttempts = 20;
 
-/** `{1, streamId}` created, or `{0, json, requestHash, storeId}` it already existed. */
+/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{-9, retryAfterMs}` rate limited. */
 type CreateReply = [number, string, string?, string?];
 
 /**
@@ -101,7 +109,7 @@ export class PaymentStore {
     this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
-      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 3, lua: createPaymentLua });
+      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 4, lua: createPaymentLua });
       this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 5, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opRecordSend !== "function") {
@@ -114,6 +122,16 @@ export class PaymentStore {
     // One script call, no pipeline object: the single-payment path is the hot one.
     const reply = await this.redis.opCreatePayment(...this.createArgs(input, this.clock()));
     return this.createResult(input, reply as unknown as CreateReply);
+  }
+
+  /**
+   * {@link create} that first takes a token from a rate-limit bucket (the same bucket as
+   * `TokenBucket`), in the same script: refused, nothing is created or read.
+   */
+  async createWithinLimit(input: NewPayment, limit: CreateLimit): Promise<CreateResult | { limited: true; retryAfterMs: number }> {
+    const reply = (await this.redis.opCreatePayment(...this.createArgs(input, this.clock(), limit))) as unknown as CreateReply;
+    if (reply[0] === -9) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
+    return this.createResult(input, reply);
   }
 
   /** Like {@link create} for many payments, in one round trip (a pipeline of atomic scripts). */
@@ -130,11 +148,14 @@ export class PaymentStore {
     });
   }
 
-  private createArgs(input: NewPayment, now: Date): string[] {
+  private createArgs(input: NewPayment, now: Date, limit?: CreateLimit): string[] {
+    const payment = this.keys.payment(input.account, input.orderNumber);
     return [
-      this.keys.payment(input.account, input.orderNumber),
+      payment,
       this.keys.events,
       this.keys.acceptedIndex,
+      // Without a limit the script does not touch its fourth key; the payment's keeps the slot.
+      limit ? this.keys.rateBucket(limit.scope, limit.id) : payment,
       JSON.stringify(input.payment),
       input.payment.status,
       String(input.payment.version),
@@ -147,6 +168,7 @@ export class PaymentStore {
       this.keys.paymentChannel(input.account, input.orderNumber),
       indexMember(input),
       String(now.getTime()),
+      ...(limit ? takeArgs(limit) : ["", "", ""]),
     ];
   }
 

@@ -1,1 +1,2 @@
-export { TokenBucket, type TokenBucketOptions, type TakeOptions, type TakeResult } from "./token-bucket.js";
+export { TokenBucket, type TokenBucketOptions, type TakeResult } from "./token-bucket.js";
+export { type TakeOptions, takeArgs, takeTokensLuaFunction } from "./token-bucket-lua.js";

@@ -1,44 +1,10 @@
 import type { Redis } from "ioredis";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
+import { type TakeOptions, takeArgs, takeTokensLuaFunction } from "./token-bucket-lua.js";
 
-/**
- * KEYS: bucket
- * ARGV: ratePerSec, burst, cost
- * → {allowed (1|0), retryAfterMs}
- *
- * The bucket is a hash {tokens, ts (µs)}. Time comes from Redis `TIME`, so every intake replica
- * (and every payer) shares one clock and skew between hosts cannot mint tokens. Redis ≥ 5
- * replicates the script's effects, so calling TIME before writing is allowed. A missing bucket is
- * a full one; the key expires once it would have refilled anyway, so idle ids cost no memory.
- */
-const takeLua = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local h = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(h[1])
-local ts = tonumber(h[2])
-if tokens == nil or ts == nil then
-  tokens = burst
-  ts = now
-end
-local elapsed = now - ts
-if elapsed < 0 then elapsed = 0 end
-tokens = math.min(burst, tokens + elapsed * rate / 1000000)
-local allowed = 0
-local retry = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
-else
-  retry = math.ceil((cost - tokens) * 1000 / rate)
-end
--- %.0f: tostring() would print a µs timestamp in exponent form and lose its last digits.
-redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'ts', string.format('%.0f', now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-return {allowed, retry}
+/** KEYS: bucket; ARGV: ratePerSec, burst, cost → {allowed (1|0), retryAfterMs}. See `takeTokensLuaFunction`. */
+const takeLua = `${takeTokensLuaFunction}
+return take_tokens(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 `;
 
 export interface TokenBucketOptions {
@@ -47,15 +13,6 @@ export interface TokenBucketOptions {
   keyPrefix?: string;
   /** What is limited, part of the key: e.g. `store` (intake) or `terminal` (payer). */
   scope: string;
-}
-
-export interface TakeOptions {
-  /** Sustained rate: tokens added per second (may be fractional, e.g. 0.5). */
-  ratePerSec: number;
-  /** Bucket size: how many tokens may be taken at once after a quiet period. */
-  burst: number;
-  /** Tokens this call needs; default 1. Must not exceed `burst`. */
-  cost?: number;
 }
 
 export interface TakeResult {
@@ -86,19 +43,7 @@ export class TokenBucket {
 
   /** Takes `cost` tokens from the bucket of `id` if it holds them. */
   async take(id: string, options: TakeOptions): Promise<TakeResult> {
-    const cost = options.cost ?? 1;
-    if (!(options.ratePerSec > 0) || !Number.isFinite(options.ratePerSec)) {
-      throw new RangeError(`ratePerSec must be a positive number, got ${options.ratePerSec}`);
-    }
-    if (!(options.burst > 0) || !(cost > 0) || cost > options.burst) {
-      throw new RangeError(`cost (${cost}) must be positive and at most burst (${options.burst})`);
-    }
-    const [allowed, retryAfterMs] = await this.redis.opTakeToken(
-      this.keys.rateBucket(this.scope, id),
-      String(options.ratePerSec),
-      String(options.burst),
-      String(cost),
-    );
+    const [allowed, retryAfterMs] = await this.redis.opTakeToken(this.keys.rateBucket(this.scope, id), ...takeArgs(options));
     return allowed === 1 ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: Math.max(1, retryAfterMs) };
   }
 }

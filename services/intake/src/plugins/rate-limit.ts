@@ -10,14 +10,28 @@ export interface StoreRateLimitOptions {
   metrics: IntakeMetrics;
 }
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * The handler takes the store's token itself, in the same Redis step as its work
+     * (`POST /v1/payments`: `PaymentIntake.accept`), so the hook below leaves the route alone.
+     */
+    storeRateLimitInHandler?: boolean;
+  }
+}
+
+/** The bucket scope of the per-store limit (`TokenBucket` and `PaymentIntake.accept` share it). */
+export const storeRateLimitScope = "store";
+
 /**
  * Per-store token bucket (`rateLimit.perSecond`, `rateLimit.burst` from the stores file), shared
  * by every intake replica through Redis. One request costs one token, a batch included: the limit
  * protects the API, while the payer limits gateway calls per terminal.
  */
 export function registerStoreRateLimit(app: FastifyInstance, options: StoreRateLimitOptions): void {
-  const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: "store" });
+  const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: storeRateLimitScope });
   app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.routeOptions.config.storeRateLimitInHandler) return;
     const { id, rateLimit } = request.store;
     const result = await bucket.take(id, { ratePerSec: rateLimit.perSecond, burst: rateLimit.burst });
     if (!result.allowed) {

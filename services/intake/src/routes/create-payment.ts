@@ -10,6 +10,8 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
   app.post(
     "/payments",
     {
+      // The store's token is taken by the create script itself: one Redis round trip per POST.
+      config: { storeRateLimitInHandler: true },
       schema: {
         summary: "Accept a payment",
         description:
@@ -33,7 +35,7 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
       const body = parseOrThrow(PaymentRequest, request.body);
       const store = request.store;
       const outcome = await ctx.intake.accept(store, body, request.log);
-      if (outcome.kind === "conflict") throw outcome.error;
+      if (outcome.kind === "conflict" || outcome.kind === "rate_limited") throw outcome.error;
       if (outcome.kind === "created") {
         // Bindings in the call rather than a child logger: a child costs even when nothing is logged.
         request.log.info(
