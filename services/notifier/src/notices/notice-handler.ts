@@ -104,7 +104,9 @@ export class NoticeHandler {
     const change: TransitionChange = { to, source: "notice", set: { gateway } };
     if (gateway.code !== "") change.code = gateway.code;
     if (notice.payment_id !== "") change.set = { ...change.set, paymentId: notice.payment_id };
-    const result = await this.o.payments.transition(ref, change);
+    // The payment just read is the compare-and-set's base: no second read (and none at all when
+    // it is already final, as it usually is by the time the notice arrives).
+    const result = await this.o.payments.transition(ref, change, { current: payment });
     switch (result.outcome) {
       case "applied":
         log.info({ ...context, status: to, version: result.payment.version }, "notice applied");
