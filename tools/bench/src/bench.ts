@@ -12,6 +12,7 @@ import { e2ePhase } from "./phases/e2e-phase.js";
 import { batchPhase, intakePhase } from "./phases/intake-phase.js";
 import { noticesPhase } from "./phases/notices-phase.js";
 import { rawBullmq } from "./phases/raw-bullmq.js";
+import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
 import { type Figures, markdownTable } from "./report.js";
 import { RssSampler, cpuMs } from "./rss-sampler.js";
@@ -94,6 +95,8 @@ try {
   if (phases.has("raw")) {
     log("raw BullMQ: addBulk 20k no-op jobs, worker concurrency 100…");
     details.raw = await measured("raw", () => rawBullmq(stack.redis.url, { jobs: 20_000, concurrency: 100, capMs: 60_000 }));
+    log("raw HTTP: a bare node:http server, same client and schedules as the intake phase…");
+    details.rawHttp = await measured("rawHttp", () => rawHttp({ concurrency: 128, durationMs: 5_000, openRate: 1000, openDurationMs: 5_000 }));
   }
   // The intake and batch phases measure the API alone: the payer's queue is paused so the
   // payer, sandbox and notifier do not compete for the two cores; the jobs are dropped afterwards
@@ -130,6 +133,7 @@ await stack.stop();
 
 const d = details as {
   raw?: { noopJobsPerSec: number };
+  rawHttp?: { reqPerSec: number; openLoop: { p99Ms: number } };
   intake?: { reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
   batch?: { paymentsPerSec: number };
   e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
@@ -138,6 +142,8 @@ const d = details as {
 const rss = Object.fromEntries(sampler.peakMb);
 const figures: Figures = {
   "raw.bullmqNoopJobsPerSec": d.raw?.noopJobsPerSec ?? nan,
+  "raw.httpNoopReqPerSec": d.rawHttp?.reqPerSec ?? nan,
+  "raw.httpNoopP99At1000Ms": d.rawHttp?.openLoop.p99Ms ?? nan,
   "intake.reqPerSec": d.intake?.reqPerSec ?? nan,
   "intake.p50Ms": d.intake?.closedLoop.p50Ms ?? nan,
   "intake.p99Ms": d.intake?.closedLoop.p99Ms ?? nan,
@@ -173,6 +179,7 @@ const resultsDir = join(repoRoot, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `${stamp}.json`);
 const notes: Partial<Record<keyof Figures, string>> = {
+  "raw.httpNoopReqPerSec": "bare node:http server, 128 connections: the intake's floor on this machine",
   "intake.p50Ms": "closed loop, 128 connections",
   "intake.p99Ms": "closed loop, 128 connections",
   "e2e.p99Ms": d.e2e ? `paced at ${d.e2e.paced.ratePerSec}/s (burst p99 ${d.e2e.burst.p99Ms} ms)` : "",

@@ -2,6 +2,9 @@
 
 export interface Figures {
   "raw.bullmqNoopJobsPerSec": number;
+  /** Not in the list: the same load against a bare HTTP server, to read the intake's figures against. */
+  "raw.httpNoopReqPerSec": number;
+  "raw.httpNoopP99At1000Ms": number;
   "intake.reqPerSec": number;
   "intake.p50Ms": number;
   "intake.p99Ms": number;
