@@ -13,6 +13,11 @@ function fakeQueue(fail = false) {
       if (fail) throw new Error("Connection is closed.");
       return [];
     },
+    add: async (_name: string, data: { orderNumber: string }) => {
+      calls.push([`add:${data.orderNumber}`]);
+      if (fail) throw new Error("Connection is closed.");
+      return {};
+    },
   } as unknown as SubmitQueue;
   return { queue, calls };
 }
@@ -29,6 +34,17 @@ describe("SubmitBatcher", () => {
       ["A1", "A2", "A3"],
       ["B1", "B2"],
     ]);
+  });
+
+  it("adds a lone job with add, not a one-job addBulk", async () => {
+    const { queue, calls } = fakeQueue();
+    await new SubmitBatcher(queue).add([ref("A1")]);
+    expect(calls).toEqual([["add:A1"]]);
+  });
+
+  it("rejects the caller of a failed lone add", async () => {
+    const { queue } = fakeQueue(true);
+    await expect(new SubmitBatcher(queue).add([ref("A1")])).rejects.toThrow("Connection is closed.");
   });
 
   it("rejects every caller of a failed batch", async () => {
