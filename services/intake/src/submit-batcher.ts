@@ -1,3 +1,4 @@
+import { addJobs } from "@oceanpos/core/jobs";
 import type { PaymentRef } from "@oceanpos/core/payments";
 import { type SubmitQueue, submitJob } from "./jobs.js";
 
@@ -45,27 +46,12 @@ export class SubmitBatcher {
     this.inFlight = true;
     // Inside a promise chain, so that even a synchronous throw reaches the callers.
     Promise.resolve()
-      .then(() => this.addJobs(batch.refs))
+      .then(() => addJobs(this.queue, batch.refs.map((ref) => submitJob(ref))))
       .then(batch.resolve, batch.reject)
       .finally(() => {
         this.inFlight = false;
         this.flush();
       });
-  }
-
-  /**
-   * A lone job goes through `add` (one script call): `addBulk` wraps even one job in a MULTI
-   * whose pipeline object copies every BullMQ script defined on the connection, the largest
-   * client cost of a POST when requests do not overlap.
-   */
-  private async addJobs(refs: readonly PaymentRef[]): Promise<void> {
-    const [only] = refs;
-    if (refs.length === 1 && only) {
-      const job = submitJob(only);
-      await this.queue.add(job.name, job.data, job.opts);
-      return;
-    }
-    await this.queue.addBulk(refs.map((ref) => submitJob(ref)));
   }
 }
 

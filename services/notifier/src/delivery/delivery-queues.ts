@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { Queue, type JobsOptions } from "bullmq";
+import { addJobs } from "@oceanpos/core/jobs";
 import { deliveryQueueName, maxDeliveryAttempts, type WebhookDeliveryJob, webhookJobName } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 
@@ -62,12 +63,8 @@ export class DeliveryQueues {
     }
     await Promise.all(
       [...bySubscription].map(async ([subscriptionId, list]) => {
-        const queue = this.queue(subscriptionId);
-        // A single job (the usual relay batch under paced load) skips addBulk's ioredis Pipeline,
-        // whose constructor copies every script on the connection. Same jobId dedupe either way.
-        const [only] = list;
-        if (list.length === 1 && only) await queue.add(webhookJobName, only.data, { ...deliveryJobOptions, jobId: only.jobId });
-        else await queue.addBulk(list.map((r) => ({ name: webhookJobName, data: r.data, opts: { ...deliveryJobOptions, jobId: r.jobId } })));
+        const jobs = list.map((r) => ({ name: webhookJobName, data: r.data, opts: { ...deliveryJobOptions, jobId: r.jobId } }));
+        await addJobs(this.queue(subscriptionId), jobs);
       }),
     );
   }
