@@ -17,10 +17,6 @@ RUN npx turbo run build --filter=@oceanpos/intake --filter=@oceanpos/payer --fil
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
-# V8 sizes its heap limit from the host's memory (≈ 4 GB on 24 GB) and lets garbage pile up
-# towards it: 200–240 MB RSS under load. With this limit the services stay under 150 MB at the same
-# CPU; their working set is tens of MB. `npm run bench` starts the services with these options.
-ENV NODE_OPTIONS="--max-old-space-size=384"
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/

@@ -10,13 +10,6 @@ import { request } from "undici";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** `ENV NODE_OPTIONS="…"` of the Dockerfile: the bench measures the services as the image runs them. */
-export function imageNodeOptions(): string {
-  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(repoRoot, "Dockerfile"), "utf8"))?.[1];
-  if (options === undefined) throw new Error('the Dockerfile has no ENV NODE_OPTIONS="…" line');
-  return options;
-}
-
 export type ServiceName = "sandbox" | "intake" | "payer" | "notifier";
 
 const serviceDirs: Record<ServiceName, string> = {
@@ -134,9 +127,10 @@ export class BenchStack {
       RECOVERY_SWEEP_INTERVAL_MS: "3600000",
       ...this.o.env,
     };
-    // The services run with the image's NODE_OPTIONS (heap limit), not the bench's own;
-    // BENCH_NODE_OPTIONS replaces them to try other flags.
-    env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
+    // The services run without the bench's own NODE_OPTIONS, as the image does;
+    // BENCH_NODE_OPTIONS gives them flags to try (e.g. --max-old-space-size, docs/performance.md).
+    delete env.NODE_OPTIONS;
+    if (process.env.BENCH_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
     for (const name of Object.keys(serviceDirs) as ServiceName[]) {
       const profiling = this.o.profile.includes(name);
       const args = [

@@ -5,7 +5,7 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import { redisKeys } from "@oceanpos/core/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
+import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
 import type { BenchContext } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
@@ -22,7 +22,7 @@ import { round } from "./stats.js";
  * `npm run bench`: own Redis + own stack, every phase bounded, results in
  * bench/results/<timestamp>.json and a Markdown table on stdout.
  * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases;
- * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's node flags.
+ * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS gives the services node flags.
  */
 const allPhases = ["raw", "intake", "batch", "e2e", "notices"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
@@ -194,7 +194,7 @@ writeFileSync(
       durationS: Math.round((performance.now() - t0) / 1000),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart, loadavgAtEnd: loadavg().map((l) => round(l)), node: process.version },
       runtime,
-      nodeOptions: process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions(),
+      nodeOptions: process.env.BENCH_NODE_OPTIONS ?? "",
       profiled: profile,
       figures,
       rssPeakMb: rss,
