@@ -26,6 +26,10 @@ export const NotifierConfig = z
       .positive("must be greater than 0")
       .max(100, "must be at most 100")
       .default(1),
+    /** BullMQ lock of a delivery in flight; a crashed notifier's deliveries come back once it expires. */
+    WEBHOOK_LOCK_DURATION_MS: envDurationMs(30_000).pipe(z.number().min(500, "must be at least 500")),
+    /** How often the delivery workers look for stalled deliveries (locks of dead notifiers). */
+    WEBHOOK_STALLED_INTERVAL_MS: envDurationMs(30_000).pipe(z.number().min(100, "must be at least 100")),
     /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
     WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 16, 100),
     /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */

@@ -109,6 +109,8 @@ export class Notifier {
       logger: logger.child({ component: "delivery" }),
       concurrency: config.WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION,
       retryScale: config.WEBHOOK_RETRY_SCALE,
+      lockDurationMs: config.WEBHOOK_LOCK_DURATION_MS,
+      stalledIntervalMs: config.WEBHOOK_STALLED_INTERVAL_MS,
     });
     this.cache.onChange((list) => this.workers.reconcile(list));
     this.relay = new EventRelay({

@@ -16,6 +16,10 @@ export interface DeliveryWorkersOptions {
   concurrency?: number;
   /** `WEBHOOK_RETRY_SCALE`, for retries of unexpected errors; default 1. */
   retryScale?: number;
+  /** `WEBHOOK_LOCK_DURATION_MS`: BullMQ lock of a delivery in flight; default 30 000. */
+  lockDurationMs?: number;
+  /** `WEBHOOK_STALLED_INTERVAL_MS`: how often stalled deliveries are looked for; default 30 000. */
+  stalledIntervalMs?: number;
 }
 
 /**
@@ -70,6 +74,8 @@ export class DeliveryWorkers {
         connection: this.o.connection,
         prefix: this.o.prefix,
         concurrency: this.o.concurrency ?? 4,
+        lockDuration: this.o.lockDurationMs ?? 30_000,
+        stalledInterval: this.o.stalledIntervalMs ?? 30_000,
         // A delivery whose holder died comes back; give it room for a few crashes, as the payer does.
         maxStalledCount: 3,
         settings: {
