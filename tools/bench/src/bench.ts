@@ -107,8 +107,8 @@ try {
     details.intake = await measured("intake", () => intakePhase(ctx, { concurrency: 128, durationMs: 8_000, maxRequests: 80_000, openRate: 1000, openDurationMs: 10_000 }));
   }
   if (phases.has("batch")) {
-    log("batch: POST /v1/payments/batch × 500 items, 4 in flight, 8 s…");
-    details.batch = await measured("batch", () => batchPhase(ctx, { size: 500, concurrency: 4, durationMs: 8_000, maxBatches: 200 }));
+    log("batch: POST /v1/payments/batch × 500 items, 8 in flight, 8 s…");
+    details.batch = await measured("batch", () => batchPhase(ctx, { size: 500, concurrency: 8, durationMs: 8_000, maxBatches: 400 }));
   }
   await submitQueue.drain(true);
   await submitQueue.resume();
