@@ -1,4 +1,4 @@
-import { registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
+import { lazyChildLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -23,7 +23,6 @@ import { registerGetPayment } from "./routes/get-payment.js";
 import { registerQr } from "./routes/qr.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
-import { lazyChildLogger } from "./request-logger.js";
 
 export interface AppDeps {
   /** Producer connection (fails fast while Redis is down): payments, rate limits, readiness. */

@@ -1,3 +1,4 @@
 export { registerOpsRoutes, type OpsRoutesOptions, type ReadinessCheck } from "./ops-routes.js";
 export { createMetricsRegistry } from "./metrics-registry.js";
 export { registerQueueMetrics, queueMetricStates, type QueueMetricState, type QueueMetricsOptions } from "./queue-metrics.js";
+export { lazyChildLogger } from "./request-logger.js";
