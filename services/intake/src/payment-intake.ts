@@ -6,13 +6,13 @@ import {
   type PaymentStore,
   requestFingerprint,
 } from "@oceanpos/core/payments";
+import { rateLimitScopes } from "@oceanpos/core/rate-limit";
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyBaseLogger } from "fastify";
 import { buildPayment } from "./build-payment.js";
 import { IdempotencyConflictError, RateLimitedError } from "./errors.js";
 import type { SubmitQueue } from "./jobs.js";
 import type { IntakeMetrics } from "./metrics.js";
-import { storeRateLimitScope } from "./plugins/rate-limit.js";
 import { SubmitBatcher } from "./submit-batcher.js";
 
 export interface PaymentIntakeOptions {
@@ -52,7 +52,7 @@ export class PaymentIntake {
    */
   async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<SingleAcceptOutcome> {
     const input = this.newPayment(store, request, this.options.clock());
-    const limit = { scope: storeRateLimitScope, id: store.id, ratePerSec: store.rateLimit.perSecond, burst: store.rateLimit.burst };
+    const limit = { scope: rateLimitScopes.store, id: store.id, ratePerSec: store.rateLimit.perSecond, burst: store.rateLimit.burst };
     const result = await this.options.payments.createWithinLimit(input, limit);
     if ("limited" in result) {
       this.options.metrics.rateLimited.inc({ store: store.id });

@@ -2,7 +2,7 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
-import { TokenBucket } from "@oceanpos/core/rate-limit";
+import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue, Worker } from "bullmq";
@@ -90,7 +90,7 @@ export function startPayer(deps: PayerDeps): Payer {
   const limiter =
     deps.limiter ??
     new TerminalRateLimiter({
-      bucket: new TokenBucket({ redis: storeRedis, keyPrefix, scope: "terminal" }),
+      bucket: new TokenBucket({ redis: storeRedis, keyPrefix, scope: rateLimitScopes.terminal }),
       ratePerSec: options.gatewayRatePerTerminal ?? 50,
       burst: options.gatewayBurstPerTerminal ?? 100,
     });

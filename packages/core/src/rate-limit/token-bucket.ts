@@ -7,6 +7,9 @@ const takeLua = `${takeTokensLuaFunction}
 return take_tokens(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 `;
 
+/** The buckets the services keep: per store (intake API requests) and per terminal (gateway calls). */
+export const rateLimitScopes = { store: "store", terminal: "terminal" } as const;
+
 export interface TokenBucketOptions {
   redis: Redis;
   /** `REDIS_KEY_PREFIX`; default `op`. */

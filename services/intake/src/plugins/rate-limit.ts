@@ -1,4 +1,4 @@
-import { TokenBucket } from "@oceanpos/core/rate-limit";
+import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { RateLimitedError } from "../errors.js";
@@ -20,16 +20,13 @@ declare module "fastify" {
   }
 }
 
-/** The bucket scope of the per-store limit (`TokenBucket` and `PaymentIntake.accept` share it). */
-export const storeRateLimitScope = "store";
-
 /**
  * Per-store token bucket (`rateLimit.perSecond`, `rateLimit.burst` from the stores file), shared
  * by every intake replica through Redis. One request costs one token, a batch included: the limit
  * protects the API, while the payer limits gateway calls per terminal.
  */
 export function registerStoreRateLimit(app: FastifyInstance, options: StoreRateLimitOptions): void {
-  const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: storeRateLimitScope });
+  const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: rateLimitScopes.store });
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.routeOptions.config.storeRateLimitInHandler) return;
     const { id, rateLimit } = request.store;
