@@ -1,4 +1,4 @@
-import { lazyChildLogger } from "@oceanpos/core/http";
+import { lazyRequestLogger } from "@oceanpos/core/http";
 import { type Logger, createLogger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { Registry } from "prom-client";
@@ -75,7 +75,7 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   });
   const wrapper = new FaultWrapper(faults, metrics);
 
-  const app = Fastify({ loggerInstance: logger, logController: new DebugRequestLogs(), childLoggerFactory: lazyChildLogger }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: logger, logController: new DebugRequestLogs(), childLoggerFactory: lazyRequestLogger }) as unknown as FastifyInstance;
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

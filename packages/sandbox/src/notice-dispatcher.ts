@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "@oceanpos/core/logger";
+import { type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import { Agent, request } from "undici";
 import type { Faults } from "./faults.js";
 import type { SandboxMetrics } from "./sandbox-metrics.js";
@@ -12,7 +12,7 @@ export interface NoticeDispatcherOptions {
   logger: Logger;
   /** Delay before each delivery attempt; its length is the number of attempts. Default {@link defaultNoticeRetryDelaysMs}. */
   retryDelaysMs?: readonly number[];
-  /** One delivery attempt gives up after this; default 5 000 ms. */
+  /** An attempt gives up when connecting, the answer's headers or a pause in its body take longer; default 5 000 ms. */
   timeoutMs?: number;
   /** Counts notices by result; default: not counted. */
   metrics?: SandboxMetrics;
@@ -36,7 +36,7 @@ export class NoticeDispatcher {
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
   private readonly metrics: SandboxMetrics | undefined;
-  private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 128 });
+  private readonly agent: Agent;
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<void>>();
 
@@ -46,6 +46,15 @@ export class NoticeDispatcher {
     this.retryDelaysMs = options.retryDelaysMs ?? defaultNoticeRetryDelaysMs;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.metrics = options.metrics;
+    // The attempt's time limit is the agent's, for every phase (connect, headers, body): no
+    // signal and timer to make per notice.
+    this.agent = new Agent({
+      keepAliveTimeout: 4_000,
+      connections: 128,
+      connect: { timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
     if (this.retryDelaysMs.length === 0) throw new Error("retryDelaysMs needs at least one attempt");
   }
 
@@ -76,8 +85,9 @@ export class NoticeDispatcher {
 
   async close(): Promise<void> {
     this.stop.abort();
+    // Fails the requests in flight at once; their sequences then end on the aborted signal.
+    await this.agent.destroy();
     await this.idle();
-    await this.agent.close();
   }
 
   private async deliverInOrder(bodies: { notice: OutgoingNotice; body: string }[], delayMs: number): Promise<void> {
@@ -91,7 +101,7 @@ export class NoticeDispatcher {
 
   /** Up to `retryDelaysMs.length` attempts; throws only when the dispatcher is closing. */
   private async deliver(notice: OutgoingNotice, body: string): Promise<void> {
-    const log = this.logger.child({ paymentId: notice.paymentId });
+    const log = lazyChildLogger(this.logger, { paymentId: notice.paymentId });
     for (const [index, delayMs] of this.retryDelaysMs.entries()) {
       if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.stop.signal });
       this.stop.signal.throwIfAborted();
@@ -108,14 +118,12 @@ export class NoticeDispatcher {
   }
 
   private async post(url: string, body: string): Promise<string> {
-    const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.timeoutMs)]);
     try {
       const response = await request(url, {
         method: "POST",
         body,
         headers: { "content-type": "application/xml; charset=utf-8" },
         dispatcher: this.agent,
-        signal,
       });
       const text = await response.body.text();
       // Oceanpayment only looks at the body: anything but `receive-ok` is a failed attempt.

@@ -52,6 +52,32 @@ describe("delivery", () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(receiver.forOrder("N-CLOSE")).toHaveLength(1);
   });
+
+  it("an attempt the receiver never answers times out and the next one is made", async () => {
+    const quick = await startSandbox({ noticeTimeoutMs: 200 });
+    try {
+      let attempts = 0;
+      receiver.answer = () => (attempts++ === 0 ? null : "receive-ok");
+      await postForm(`${quick.base}/gateway/directservice/pay`, payFields({ order_number: "N-HUNG", pay_accountNumber: wechatCode(0), noticeUrl: receiver.url }));
+      await receiver.waitFor("N-HUNG", 2);
+      await quick.sandbox.notices.idle();
+      expect(receiver.forOrder("N-HUNG")).toHaveLength(2);
+    } finally {
+      await quick.sandbox.close();
+    }
+  });
+
+  it("close() aborts a delivery the receiver is not answering", async () => {
+    const patient = await startSandbox({ noticeTimeoutMs: 60_000 });
+    receiver.answer = () => null;
+    await postForm(`${patient.base}/gateway/directservice/pay`, payFields({ order_number: "N-HANG-CLOSE", pay_accountNumber: wechatCode(0), noticeUrl: receiver.url }));
+    await receiver.waitFor("N-HANG-CLOSE", 1);
+    const started = performance.now();
+    await patient.sandbox.close();
+    // Far below the 60 s the attempt would otherwise wait for.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(receiver.forOrder("N-HANG-CLOSE")).toHaveLength(1);
+  });
 });
 
 describe("notice faults", () => {

@@ -1,4 +1,4 @@
-import { lazyChildLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
+import { lazyRequestLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -61,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     // Draining is answered by our hook below, in the contract's error format.
     return503OnClosing: false,
-    childLoggerFactory: lazyChildLogger,
+    childLoggerFactory: lazyRequestLogger,
   });
 
   // Route schemas are zod schemas used for the OpenAPI document; handlers parse with them

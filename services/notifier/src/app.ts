@@ -1,5 +1,5 @@
 import type { EventLog } from "@oceanpos/core/events";
-import { type ReadinessCheck, lazyChildLogger, registerOpsRoutes } from "@oceanpos/core/http";
+import { type ReadinessCheck, lazyRequestLogger, registerOpsRoutes } from "@oceanpos/core/http";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -45,7 +45,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     // A notice per payment: no pino child per request unless it logs.
-    childLoggerFactory: lazyChildLogger,
+    childLoggerFactory: lazyRequestLogger,
   });
 
   registerOpsRoutes(app, {

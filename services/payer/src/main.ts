@@ -1,4 +1,4 @@
-import { createMetricsRegistry, lazyChildLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
+import { createMetricsRegistry, lazyRequestLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
 import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
@@ -48,7 +48,7 @@ const payer = startPayer({
 });
 
 // The pino child type is narrower than Fastify's base logger type; the instance is the same.
-const app = Fastify({ loggerInstance: logger.child({ component: "http" }), childLoggerFactory: lazyChildLogger }) as unknown as FastifyInstance;
+const app = Fastify({ loggerInstance: logger.child({ component: "http" }), childLoggerFactory: lazyRequestLogger }) as unknown as FastifyInstance;
 let shuttingDown = false;
 registerQueueMetrics(registry, [payer.submitQueue, payer.voidQueue]);
 registerOpsRoutes(app, { registry, checks: { redis: () => redis.ping() }, isShuttingDown: () => shuttingDown });

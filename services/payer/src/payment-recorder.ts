@@ -1,4 +1,4 @@
-import type { Logger } from "@oceanpos/core/logger";
+import type { ChildLogger } from "@oceanpos/core/logger";
 import {
   type Payment,
   type PaymentRef,
@@ -30,7 +30,7 @@ export class PaymentRecorder {
   constructor(private readonly options: PaymentRecorderOptions) {}
 
   /** `current`: the payment as the caller last read it (saves a read; see `TransitionOptions`). */
-  async apply(ref: PaymentRef, change: TransitionChange, log: Logger, current?: Payment): Promise<TransitionResult> {
+  async apply(ref: PaymentRef, change: TransitionChange, log: ChildLogger, current?: Payment): Promise<TransitionResult> {
     const { store, schedule, metrics, clock } = this.options;
     const result = await store.transition(ref, change, { reconcile: this.reconcileFor(change.to, clock()), ...(current ? { current } : {}) });
     if (result.outcome === "not_found") {
@@ -65,7 +65,7 @@ export class PaymentRecorder {
    * transition) and counts it by `kind` (a short, bounded label). Used when the outcome could not be
    * established, never as a guess of it.
    */
-  async needsReview(ref: PaymentRef, source: TransitionChange["source"], kind: NeedsReviewKind, reason: string, log: Logger): Promise<TransitionResult> {
+  async needsReview(ref: PaymentRef, source: TransitionChange["source"], kind: NeedsReviewKind, reason: string, log: ChildLogger): Promise<TransitionResult> {
     const result = await this.apply(ref, { to: "needs_review", source, reason }, log);
     if (result.outcome === "applied") {
       this.options.metrics.needsReview.inc({ reason: kind });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobCatalog } from "@oceanpos/core/jobs";
-import type { Logger } from "@oceanpos/core/logger";
+import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import { type OceanpaymentClient, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
 import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
@@ -148,7 +148,7 @@ export class Reconciler {
 
   private async adopt(item: Item, settlement: ReturnType<typeof settle>): Promise<void> {
     const { recorder, logger } = this.options;
-    const log = logger.child({ storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
+    const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
     const decision = decideSettlement(item.payment, settlement, "query");
     switch (decision.action) {
       case "transition":
@@ -164,7 +164,7 @@ export class Reconciler {
     }
   }
 
-  private async noAttempt(item: Item, log: Logger): Promise<void> {
+  private async noAttempt(item: Item, log: ChildLogger): Promise<void> {
     if (item.payment.status === "submitting") {
       // Its submit job is gone and the gateway holds nothing: no charge, but no answer either.
       await this.options.recorder.needsReview(item.ref, "query", "submit_lost", "submit job ended and the gateway shows no attempt", log);
@@ -180,7 +180,7 @@ export class Reconciler {
     return shown !== undefined && this.options.clock() - Date.parse(shown.at) >= this.options.qrExpiryMs;
   }
 
-  private async expire(item: Item, log: Logger): Promise<void> {
+  private async expire(item: Item, log: ChildLogger): Promise<void> {
     const data = { account: item.ref.account, orderNumber: item.ref.orderNumber };
     await this.options.voidQueue.add(jobCatalog.voidPayment.name, jobCatalog.voidPayment.schema.parse(data), {
       ...jobCatalog.voidPayment.options,

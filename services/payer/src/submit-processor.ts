@@ -1,5 +1,5 @@
 import { jobCatalog, type JobPayload } from "@oceanpos/core/jobs";
-import type { Logger } from "@oceanpos/core/logger";
+import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
   GatewayPermanentError,
   GatewayRequestInvalidError,
@@ -52,7 +52,7 @@ interface Context {
   ref: PaymentRef;
   store: Store;
   credentials: OceanpaymentCredentials;
-  log: Logger;
+  log: ChildLogger;
   /** The wallet code, read with the payment (removed once final, when nothing is sent anyway). */
   authCode: string | undefined;
 }
@@ -71,8 +71,8 @@ export class SubmitProcessor {
     const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
     const ref = { account: data.account, orderNumber: data.orderNumber };
     const bindings = { jobId: job.id, orderNumber: data.orderNumber, account: data.account };
-    // One child logger per job, made once the store is known (each child serialises its bindings).
-    let log: Logger | undefined;
+    // The job's logger, with the store once known; a pino child only if the job logs.
+    let log: ChildLogger | undefined;
     try {
       // Payment, send count and wallet code in one round trip.
       const snapshot = await this.options.store.submitSnapshot(ref);
@@ -80,15 +80,15 @@ export class SubmitProcessor {
         this.options.logger.warn(bindings, "submit job for an unknown payment");
         return "not_found";
       }
-      log = this.options.logger.child({ ...bindings, storeId: snapshot.payment.storeId });
+      log = lazyChildLogger(this.options.logger, { ...bindings, storeId: snapshot.payment.storeId });
       return await this.run(job, token, ref, snapshot, log);
     } catch (error) {
       if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
-      return this.failed(job, ref, error, log ?? this.options.logger.child(bindings));
+      return this.failed(job, ref, error, log ?? lazyChildLogger(this.options.logger, bindings));
     }
   };
 
-  private async run(job: Job, token: string | undefined, ref: PaymentRef, snapshot: SubmitSnapshot, log: Logger): Promise<string> {
+  private async run(job: Job, token: string | undefined, ref: PaymentRef, snapshot: SubmitSnapshot, log: ChildLogger): Promise<string> {
     const { schedule, clock } = this.options;
     const { payment, authCode } = snapshot;
     switch (payment.status) {
@@ -248,7 +248,7 @@ export class SubmitProcessor {
   }
 
   /** A run ended in an error: retry while attempts remain, then `needs_review` (never a guessed `failed`). */
-  private async failed(job: Job, ref: PaymentRef, error: unknown, log: Logger): Promise<string> {
+  private async failed(job: Job, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
     const permanent = error instanceof GatewayPermanentError || error instanceof PaymentUnworkableError;
     const attempts = job.opts.attempts ?? 1;
     const last = job.attemptsMade + 1 >= attempts;

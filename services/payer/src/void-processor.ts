@@ -1,5 +1,5 @@
 import { jobCatalog } from "@oceanpos/core/jobs";
-import type { Logger } from "@oceanpos/core/logger";
+import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
   type OceanpaymentClient,
   type OceanpaymentCredentials,
@@ -37,7 +37,7 @@ interface Context {
   ref: PaymentRef;
   payment: Payment;
   credentials: OceanpaymentCredentials;
-  log: Logger;
+  log: ChildLogger;
 }
 
 /**
@@ -52,10 +52,10 @@ export class VoidProcessor {
     if (job.name !== jobCatalog.voidPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
     const data = jobCatalog.voidPayment.schema.parse(job.data);
     const ref = { account: data.account, orderNumber: data.orderNumber };
-    let log = this.options.logger.child({ jobId: job.id, orderNumber: data.orderNumber, account: data.account });
+    const bindings = { jobId: job.id, orderNumber: data.orderNumber, account: data.account };
     const payment = await this.options.store.get(ref);
     if (!payment) return "not_found";
-    log = log.child({ storeId: payment.storeId });
+    const log = lazyChildLogger(this.options.logger, { ...bindings, storeId: payment.storeId });
     if (payment.status !== "awaiting_customer" && payment.status !== "pending") {
       log.info({ status: payment.status }, "nothing to void");
       return payment.status;

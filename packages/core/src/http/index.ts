@@ -1,4 +1,4 @@
 export { registerOpsRoutes, type OpsRoutesOptions, type ReadinessCheck } from "./ops-routes.js";
 export { createMetricsRegistry } from "./metrics-registry.js";
 export { registerQueueMetrics, queueMetricStates, type QueueMetricState, type QueueMetricsOptions } from "./queue-metrics.js";
-export { lazyChildLogger } from "./request-logger.js";
+export { lazyRequestLogger } from "./request-logger.js";

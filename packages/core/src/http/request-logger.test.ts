@@ -2,14 +2,14 @@ import { PassThrough } from "node:stream";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { lazyChildLogger } from "./request-logger.js";
+import { lazyRequestLogger } from "./request-logger.js";
 
-describe("lazyChildLogger", () => {
+describe("lazyRequestLogger", () => {
   it("writes what a pino child would, reqId included, and skips disabled levels", async () => {
     const out = new PassThrough();
     const lines: string[] = [];
     out.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-    const app = Fastify({ loggerInstance: pino({ level: "warn" }, out) as FastifyBaseLogger, childLoggerFactory: lazyChildLogger });
+    const app = Fastify({ loggerInstance: pino({ level: "warn" }, out) as FastifyBaseLogger, childLoggerFactory: lazyRequestLogger });
     app.get("/", async (request) => {
       request.log.info({ n: 1 }, "not written");
       request.log.warn({ n: 2 }, "written");

@@ -1,1 +1,2 @@
 export { createLogger, redactPaths, type Logger, type LoggerOptions } from "./create-logger.js";
+export { type ChildLogger, lazyChildLogger } from "./lazy-child-logger.js";

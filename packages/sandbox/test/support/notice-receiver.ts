@@ -12,11 +12,11 @@ export interface RecordedNotice {
 
 /**
  * A real local HTTP server standing in for the notifier: records every notice and answers with
- * `answer(n)` for the n-th request (default `receive-ok`).
+ * `answer(n)` for the n-th request (default `receive-ok`); `null` never answers (a hung notifier).
  */
 export class NoticeReceiver {
   readonly notices: RecordedNotice[] = [];
-  answer: (index: number) => string = () => "receive-ok";
+  answer: (index: number) => string | null = () => "receive-ok";
   private readonly events = new EventEmitter();
   private server: Server | undefined;
   url = "";
@@ -29,7 +29,8 @@ export class NoticeReceiver {
         const body = Buffer.concat(chunks).toString("utf8");
         const index = this.notices.length;
         this.notices.push({ body, fields: leaves(body), contentType: String(req.headers["content-type"]), at: Date.now() });
-        res.writeHead(200, { "content-type": "text/plain" }).end(this.answer(index));
+        const answer = this.answer(index);
+        if (answer !== null) res.writeHead(200, { "content-type": "text/plain" }).end(answer);
         this.events.emit("notice");
       });
     });
