@@ -3,7 +3,7 @@ import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
-import { createPaymentLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
+import { createPaymentLua, createPaymentsArgsPerPayment, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -78,6 +78,7 @@ export interface SubmitSnapshot {
 
 type RedisWithScripts = Redis & {
   opCreatePayment(...args: string[]): Promise<[number, ...string[]]>;
+  opCreatePayments(numberOfKeys: number, ...args: string[]): Promise<(number | string)[]>;
   opTransitionPayment(...args: string[]): Promise<[number, string?]>;
   opRecordSend(key: string, expected: string): Promise<number>;
 };
@@ -88,6 +89,9 @@ export type RecordSendResult =
   | { recorded: false; reason: "not_found" | "not_submitting" | "count_moved" };
 
 const maxCasAttempts = 20;
+
+/** Payments per create script call: bounds how long one call holds Redis (a batch is ≤ 500). */
+export const maxPaymentsPerCreateCall = 500;
 
 /** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{-9, retryAfterMs}` rate limited. */
 type CreateReply = [number, string, string?, string?];
@@ -112,6 +116,10 @@ export class PaymentStore {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 4, lua: createPaymentLua });
       this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 5, lua: transitionPaymentLua });
     }
+    if (typeof this.redis.opCreatePayments !== "function") {
+      // Variable key count: the caller passes it first.
+      this.redis.defineCommand("opCreatePayments", { lua: createPaymentsLua });
+    }
     if (typeof this.redis.opRecordSend !== "function") {
       this.redis.defineCommand("opRecordSend", { numberOfKeys: 1, lua: recordSendLua });
     }
@@ -134,17 +142,44 @@ export class PaymentStore {
     return this.createResult(input, reply);
   }
 
-  /** Like {@link create} for many payments, in one round trip (a pipeline of atomic scripts). */
+  /**
+   * Like {@link create} for many payments, in order, with one script call per
+   * {@link maxPaymentsPerCreateCall} (all sent at once: one round trip).
+   */
   async createMany(inputs: readonly NewPayment[]): Promise<CreateResult[]> {
     if (inputs.length === 0) return [];
     const now = this.clock();
-    const pipeline = this.redis.pipeline() as unknown as RedisWithScripts & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const input of inputs) void pipeline.opCreatePayment(...this.createArgs(input, now));
-    const replies = await pipeline.exec();
-    if (!replies) throw new Error("Redis pipeline was discarded");
-    return replies.map(([err, reply], i) => {
-      if (err) throw err;
-      return this.createResult(inputs[i] as NewPayment, reply as CreateReply);
+    const chunks: (readonly NewPayment[])[] = [];
+    for (let i = 0; i < inputs.length; i += maxPaymentsPerCreateCall) chunks.push(inputs.slice(i, i + maxPaymentsPerCreateCall));
+    const results = await Promise.all(chunks.map((chunk) => this.createChunk(chunk, now)));
+    return results.flat();
+  }
+
+  private async createChunk(inputs: readonly NewPayment[], now: Date): Promise<CreateResult[]> {
+    const keys: string[] = [this.keys.events, this.keys.acceptedIndex];
+    const args = [this.minId(now), String(now.getTime())];
+    for (const input of inputs) {
+      keys.push(this.keys.payment(input.account, input.orderNumber));
+      args.push(
+        JSON.stringify(input.payment),
+        input.payment.status,
+        String(input.payment.version),
+        input.payment.storeId,
+        input.requestHash,
+        input.authCode ?? "",
+        eventTypeOf(input.payment.status),
+        input.payment.createdAt,
+        this.keys.paymentChannel(input.account, input.orderNumber),
+        indexMember(input),
+      );
+    }
+    if (args.length !== 2 + inputs.length * createPaymentsArgsPerPayment) throw new Error("createPaymentsLua arguments out of step");
+    const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
+    return inputs.map((input, i) => {
+      const at = i * 4;
+      const created = reply[at] === 1;
+      const values = [reply[at + 1], reply[at + 2], reply[at + 3]].map((v) => (v === undefined ? "" : String(v)));
+      return this.createResult(input, [created ? 1 : 0, ...values] as CreateReply);
     });
   }
 

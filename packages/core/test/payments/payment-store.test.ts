@@ -2,6 +2,7 @@ import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../../src/redis/index.js";
 import { type Payment, PaymentStore, eventFromStreamEntry } from "../../src/payments/index.js";
+import { maxPaymentsPerCreateCall } from "../../src/payments/payment-store.js";
 
 const account = "995149";
 
@@ -51,6 +52,23 @@ describe("PaymentStore", () => {
     );
     expect(results.map((r) => r.created)).toEqual([false, true, true]);
     expect(await s.acceptedBefore(new Date(Date.now() + 1000))).toHaveLength(3);
+  });
+
+  it("creates more than one script call takes, in order: a repeated order number finds the first", async () => {
+    const s = store();
+    const names = Array.from({ length: maxPaymentsPerCreateCall + 2 }, (_, i) => `M${i}`);
+    const inputs = names.map((n, i) => ({ account, orderNumber: n, payment: newPayment(n), requestHash: `h${n}`, ...(i === 1 ? { authCode: "134567890123456789" } : {}) }));
+    // The repeat sits in the second call, its original in the first.
+    inputs.push({ account, orderNumber: "M0", payment: newPayment("M0"), requestHash: "other" });
+    const results = await s.createMany(inputs);
+    expect(results).toHaveLength(names.length + 1);
+    expect(results.slice(0, names.length).every((r) => r.created)).toBe(true);
+    expect(results.at(-1)).toMatchObject({ created: false, requestHash: "hM0", storeId: "demo-store", payment: { orderNumber: "M0" } });
+    const created = results[names.length + 1 - 2];
+    expect(created?.created && created.eventId).toMatch(/^evt_\d+-\d+$/);
+    expect(await s.authCode({ account, orderNumber: "M1" })).toBe("134567890123456789");
+    expect(await s.authCode({ account, orderNumber: "M2" })).toBeUndefined();
+    expect((await events()).map((e) => e.data.orderNumber)).toEqual(names);
   });
 
   it("moves forward with history, version and one event per transition", async () => {
