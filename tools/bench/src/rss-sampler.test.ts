@@ -7,8 +7,9 @@ describe("/proc parsing", () => {
     expect(parseVmRssMb("Name:\tnode\n")).toBeUndefined();
   });
 
-  it("reads utime + stime even when the command name has spaces", () => {
-    const stat = "1234 (node main) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 100 0 0";
-    expect(parseProcStatCpuMs(stat)).toBe(3000);
+  it("reads utime + stime + the waited-for children's, even when the command name has spaces", () => {
+    const stat = "1234 (node main) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 30 20 20 0 11 0 100 0 0";
+    expect(parseProcStatCpuMs(stat)).toBe(3500);
+    expect(parseProcStatCpuMs("1234 (redis-server) S 1 1234")).toBeUndefined();
   });
 });

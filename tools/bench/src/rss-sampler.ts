@@ -46,7 +46,10 @@ export function parseVmRssMb(status: string): number | undefined {
   return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : undefined;
 }
 
-/** CPU time (user + system) a process has used so far, in ms; undefined when it is gone. */
+/**
+ * CPU time (user + system) a process has used so far, in ms, with that of its children it has
+ * waited for (Redis's AOF rewrites and snapshots run in forked children); undefined when it is gone.
+ */
 export function cpuMs(pid: number): number | undefined {
   try {
     return parseProcStatCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
@@ -55,12 +58,11 @@ export function cpuMs(pid: number): number | undefined {
   }
 }
 
-/** utime + stime (fields 14 and 15, in clock ticks of 10 ms on Linux) of a /proc/<pid>/stat line. */
+/** utime + stime + cutime + cstime (fields 14–17, in clock ticks of 10 ms on Linux) of a /proc/<pid>/stat line. */
 export function parseProcStatCpuMs(stat: string, ticksPerSec = 100): number | undefined {
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-  return ((utime + stime) * 1000) / ticksPerSec;
+  const ticks = rest.slice(11, 15).map(Number);
+  if (ticks.length !== 4 || !ticks.every(Number.isFinite)) return undefined;
+  return (ticks.reduce((a, b) => a + b, 0) * 1000) / ticksPerSec;
 }
