@@ -1,6 +1,6 @@
 /**
  * The Lua scripts that change payments. Each runs atomically in Redis: the payment hash, the
- * `accepted` index, the event stream (outbox) entry and the wake-up message are written together
+ * `accepted` index, the event stream (outbox) entry and (for a change) the wake-up message are written together
  * or not at all, so a crash can never leave a state change without its event or the reverse.
  *
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
@@ -9,12 +9,13 @@
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 
 /**
- * Creates one payment unless its key exists: the hash, its place in the `accepted` index, its
- * `payment.accepted` event and the wake-up message.
+ * Creates one payment unless its key exists: the hash, its place in the `accepted` index and its
+ * `payment.accepted` event. No wake-up message: nobody can be waiting for a payment that did not
+ * exist (a wait on a missing payment answers at once), so only transitions publish one.
  * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed
  */
 const createPaymentLuaFunction = `
-local function create_payment(key, events, index, json, status, version, storeId, requestHash, authCode, eventType, at, minId, channel, member, score)
+local function create_payment(key, events, index, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
   if redis.call('EXISTS', key) == 1 then
     local h = redis.call('HMGET', key, 'json', 'requestHash', 'storeId')
     return {0, h[1], h[2], h[3]}
@@ -23,7 +24,6 @@ local function create_payment(key, events, index, json, status, version, storeId
   if authCode ~= '' then redis.call('HSET', key, 'authCode', authCode) end
   redis.call('ZADD', index, score, member)
   local id = redis.call('XADD', events, 'MINID', '~', minId, '*', 'type', eventType, 'at', at, 'storeId', storeId, 'data', json)
-  redis.call('PUBLISH', channel, version)
   return {1, id}
 end
 `;
@@ -32,34 +32,34 @@ end
  * One payment, optionally taking a rate-limit token first (the intake's per-store bucket), so that
  * a POST costs one round trip: a refused request creates nothing and replays nothing.
  * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit)
- * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, channel, indexMember, score,
+ * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, indexMember, score,
  *       ratePerSec ('' for no limit), burst, cost
  * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {-9, retryAfterMs} rate limited
  */
 export const createPaymentLua = `${takeTokensLuaFunction}${createPaymentLuaFunction}
-if ARGV[13] ~= '' then
-  local limit = take_tokens(KEYS[4], tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]))
+if ARGV[12] ~= '' then
+  local limit = take_tokens(KEYS[4], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]))
   if limit[1] == 0 then return {-9, limit[2]} end
 end
-return create_payment(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12])
+return create_payment(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
 /** Arguments per payment of {@link createPaymentsLua}. */
-export const createPaymentsArgsPerPayment = 10;
+export const createPaymentsArgsPerPayment = 9;
 
 /**
  * Many payments in one script call, in order (an order number repeated in the list finds the
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
  * KEYS: events, acceptedIndex, then the payments' keys
- * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, channel, indexMember
+ * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, indexMember
  * → per payment four values: 1, eventStreamId, '', '' (created) | 0, json, requestHash, storeId (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
 local out = {}
 for i = 1, #KEYS - 2 do
   local a = 2 + (i - 1) * ${createPaymentsArgsPerPayment}
-  local r = create_payment(KEYS[2 + i], KEYS[1], KEYS[2], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[a + 10], ARGV[2])
+  local r = create_payment(KEYS[2 + i], KEYS[1], KEYS[2], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
   out[#out + 1] = r[1]
   out[#out + 1] = r[2] or ''
   out[#out + 1] = r[3] or ''

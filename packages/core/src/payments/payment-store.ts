@@ -169,7 +169,6 @@ export class PaymentStore {
         input.authCode ?? "",
         eventTypeOf(input.payment.status),
         input.payment.createdAt,
-        this.keys.paymentChannel(input.account, input.orderNumber),
         indexMember(input),
       );
     }
@@ -200,7 +199,6 @@ export class PaymentStore {
       eventTypeOf(input.payment.status),
       input.payment.createdAt,
       this.minId(now),
-      this.keys.paymentChannel(input.account, input.orderNumber),
       indexMember(input),
       String(now.getTime()),
       ...(limit ? takeArgs(limit) : ["", "", ""]),
