@@ -71,9 +71,19 @@ submitQueue.on("error", () => {});
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
 const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
 const cpuByPhase: Record<string, Record<string, number>> = {};
-/** Runs a phase and records how much CPU each process (services, Redis, the load generator) spent in it. */
+/** Forks Redis made so far (AOF rewrites: each one stops Redis for the fork's duration) and the last one's length. */
+async function redisForks(): Promise<{ count: number; latestMs: number }> {
+  const stats = await admin.info("stats");
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(stats)?.[1] ?? Number.NaN);
+  return { count: field("total_forks"), latestMs: round(field("latest_fork_usec") / 1000, 1) };
+}
+/**
+ * Runs a phase and records how much CPU each process (services, Redis, the load generator) spent
+ * in it, and how many times Redis forked meanwhile.
+ */
 async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
   const before = new Map([...cpuPids].map(([n, pid]) => [n, pid === undefined ? undefined : cpuMs(pid)]));
+  const forksBefore = await redisForks();
   const wall = performance.now();
   try {
     return await run();
@@ -83,6 +93,11 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
       const a = before.get(n);
       const b = pid === undefined ? undefined : cpuMs(pid);
       if (a !== undefined && b !== undefined) spent[n] = Math.round(b - a);
+    }
+    const forks = await redisForks().catch(() => undefined);
+    if (forks && forks.count > forksBefore.count) {
+      spent.redisForks = forks.count - forksBefore.count;
+      spent.redisLatestForkMs = forks.latestMs;
     }
     cpuByPhase[phase] = spent;
     log(`${phase}: CPU ms ${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(", ")}`);

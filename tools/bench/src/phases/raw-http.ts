@@ -51,6 +51,9 @@ export async function rawHttp(o: { concurrency: number; durationMs: number; open
     return { reqPerSec, openLoop: { ...summarize(open.latenciesMs), ratePerSec: o.openRate } };
   } finally {
     await client.close();
+    // Reaped within the phase, so that its CPU (counted with the bench's children) lands here.
+    const exited = child.exitCode === null && child.signalCode === null ? once(child, "exit") : undefined;
     child.kill();
+    await exited;
   }
 }
