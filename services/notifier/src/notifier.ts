@@ -15,6 +15,7 @@ import type { NotifierConfig } from "./config.js";
 import { DeliveryProcessor } from "./delivery/delivery-processor.js";
 import { DeliveryQueues } from "./delivery/delivery-queues.js";
 import { DeliveryWorkers } from "./delivery/delivery-workers.js";
+import { DirectDeliveries } from "./delivery/direct-deliveries.js";
 import { Replayer } from "./delivery/replayer.js";
 import { WebhookSender } from "./delivery/webhook-sender.js";
 import { EventStreamHub } from "./events/event-stream-hub.js";
@@ -115,6 +116,13 @@ export class Notifier {
     this.cache.onChange((list) => this.workers.reconcile(list));
     this.relay = new EventRelay({
       redis: connect("worker", "notifier-relay"),
+      acks: redis,
+      direct: new DirectDeliveries({
+        processor,
+        queues: this.queues,
+        logger: logger.child({ component: "delivery" }),
+        perSubscription: config.WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION,
+      }),
       streamKey: eventLog.key,
       group: config.RELAY_GROUP,
       consumer: o.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
@@ -180,12 +188,15 @@ export class Notifier {
     await this.relay.start();
   }
 
-  /** Shutdown steps in order: http → relay → workers (active deliveries finish) → queues → Redis. */
+  /**
+   * Shutdown steps in order: http → relay (its direct deliveries finish) → workers (active
+   * deliveries finish) → queues → Redis.
+   */
   steps(graceMs = 5_000): Array<[string, () => Promise<void> | void]> {
     return [
       ["mark-draining", () => void (this.shuttingDown = true)],
       ["http", () => this.app.close()],
-      ["relay", () => this.relay.close()],
+      ["relay", () => this.relay.close(graceMs)],
       ["workers", () => this.workers.close(graceMs)],
       ["queues", async () => {
         this.cache.close();

@@ -137,7 +137,8 @@ describe("webhook delivery", () => {
     // 5 payments x (accepted + submitting) = 10 events.
     await healthy.next(10, 5_000, "deliveries to the healthy endpoint while the other hangs");
     expect(hanging.requests.length).toBeGreaterThan(0);
-    expect(hanging.requests.length).toBeLessThanOrEqual(2);
+    // Its slots only: two first attempts made by the relay, two jobs of its worker.
+    expect(hanging.requests.length).toBeLessThanOrEqual(4);
   });
 
   it("dead-letters after the last attempt, lists it, and replays it", async () => {

@@ -9,6 +9,8 @@ import { z } from "zod";
 export const WebhookDeliveryJob = z.strictObject({
   subscriptionId: z.string().regex(/^sub_[0-9a-f]{24}$/),
   eventId: z.string().regex(/^evt_[0-9]+-[0-9]+$/),
+  /** Attempts made before this job existed (the relay's direct first attempt); default 0. */
+  priorAttempts: z.number().int().min(0).max(20).optional(),
 });
 export type WebhookDeliveryJob = z.infer<typeof WebhookDeliveryJob>;
 

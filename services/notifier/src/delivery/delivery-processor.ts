@@ -55,11 +55,11 @@ export interface DeliveryProcessorOptions {
   clock?: () => Date;
 }
 
-/** What a delivery job needs from BullMQ's job. */
+/** What a delivery needs from BullMQ's job (or from the relay, for a direct first attempt). */
 export interface DeliveryJobContext {
   id?: string;
   data: unknown;
-  /** Failed attempts so far. */
+  /** Failed attempts of this job so far (`priorAttempts` in the data come before them). */
   attemptsMade: number;
 }
 
@@ -75,8 +75,8 @@ export class DeliveryProcessor {
   }
 
   async process(job: DeliveryJobContext, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    const { subscriptionId, eventId } = WebhookDeliveryJob.parse(job.data);
-    const attempt = job.attemptsMade + 1;
+    const { subscriptionId, eventId, priorAttempts = 0 } = WebhookDeliveryJob.parse(job.data);
+    const attempt = priorAttempts + job.attemptsMade + 1;
     // Bindings, not a child logger: a child per job costs CPU even when nothing is logged.
     const ids = { subscriptionId, eventId, attempt };
     const log = this.o.logger;
@@ -138,8 +138,8 @@ export class DeliveryProcessor {
     if (err instanceof DeliveryFinalError) return;
     const parsed = WebhookDeliveryJob.safeParse(job.data);
     if (!parsed.success) return;
-    const { subscriptionId, eventId } = parsed.data;
-    const base = { eventId, type: "unknown", attempt: job.attemptsMade, at: this.clock().toISOString() };
+    const { subscriptionId, eventId, priorAttempts = 0 } = parsed.data;
+    const base = { eventId, type: "unknown", attempt: priorAttempts + job.attemptsMade, at: this.clock().toISOString() };
     await this.deadLetter(subscriptionId, { ...base, error: err.message.slice(0, 300) }, null);
   }
 

@@ -8,6 +8,8 @@ import type { Logger } from "@oceanpos/core/logger";
 export interface DeliveryRequest {
   jobId: string;
   data: WebhookDeliveryJob;
+  /** Wait this long before the first attempt of the job (a retry after a direct attempt). */
+  delayMs?: number;
 }
 
 export interface DeliveryQueuesOptions {
@@ -63,7 +65,7 @@ export class DeliveryQueues {
     }
     await Promise.all(
       [...bySubscription].map(async ([subscriptionId, list]) => {
-        const jobs = list.map((r) => ({ name: webhookJobName, data: r.data, opts: { ...deliveryJobOptions, jobId: r.jobId } }));
+        const jobs = list.map((r) => ({ name: webhookJobName, data: r.data, opts: jobOptions(r) }));
         await addJobs(this.queue(subscriptionId), jobs);
       }),
     );
@@ -97,4 +99,15 @@ export class DeliveryQueues {
     this.queues.clear();
     await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   }
+}
+
+/** The job's options: attempts left after those made before it existed, and its delay. */
+function jobOptions(request: DeliveryRequest): JobsOptions {
+  const prior = request.data.priorAttempts ?? 0;
+  return {
+    ...deliveryJobOptions,
+    jobId: request.jobId,
+    attempts: Math.max(1, maxDeliveryAttempts() - prior),
+    ...(request.delayMs ? { delay: request.delayMs } : {}),
+  };
 }

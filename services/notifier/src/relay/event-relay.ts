@@ -5,6 +5,7 @@ import { eventFromStreamEntry } from "@oceanpos/core/payments";
 import { deliveryJobId } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 import type { DeliveryQueues, DeliveryRequest } from "../delivery/delivery-queues.js";
+import type { DirectDeliveries } from "../delivery/direct-deliveries.js";
 import type { NotifierMetrics } from "../metrics.js";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
 import type { RecentEvents } from "./recent-events.js";
@@ -24,6 +25,13 @@ export interface EventRelayOptions {
   metrics?: NotifierMetrics;
   /** Keeps the events just enqueued for this process's deliveries. */
   recent?: RecentEvents;
+  /** First attempts made here, without a job (events read for the first time only). */
+  direct?: DirectDeliveries;
+  /**
+   * Connection for the acknowledgements of events whose direct deliveries settle later, while a
+   * blocking read may hold the relay's own; default the relay's.
+   */
+  acks?: Redis;
   /** Where a newly created group starts: `$` (only new events, default) or `0` (everything retained). */
   startId?: string;
   /** Entries pending longer than this on a dead consumer are claimed; default 60 000 ms. */
@@ -43,19 +51,27 @@ export interface EventRelayOptions {
 type RawEntry = [string, string[] | null];
 
 /**
- * The outbox relay: reads the event stream through a consumer group, enqueues one delivery job
- * per (event, matching subscription) with a deterministic jobId, and only then XACKs. A crash in
- * between leaves the entry pending: this process re-reads its own pending entries first, and other
- * replicas claim entries of dead consumers (XAUTOCLAIM); the jobId makes the second enqueue a no-op.
+ * The outbox relay: reads the event stream through a consumer group and, per (event, matching
+ * subscription), makes the first delivery attempt itself (`DirectDeliveries`, when its lane has
+ * room) or enqueues a delivery job with a deterministic jobId; it XACKs an event only once every
+ * one of its deliveries was made, given up or queued. A crash in between leaves the entry pending:
+ * this process re-reads its own pending entries first, and other replicas claim entries of dead
+ * consumers (XAUTOCLAIM). An entry read again goes to jobs only, whose jobId makes a second
+ * enqueue a no-op; a delivery made directly just before the crash is made again (receivers
+ * dedupe on `webhook-id`).
  */
 export class EventRelay {
-  private readonly o: Required<Omit<EventRelayOptions, "metrics" | "recent">> & Pick<EventRelayOptions, "metrics" | "recent">;
+  private readonly o: Required<Omit<EventRelayOptions, "metrics" | "recent" | "direct" | "acks">> &
+    Pick<EventRelayOptions, "metrics" | "recent" | "direct" | "acks">;
   private stopped = false;
   private blocked = false;
   private loop: Promise<void> | undefined;
   /** Re-read this consumer's own unacknowledged entries before new ones (after start or an error). */
   private pendingFirst = true;
   private nextClaimAt = 0;
+  /** Entries whose direct deliveries are still running: they acknowledge themselves. */
+  private readonly inFlight = new Set<string>();
+  private readonly acking = new Set<Promise<void>>();
 
   constructor(options: EventRelayOptions) {
     this.o = { group: "notifier", startId: "$", claimIdleMs: 60_000, blockMs: 5_000, batchSize: 100, lingerMs: 5, ...options };
@@ -70,12 +86,17 @@ export class EventRelay {
     this.loop = this.run();
   }
 
-  /** Stops reading: the batch being handled finishes (enqueue + XACK), a blocked read is cut. */
-  async close(): Promise<void> {
+  /**
+   * Stops reading: the batch being handled finishes (enqueue + XACK), a blocked read is cut; direct
+   * deliveries in flight get `graceMs` to finish (then they are aborted and queued as retries).
+   */
+  async close(graceMs = 5_000): Promise<void> {
     if (this.stopped) return this.loop;
     this.stopped = true;
     if (this.blocked) this.o.redis.disconnect();
     await this.loop;
+    await this.o.direct?.close(graceMs);
+    while (this.acking.size > 0) await Promise.all([...this.acking]);
     this.o.redis.disconnect();
   }
 
@@ -87,8 +108,9 @@ export class EventRelay {
           await this.claimStale();
           this.nextClaimAt = Date.now() + Math.max(1_000, Math.min(this.o.claimIdleMs, 30_000));
         }
+        const fresh = !this.pendingFirst;
         const entries = await this.read();
-        if (entries.length > 0) await this.handle(entries);
+        if (entries.length > 0) await this.handle(entries, fresh);
         failures = 0;
         if (entries.length > 0 && entries.length < this.o.batchSize && this.o.lingerMs > 0) await sleep(this.o.lingerMs);
       } catch (err) {
@@ -113,7 +135,9 @@ export class EventRelay {
     } finally {
       this.blocked = false;
     }
-    const entries = ((reply as [string, RawEntry[]][] | null)?.[0]?.[1] ?? []) as RawEntry[];
+    const read = ((reply as [string, RawEntry[]][] | null)?.[0]?.[1] ?? []) as RawEntry[];
+    // Entries whose direct deliveries still run are this process's to acknowledge, not to redo.
+    const entries = this.inFlight.size > 0 ? read.filter(([streamId]) => !this.inFlight.has(streamId)) : read;
     if (this.pendingFirst && entries.length === 0) this.pendingFirst = false;
     return entries;
   }
@@ -130,7 +154,7 @@ export class EventRelay {
       ];
       if (entries.length > 0) {
         this.o.logger.info({ count: entries.length }, "claimed unacknowledged events from another consumer");
-        await this.handle(entries);
+        await this.handle(entries, false);
       }
       // Entries trimmed from the stream while pending cannot be relayed; Redis already dropped them.
       if (deleted && deleted.length > 0) this.o.logger.warn({ count: deleted.length }, "pending events were trimmed before relay");
@@ -155,25 +179,62 @@ export class EventRelay {
     }
   }
 
-  private async handle(entries: readonly RawEntry[]): Promise<void> {
+  /** `fresh`: read for the first time (only those may be delivered directly). */
+  private async handle(entries: readonly RawEntry[], fresh: boolean): Promise<void> {
     await this.o.cache.sync();
     const enabled = this.o.cache.all.filter((s) => s.enabled);
-    const requests: DeliveryRequest[] = [];
+    const queued: DeliveryRequest[] = [];
+    const direct = new Map<string, Promise<void>[]>();
+    const ackNow: string[] = [];
     for (const [streamId, fields] of entries) {
+      if (this.inFlight.has(streamId)) continue;
+      const runs: Promise<void>[] = [];
       // Entries deleted while pending come back without fields: nothing to relay.
-      if (!fields) continue;
-      const type = typeOf(fields);
-      this.o.metrics?.eventsRelayed.inc({ type });
+      const type = fields ? typeOf(fields) : "deleted";
+      if (fields) this.o.metrics?.eventsRelayed.inc({ type });
       // Most events (accepted, submitting…) interest no subscription: ack them without parsing.
-      if (!enabled.some((s) => matchesEventPattern(s.events, type))) continue;
-      const event = eventFromStreamEntry(streamId, fields);
-      this.o.recent?.add({ streamId, event });
-      for (const subscription of this.o.cache.matching(event)) {
-        requests.push({ jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } });
+      if (fields && enabled.some((s) => matchesEventPattern(s.events, type))) {
+        const event = eventFromStreamEntry(streamId, fields);
+        this.o.recent?.add({ streamId, event });
+        for (const subscription of this.o.cache.matching(event)) {
+          const request = { jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } };
+          const run = fresh ? this.o.direct?.start(request) : undefined;
+          if (run) runs.push(run);
+          else queued.push(request);
+        }
       }
+      if (runs.length > 0) {
+        direct.set(streamId, runs);
+        this.inFlight.add(streamId);
+      } else ackNow.push(streamId);
     }
-    if (requests.length > 0) await this.o.queues.enqueue(requests);
-    await this.o.redis.xack(this.o.streamKey, this.o.group, ...entries.map(([id]) => id));
+    const queuedAll = queued.length > 0 ? this.o.queues.enqueue(queued) : Promise.resolve();
+    // An entry with direct runs also waits for this batch's jobs: its other deliveries may be among them.
+    for (const [streamId, runs] of direct) this.ackWhenSettled(streamId, [...runs, queuedAll]);
+    await queuedAll;
+    if (ackNow.length > 0) await this.o.redis.xack(this.o.streamKey, this.o.group, ...ackNow);
+  }
+
+  /**
+   * XACKs an entry once all its deliveries were made, given up or queued. If one of them could
+   * not be, the entry stays pending, for this process's next re-read after an error or for a claim
+   * (every replica claims entries idle longer than `claimIdleMs`, its own included).
+   */
+  private ackWhenSettled(streamId: string, work: Promise<void>[]): void {
+    const acking = Promise.allSettled(work)
+      .then(async (results) => {
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) throw failed.reason;
+        await (this.o.acks ?? this.o.redis).xack(this.o.streamKey, this.o.group, streamId);
+      })
+      .catch((err: unknown) => {
+        this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), streamId }, "event left unacknowledged after a direct delivery");
+      })
+      .finally(() => {
+        this.inFlight.delete(streamId);
+        this.acking.delete(acking);
+      });
+    this.acking.add(acking);
   }
 }
 

@@ -1,0 +1,80 @@
+import type { Logger } from "@oceanpos/core/logger";
+import { type DeliveryProcessor, DeliveryFinalError, DeliveryRetryError } from "./delivery-processor.js";
+import type { DeliveryQueues, DeliveryRequest } from "./delivery-queues.js";
+
+export interface DirectDeliveriesOptions {
+  processor: Pick<DeliveryProcessor, "process">;
+  queues: Pick<DeliveryQueues, "enqueue">;
+  logger: Logger;
+  /** First attempts in flight per subscription in this process; beyond that, deliveries are queued as jobs. */
+  perSubscription: number;
+}
+
+/**
+ * First attempts of webhook deliveries made by the relay itself, without a BullMQ job: most
+ * deliveries succeed at once, and a job's add, fetch and completion cost more CPU (Redis's and
+ * ours) than the HTTP request. An attempt that fails becomes a job for the next one
+ * (`priorAttempts: 1`, delayed by the schedule or Retry-After), so retries, dead letters and
+ * replays stay BullMQ's. Each subscription has a lane of `perSubscription` attempts in flight;
+ * when it is full the delivery is queued as a job from the start, so a slow endpoint holds only
+ * its own lane, as it holds only its own worker's slots.
+ */
+export class DirectDeliveries {
+  private readonly lanes = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private closed = false;
+
+  constructor(private readonly o: DirectDeliveriesOptions) {}
+
+  /**
+   * Starts the first attempt if the subscription's lane has room. The promise settles once the
+   * delivery was made, given up (dead letter, 410) or queued for its next attempt, and rejects
+   * when that queueing failed: the event must then stay unacknowledged. `undefined`: the lane is
+   * full (or closing) and nothing was started.
+   */
+  start(request: DeliveryRequest): Promise<void> | undefined {
+    const id = request.data.subscriptionId;
+    const busy = this.lanes.get(id) ?? 0;
+    if (this.closed || busy >= this.o.perSubscription) return undefined;
+    this.lanes.set(id, busy + 1);
+    const run = this.attempt(request).finally(() => {
+      const left = (this.lanes.get(id) ?? 1) - 1;
+      if (left > 0) this.lanes.set(id, left);
+      else this.lanes.delete(id);
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return run;
+  }
+
+  /** Starts nothing more; attempts still in flight after `graceMs` are aborted (and queued as retries). */
+  async close(graceMs: number): Promise<void> {
+    this.closed = true;
+    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    timer.unref();
+    while (this.running.size > 0) await Promise.all([...this.running]);
+    clearTimeout(timer);
+  }
+
+  private async attempt(request: DeliveryRequest): Promise<void> {
+    try {
+      await this.o.processor.process({ id: request.jobId, data: request.data, attemptsMade: 0 }, this.abort.signal);
+    } catch (err) {
+      // Dead-lettered or disabled (410): the processor recorded it; nothing comes next.
+      if (err instanceof DeliveryFinalError) return;
+      if (err instanceof DeliveryRetryError) {
+        await this.o.queues.enqueue([{ jobId: request.jobId, data: { ...request.data, priorAttempts: 1 }, delayMs: err.delayMs }]);
+        return;
+      }
+      // Not an answer of the endpoint (e.g. Redis failed around it): the job makes the attempt again.
+      const { subscriptionId, eventId } = request.data;
+      this.o.logger.warn({ err: (err as Error).message, subscriptionId, eventId }, "direct webhook attempt failed; queued as a job");
+      await this.o.queues.enqueue([request]);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { redisKeys } from "@oceanpos/core/redis";
+import { deliveryQueueName } from "@oceanpos/core/webhooks";
+import { useRedis, waitFor } from "@oceanpos/testing";
+import { Queue } from "bullmq";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Notifier } from "../src/notifier.js";
+import { Receiver, auth, startNotifier, submittingPayment } from "./helpers.js";
+
+const redis = useRedis();
+const cleanup: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function setup(env: Record<string, string> = {}) {
+  const receiver = await new Receiver().listen();
+  cleanup.push(() => receiver.close());
+  const notifier = await startNotifier(redis, env);
+  let closed = false;
+  cleanup.push(async () => {
+    if (!closed) await notifier.close();
+  });
+  const res = await notifier.app.inject({ method: "POST", url: "/v1/subscriptions", headers: auth(), payload: { url: receiver.url, events: ["payment.submitting"] } });
+  expect(res.statusCode, res.body).toBe(201);
+  const subscriptionId = (res.json() as { id: string }).id;
+  const queue = new Queue(deliveryQueueName(subscriptionId), { connection: redis.client(), prefix: redisKeys(redis.prefix).bullPrefix });
+  cleanup.push(() => queue.close());
+  const close = async () => {
+    closed = true;
+    await notifier.close();
+  };
+  return { receiver, notifier, subscriptionId, queue, close };
+}
+
+const pendingEvents = async () => ((await redis.client().xpending(redisKeys(redis.prefix).events, "notifier")) as [number])[0];
+const jobCounts = (queue: Queue) => queue.getJobCounts("completed", "waiting", "delayed", "active", "failed");
+
+async function deliveries(n: Notifier, id: string) {
+  const res = await n.app.inject({ method: "GET", url: `/v1/subscriptions/${id}/deliveries`, headers: auth() });
+  return (res.json() as { deliveries: Array<{ attempt: number; outcome: string; statusCode: number | null }> }).deliveries;
+}
+
+describe("direct first attempts", () => {
+  it("deliver without a BullMQ job and acknowledge the event", async () => {
+    const { receiver, notifier, queue } = await setup();
+    await submittingPayment(notifier.payments, "D1");
+    await receiver.next(1, 5_000, "the payment.submitting webhook");
+    await waitFor(async () => (await pendingEvents()) === 0, { message: "both events acknowledged" });
+    expect(await jobCounts(queue)).toEqual({ completed: 0, waiting: 0, delayed: 0, active: 0, failed: 0 });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("turn a failed first attempt into a job for the second, numbered as such", async () => {
+    const { receiver, notifier, subscriptionId, queue } = await setup();
+    receiver.respond = (i) => ({ status: i === 0 ? 503 : 204 });
+    await submittingPayment(notifier.payments, "D2");
+    const [first, second] = await receiver.next(2, 10_000, "the failed attempt and its retry");
+    expect(second?.headers["webhook-id"]).toBe(first?.headers["webhook-id"]);
+    const log = await waitFor(async () => {
+      const d = await deliveries(notifier, subscriptionId);
+      return d.length >= 2 && d;
+    }, { message: "two delivery log entries" });
+    expect(log.map((d) => [d.attempt, d.outcome, d.statusCode])).toEqual([
+      [2, "delivered", 204],
+      [1, "retrying", 503],
+    ]);
+    const [job] = await queue.getJobs(["completed"]);
+    expect(job?.data).toMatchObject({ subscriptionId, priorAttempts: 1 });
+    expect(job?.opts.attempts).toBe(7);
+    expect(await pendingEvents()).toBe(0);
+  });
+
+  it("on shutdown, queue an attempt the endpoint does not answer and acknowledge its event", async () => {
+    const { receiver, notifier, subscriptionId, queue, close } = await setup();
+    receiver.respond = () => undefined;
+    await submittingPayment(notifier.payments, "D3");
+    await receiver.next(1, 5_000, "the attempt that hangs");
+    await close(); // a 1 s grace, then the attempt is aborted
+    const jobs = await queue.getJobs(["delayed", "waiting"]);
+    expect(jobs.map((j) => j.data)).toEqual([expect.objectContaining({ subscriptionId, priorAttempts: 1 })]);
+    expect(await pendingEvents()).toBe(0);
+  });
+});
