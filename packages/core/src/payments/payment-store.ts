@@ -160,17 +160,7 @@ export class PaymentStore {
     const args = [this.minId(now), String(now.getTime())];
     for (const input of inputs) {
       keys.push(this.keys.payment(input.account, input.orderNumber));
-      args.push(
-        JSON.stringify(input.payment),
-        input.payment.status,
-        String(input.payment.version),
-        input.payment.storeId,
-        input.requestHash,
-        input.authCode ?? "",
-        eventTypeOf(input.payment.status),
-        input.payment.createdAt,
-        indexMember(input),
-      );
+      args.push(...createFields(input), indexMember(input));
     }
     if (args.length !== 2 + inputs.length * createPaymentsArgsPerPayment) throw new Error("createPaymentsLua arguments out of step");
     const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
@@ -190,14 +180,7 @@ export class PaymentStore {
       this.keys.acceptedIndex,
       // Without a limit the script does not touch its fourth key; the payment's keeps the slot.
       limit ? this.keys.rateBucket(limit.scope, limit.id) : payment,
-      JSON.stringify(input.payment),
-      input.payment.status,
-      String(input.payment.version),
-      input.payment.storeId,
-      input.requestHash,
-      input.authCode ?? "",
-      eventTypeOf(input.payment.status),
-      input.payment.createdAt,
+      ...createFields(input),
       this.minId(now),
       indexMember(input),
       String(now.getTime()),
@@ -323,6 +306,21 @@ export class PaymentStore {
   private minId(now: Date): string {
     return String(Math.max(0, now.getTime() - this.retentionMs));
   }
+}
+
+/** The create scripts' arguments about the payment itself: json, status, version, storeId, requestHash, authCode, eventType, at. */
+function createFields(input: NewPayment): string[] {
+  const { payment } = input;
+  return [
+    JSON.stringify(payment),
+    payment.status,
+    String(payment.version),
+    payment.storeId,
+    input.requestHash,
+    input.authCode ?? "",
+    eventTypeOf(payment.status),
+    payment.createdAt,
+  ];
 }
 
 function indexMember(ref: PaymentRef): string {
