@@ -189,15 +189,16 @@ export class Notifier {
   }
 
   /**
-   * Shutdown steps in order: http → relay (its direct deliveries finish) → workers (active
-   * deliveries finish) → queues → Redis.
+   * Shutdown steps in order: http → relay and workers together (reading stops; deliveries in
+   * flight, direct or jobs, get `graceMs`) → queues → Redis.
    */
   steps(graceMs = 5_000): Array<[string, () => Promise<void> | void]> {
     return [
       ["mark-draining", () => void (this.shuttingDown = true)],
       ["http", () => this.app.close()],
-      ["relay", () => this.relay.close(graceMs)],
-      ["workers", () => this.workers.close(graceMs)],
+      ["deliveries", async () => {
+        await Promise.all([this.relay.close(graceMs), this.workers.close(graceMs)]);
+      }],
       ["queues", async () => {
         this.cache.close();
         await this.queues.close();
