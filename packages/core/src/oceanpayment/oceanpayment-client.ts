@@ -190,7 +190,8 @@ export class OceanpaymentClient {
   }
 
   private log(call: Call<unknown>, outcome: { kind: string; reason?: string }, statusCode: number | undefined, latencyMs: number): void {
-    if (!this.logger) return;
+    const unsettled = outcome.kind === "retryable" || outcome.kind === "ambiguous";
+    if (!this.logger?.isLevelEnabled(unsettled ? "warn" : "info")) return;
     // Built field by field: never the form, the outcome object or an error (they may carry secrets).
     const line = {
       ...call.logId,
@@ -200,7 +201,7 @@ export class OceanpaymentClient {
       statusCode,
       latencyMs,
     };
-    if (outcome.kind === "retryable" || outcome.kind === "ambiguous") this.logger.warn(line, "oceanpayment call unsettled");
+    if (unsettled) this.logger.warn(line, "oceanpayment call unsettled");
     else this.logger.info(line, "oceanpayment call");
   }
 }
