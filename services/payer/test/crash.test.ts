@@ -76,7 +76,8 @@ describe("payer: crash safety", () => {
     const sandbox = buildSandbox({ credentials: stores, pendingMs: 200, noticeRetryDelaysMs: [0] });
     await sandbox.app.listen({ port: 0, host: "127.0.0.1" });
     const sandboxUrl = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
-    sandbox.faults.set({ latencyMs: 100 });
+    // Slow enough that a kill lands on requests in flight even when the test's polls run late.
+    sandbox.faults.set({ latencyMs: 300 });
     const redis = env.redis.client();
     const store = new PaymentStore({ redis, keyPrefix: env.redis.prefix });
     const queue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: redisKeys(env.redis.prefix).bullPrefix });
@@ -95,10 +96,13 @@ describe("payer: crash safety", () => {
 
       const first = await spawnPayer(sandboxUrl, env.redis.url, env.redis.prefix);
       children.push(first.child);
-      await waitFor(async () => (await statuses()).filter((s) => isFinal(s as never)).length >= 40, {
-        timeoutMs: 15_000,
-        message: "40 payments final before the kill",
-      });
+      await waitFor(
+        async () => {
+          const now = await statuses();
+          return now.filter((s) => isFinal(s as never)).length >= 40 && now.includes("submitting");
+        },
+        { timeoutMs: 15_000, message: "40 payments final and others in flight before the kill" },
+      );
       first.child.kill("SIGKILL");
       await first.exited;
       const atKill = await statuses();
