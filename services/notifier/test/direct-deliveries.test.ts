@@ -25,6 +25,7 @@ async function setup(env: Record<string, string> = {}) {
   expect(res.statusCode, res.body).toBe(201);
   const subscriptionId = (res.json() as { id: string }).id;
   const queue = new Queue(deliveryQueueName(subscriptionId), { connection: redis.client(), prefix: redisKeys(redis.prefix).bullPrefix });
+  queue.on("error", () => {}); // one test stops Redis on purpose
   cleanup.push(() => queue.close());
   const close = async () => {
     closed = true;
@@ -69,6 +70,26 @@ describe("direct first attempts", () => {
     expect(job?.data).toMatchObject({ subscriptionId, priorAttempts: 1 });
     expect(job?.opts.attempts).toBe(7);
     expect(await pendingEvents()).toBe(0);
+  });
+
+  it("lose nothing to a Redis outage during the attempt: the delivery is made again once Redis is back", async (ctx) => {
+    if (!redis.server.controllable) ctx.skip("the Redis given by REDIS_URL cannot be stopped by a test");
+    const { receiver, notifier } = await setup({ WEBHOOK_TIMEOUT_MS: "800" });
+    receiver.respond = (i) => (i === 0 ? undefined : { status: 204 });
+    await submittingPayment(notifier.payments, "D4");
+    const [hung] = await receiver.next(1, 5_000, "the attempt that hangs");
+    // The attempt times out while Redis is down: neither its log entry nor its retry job can be
+    // written, and the event stays pending until the relay reads it again.
+    const abandoned = receiver.abandoned();
+    await redis.server.stop({ hard: true });
+    try {
+      await abandoned;
+    } finally {
+      await redis.server.start();
+    }
+    const [, again] = await receiver.next(2, 15_000, "the delivery made again after Redis came back");
+    expect(again?.headers["webhook-id"]).toBe(hung?.headers["webhook-id"]);
+    await waitFor(async () => (await pendingEvents()) === 0, { timeoutMs: 10_000, message: "the event acknowledged at last" });
   });
 
   it("on shutdown, queue an attempt the endpoint does not answer and acknowledge its event", async () => {

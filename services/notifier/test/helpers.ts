@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRedis } from "@oceanpos/core/redis";
@@ -99,7 +100,7 @@ export interface ReceivedRequest {
  * A webhook receiver on 127.0.0.1. `respond` decides each answer (return undefined to never
  * answer: a hanging endpoint). `next(n)` resolves once n requests arrived in all.
  */
-export class Receiver {
+export class Receiver extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
   private readonly waiters: Array<{ n: number; resolve: () => void }> = [];
   private readonly server = createServer((req, res) => this.onRequest(req, res));
@@ -113,6 +114,17 @@ export class Receiver {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Resolves when the sender gives up on a request left unanswered (its connection closes). */
+  abandoned(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no unanswered request was abandoned within ${timeoutMs} ms`)), timeoutMs);
+      this.once("abandoned", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Resolves when `n` requests have arrived; fails after `timeoutMs` naming what it waited for. */
@@ -143,8 +155,10 @@ export class Receiver {
       const received = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
       const index = this.requests.push(received) - 1;
       const answer = this.respond(index, received);
-      if (answer === undefined) this.hanging.push(res);
-      else res.writeHead(answer.status, answer.headers ?? {}).end("ok");
+      if (answer === undefined) {
+        this.hanging.push(res);
+        res.on("close", () => this.emit("abandoned"));
+      } else res.writeHead(answer.status, answer.headers ?? {}).end("ok");
       for (const w of this.waiters.splice(0)) {
         if (this.requests.length >= w.n) w.resolve();
         else this.waiters.push(w);
