@@ -14,7 +14,7 @@ import { noticesPhase } from "./phases/notices-phase.js";
 import { rawBullmq } from "./phases/raw-bullmq.js";
 import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
-import { type Figures, markdownTable } from "./report.js";
+import { type Figures, cpuPerOperation, cpuPerOperationTable, markdownTable } from "./report.js";
 import { RssSampler, cpuMs } from "./rss-sampler.js";
 import { round } from "./stats.js";
 
@@ -71,6 +71,7 @@ submitQueue.on("error", () => {});
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
 const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
 const cpuByPhase: Record<string, Record<string, number>> = {};
+const redisForksByPhase: Record<string, { forks: number; latestForkMs: number }> = {};
 /** Forks Redis made so far (AOF rewrites: each one stops Redis for the fork's duration) and the last one's length. */
 async function redisForks(): Promise<{ count: number; latestMs: number }> {
   const stats = await admin.info("stats");
@@ -95,12 +96,11 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
       if (a !== undefined && b !== undefined) spent[n] = Math.round(b - a);
     }
     const forks = await redisForks().catch(() => undefined);
-    if (forks && forks.count > forksBefore.count) {
-      spent.redisForks = forks.count - forksBefore.count;
-      spent.redisLatestForkMs = forks.latestMs;
-    }
+    const forked = forks && forks.count > forksBefore.count ? { forks: forks.count - forksBefore.count, latestForkMs: forks.latestMs } : undefined;
+    if (forked) redisForksByPhase[phase] = forked;
     cpuByPhase[phase] = spent;
-    log(`${phase}: CPU ms ${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    const forkNote = forked ? `; Redis forked ${forked.forks}× (last ${forked.latestForkMs} ms)` : "";
+    log(`${phase}: CPU ms ${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(", ")}${forkNote}`);
   }
 }
 
@@ -147,11 +147,11 @@ stopping = true;
 await stack.stop();
 
 const d = details as {
-  raw?: { noopJobsPerSec: number };
-  rawHttp?: { reqPerSec: number; openLoop: { p99Ms: number } };
-  intake?: { reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
-  batch?: { paymentsPerSec: number };
-  e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
+  raw?: { operations: number; noopJobsPerSec: number };
+  rawHttp?: { operations: number; reqPerSec: number; openLoop: { p99Ms: number } };
+  intake?: { operations: number; reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
+  batch?: { operations: number; paymentsPerSec: number };
+  e2e?: { operations: number; paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
   notices?: { noticesPerSec: number; deliveriesPerSec: number; paced: { p99Ms: number; ratePerSec: number }; blastNoticeToWebhook: { p99Ms: number } };
 };
 const rss = Object.fromEntries(sampler.peakMb);
@@ -172,6 +172,16 @@ const figures: Figures = {
   "fanout.noticeToWebhookP99Ms": d.notices?.paced.p99Ms ?? nan,
   "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
 };
+
+// What each phase's CPU is divided by (the notices phase also prepares its payments: left out).
+const operations: Record<string, number | undefined> = {
+  raw: d.raw?.operations,
+  rawHttp: d.rawHttp?.operations,
+  intake: d.intake?.operations,
+  batch: d.batch?.operations,
+  e2e: d.e2e?.operations,
+};
+const perOperation = cpuPerOperation(cpuByPhase, operations);
 
 const profiles: Record<string, unknown> = {};
 if (profile.length > 0) {
@@ -215,6 +225,8 @@ writeFileSync(
       rssPeakMb: rss,
       rssIdleMb: Object.fromEntries(sampler.firstMb),
       cpuMsByPhase: cpuByPhase,
+      cpuMsPerOperation: perOperation,
+      redisForksByPhase,
       details,
       profiles,
     },
@@ -223,6 +235,7 @@ writeFileSync(
   )}\n`,
 );
 console.log(`\n${markdownTable(figures, notes)}\n`);
+if (Object.keys(perOperation).length > 0) console.log(`${cpuPerOperationTable(perOperation, operations)}\n`);
 log(`results: ${file}`);
 process.exit(details.error ? 1 : 0);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verdict } from "./report.js";
+import { cpuPerOperation, cpuPerOperationTable, verdict } from "./report.js";
 
 describe("verdict", () => {
   it("compares against the target's direction; NaN fails", () => {
@@ -8,5 +8,18 @@ describe("verdict", () => {
     expect(verdict(20, { op: "<=", value: 20 })).toBe("pass");
     expect(verdict(Number.NaN, { op: "<=", value: 20 })).toBe("FAIL");
     expect(verdict(5, undefined)).toBe("");
+  });
+});
+
+describe("cpuPerOperation", () => {
+  it("divides each process's CPU by what the phase pushed through, and leaves out phases without a count", () => {
+    const cpu = { e2e: { wallMs: 9000, intake: 400, redis: 600 }, notices: { wallMs: 100, notifier: 50 } };
+    const per = cpuPerOperation(cpu, { e2e: 200, notices: undefined });
+    expect(per).toEqual({ e2e: { intake: 2, redis: 3, total: 5 } });
+    expect(cpuPerOperationTable(per, { e2e: 200 }).split("\n")).toEqual([
+      "| CPU ms per operation | operations | intake | redis | total |",
+      "|---|---:|---:|---:|---:|",
+      "| e2e | 200 | 2 | 3 | 5 |",
+    ]);
   });
 });

@@ -41,6 +41,40 @@ export function verdict(value: number, target: Target | undefined): "pass" | "FA
   return (target.op === ">=" ? value >= target.value : value <= target.value) ? "pass" : "FAIL";
 }
 
+/**
+ * CPU time per operation of each phase, per process and in all (ms): a phase's CPU figures
+ * (`cpuMsByPhase`) divided by what it pushed through. Phases without a count are left out.
+ */
+export function cpuPerOperation(
+  cpuMsByPhase: Record<string, Record<string, number>>,
+  operations: Record<string, number | undefined>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [phase, spent] of Object.entries(cpuMsByPhase)) {
+    const n = operations[phase];
+    if (!n) continue;
+    const row: Record<string, number> = {};
+    let total = 0;
+    for (const [process, ms] of Object.entries(spent)) {
+      if (process === "wallMs") continue;
+      row[process] = Math.round((ms / n) * 1000) / 1000;
+      total += ms;
+    }
+    row.total = Math.round((total / n) * 1000) / 1000;
+    out[phase] = row;
+  }
+  return out;
+}
+
+export function cpuPerOperationTable(perOperation: Record<string, Record<string, number>>, operations: Record<string, number | undefined>): string {
+  const processes = [...new Set(Object.values(perOperation).flatMap((row) => Object.keys(row)))].filter((p) => p !== "total");
+  const header = `| CPU ms per operation | operations | ${processes.join(" | ")} | total |`;
+  const rows = Object.entries(perOperation).map(
+    ([phase, row]) => `| ${phase} | ${(operations[phase] ?? 0).toLocaleString("en-US")} | ${processes.map((p) => row[p] ?? "").join(" | ")} | ${row.total} |`,
+  );
+  return [header, `|---|---:|${processes.map(() => "---:|").join("")}---:|`, ...rows].join("\n");
+}
+
 export function markdownTable(figures: Figures, notes: Partial<Record<keyof Figures, string>> = {}): string {
   const rows = (Object.keys(figures) as (keyof Figures)[]).map((key) => {
     const target = targets[key];

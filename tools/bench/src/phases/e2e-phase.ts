@@ -8,6 +8,8 @@ import { sandboxFaults, subscribe, subscriptionSettleMs, unsubscribe } from "./s
 const headers = { authorization: `Bearer ${storeKey}`, "content-type": "application/json" };
 
 export interface E2eResult {
+  /** Payments the phase sent, warm-up included: what its CPU figures are divided by. */
+  operations: number;
   paymentsPerSec: number;
   burst: LatencySummary & { payments: number; delivered: number; concurrency: number; elapsedMs: number };
   paced: LatencySummary & { ratePerSec: number; payments: number; delivered: number };
@@ -71,6 +73,7 @@ export async function e2ePhase(
     ctx.log(`e2e paced at ${rate}/s: ${pacedResult.samples.length}/${dueAt.size} delivered`);
 
     return {
+      operations: warmKeys.length + postedAt.size + dueAt.size,
       paymentsPerSec,
       burst: { ...summarize(burst.samples), payments: postedAt.size, delivered: burst.samples.length, concurrency: o.concurrency, elapsedMs: round(elapsed, 0) },
       paced: { ...summarize(pacedResult.samples), ratePerSec: rate, payments: dueAt.size, delivered: pacedResult.samples.length },

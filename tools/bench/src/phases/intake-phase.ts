@@ -6,6 +6,8 @@ import { type BenchContext, storeKey } from "./context.js";
 const headers = { authorization: `Bearer ${storeKey}`, "content-type": "application/json" };
 
 export interface IntakeResult {
+  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
+  operations: number;
   reqPerSec: number;
   closedLoop: LatencySummary & { concurrency: number; sent: number; errors: number; statuses: Record<string, number> };
   openLoop: LatencySummary & { ratePerSec: number; sent: number; errors: number; maxSendLagMs: number; statuses: Record<string, number> };
@@ -28,7 +30,7 @@ export async function intakePhase(
   o: { concurrency: number; durationMs: number; maxRequests: number; openRate: number; openDurationMs: number },
 ): Promise<IntakeResult> {
   const warm = orderNumberFactory(ctx.run, "iw");
-  await runClosedLoop({ total: 1000, concurrency: 16 }, (i) => postOne(ctx, warm(i), i, {}));
+  const warmed = await runClosedLoop({ total: 1000, concurrency: 16 }, (i) => postOne(ctx, warm(i), i, {}));
 
   const order = orderNumberFactory(ctx.run, "i");
   const statuses: Record<string, number> = {};
@@ -48,6 +50,7 @@ export async function intakePhase(
   ctx.log(`intake open loop: ${open.sent} sent at ${o.openRate}/s, ${open.errors} errors, client lag ≤ ${Math.round(open.maxSendLagMs)} ms`);
 
   return {
+    operations: warmed.sent + closed.sent + open.sent,
     reqPerSec: ratePerSec(latencies.length, elapsed),
     closedLoop: { ...summarize(latencies), concurrency: o.concurrency, sent: closed.sent, errors: closed.errors, statuses },
     openLoop: { ...summarize(open.latenciesMs), ratePerSec: o.openRate, sent: open.sent, errors: open.errors, maxSendLagMs: Math.round(open.maxSendLagMs), statuses: openStatuses },
@@ -55,6 +58,8 @@ export async function intakePhase(
 }
 
 export interface BatchResult {
+  /** Payments the phase sent, warm-up included: what its CPU figures are divided by. */
+  operations: number;
   paymentsPerSec: number;
   batches: number;
   itemsPerBatch: number;
@@ -71,7 +76,8 @@ export async function batchPhase(ctx: BenchContext, o: { size: number; concurren
   const bodyOf = (b: number) => JSON.stringify({ payments: Array.from({ length: o.size }, (_, k) => merchantScan(order(b * o.size + k), b * o.size + k)) });
   // Warm the route (JIT, schemas) on a couple of batches first.
   const warm = orderNumberFactory(ctx.run, "bw");
-  for (let b = 0; b < 2; b++) {
+  const warmBatches = 2;
+  for (let b = 0; b < warmBatches; b++) {
     const body = JSON.stringify({ payments: Array.from({ length: o.size }, (_, k) => merchantScan(warm(b * o.size + k), k)) });
     await (await ctx.intake.request({ method: "POST", path: "/v1/payments/batch", headers, body })).body.dump();
   }
@@ -87,6 +93,7 @@ export async function batchPhase(ctx: BenchContext, o: { size: number; concurren
   });
   const elapsed = performance.now() - start;
   return {
+    operations: (warmBatches + run.sent) * o.size,
     paymentsPerSec: ratePerSec(accepted, elapsed),
     batches: run.sent,
     itemsPerBatch: o.size,

@@ -4,6 +4,8 @@ import { ratePerSec } from "../stats.js";
 import { withCap } from "./context.js";
 
 export interface RawBullmqResult {
+  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
+  operations: number;
   jobs: number;
   processed: number;
   addBulkJobsPerSec: number;
@@ -47,5 +49,5 @@ export async function rawBullmq(redisUrl: string, o: { jobs: number; concurrency
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await connection.quit();
-  return { jobs: o.jobs, processed, addBulkJobsPerSec: ratePerSec(o.jobs, added), noopJobsPerSec: ratePerSec(processed, elapsed) };
+  return { operations: o.jobs, jobs: o.jobs, processed, addBulkJobsPerSec: ratePerSec(o.jobs, added), noopJobsPerSec: ratePerSec(processed, elapsed) };
 }

@@ -7,6 +7,8 @@ import { merchantScan } from "../payments.js";
 import { type LatencySummary, ratePerSec, summarize } from "../stats.js";
 
 export interface RawHttpResult {
+  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
+  operations: number;
   reqPerSec: number;
   openLoop: LatencySummary & { ratePerSec: number };
 }
@@ -43,12 +45,12 @@ export async function rawHttp(o: { concurrency: number; durationMs: number; open
       await res.body.dump();
       if (res.statusCode !== 202) throw new Error(`HTTP ${res.statusCode}`);
     };
-    await runClosedLoop({ total: 2_000, concurrency: 16 }, fire);
+    const warm = await runClosedLoop({ total: 2_000, concurrency: 16 }, fire);
     const start = performance.now();
     const closed = await runClosedLoop({ total: Number.MAX_SAFE_INTEGER, concurrency: o.concurrency, durationMs: o.durationMs }, fire);
     const reqPerSec = ratePerSec(closed.sent - closed.errors, performance.now() - start);
     const open = await runOpenLoop({ ratePerSec: o.openRate, durationMs: o.openDurationMs, fire });
-    return { reqPerSec, openLoop: { ...summarize(open.latenciesMs), ratePerSec: o.openRate } };
+    return { operations: warm.sent + closed.sent + open.sent, reqPerSec, openLoop: { ...summarize(open.latenciesMs), ratePerSec: o.openRate } };
   } finally {
     await client.close();
     // Reaped within the phase, so that its CPU (counted with the bench's children) lands here.
