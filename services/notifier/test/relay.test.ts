@@ -61,9 +61,10 @@ describe("event relay (outbox consumer group)", () => {
   it("two replicas share the group: each event is fanned out once", async () => {
     const receiver = await new Receiver().listen();
     cleanup.push(() => receiver.close());
-    const a = await startNotifier(redis);
+    // Claims well after any first attempt ends: an event is unacknowledged while its attempt runs.
+    const a = await startNotifier(redis, { RELAY_CLAIM_IDLE_MS: "10000" });
     cleanup.push(() => a.close());
-    const b = await startNotifier(redis);
+    const b = await startNotifier(redis, { RELAY_CLAIM_IDLE_MS: "10000" });
     cleanup.push(() => b.close());
     const res = await a.app.inject({
       method: "POST",

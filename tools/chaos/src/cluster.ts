@@ -102,7 +102,8 @@ export class Cluster {
         WEBHOOK_TIMEOUT_MS: "5000",
         WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: "16",
         SUBSCRIPTION_REFRESH_MS: "500",
-        RELAY_CLAIM_IDLE_MS: "5000",
+        // Above the webhook timeout: an event stays unacknowledged while its first attempts run.
+        RELAY_CLAIM_IDLE_MS: "6000",
       },
     });
     const services = [
