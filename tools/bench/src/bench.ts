@@ -7,7 +7,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
-import type { BenchContext } from "./phases/context.js";
+import type { BenchContext, CountedPhase } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
 import { batchPhase, intakePhase } from "./phases/intake-phase.js";
 import { noticesPhase } from "./phases/notices-phase.js";
@@ -147,11 +147,11 @@ stopping = true;
 await stack.stop();
 
 const d = details as {
-  raw?: { operations: number; noopJobsPerSec: number };
-  rawHttp?: { operations: number; reqPerSec: number; openLoop: { p99Ms: number } };
-  intake?: { operations: number; reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
-  batch?: { operations: number; paymentsPerSec: number };
-  e2e?: { operations: number; paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
+  raw?: { noopJobsPerSec: number };
+  rawHttp?: { reqPerSec: number; openLoop: { p99Ms: number } };
+  intake?: { reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
+  batch?: { paymentsPerSec: number };
+  e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
   notices?: { noticesPerSec: number; deliveriesPerSec: number; paced: { p99Ms: number; ratePerSec: number }; blastNoticeToWebhook: { p99Ms: number } };
 };
 const rss = Object.fromEntries(sampler.peakMb);
@@ -174,13 +174,9 @@ const figures: Figures = {
 };
 
 // What each phase's CPU is divided by (the notices phase also prepares its payments: left out).
-const operations: Record<string, number | undefined> = {
-  raw: d.raw?.operations,
-  rawHttp: d.rawHttp?.operations,
-  intake: d.intake?.operations,
-  batch: d.batch?.operations,
-  e2e: d.e2e?.operations,
-};
+const operations: Record<string, number | undefined> = Object.fromEntries(
+  Object.entries(details).map(([phase, result]) => [phase, (result as Partial<CountedPhase> | undefined)?.operations]),
+);
 const perOperation = cpuPerOperation(cpuByPhase, operations);
 
 const profiles: Record<string, unknown> = {};

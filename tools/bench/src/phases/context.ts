@@ -12,6 +12,11 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
+/** A phase's result: what it pushed through, warm-up included, which its CPU figures are divided by. */
+export interface CountedPhase {
+  operations: number;
+}
+
 export const storeKey = "demo-key";
 export const adminToken = "demo-admin";
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

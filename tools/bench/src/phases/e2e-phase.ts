@@ -2,14 +2,12 @@ import { runClosedLoop, runOpenLoop } from "../open-loop.js";
 import { merchantScan, orderNumberFactory } from "../payments.js";
 import { type LatencySummary, ratePerSec, round, summarize } from "../stats.js";
 import { WebhookReceiver, eventKey } from "../webhook-receiver.js";
-import { type BenchContext, sleep, storeKey } from "./context.js";
+import { type BenchContext, type CountedPhase, sleep, storeKey } from "./context.js";
 import { sandboxFaults, subscribe, subscriptionSettleMs, unsubscribe } from "./subscriptions.js";
 
 const headers = { authorization: `Bearer ${storeKey}`, "content-type": "application/json" };
 
-export interface E2eResult {
-  /** Payments the phase sent, warm-up included: what its CPU figures are divided by. */
-  operations: number;
+export interface E2eResult extends CountedPhase {
   paymentsPerSec: number;
   burst: LatencySummary & { payments: number; delivered: number; concurrency: number; elapsedMs: number };
   paced: LatencySummary & { ratePerSec: number; payments: number; delivered: number };

@@ -1,13 +1,11 @@
 import { runClosedLoop, runOpenLoop } from "../open-loop.js";
 import { merchantScan, orderNumberFactory } from "../payments.js";
 import { type LatencySummary, ratePerSec, summarize } from "../stats.js";
-import { type BenchContext, storeKey } from "./context.js";
+import { type BenchContext, type CountedPhase, storeKey } from "./context.js";
 
 const headers = { authorization: `Bearer ${storeKey}`, "content-type": "application/json" };
 
-export interface IntakeResult {
-  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
-  operations: number;
+export interface IntakeResult extends CountedPhase {
   reqPerSec: number;
   closedLoop: LatencySummary & { concurrency: number; sent: number; errors: number; statuses: Record<string, number> };
   openLoop: LatencySummary & { ratePerSec: number; sent: number; errors: number; maxSendLagMs: number; statuses: Record<string, number> };
@@ -57,9 +55,7 @@ export async function intakePhase(
   };
 }
 
-export interface BatchResult {
-  /** Payments the phase sent, warm-up included: what its CPU figures are divided by. */
-  operations: number;
+export interface BatchResult extends CountedPhase {
   paymentsPerSec: number;
   batches: number;
   itemsPerBatch: number;

@@ -1,11 +1,9 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { ratePerSec } from "../stats.js";
-import { withCap } from "./context.js";
+import { type CountedPhase, withCap } from "./context.js";
 
-export interface RawBullmqResult {
-  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
-  operations: number;
+export interface RawBullmqResult extends CountedPhase {
   jobs: number;
   processed: number;
   addBulkJobsPerSec: number;

@@ -5,10 +5,9 @@ import { pool } from "../http-client.js";
 import { runClosedLoop, runOpenLoop } from "../open-loop.js";
 import { merchantScan } from "../payments.js";
 import { type LatencySummary, ratePerSec, summarize } from "../stats.js";
+import type { CountedPhase } from "./context.js";
 
-export interface RawHttpResult {
-  /** What the phase pushed through, warm-up included: what its CPU figures are divided by. */
-  operations: number;
+export interface RawHttpResult extends CountedPhase {
   reqPerSec: number;
   openLoop: LatencySummary & { ratePerSec: number };
 }
