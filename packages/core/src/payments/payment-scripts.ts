@@ -44,8 +44,8 @@ end
 return create_payment(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
-/** Arguments per payment of {@link createPaymentsLua}. */
-export const createPaymentsArgsPerPayment = 9;
+/** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the index member). */
+const createPaymentsArgsPerPayment = 9;
 
 /**
  * Many payments in one script call, in order (an order number repeated in the list finds the

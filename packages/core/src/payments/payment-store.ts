@@ -3,7 +3,7 @@ import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
-import { createPaymentLua, createPaymentsArgsPerPayment, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
+import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -162,7 +162,6 @@ export class PaymentStore {
       keys.push(this.keys.payment(input.account, input.orderNumber));
       args.push(...createFields(input), indexMember(input));
     }
-    if (args.length !== 2 + inputs.length * createPaymentsArgsPerPayment) throw new Error("createPaymentsLua arguments out of step");
     const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
     return inputs.map((input, i) => {
       const at = i * 4;
