@@ -1,3 +1,4 @@
 export { createRedis, type RedisRole, type CreateRedisOptions } from "./create-redis.js";
 export { redisKeys, type RedisKeys } from "./redis-keys.js";
 export { Redis } from "ioredis";
+export { StreamGroupReader, type StreamGroupReaderOptions, type StreamEntry } from "./stream-group-reader.js";

@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger/index.js";
+
+/** A stream entry as XREADGROUP returns it; `null` fields: deleted while pending. */
+export type StreamEntry = [id: string, fields: string[] | null];
+
+export interface StreamGroupReaderOptions {
+  /** A dedicated connection (worker role): XREADGROUP BLOCK holds it. */
+  redis: Redis;
+  streamKey: string;
+  /** Consumer group shared by every replica. */
+  group: string;
+  /** This process's consumer name (unique per process). */
+  consumer: string;
+  /** What reads, in log lines ("event relay"). */
+  name: string;
+  logger: Logger;
+  /**
+   * Works on entries. `fresh`: read for the first time; otherwise re-read after an error or a
+   * restart, or claimed from a dead consumer: whatever they asked for may have been done already.
+   * A rejection leaves them pending and makes the next read re-read this consumer's pending ones.
+   */
+  handle: (entries: StreamEntry[], fresh: boolean) => Promise<void>;
+  /** Entries this process still works on: a re-read of pending entries leaves them out. */
+  inFlight?: ReadonlySet<string>;
+  /** Resolves with how many entries may be read now (at most `batchSize`), waiting for room if none. */
+  room?: () => Promise<number>;
+  /** Where a newly created group starts: `$` (only new entries, default) or `0` (everything retained). */
+  startId?: string;
+  /** Entries pending longer than this on a dead consumer are claimed; default 60 000 ms. */
+  claimIdleMs?: number;
+  /** XREADGROUP BLOCK time; default 5 000 ms. */
+  blockMs?: number;
+  /** Entries per read; default 100. */
+  batchSize?: number;
+  /**
+   * Pause after a read that returned less than a full batch, default 5 ms: under load the next
+   * read then carries many entries (one read, one acknowledgement for all of them) instead of one
+   * or two; an idle reader adds at most this much to an entry's latency.
+   */
+  lingerMs?: number;
+}
+
+/**
+ * Reads a stream through a consumer group, at least once: an entry stays pending until `handle`
+ * (or work it started) acknowledges it. After a start or an error this consumer re-reads its own
+ * pending entries first; every `claimIdleMs` it also claims the entries of dead consumers
+ * (XAUTOCLAIM, its own included) and removes consumers idle for an hour that hold nothing
+ * (consumer names are per process, so every restart leaves one behind).
+ */
+export class StreamGroupReader {
+  private readonly o: Required<Omit<StreamGroupReaderOptions, "inFlight" | "room">> & Pick<StreamGroupReaderOptions, "inFlight" | "room">;
+  private stopped = false;
+  private blocked = false;
+  private loop: Promise<void> | undefined;
+  private pendingFirst = true;
+  private nextClaimAt = 0;
+
+  constructor(options: StreamGroupReaderOptions) {
+    this.o = { startId: "$", claimIdleMs: 60_000, blockMs: 5_000, batchSize: 100, lingerMs: 5, ...options };
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.o.redis.xgroup("CREATE", this.o.streamKey, this.o.group, this.o.startId, "MKSTREAM");
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith("BUSYGROUP"))) throw err;
+    }
+    this.loop = this.run();
+  }
+
+  /** Stops reading: the `handle` call running finishes, a blocked read is cut (its connection dropped). */
+  async close(): Promise<void> {
+    if (this.stopped) return this.loop;
+    this.stopped = true;
+    if (this.blocked) this.o.redis.disconnect();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (Date.now() >= this.nextClaimAt) {
+          await this.claimStale();
+          this.nextClaimAt = Date.now() + Math.max(1_000, Math.min(this.o.claimIdleMs, 30_000));
+        }
+        const room = this.o.room ? Math.min(this.o.batchSize, await this.o.room()) : this.o.batchSize;
+        if (this.stopped) break;
+        const fresh = !this.pendingFirst;
+        const entries = await this.read(room);
+        if (entries.length > 0) await this.o.handle(entries, fresh);
+        failures = 0;
+        if (entries.length > 0 && entries.length < room && this.o.lingerMs > 0) await sleep(this.o.lingerMs);
+      } catch (err) {
+        if (this.stopped) break;
+        failures++;
+        this.pendingFirst = true;
+        this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, `${this.o.name} error; retrying`);
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async read(count: number): Promise<StreamEntry[]> {
+    const { redis, group, consumer, blockMs, streamKey, inFlight } = this.o;
+    this.blocked = !this.pendingFirst;
+    let reply: unknown;
+    try {
+      reply = this.pendingFirst
+        ? await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", streamKey, "0")
+        : await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">");
+    } finally {
+      this.blocked = false;
+    }
+    const read = ((reply as [string, StreamEntry[]][] | null)?.[0]?.[1] ?? []) as StreamEntry[];
+    // Pending entries still being worked on here are this process's to finish, not to redo.
+    const entries = inFlight && inFlight.size > 0 ? read.filter(([id]) => !inFlight.has(id)) : read;
+    // Re-reading pending entries ends when none is left but those in flight.
+    if (this.pendingFirst && entries.length === 0) this.pendingFirst = false;
+    return entries;
+  }
+
+  /** Takes over entries that another (dead) consumer read but never acknowledged. */
+  private async claimStale(): Promise<void> {
+    const { redis, streamKey, group, consumer, claimIdleMs, batchSize, logger, name, inFlight } = this.o;
+    let cursor = "0-0";
+    do {
+      const [next, claimed, deleted] = (await redis.xautoclaim(streamKey, group, consumer, claimIdleMs, cursor, "COUNT", batchSize)) as [
+        string,
+        StreamEntry[],
+        string[]?,
+      ];
+      const entries = inFlight && inFlight.size > 0 ? claimed.filter(([id]) => !inFlight.has(id)) : claimed;
+      if (entries.length > 0) {
+        logger.info({ count: entries.length }, `${name} claimed unacknowledged entries from another consumer`);
+        await this.o.handle(entries, false);
+      }
+      // Entries trimmed from the stream while pending cannot be handed over; Redis already dropped them.
+      if (deleted && deleted.length > 0) logger.warn({ count: deleted.length }, `${name}: pending entries were trimmed before being handled`);
+      cursor = next;
+    } while (cursor !== "0-0" && !this.stopped);
+    await this.forgetIdleConsumers();
+  }
+
+  /** Removes consumers that hold nothing and have been idle for an hour. */
+  private async forgetIdleConsumers(): Promise<void> {
+    const { redis, streamKey, group, consumer } = this.o;
+    const rows = (await redis.xinfo("CONSUMERS", streamKey, group)) as unknown[][];
+    for (const row of rows) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < row.length; i += 2) info.set(String(row[i]), row[i + 1]);
+      const name = String(info.get("name"));
+      if (name === consumer || Number(info.get("pending")) !== 0 || Number(info.get("idle")) < 3_600_000) continue;
+      await redis.xgroup("DELCONSUMER", streamKey, group, name);
+    }
+  }
+}
