@@ -14,6 +14,7 @@ import { noticesPhase } from "./phases/notices-phase.js";
 import { rawBullmq } from "./phases/raw-bullmq.js";
 import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
+import { type CommandStat, commandStatsSince, parseCommandStats } from "./redis-commandstats.js";
 import { type Figures, cpuPerOperation, cpuPerOperationTable, markdownTable } from "./report.js";
 import { RssSampler, cpuMs } from "./rss-sampler.js";
 import { round } from "./stats.js";
@@ -72,6 +73,7 @@ const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]
 const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
 const cpuByPhase: Record<string, Record<string, number>> = {};
 const redisForksByPhase: Record<string, { forks: number; latestForkMs: number }> = {};
+const redisCommandsByPhase: Record<string, Record<string, CommandStat>> = {};
 /** Forks Redis made so far (AOF rewrites: each one stops Redis for the fork's duration) and the last one's length. */
 async function redisForks(): Promise<{ count: number; latestMs: number }> {
   const stats = await admin.info("stats");
@@ -80,11 +82,12 @@ async function redisForks(): Promise<{ count: number; latestMs: number }> {
 }
 /**
  * Runs a phase and records how much CPU each process (services, Redis, the load generator) spent
- * in it, and how many times Redis forked meanwhile.
+ * in it, how many times Redis forked meanwhile and which commands took Redis's time.
  */
 async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
   const before = new Map([...cpuPids].map(([n, pid]) => [n, pid === undefined ? undefined : cpuMs(pid)]));
   const forksBefore = await redisForks();
+  const commandsBefore = parseCommandStats(await admin.info("commandstats"));
   const wall = performance.now();
   try {
     return await run();
@@ -98,6 +101,8 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
     const forks = await redisForks().catch(() => undefined);
     const forked = forks && forks.count > forksBefore.count ? { forks: forks.count - forksBefore.count, latestForkMs: forks.latestMs } : undefined;
     if (forked) redisForksByPhase[phase] = forked;
+    const commandsAfter = await admin.info("commandstats").catch(() => undefined);
+    if (commandsAfter !== undefined) redisCommandsByPhase[phase] = commandStatsSince(commandsBefore, parseCommandStats(commandsAfter), 15);
     cpuByPhase[phase] = spent;
     const forkNote = forked ? `; Redis forked ${forked.forks}× (last ${forked.latestForkMs} ms)` : "";
     log(`${phase}: CPU ms ${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(", ")}${forkNote}`);
@@ -223,6 +228,7 @@ writeFileSync(
       cpuMsByPhase: cpuByPhase,
       cpuMsPerOperation: perOperation,
       redisForksByPhase,
+      redisCommandsByPhase,
       details,
       profiles,
     },
