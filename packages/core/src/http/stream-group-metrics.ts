@@ -1,0 +1,61 @@
+import type { Redis } from "ioredis";
+import { Gauge, type Registry } from "prom-client";
+
+/** A consumer group to export: `stream` is the label, `key` the Redis key. */
+export interface StreamGroupSource {
+  stream: string;
+  key: string;
+  group: string;
+}
+
+/**
+ * `redis_stream_group_entries{stream,group,state}`, read on every scrape with one XINFO GROUPS
+ * per stream: `unread` (entries the group has not read yet, Redis's `lag`) and `pending` (read,
+ * not acknowledged: in flight, or held by a dead consumer until another claims them). The queue
+ * depth of work that does not go through BullMQ (the payer's submit feed, the notifier's relay).
+ * A stream that does not answer within `timeoutMs` (default 1 000) is left out of that scrape.
+ */
+export function registerStreamGroupMetrics(registry: Registry, redis: Redis, sources: readonly StreamGroupSource[], timeoutMs = 1_000): Gauge<"stream" | "group" | "state"> {
+  return new Gauge({
+    name: "redis_stream_group_entries",
+    help: "Entries of a Redis stream consumer group: unread (lag) and pending (unacknowledged), read on scrape",
+    labelNames: ["stream", "group", "state"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const results = await Promise.all(sources.map(async (source) => ({ source, info: await groupInfoWithin(redis, source, timeoutMs) })));
+      for (const { source, info } of results) {
+        if (!info) continue;
+        const labels = { stream: source.stream, group: source.group };
+        this.set({ ...labels, state: "unread" }, info.unread);
+        this.set({ ...labels, state: "pending" }, info.pending);
+      }
+    },
+  });
+}
+
+async function groupInfoWithin(redis: Redis, source: StreamGroupSource, ms: number): Promise<{ unread: number; pending: number } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const rows = await Promise.race([
+      redis.xinfo("GROUPS", source.key) as Promise<unknown[][]>,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+    for (const row of rows ?? []) {
+      const fields = new Map<string, unknown>();
+      for (let i = 0; i + 1 < row.length; i += 2) fields.set(String(row[i]), row[i + 1]);
+      if (fields.get("name") !== source.group) continue;
+      // `lag` is null when Redis cannot tell (entries deleted mid-stream): report nothing rather than a guess.
+      const lag = fields.get("lag");
+      if (lag === null || lag === undefined) return undefined;
+      return { unread: Number(lag), pending: Number(fields.get("pending")) };
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
