@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.board) await registerQueueBoard(app, deps.board);
 
   const ctx: RouteContext = {
-    intake: new PaymentIntake({ payments: deps.payments, submitQueue: deps.queues.submit, metrics, clock }),
+    intake: new PaymentIntake({ payments: deps.payments, metrics, clock }),
     payments: deps.payments,
     queues: deps.queues,
     waiter,

@@ -12,7 +12,7 @@ describe("loadIntakeConfig", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       REDIS_KEY_PREFIX: "op",
       RECOVERY_SWEEP_INTERVAL_MS: 15_000,
-      RECOVERY_SWEEP_AGE_MS: 30_000,
+      RECOVERY_SWEEP_AGE_MS: 120_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

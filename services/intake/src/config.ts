@@ -13,10 +13,14 @@ export const IntakeConfig = z
       .min(1024, "must be at least 1024")
       .max(64 * 1024 * 1024, "must be at most 64 MiB")
       .default(1024 * 1024),
-    /** How often the recovery sweep looks for payments accepted but never queued. */
+    /** How often the recovery sweep looks for payments no payer took up. */
     RECOVERY_SWEEP_INTERVAL_MS: envDurationMs(15_000).pipe(z.number().min(100, "must be at least 100")),
-    /** A payment still `accepted` after this long is re-queued by the sweep (its job id makes that harmless). */
-    RECOVERY_SWEEP_AGE_MS: envDurationMs(30_000),
+    /**
+     * A payment still `accepted` after this long gets a submit job from the sweep: longer than the
+     * submit feed's usual lag, so that the job is rarely a second run of a first send (which would be
+     * harmless, only wasted).
+     */
+    RECOVERY_SWEEP_AGE_MS: envDurationMs(120_000),
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;

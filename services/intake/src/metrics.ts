@@ -8,7 +8,6 @@ export class IntakeMetrics {
   readonly idempotentReplays: Counter<"store">;
   readonly idempotencyConflicts: Counter<"store">;
   readonly rateLimited: Counter<"store">;
-  readonly enqueueFailures: Counter<"queue">;
   readonly sweepRequeued: Counter;
 
   constructor(registry: Registry) {
@@ -48,12 +47,6 @@ export class IntakeMetrics {
       name: "rate_limited_total",
       help: "Requests refused by the per-store rate limit",
       labelNames: ["store"],
-      registers,
-    });
-    this.enqueueFailures = new Counter({
-      name: "intake_enqueue_failures_total",
-      help: "Jobs that could not be queued right after the payment was stored (the recovery sweep re-queues them)",
-      labelNames: ["queue"],
       registers,
     });
     this.sweepRequeued = new Counter({

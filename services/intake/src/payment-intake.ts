@@ -8,16 +8,12 @@ import {
 } from "@oceanpos/core/payments";
 import { rateLimitScopes } from "@oceanpos/core/rate-limit";
 import type { Store } from "@oceanpos/core/stores";
-import type { FastifyBaseLogger } from "fastify";
 import { buildPayment } from "./build-payment.js";
 import { IdempotencyConflictError, RateLimitedError } from "./errors.js";
-import type { SubmitQueue } from "./jobs.js";
 import type { IntakeMetrics } from "./metrics.js";
-import { SubmitBatcher } from "./submit-batcher.js";
 
 export interface PaymentIntakeOptions {
   payments: PaymentStore;
-  submitQueue: SubmitQueue;
   metrics: IntakeMetrics;
   clock: () => Date;
 }
@@ -31,26 +27,21 @@ export type AcceptOutcome =
 export type SingleAcceptOutcome = AcceptOutcome | { kind: "rate_limited"; error: RateLimitedError };
 
 /**
- * Accepting payments: store them (idempotent per account + orderNumber, atomic with their
- * `payment.accepted` event), then queue their submit jobs. Replays and conflicts are decided from
- * what the create script found, never by reading first, so concurrent duplicates and other intake
- * replicas agree.
+ * Accepting payments: store them, idempotent per account + orderNumber and atomic with their
+ * `payment.accepted` event and their submit feed entry (the payer's cue to send them: there is no
+ * window in which a payment exists unsent and unannounced). Replays and conflicts are decided
+ * from what the create script found, never by reading first, so concurrent duplicates and other
+ * intake replicas agree.
  */
 export class PaymentIntake {
-  private readonly options: PaymentIntakeOptions;
-  private readonly submits: SubmitBatcher;
-
-  constructor(options: PaymentIntakeOptions) {
-    this.options = options;
-    this.submits = new SubmitBatcher(options.submitQueue);
-  }
+  constructor(private readonly options: PaymentIntakeOptions) {}
 
   /**
    * One script call that takes the store's rate-limit token and creates the payment (no pipeline
    * object: this is the hot path, and the intake's connection auto-pipelines concurrent requests'
-   * commands into one write), then the submit job.
+   * commands into one write).
    */
-  async accept(store: Store, request: PaymentRequest, log: FastifyBaseLogger): Promise<SingleAcceptOutcome> {
+  async accept(store: Store, request: PaymentRequest): Promise<SingleAcceptOutcome> {
     const input = this.newPayment(store, request, this.options.clock());
     const limit = { scope: rateLimitScopes.store, id: store.id, ratePerSec: store.rateLimit.perSecond, burst: store.rateLimit.burst };
     const result = await this.options.payments.createWithinLimit(input, limit);
@@ -58,25 +49,19 @@ export class PaymentIntake {
       this.options.metrics.rateLimited.inc({ store: store.id });
       return { kind: "rate_limited", error: new RateLimitedError(result.retryAfterMs) };
     }
-    const outcome = this.classify(store, input, result);
-    if (outcome.kind === "created") await this.enqueue(store, [input], log);
-    return outcome;
+    return this.classify(store, input, result);
   }
 
   /**
-   * One pipeline round trip for all creates, then one `addBulk` for the payments created here
-   * (shared with concurrent requests: see `SubmitBatcher`).
-   * Two items with the same orderNumber run in order: the second sees the first as existing.
+   * One round trip for all creates (one script call per `maxPaymentsPerCreateCall`). Two items
+   * with the same orderNumber run in order: the second sees the first as existing.
    */
-  async acceptMany(store: Store, requests: readonly PaymentRequest[], log: FastifyBaseLogger): Promise<AcceptOutcome[]> {
+  async acceptMany(store: Store, requests: readonly PaymentRequest[]): Promise<AcceptOutcome[]> {
     if (requests.length === 0) return [];
     const now = this.options.clock();
     const inputs = requests.map((request) => this.newPayment(store, request, now));
     const results = await this.options.payments.createMany(inputs);
-    const outcomes = results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
-    const created = inputs.filter((_, i) => outcomes[i]?.kind === "created");
-    await this.enqueue(store, created, log);
-    return outcomes;
+    return results.map((result, i) => this.classify(store, inputs[i] as NewPayment, result));
   }
 
   private newPayment(store: Store, request: PaymentRequest, now: Date): NewPayment {
@@ -106,23 +91,5 @@ export class PaymentIntake {
     }
     metrics.idempotentReplays.inc({ store: store.id });
     return { kind: "replayed", payment: result.payment };
-  }
-
-  /**
-   * The payments are stored: if queueing fails now (Redis went away between the two calls, or
-   * the process dies here), the recovery sweep re-adds their jobs, so the client still gets its
-   * 202 and nothing is lost.
-   */
-  private async enqueue(store: Store, created: readonly NewPayment[], log: FastifyBaseLogger): Promise<void> {
-    if (created.length === 0) return;
-    try {
-      await this.submits.add(created);
-    } catch (err) {
-      this.options.metrics.enqueueFailures.inc({ queue: this.options.submitQueue.name }, created.length);
-      log.warn(
-        { err: (err as Error).message, storeId: store.id, count: created.length, orderNumbers: created.slice(0, 10).map((p) => p.orderNumber) },
-        "submit jobs not queued; the recovery sweep will queue them",
-      );
-    }
   }
 }

@@ -10,7 +10,7 @@ export interface RecoverySweepOptions {
   metrics?: IntakeMetrics;
   /** Time between two sweeps; default 15 000 ms. */
   intervalMs?: number;
-  /** A payment still `accepted` this long after creation is re-queued; default 30 000 ms. */
+  /** A payment still `accepted` this long after creation gets a submit job; default 120 000 ms. */
   ageMs?: number;
   /** At most this many payments per sweep (the next sweep takes the rest); default 1 000. */
   batchSize?: number;
@@ -18,11 +18,12 @@ export interface RecoverySweepOptions {
 }
 
 /**
- * Closes the gap between "payment stored" and "job queued": a crash or a Redis hiccup between
- * the two leaves a payment `accepted` with no job. Every interval, payments accepted longer than
- * `ageMs` ago get their submit job added again (or retried, if it is kept as failed). The job id
- * is derived from the payment, so a job that already exists is not duplicated: running this on
- * every intake replica is harmless.
+ * The safety net under the submit feed: a payment is created with its feed entry in one atomic
+ * step, but an entry can still go unread (trimmed from a feed that payers left unread for long,
+ * a Redis that lost its stream or group). Every interval, payments accepted longer than `ageMs`
+ * ago get a submit job (or their failed one retried). The job id is derived from the payment, so a
+ * job that already exists is not duplicated: running this on every intake replica is harmless,
+ * and a job that races a late feed entry is a resumed submit, which queries before any resend.
  */
 export class RecoverySweep {
   private readonly options: Required<Omit<RecoverySweepOptions, "metrics">> & { metrics?: IntakeMetrics };
@@ -33,7 +34,7 @@ export class RecoverySweep {
   constructor(options: RecoverySweepOptions) {
     this.options = {
       intervalMs: 15_000,
-      ageMs: 30_000,
+      ageMs: 120_000,
       batchSize: 1_000,
       clock: () => new Date(),
       ...options,

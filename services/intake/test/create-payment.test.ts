@@ -36,8 +36,9 @@ describe("POST /v1/payments", () => {
     expect(payment.authCode).toBeUndefined();
     expect(res.body).not.toContain(body.authCode);
 
-    const job = await h.queues.submit.getJob(`submit-${account}-${body.orderNumber}`);
-    expect(job?.data).toEqual({ account, orderNumber: body.orderNumber });
+    // The payer's cue is the feed entry written with the payment: no job.
+    expect(await h.feed()).toEqual([body.orderNumber]);
+    expect(await h.queues.submit.count()).toBe(0);
     const events = await h.redis.xrange(h.keys.events, "-", "+");
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(body.authCode);
@@ -47,7 +48,6 @@ describe("POST /v1/payments", () => {
     const body = customerScan();
     expect((await post(body)).statusCode).toBe(202);
     await h.payments.transition({ account, orderNumber: body.orderNumber }, { to: "submitting", source: "payer" });
-    await h.queues.submit.drain();
 
     // Same fields, another key order: still the same request.
     const reordered = Object.fromEntries(Object.entries(body).reverse());
@@ -55,7 +55,7 @@ describe("POST /v1/payments", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["idempotent-replayed"]).toBe("true");
     expect(res.json()).toMatchObject({ status: "submitting", version: 2 });
-    expect(await h.queues.submit.getJobCounts("waiting", "delayed", "active")).toEqual({ waiting: 0, delayed: 0, active: 0 });
+    expect(await h.feed()).toEqual([body.orderNumber]);
   });
 
   it("refuses the same orderNumber with another body: 409 idempotency_conflict", async () => {
@@ -123,14 +123,13 @@ describe("POST /v1/payments", () => {
     expect(broken.body).not.toContain("134567890123456789");
   });
 
-  it("creates one payment, one job and one event from 20 concurrent identical requests", async () => {
+  it("creates one payment, one feed entry and one event from 20 concurrent identical requests", async () => {
     const body = merchantScan();
     const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
     const statuses = responses.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([200, ...Array<number>(18).fill(200), 202].sort());
     expect(responses.filter((r) => r.headers["idempotent-replayed"] === "true")).toHaveLength(19);
-    const counts = await h.queues.submit.getJobCounts("waiting", "delayed", "active", "prioritized");
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await h.feed()).toEqual([body.orderNumber]);
     const events = await h.redis.xrange(h.keys.events, "-", "+");
     expect(events.filter(([, fields]) => fields.includes("payment.accepted"))).toHaveLength(1);
   });

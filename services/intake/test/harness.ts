@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { jobCatalog } from "@oceanpos/core/jobs";
-import { PaymentStore } from "@oceanpos/core/payments";
+import { PaymentStore, submitFeedRef } from "@oceanpos/core/payments";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { type StoreRegistry, hashApiKey, parseStores } from "@oceanpos/core/stores";
 import type { RedisFixture } from "@oceanpos/testing";
@@ -65,6 +65,8 @@ export interface Harness {
   subscriber: Redis;
   registry: Registry;
   keys: ReturnType<typeof redisKeys>;
+  /** The order numbers in the submit feed (the payer's first sends), oldest first. */
+  feed(): Promise<(string | undefined)[]>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,10 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
     subscriber,
     registry,
     keys,
+    async feed() {
+      const entries = await redis.xrange(keys.submits, "-", "+");
+      return entries.map(([, fields]) => submitFeedRef(fields)?.orderNumber);
+    },
     async close() {
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogQueueNames } from "../src/jobs.js";
-import { type Harness, auth, merchantScan, startHarness } from "./harness.js";
+import { type Harness, account, auth, startHarness } from "./harness.js";
 
 const adminToken = "operator-token-123";
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
@@ -64,7 +64,8 @@ describe("Bull Board at /admin/queues", () => {
 
   it("lists every queue of the job catalog with its jobs", async () => {
     expect(catalogQueueNames()).toEqual(expect.arrayContaining(["payments", "voids"]));
-    expect((await h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: merchantScan() })).statusCode).toBe(202);
+    // Submit jobs are the retries and waiting first sends; here one that the recovery sweep made.
+    await h.queues.submit.add("submit", { account, orderNumber: "NO1" }, { jobId: "submit-NO1" });
     const res = await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: { authorization: `Bearer ${adminToken}` } });
     expect(res.statusCode).toBe(200);
     const queues = res.json().queues as { name: string; counts: Record<string, number> }[];
@@ -73,7 +74,7 @@ describe("Bull Board at /admin/queues", () => {
   });
 
   it("exports queue depth on /metrics", async () => {
-    await h.app.inject({ method: "POST", url: "/v1/payments", headers: auth(), payload: merchantScan() });
+    await h.queues.submit.add("submit", { account, orderNumber: "NO1" }, { jobId: "submit-NO1" });
     const metrics = await h.app.inject({ method: "GET", url: "/metrics" });
     expect(metrics.body).toContain('bullmq_queue_jobs{queue="payments",state="waiting"} 1');
     expect(metrics.body).toContain('bullmq_queue_jobs{queue="voids",state="waiting"} 0');

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { EventLog } from "@oceanpos/core/events";
-import { createMetricsRegistry } from "@oceanpos/core/http";
+import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { PaymentStore } from "@oceanpos/core/payments";
 import { type Redis, type RedisRole, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -82,6 +82,7 @@ export class Notifier {
 
     this.registry = o.registry ?? createMetricsRegistry("notifier");
     this.metrics = new NotifierMetrics(this.registry);
+    registerStreamGroupMetrics(this.registry, redis, [{ stream: "events", key: redisKeys(keyPrefix).events, group: config.RELAY_GROUP }]);
     this.payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
     this.subscriptions = new SubscriptionStore({ redis, keyPrefix });
     const eventLog = new EventLog({ redis, keyPrefix });

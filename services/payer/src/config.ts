@@ -35,10 +35,12 @@ export const PayerConfig = z
     ...commonEnvShape,
     PAYER_PORT: envPort(3002),
     PAYER_HOST: z.string().default("127.0.0.1"),
-    /** Jobs a payer process works on at once. */
+    /** Jobs a payer process works on at once, and as many first sends from the submit feed. */
     PAYER_CONCURRENCY: positiveInt(100, 10_000),
     /** BullMQ job lock; a crashed payer's jobs come back once it expires. */
     PAYER_LOCK_DURATION_MS: envDurationMs(30_000).pipe(z.number().min(500, "must be at least 500")),
+    /** Submit feed entries a dead payer left unacknowledged this long are claimed by another payer. */
+    SUBMIT_FEED_CLAIM_IDLE_MS: envDurationMs(60_000).pipe(z.number().min(1_000, "must be at least 1000")),
     /** How often BullMQ looks for stalled jobs (locks of dead payers). */
     PAYER_STALLED_INTERVAL_MS: envDurationMs(30_000).pipe(z.number().min(100, "must be at least 100")),
     /** Where Oceanpayment posts notices (the notifier). */

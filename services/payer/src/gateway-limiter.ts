@@ -26,23 +26,33 @@ export class TerminalRateLimiter implements GatewayLimiter {
   }
 }
 
+/** Puts a run aside for `delayMs` instead of making it wait in place; never returns normally. */
+export type Park = (delayMs: number) => Promise<never>;
+
+/** Thrown by a {@link Park} that leaves the waiting to its caller (the submit feed queues a delayed job). */
+export class ParkedError extends Error {
+  constructor(readonly delayMs: number) {
+    super(`parked for ${delayMs} ms`);
+    this.name = "ParkedError";
+  }
+}
+
 /**
- * Takes a token for one gateway call of a job, or parks the job in `delayed` until the bucket
- * refills (never sleeping in the worker, which would hold a concurrency slot). Throws
- * `DelayedError`, which BullMQ does not count as a failed attempt.
+ * Takes a token for one gateway call, or parks the run until the bucket refills (never sleeping
+ * in the worker, which would hold a concurrency slot).
  */
-export async function takeOrDelay(
-  limiter: GatewayLimiter,
-  terminal: { account: string; terminal: string },
-  job: Job,
-  token: string | undefined,
-  onDelay: () => void,
-): Promise<void> {
+export async function takeOrPark(limiter: GatewayLimiter, terminal: { account: string; terminal: string }, park: Park, onDelay: () => void): Promise<void> {
   const taken = await limiter.take(terminal);
   if (taken.allowed) return;
   onDelay();
-  // A little jitter so that jobs parked together do not all wake in the same millisecond.
-  const delayMs = taken.retryAfterMs + Math.floor(Math.random() * Math.min(50, taken.retryAfterMs + 1));
-  await job.moveToDelayed(Date.now() + delayMs, token);
-  throw new DelayedError();
+  // A little jitter so that runs parked together do not all wake in the same millisecond.
+  await park(taken.retryAfterMs + Math.floor(Math.random() * Math.min(50, taken.retryAfterMs + 1)));
+}
+
+/** Parks a job in `delayed`: `DelayedError`, which BullMQ does not count as a failed attempt. */
+export function parkJob(job: Job, token: string | undefined): Park {
+  return async (delayMs) => {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  };
 }

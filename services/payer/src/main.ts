@@ -1,8 +1,9 @@
-import { createMetricsRegistry, lazyRequestLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
+import { createMetricsRegistry, lazyRequestLogger, registerOpsRoutes, registerQueueMetrics, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import { createRedis } from "@oceanpos/core/redis";
+import { submitFeed } from "@oceanpos/core/payments";
+import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { loadStoresFile } from "@oceanpos/core/stores";
 import Fastify, { type FastifyInstance } from "fastify";
 import { loadPayerConfig } from "./config.js";
@@ -36,6 +37,7 @@ const payer = startPayer({
     noticeUrl: config.NOTICE_URL,
     lockDurationMs: config.PAYER_LOCK_DURATION_MS,
     stalledIntervalMs: config.PAYER_STALLED_INTERVAL_MS,
+    feedClaimIdleMs: config.SUBMIT_FEED_CLAIM_IDLE_MS,
     reconcileIntervalsMs: config.RECONCILE_SCHEDULE_MS,
     eventRetentionMs: config.EVENT_RETENTION_MS,
     reconcileTickMs: config.RECONCILE_TICK_MS,
@@ -51,6 +53,7 @@ const payer = startPayer({
 const app = Fastify({ loggerInstance: logger.child({ component: "http" }), childLoggerFactory: lazyRequestLogger }) as unknown as FastifyInstance;
 let shuttingDown = false;
 registerQueueMetrics(registry, [payer.submitQueue, payer.voidQueue]);
+registerStreamGroupMetrics(registry, storeRedis, [{ stream: "submits", key: redisKeys(config.REDIS_KEY_PREFIX).submits, group: submitFeed.group }]);
 registerOpsRoutes(app, { registry, checks: { redis: () => redis.ping() }, isShuttingDown: () => shuttingDown });
 
 const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS })
@@ -58,7 +61,7 @@ const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TI
     shuttingDown = true;
   })
   .add("http", () => app.close())
-  // Active jobs finish (a pay in flight gets its answer recorded); no new job is taken.
+  // Active jobs and first sends finish (a pay in flight gets its answer recorded); nothing new is taken.
   .add("workers", () => payer.closeWorkers())
   .add("reconciler", () => payer.closeReconciler())
   .add("queues", () => payer.closeQueues())

@@ -16,6 +16,8 @@ export class PayerMetrics {
   readonly voids: Counter<"outcome">;
   /** Gateway calls postponed by the per-terminal rate limit. */
   readonly rateLimited: Counter<"operation">;
+  /** Submit feed entries by result: sent (the run ended there), queued (handed to a submit job), left_pending (for a claim). */
+  readonly feedRuns: Counter<"result">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -42,5 +44,6 @@ export class PayerMetrics {
       labelNames: ["operation"],
       registers,
     });
+    this.feedRuns = new Counter({ name: "payer_submit_feed_total", help: "Submit feed entries by result", labelNames: ["result"], registers });
   }
 }

@@ -109,7 +109,7 @@ export class Reconciler {
       await schedule.remove(ref);
       return undefined;
     }
-    if (payment.status === "submitting" && (await this.submitJobAlive(ref))) return undefined;
+    if (payment.status === "submitting" && (await this.submitAlive(ref))) return undefined;
     const store = stores.byStoreId(payment.storeId);
     if (!store) {
       logger.error({ storeId: payment.storeId, orderNumber: ref.orderNumber }, "cannot reconcile: store not in the stores file");
@@ -118,9 +118,13 @@ export class Reconciler {
     return { ref, payment, store };
   }
 
-  private async submitJobAlive(ref: PaymentRef): Promise<boolean> {
-    const state = await this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref));
-    return liveJobStates.has(state);
+  /** A submit still runs or will: its job is alive, or its first send's feed entry unacknowledged. */
+  private async submitAlive(ref: PaymentRef): Promise<boolean> {
+    const [state, feedPending] = await Promise.all([
+      this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref)),
+      this.options.store.feedEntryPending(ref),
+    ]);
+    return feedPending || liveJobStates.has(state);
   }
 
   private async queryChunk(items: Item[]): Promise<void> {

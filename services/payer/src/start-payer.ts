@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
@@ -11,6 +13,7 @@ import { type GatewayLimiter, TerminalRateLimiter } from "./gateway-limiter.js";
 import { PayerMetrics } from "./payer-metrics.js";
 import { PaymentRecorder } from "./payment-recorder.js";
 import { Reconciler } from "./reconciler.js";
+import { SubmitFeed, type SubmitJobOptions } from "./submit-feed.js";
 import { SubmitProcessor } from "./submit-processor.js";
 import { VoidProcessor } from "./void-processor.js";
 
@@ -37,6 +40,10 @@ export interface PayerOptions {
   gatewayRatePerTerminal?: number;
   /** Default 100. */
   gatewayBurstPerTerminal?: number;
+  /** Attempts and backoff of the submit jobs this payer queues; default the job catalog's. */
+  submitJobOptions?: SubmitJobOptions;
+  /** Submit feed entries of a dead payer are claimed after this long. Default 60 000 ms. */
+  feedClaimIdleMs?: number;
   /** Start the reconciliation loop. Default true. */
   reconcile?: boolean;
   /** `EVENT_RETENTION_MS`: how long events stay in the stream. Default 7 days. */
@@ -62,9 +69,14 @@ export interface PayerDeps {
   /** Replaces the per-terminal Redis token bucket. */
   limiter?: GatewayLimiter;
   clock?: () => number;
+  /** This process's submit feed consumer name; default `<host>-<pid>-<random>`. */
+  consumerName?: string;
 }
 
-/** A running payer. Close steps in shutdown order: workers → reconciler → queues (each safe twice). */
+/**
+ * A running payer. Close steps in shutdown order: workers (the submit feed with them) → reconciler
+ * → queues (each safe twice).
+ */
 export interface Payer {
   metrics: PayerMetrics;
   schedule: ReconcileSchedule;
@@ -119,6 +131,21 @@ export function startPayer(deps: PayerDeps): Payer {
     // fails for good after this many and the watchdog settles its payment.
     maxStalledCount: 3,
   };
+  const feed = new SubmitFeed({
+    // Its own connection: the blocking read holds it.
+    redis: redis.duplicate({ connectionName: "payer-feed" }),
+    acks: storeRedis,
+    streamKey: redisKeys(keyPrefix).submits,
+    consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    submit,
+    queue: submitQueue,
+    metrics,
+    logger: logger.child({ component: "submit-feed" }),
+    concurrency: options.concurrency ?? 100,
+    ...(options.feedClaimIdleMs === undefined ? {} : { claimIdleMs: options.feedClaimIdleMs }),
+    ...(options.submitJobOptions === undefined ? {} : { jobOptions: options.submitJobOptions }),
+  });
+  void feed.start();
   const workers = [
     new Worker(jobCatalog.submitPayment.queue, submit.process, { ...workerOptions, name: "payer-submit" }),
     new Worker(jobCatalog.voidPayment.queue, voids.process, { ...workerOptions, name: "payer-void" }),
@@ -147,7 +174,7 @@ export function startPayer(deps: PayerDeps): Payer {
     reconciler,
     submitQueue,
     voidQueue,
-    closeWorkers: () => (workersClosed ??= Promise.all(workers.map((w) => w.close())).then(() => undefined)),
+    closeWorkers: () => (workersClosed ??= Promise.all([feed.close(), ...workers.map((w) => w.close())]).then(() => undefined)),
     closeReconciler: () => reconciler.close(),
     closeQueues: () => (queuesClosed ??= Promise.all([submitQueue.close(), voidQueue.close()]).then(() => undefined)),
     close: async () => {

@@ -22,7 +22,7 @@ import {
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
-import { type GatewayLimiter, takeOrDelay } from "./gateway-limiter.js";
+import { type GatewayLimiter, type Park, ParkedError, parkJob, takeOrPark } from "./gateway-limiter.js";
 import { queryOrder } from "./order-query.js";
 import { buildPayInput, credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
@@ -46,9 +46,20 @@ export interface SubmitProcessorOptions {
 
 type SubmitPayment = JobPayload<"submitPayment">;
 
+/** What carries one run of a submit: a BullMQ job, or a first send read from the submit feed. */
+export interface SubmitRun {
+  /** For logs: the job's id, or `feed:<stream id>`. */
+  id: string;
+  /** Runs of this payment's submit that failed before this one. */
+  attemptsMade: number;
+  /** Runs allowed in all; past the last one the payment goes to `needs_review`. */
+  attempts: number;
+  /** The terminal has no token left: put the run aside for a while. */
+  park: Park;
+}
+
 interface Context {
-  job: Job;
-  token: string | undefined;
+  run: SubmitRun;
   ref: PaymentRef;
   store: Store;
   credentials: OceanpaymentCredentials;
@@ -58,37 +69,48 @@ interface Context {
 }
 
 /**
- * Runs one submit job. The rule that keeps money safe: a pay request is sent only when nothing
- * was sent before (atomic send counter on the payment, incremented before every send) and the
- * payment was not already `submitting` when picked up; otherwise the gateway is queried first
- * and its answer adopted, and a resend happens only when the query proves it holds no attempt.
+ * Runs one submit, from a job or the submit feed. The rule that keeps money safe: a pay request
+ * is sent only when nothing was sent before (atomic send counter on the payment, incremented
+ * before every send) and the payment was not already `submitting` when picked up; otherwise the
+ * gateway is queried first and its answer adopted, and a resend happens only when the query
+ * proves it holds no attempt.
  */
 export class SubmitProcessor {
   constructor(private readonly options: SubmitProcessorOptions) {}
 
+  /** A submit job's run: a first send that had to wait, or a retry. */
   readonly process = async (job: Job, token?: string): Promise<string> => {
     if (job.name !== jobCatalog.submitPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
     const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
-    const ref = { account: data.account, orderNumber: data.orderNumber };
-    const bindings = { jobId: job.id, orderNumber: data.orderNumber, account: data.account };
-    // The job's logger, with the store once known; a pino child only if the job logs.
+    const prior = data.priorAttempts ?? 0;
+    const run = { id: job.id ?? "", attemptsMade: prior + job.attemptsMade, attempts: prior + (job.opts.attempts ?? 1), park: parkJob(job, token) };
+    return this.submit({ account: data.account, orderNumber: data.orderNumber }, run);
+  };
+
+  /**
+   * A run of any carrier. A failure that may be retried, and a parked run, reach the caller as
+   * errors (`DelayedError` or `ParkedError` for a park); anything else ends here.
+   */
+  async submit(ref: PaymentRef, run: SubmitRun): Promise<string> {
+    const bindings = { run: run.id, orderNumber: ref.orderNumber, account: ref.account };
+    // The run's logger, with the store once known; a pino child only if the run logs.
     let log: ChildLogger | undefined;
     try {
       // Payment, send count and wallet code in one round trip.
       const snapshot = await this.options.store.submitSnapshot(ref);
       if (!snapshot) {
-        this.options.logger.warn(bindings, "submit job for an unknown payment");
+        this.options.logger.warn(bindings, "submit for an unknown payment");
         return "not_found";
       }
       log = lazyChildLogger(this.options.logger, { ...bindings, storeId: snapshot.payment.storeId });
-      return await this.run(job, token, ref, snapshot, log);
+      return await this.attempt(run, ref, snapshot, log);
     } catch (error) {
-      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
-      return this.failed(job, ref, error, log ?? lazyChildLogger(this.options.logger, bindings));
+      if (error instanceof DelayedError || error instanceof ParkedError || error instanceof UnrecoverableError) throw error;
+      return this.failed(run, ref, error, log ?? lazyChildLogger(this.options.logger, bindings));
     }
-  };
+  }
 
-  private async run(job: Job, token: string | undefined, ref: PaymentRef, snapshot: SubmitSnapshot, log: ChildLogger): Promise<string> {
+  private async attempt(run: SubmitRun, ref: PaymentRef, snapshot: SubmitSnapshot, log: ChildLogger): Promise<string> {
     const { schedule, clock } = this.options;
     const { payment, authCode } = snapshot;
     switch (payment.status) {
@@ -110,7 +132,7 @@ export class SubmitProcessor {
     }
     const store = this.options.stores.byStoreId(payment.storeId);
     if (!store) throw new PaymentUnworkableError(`store ${payment.storeId} is not in the stores file`);
-    const ctx: Context = { job, token, ref, store, credentials: credentialsOf(store), log, authCode };
+    const ctx: Context = { run, ref, store, credentials: credentialsOf(store), log, authCode };
     await this.gate(ctx, "submit");
 
     let current = payment;
@@ -131,7 +153,7 @@ export class SubmitProcessor {
         // Someone else moved it first: start over from a fresh read of everything.
         const fresh = await this.options.store.submitSnapshot(ref);
         if (!fresh) return "not_found";
-        if (fresh.payment.status !== "submitting") return this.run(job, token, ref, fresh, log);
+        if (fresh.payment.status !== "submitting") return this.attempt(run, ref, fresh, log);
         current = fresh.payment;
         sends = fresh.sends;
         ctx.authCode = fresh.authCode;
@@ -242,23 +264,20 @@ export class SubmitProcessor {
   }
 
   private gate(ctx: Context, operation: string): Promise<void> {
-    return takeOrDelay(this.options.limiter, ctx.credentials, ctx.job, ctx.token, () =>
-      this.options.metrics.rateLimited.inc({ operation }),
-    );
+    return takeOrPark(this.options.limiter, ctx.credentials, ctx.run.park, () => this.options.metrics.rateLimited.inc({ operation }));
   }
 
   /** A run ended in an error: retry while attempts remain, then `needs_review` (never a guessed `failed`). */
-  private async failed(job: Job, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
+  private async failed(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
     const permanent = error instanceof GatewayPermanentError || error instanceof PaymentUnworkableError;
-    const attempts = job.opts.attempts ?? 1;
-    const last = job.attemptsMade + 1 >= attempts;
+    const last = run.attemptsMade + 1 >= run.attempts;
     if (!permanent && !last) {
       this.options.metrics.retries.inc();
-      log.warn({ attempt: job.attemptsMade + 1, attempts, reason: errorSummary(error) }, "submit will be retried");
+      log.warn({ attempt: run.attemptsMade + 1, attempts: run.attempts, reason: errorSummary(error) }, "submit will be retried");
       throw error;
     }
     const kind = error instanceof PaymentUnworkableError ? "unworkable" : permanent ? "gateway_refused" : "attempts_exhausted";
-    const reason = `${kind === "attempts_exhausted" ? `outcome unknown after ${job.attemptsMade + 1} attempts` : "cannot submit"}: ${errorSummary(error)}`;
+    const reason = `${kind === "attempts_exhausted" ? `outcome unknown after ${run.attemptsMade + 1} attempts` : "cannot submit"}: ${errorSummary(error)}`;
     const payment = await this.options.store.get(ref);
     if (!payment) throw error;
     if (payment.status !== "accepted" && payment.status !== "submitting") {

@@ -12,7 +12,7 @@ import { type Payment, type PaymentRef, type PaymentStore, decideSettlement } fr
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, errorSummary } from "./errors.js";
-import { type GatewayLimiter, takeOrDelay } from "./gateway-limiter.js";
+import { type GatewayLimiter, parkJob, takeOrPark } from "./gateway-limiter.js";
 import { queryOrder } from "./order-query.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
@@ -129,6 +129,6 @@ export class VoidProcessor {
   }
 
   private gate(ctx: Context): Promise<void> {
-    return takeOrDelay(this.options.limiter, ctx.credentials, ctx.job, ctx.token, () => this.options.metrics.rateLimited.inc({ operation: "void" }));
+    return takeOrPark(this.options.limiter, ctx.credentials, parkJob(ctx.job, ctx.token), () => this.options.metrics.rateLimited.inc({ operation: "void" }));
   }
 }

@@ -1,58 +1,76 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { jobCatalog } from "@oceanpos/core/jobs";
 import { type PaymentRef, PaymentStore, isFinal } from "@oceanpos/core/payments";
-import { redisKeys } from "@oceanpos/core/redis";
+import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { buildSandbox } from "@oceanpos/sandbox";
 import { freePort, waitFor } from "@oceanpos/testing";
-import { Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { account, authCodeEnding, fastJobOptions, newPayment, orderNumber, storesFile, usePayerEnv } from "./support/payer-env.js";
+import { account, authCodeEnding, newPayment, orderNumber, readFeedAs, storesFile, usePayerEnv } from "./support/payer-env.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("payer: crash safety", () => {
   const env = usePayerEnv();
 
-  it("a payment found already submitting (crash after the send) is queried first and never resent", async () => {
-    const run = await env.start();
-    const number = orderNumber("res");
-    const authCode = authCodeEnding(0);
-    const ref = { account, orderNumber: number };
-    await run.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: "h", authCode });
-    // A previous payer moved it, counted its send, sent it, and died before recording the answer.
-    await run.store.transition(ref, { to: "submitting", source: "payer" });
-    expect(await run.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
-    const sent = await run.client.pay({
+  /** A payer that read the payment's feed entry, moved it to submitting, maybe sent it, and died. */
+  async function deadPayer(ctx: { store: PaymentStore; client: OceanpaymentClient }, tag: string, authCode: string, send: boolean) {
+    const ref = { account, orderNumber: orderNumber(tag) };
+    await ctx.store.create({ ...ref, payment: newPayment(ref), requestHash: "h", authCode });
+    expect(await readFeedAs(env.redis.client(), env.redis.prefix, "dead-payer", false)).toBe(1);
+    await ctx.store.transition(ref, { to: "submitting", source: "payer" });
+    if (!send) return { ref, paymentId: undefined };
+    expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
+    const sent = await ctx.client.pay({
       credentials: { account, terminal: "99514901", secureCode: "12345678" },
       noticeUrl: "http://127.0.0.1:9/notice",
-      orderNumber: number, currency: "USD", amount: "12.50",
+      orderNumber: ref.orderNumber, currency: "USD", amount: "12.50",
       billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
       items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
       scan: { mode: "merchant_scans", paymentCode: authCode },
     });
-    expect(sent.kind).toBe("succeeded");
-    await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
+    if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
+    return { ref, paymentId: sent.paymentId };
+  }
+
+  it("a dead payer's first send (crash after the send): its feed entry is claimed, the payment queried first and never resent", async () => {
+    let dead: Awaited<ReturnType<typeof deadPayer>> | undefined;
+    const run = await env.start({
+      payer: { feedClaimIdleMs: 1_000 },
+      setup: async (ctx) => {
+        dead = await deadPayer(ctx, "res", authCodeEnding(0), true);
+      },
+    });
+    if (!dead) throw new Error("setup did not run");
+    const { ref, paymentId } = dead;
     const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"]);
-    expect(payment).toMatchObject({ status: "succeeded", paymentId: sent.kind === "succeeded" ? sent.paymentId : "" });
+    expect(payment).toMatchObject({ status: "succeeded", paymentId });
     expect(payment.history.at(-1)?.source).toBe("query");
+    // The run that claimed the entry acknowledges it once the payment is recorded.
+    await waitFor(async () => (await run.counter("payer_submit_feed_total", { result: "sent" })) === 1, {
+      timeoutMs: 5_000,
+      message: "the claimed feed entry to be run and acknowledged",
+    });
+    expect(await run.store.feedEntryPending(ref)).toBe(false);
     expect(await run.store.sendCount(ref)).toBe(1);
     expect(await run.counter("payer_submissions_total")).toBe(0);
-    expect(await run.charges(number)).toBe(1);
+    expect(await run.charges(ref.orderNumber)).toBe(1);
   });
 
-  it("a payment found submitting whose send never reached the gateway is queried, then sent once", async () => {
-    const run = await env.start();
-    const number = orderNumber("res0");
-    const ref = { account, orderNumber: number };
-    await run.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: "h", authCode: authCodeEnding(4) });
-    await run.store.transition(ref, { to: "submitting", source: "payer" });
-    await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
+  it("a dead payer's first send that never reached the gateway: claimed, queried, then sent once", async () => {
+    let dead: Awaited<ReturnType<typeof deadPayer>> | undefined;
+    const run = await env.start({
+      payer: { feedClaimIdleMs: 1_000 },
+      setup: async (ctx) => {
+        dead = await deadPayer(ctx, "res0", authCodeEnding(4), false);
+      },
+    });
+    if (!dead) throw new Error("setup did not run");
+    const { ref } = dead;
     expect((await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"])).status).toBe("succeeded");
     expect(await run.counter("payer_queries_total", { result: "answered" })).toBeGreaterThanOrEqual(1);
     expect(await run.store.sendCount(ref)).toBe(1);
-    expect(await run.charges(number)).toBe(1);
+    expect(await run.charges(ref.orderNumber)).toBe(1);
   });
 
   it("two payers side by side share the queue and the reconciliation schedule without double work", async () => {
@@ -80,17 +98,13 @@ describe("payer: crash safety", () => {
     sandbox.faults.set({ latencyMs: 300 });
     const redis = env.redis.client();
     const store = new PaymentStore({ redis, keyPrefix: env.redis.prefix });
-    const queue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: redisKeys(env.redis.prefix).bullPrefix });
-    queue.on("error", () => {});
     const children: ChildProcess[] = [];
     try {
       const digits = Array.from({ length: 200 }, (_, i) => (i % 10 === 8 ? 8 : i % 10 === 7 ? 7 : i % 7));
       const refs: PaymentRef[] = digits.map((_, i) => ({ account, orderNumber: orderNumber(`k${i}`) }));
+      // Created as intake does: each with its submit feed entry, which the payers read.
       await store.createMany(
         refs.map((ref, i) => ({ ...ref, payment: newPayment(ref), requestHash: `h${i}`, authCode: authCodeEnding(digits[i] as number) })),
-      );
-      await queue.addBulk(
-        refs.map((ref) => ({ name: jobCatalog.submitPayment.name, data: ref, opts: { ...fastJobOptions, jobId: jobCatalog.submitPayment.jobId(ref) } })),
       );
       const statuses = async () => (await Promise.all(refs.map((ref) => store.get(ref)))).map((p) => p?.status ?? "missing");
 
@@ -131,7 +145,6 @@ describe("payer: crash safety", () => {
       expect(await second.exited).toBe(143);
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await queue.close();
       await sandbox.close();
     }
   }, 60_000);
@@ -153,6 +166,7 @@ async function spawnPayer(sandboxUrl: string, redisUrl: string, prefix: string):
       PAYER_CONCURRENCY: "20",
       PAYER_LOCK_DURATION_MS: "1000",
       PAYER_STALLED_INTERVAL_MS: "500",
+      SUBMIT_FEED_CLAIM_IDLE_MS: "1000",
       OCEANPAYMENT_GATEWAY_URL: sandboxUrl,
       OCEANPAYMENT_QUERY_URL: sandboxUrl,
       NOTICE_URL: "http://127.0.0.1:9/notice",

@@ -96,12 +96,10 @@ describe("payer: sandbox faults", () => {
       sandbox: { random: firstRollsFire(1) },
       timeouts: { payMs: 200 },
       queryUrl: `http://127.0.0.1:${closedPort}`,
+      payer: { submitJobOptions: { attempts: 3, backoff: { type: "fixed", delay: 20 } } },
     });
     await run.faults({ timeoutRate: 0.5 });
-    const ref = await run.submit(
-      { orderNumber: orderNumber("nr"), authCode: authCodeEnding(0) },
-      { attempts: 3, backoff: { type: "fixed", delay: 20 } },
-    );
+    const ref = await run.submit({ orderNumber: orderNumber("nr"), authCode: authCodeEnding(0) });
     const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"]);
     expect(payment.status).toBe("needs_review");
     expect(payment.history.at(-1)?.reason).toMatch(/outcome unknown after 3 attempts/);

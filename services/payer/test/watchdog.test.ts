@@ -2,11 +2,12 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import type { PaymentRef } from "@oceanpos/core/payments";
 import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
-import type { JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
+import type { SubmitJobOptions } from "../src/submit-feed.js";
 import {
   type Running,
+  type StartOptions,
   account,
   authCodeEnding,
   fastJobOptions,
@@ -14,21 +15,28 @@ import {
   newPayment,
   orderNumber,
   terminal,
+  readFeedAs,
   usePayerEnv,
 } from "./support/payer-env.js";
+
+/** What a test's `setup` gets: the store and a gateway client, before the payer starts. */
+type Dead = Parameters<NonNullable<StartOptions["setup"]>>[0];
 
 /**
  * The submit watchdog: moving `accepted → submitting` also schedules a reconciliation check at
  * now + `submitWatchdogMs`. When that check comes due the reconciler leaves the payment to its
- * submit job while the job is alive (waiting, delayed, active…), and otherwise queries the gateway
- * and adopts its answer: a payment whose job is lost for good is still settled, and never resent.
- * Notices go nowhere here: only a pay answer or a query can move a payment.
+ * submit while one is alive (a first send's feed entry unacknowledged, a job waiting, delayed,
+ * active…), and otherwise queries the gateway and adopts its answer: a payment whose submit is
+ * lost for good is still settled, and never resent. A dead payer's unacknowledged feed entry is
+ * claimed by another payer (crash.test.ts); here the entries are acknowledged, as by a payer that
+ * handed the payment to a job since lost. Notices go nowhere here: only a pay answer or a query
+ * can move a payment.
  */
 describe("payer: submit watchdog", () => {
   const env = usePayerEnv();
 
   /** A retry so far away that a job parked for it is, for this test, a job nobody runs again. */
-  const parkedRetry: JobsOptions = { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } };
+  const parkedRetry: SubmitJobOptions = { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } };
 
   const jobIdOf = (ref: PaymentRef) => jobCatalog.submitPayment.jobId(ref);
 
@@ -74,25 +82,29 @@ describe("payer: submit watchdog", () => {
     );
   }
 
-  /** Creates the payment as intake does, without any submit job. */
-  async function createPayment(run: Running, tag: string, authCode: string): Promise<PaymentRef> {
+  /**
+   * Creates the payment as intake does, its feed entry then read and acknowledged by a payer that
+   * is gone (call from `setup`): no submit runs or will.
+   */
+  async function createPayment(ctx: Dead, tag: string, authCode: string): Promise<PaymentRef> {
     const number = orderNumber(tag);
     const ref = { account, orderNumber: number };
-    const created = await run.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: `h-${number}`, authCode });
+    const created = await ctx.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: `h-${number}`, authCode });
     expect(created.created).toBe(true);
+    expect(await readFeedAs(env.redis.client(), env.redis.prefix, "gone-payer", true)).toBe(1);
     return ref;
   }
 
-  /** The move a submit run makes first, with its watchdog (what `SubmitProcessor.run` writes). */
-  async function moveToSubmitting(run: Running, ref: PaymentRef, watchdogDueAt: number): Promise<void> {
-    const moved = await run.store.transition(ref, { to: "submitting", source: "payer" }, { reconcile: { dueAt: watchdogDueAt } });
+  /** The move a submit run makes first, with its watchdog (what `SubmitProcessor` writes). */
+  async function moveToSubmitting(ctx: Dead, ref: PaymentRef, watchdogDueAt: number): Promise<void> {
+    const moved = await ctx.store.transition(ref, { to: "submitting", source: "payer" }, { reconcile: { dueAt: watchdogDueAt } });
     expect(moved.outcome).toBe("applied");
   }
 
   /** A payer's send as it does it (counted, then sent), with the answer then lost with its payer. */
-  async function sendAndCrash(run: Running, ref: PaymentRef, authCode: string): Promise<string> {
-    expect(await run.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
-    const sent = await run.client.pay({
+  async function sendAndCrash(ctx: Dead, ref: PaymentRef, authCode: string): Promise<string> {
+    expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
+    const sent = await ctx.client.pay({
       credentials: { account, terminal, secureCode: "12345678" },
       noticeUrl: "http://127.0.0.1:9/notice",
       orderNumber: ref.orderNumber,
@@ -103,7 +115,6 @@ describe("payer: submit watchdog", () => {
       scan: { mode: "merchant_scans", paymentCode: authCode },
     });
     if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
-    expect(await run.charges(ref.orderNumber)).toBe(1);
     return sent.paymentId;
   }
 
@@ -112,9 +123,10 @@ describe("payer: submit watchdog", () => {
       const watchdogMs = 200;
       // Roll 1: the pay is charged, then its connection reset (ambiguous); roll 2: the job's
       // settling query is reset too, so the job parks for a retry. No later request faults.
-      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs, submitJobOptions: parkedRetry } });
       await run.faults({ resetAfterChargeRate: 0.5 });
-      const ref = await run.submit({ orderNumber: orderNumber("wdok"), authCode: authCodeEnding(0) }, parkedRetry);
+      // The first send (from the feed) is ambiguous, its query too: handed to a job parked for its retry.
+      const ref = await run.submit({ orderNumber: orderNumber("wdok"), authCode: authCodeEnding(0) });
       await waitForJobState(run, ref, "delayed");
 
       const submitting = await run.store.get(ref);
@@ -155,13 +167,22 @@ describe("payer: submit watchdog", () => {
       "crash after the send, %s: nothing happens before the watchdog is due, then its query settles it, charged once",
       async (jobFate) => {
         const watchdogMs = 500;
-        const run = await env.start({ payer: { submitWatchdogMs: watchdogMs } });
         const authCode = authCodeEnding(0);
-        const ref = await createPayment(run, "wdcr", authCode);
-        // A previous payer moved it (with its watchdog), counted and sent the pay, then died.
-        const dueAt = Date.now() + watchdogMs;
-        await moveToSubmitting(run, ref, dueAt);
-        const paymentId = await sendAndCrash(run, ref, authCode);
+        let ref: PaymentRef | undefined;
+        let dueAt = 0;
+        let paymentId = "";
+        const run = await env.start({
+          payer: { submitWatchdogMs: watchdogMs },
+          async setup(dead) {
+            ref = await createPayment(dead, "wdcr", authCode);
+            // A previous payer moved it (with its watchdog), counted and sent the pay, then died.
+            dueAt = Date.now() + watchdogMs;
+            await moveToSubmitting(dead, ref, dueAt);
+            paymentId = await sendAndCrash(dead, ref, authCode);
+          },
+        });
+        if (!ref) throw new Error("setup did not run");
+        expect(await run.charges(ref.orderNumber)).toBe(1);
         if (jobFate === "a job failed for good") {
           // BullMQ fails a job for good without its processor recording anything when it stalled
           // more than maxStalledCount times (it kills its payer every time). A job the processor
@@ -215,9 +236,9 @@ describe("payer: submit watchdog", () => {
     }
 
     it("the send was refused before processing (500) and the job lost while parked for its retry: needs_review, never resent", async () => {
-      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200 } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200, submitJobOptions: parkedRetry } });
       await run.faults({ errorRate: 0.5 }); // the first pay request only: 500, nothing processed
-      const ref = await run.submit({ orderNumber: orderNumber("wdna"), authCode: authCodeEnding(0) }, parkedRetry);
+      const ref = await run.submit({ orderNumber: orderNumber("wdna"), authCode: authCodeEnding(0) });
       await waitForJobState(run, ref, "delayed");
       expect((await run.store.get(ref))?.status).toBe("submitting");
       expect(await run.counter("payer_submissions_total", { outcome: "retryable" })).toBe(1);
@@ -235,10 +256,17 @@ describe("payer: submit watchdog", () => {
     });
 
     it("the payer died between the move to submitting and the send (nothing counted), no job: needs_review, nothing sent", async () => {
-      const run = await env.start({ payer: { submitWatchdogMs: 300 } });
-      const ref = await createPayment(run, "wdns", authCodeEnding(0));
-      const dueAt = Date.now() + 300;
-      await moveToSubmitting(run, ref, dueAt);
+      let ref: PaymentRef | undefined;
+      let dueAt = 0;
+      const run = await env.start({
+        payer: { submitWatchdogMs: 300 },
+        async setup(dead) {
+          ref = await createPayment(dead, "wdns", authCodeEnding(0));
+          dueAt = Date.now() + 300;
+          await moveToSubmitting(dead, ref, dueAt);
+        },
+      });
+      if (!ref) throw new Error("setup did not run");
 
       await expectReviewedNotCharged(run, ref);
       expect(Date.parse((await run.store.get(ref))?.history.at(-1)?.at ?? "")).toBeGreaterThanOrEqual(dueAt);
@@ -251,9 +279,16 @@ describe("payer: submit watchdog", () => {
     it.each(["waiting", "delayed"] as const)(
       "a %s job: its due watchdog is claimed but nothing is queried or moved; once the job runs, settled once",
       async (state) => {
-        const run = await env.start();
         const authCode = authCodeEnding(0);
-        const ref = await createPayment(run, `wdl${state.slice(0, 1)}`, authCode);
+        let ref: PaymentRef | undefined;
+        let dead: Dead | undefined;
+        const run = await env.start({
+          async setup(ctx) {
+            dead = ctx;
+            ref = await createPayment(ctx, `wdl${state.slice(0, 1)}`, authCode);
+          },
+        });
+        if (!ref || !dead) throw new Error("setup did not run");
         // The job is alive before the watchdog can be due: waiting in a paused queue, or delayed.
         if (state === "waiting") await run.payer.submitQueue.pause();
         await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, {
@@ -263,8 +298,8 @@ describe("payer: submit watchdog", () => {
         });
         expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe(state);
         // Submitting with its watchdog due at once, and charged at the gateway: a query would settle it.
-        await moveToSubmitting(run, ref, Date.now());
-        await sendAndCrash(run, ref, authCode);
+        await moveToSubmitting(dead, ref, Date.now());
+        await sendAndCrash(dead, ref, authCode);
 
         await waitForClaims(run, ref, 3);
         expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe(state);
@@ -285,16 +320,17 @@ describe("payer: submit watchdog", () => {
       },
     );
 
-    it("an active job (slow gateway): the reconciler does not query mid-send although the watchdog is due; the job's answer stands", async () => {
+    it("a first send in flight (slow gateway): the reconciler does not query mid-send although the watchdog is due; the send's answer stands", async () => {
       const run = await env.start({ payer: { submitWatchdogMs: 50 } });
       // The pay request sits in the sandbox's latency (nothing processed yet) for 1.5 s, far past
-      // the watchdog: the job is active all that time, and the payment must be left to it.
+      // the watchdog: the feed entry is unacknowledged all that time, and the payment left to it.
       await run.faults({ latencyMs: 1_500 });
       const ref = await run.submit({ orderNumber: orderNumber("wdact"), authCode: authCodeEnding(0) });
       await run.waitForStatus(ref, ["submitting"]);
 
       await waitForClaims(run, ref, 2);
-      expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe("active");
+      expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe("unknown");
+      expect(await run.store.feedEntryPending(ref)).toBe(true);
       expect((await run.store.get(ref))?.status).toBe("submitting");
       expect(await run.counter("payer_queries_total")).toBe(0);
 

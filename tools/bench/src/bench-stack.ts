@@ -88,7 +88,11 @@ export class BenchStack {
       const keepAlive = setInterval(() => {}, 1_000);
       const running = [...this.children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
       const exited = running.map((c) => new Promise<void>((resolve) => c.once("exit", () => resolve())));
-      for (const c of running) c.kill("SIGTERM");
+      // SIGCONT first: a phase may have stopped one (SIGSTOP), which would hold the SIGTERM.
+      for (const c of running) {
+        c.kill("SIGCONT");
+        c.kill("SIGTERM");
+      }
       const deadline = setTimeout(() => {
         for (const c of running) c.kill("SIGKILL");
       }, 15_000);

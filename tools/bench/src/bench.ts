@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { submitFeed } from "@oceanpos/core/payments";
 import { redisKeys } from "@oceanpos/core/redis";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
@@ -66,8 +65,6 @@ const ctx: BenchContext = {
   log,
 };
 const admin = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: admin, prefix: redisKeys("op").bullPrefix });
-submitQueue.on("error", () => {});
 
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
 const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
@@ -118,10 +115,12 @@ try {
     log("raw HTTP: a bare node:http server, same client and schedules as the intake phase…");
     details.rawHttp = await measured("rawHttp", () => rawHttp({ concurrency: 128, durationMs: 5_000, openRate: 1000, openDurationMs: 5_000 }));
   }
-  // The intake and batch phases measure the API alone: the payer's queue is paused so the
-  // payer, sandbox and notifier do not compete for the two cores; the jobs are dropped afterwards
-  // (and the intake's recovery sweep is slowed down so it does not bring them back).
-  await submitQueue.pause();
+  // The intake and batch phases measure the API alone: the payer is stopped (SIGSTOP) so that
+  // it, the sandbox and the notifier's webhooks do not compete for the two cores; the submit feed
+  // entries of those payments are dropped before it resumes (and the intake's recovery sweep is
+  // slowed down so that it does not queue them).
+  const payerPid = stack.pid("payer");
+  if (payerPid !== undefined) process.kill(payerPid, "SIGSTOP");
   if (phases.has("intake")) {
     log("intake: single POSTs, closed loop (128 connections, 8 s), then 1,000 req/s open loop for 10 s…");
     details.intake = await measured("intake", () => intakePhase(ctx, { concurrency: 128, durationMs: 8_000, maxRequests: 80_000, openRate: 1000, openDurationMs: 10_000 }));
@@ -130,8 +129,10 @@ try {
     log("batch: POST /v1/payments/batch × 500 items, 8 in flight, 8 s…");
     details.batch = await measured("batch", () => batchPhase(ctx, { size: 500, concurrency: 8, durationMs: 8_000, maxBatches: 400 }));
   }
-  await submitQueue.drain(true);
-  await submitQueue.resume();
+  const feed = redisKeys("op").submits;
+  await admin.xtrim(feed, "MAXLEN", 0);
+  await admin.xgroup("SETID", feed, submitFeed.group, "$");
+  if (payerPid !== undefined) process.kill(payerPid, "SIGCONT");
   if (phases.has("e2e")) {
     log("e2e: intake → payer → sandbox (+20 ms) → webhook; burst of 4,000, then paced…");
     details.e2e = await measured("e2e", () => e2ePhase(ctx, { burstPayments: 4_000, concurrency: 64, capMs: 50_000, pacedDurationMs: 6_000, sandboxLatencyMs: 20 }));
@@ -145,7 +146,6 @@ try {
   details.error = String(err);
 }
 sampler.stop();
-await submitQueue.close().catch(() => undefined);
 admin.disconnect();
 await Promise.all([ctx.intake.close(), ctx.notifier.close(), ctx.sandbox.close()]);
 stopping = true;

@@ -7,6 +7,13 @@ const PaymentJob = z.strictObject({
 });
 
 /**
+ * A submit job: a payment's first send that had to wait (rate-limited terminal) or its retries.
+ * `priorAttempts`: failed runs made before the job existed (a first send from the submit feed);
+ * they count against the catalog's `attempts`.
+ */
+const SubmitJob = PaymentJob.extend({ priorAttempts: z.number().int().min(0).max(20).optional() });
+
+/**
  * Every job of the system: its queue, its payload schema and its default options. Producers and
  * consumers both validate against the same schema. Job ids are derived from the payment so that
  * adding the same job twice (a retry of intake, the recovery sweep) is harmless; BullMQ forbids
@@ -16,7 +23,7 @@ export const jobCatalog = {
   submitPayment: {
     queue: "payments",
     name: "submit",
-    schema: PaymentJob,
+    schema: SubmitJob,
     jobId: (d: z.infer<typeof PaymentJob>) => `submit-${d.account}-${d.orderNumber}`,
     options: {
       attempts: 8,

@@ -35,6 +35,7 @@ export {
   type SubmitSnapshot,
 } from "./payment-store.js";
 export { type RecordSendResult } from "./payment-store.js";
+export { submitFeed, submitFeedMaxLen, submitFeedRef } from "./submit-feed.js";
 export {
   ReconcileSchedule,
   defaultReconcileIntervalsMs,

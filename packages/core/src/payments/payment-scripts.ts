@@ -4,23 +4,27 @@
  * or not at all, so a crash can never leave a state change without its event or the reverse.
  *
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
- * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`).
+ * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`),
+ * feedId (its submit feed entry).
  */
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
+import { submitFeedMaxLen } from "./submit-feed.js";
 
 /**
- * Creates one payment unless its key exists: the hash, its place in the `accepted` index and its
- * `payment.accepted` event. No wake-up message: nobody can be waiting for a payment that did not
+ * Creates one payment unless its key exists: the hash, its place in the `accepted` index, its
+ * `payment.accepted` event and its entry in the submit feed (the payer's first send: the payment
+ * cannot exist without it). No wake-up message: nobody can be waiting for a payment that did not
  * exist (a wait on a missing payment answers at once), so only transitions publish one.
  * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed
  */
 const createPaymentLuaFunction = `
-local function create_payment(key, events, index, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
+local function create_payment(key, events, index, submits, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
   if redis.call('EXISTS', key) == 1 then
     local h = redis.call('HMGET', key, 'json', 'requestHash', 'storeId')
     return {0, h[1], h[2], h[3]}
   end
-  redis.call('HSET', key, 'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash)
+  local feedId = redis.call('XADD', submits, 'MAXLEN', '~', ${submitFeedMaxLen}, '*', 'ref', member)
+  redis.call('HSET', key, 'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash, 'feedId', feedId)
   if authCode ~= '' then redis.call('HSET', key, 'authCode', authCode) end
   redis.call('ZADD', index, score, member)
   local id = redis.call('XADD', events, 'MINID', '~', minId, '*', 'type', eventType, 'at', at, 'storeId', storeId, 'data', json)
@@ -31,7 +35,7 @@ end
 /**
  * One payment, optionally taking a rate-limit token first (the intake's per-store bucket), so that
  * a POST costs one round trip: a refused request creates nothing and replays nothing.
- * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit)
+ * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed
  * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, indexMember, score,
  *       ratePerSec ('' for no limit), burst, cost
  * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {-9, retryAfterMs} rate limited
@@ -41,7 +45,7 @@ if ARGV[12] ~= '' then
   local limit = take_tokens(KEYS[4], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]))
   if limit[1] == 0 then return {-9, limit[2]} end
 end
-return create_payment(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+return create_payment(KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
 /** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the index member). */
@@ -51,15 +55,15 @@ const createPaymentsArgsPerPayment = 9;
  * Many payments in one script call, in order (an order number repeated in the list finds the
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
- * KEYS: events, acceptedIndex, then the payments' keys
+ * KEYS: events, acceptedIndex, submit feed, then the payments' keys
  * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, indexMember
  * → per payment four values: 1, eventStreamId, '', '' (created) | 0, json, requestHash, storeId (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
 local out = {}
-for i = 1, #KEYS - 2 do
+for i = 1, #KEYS - 3 do
   local a = 2 + (i - 1) * ${createPaymentsArgsPerPayment}
-  local r = create_payment(KEYS[2 + i], KEYS[1], KEYS[2], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
+  local r = create_payment(KEYS[3 + i], KEYS[1], KEYS[2], KEYS[3], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
   out[#out + 1] = r[1]
   out[#out + 1] = r[2] or ''
   out[#out + 1] = r[3] or ''

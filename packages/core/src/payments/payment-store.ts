@@ -4,6 +4,7 @@ import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
+import { submitFeed } from "./submit-feed.js";
 import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -113,7 +114,7 @@ export class PaymentStore {
     this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
-      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 4, lua: createPaymentLua });
+      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 5, lua: createPaymentLua });
       this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 5, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opCreatePayments !== "function") {
@@ -156,7 +157,7 @@ export class PaymentStore {
   }
 
   private async createChunk(inputs: readonly NewPayment[], now: Date): Promise<CreateResult[]> {
-    const keys: string[] = [this.keys.events, this.keys.acceptedIndex];
+    const keys: string[] = [this.keys.events, this.keys.acceptedIndex, this.keys.submits];
     const args = [this.minId(now), String(now.getTime())];
     for (const input of inputs) {
       keys.push(this.keys.payment(input.account, input.orderNumber));
@@ -179,6 +180,7 @@ export class PaymentStore {
       this.keys.acceptedIndex,
       // Without a limit the script does not touch its fourth key; the payment's keeps the slot.
       limit ? this.keys.rateBucket(limit.scope, limit.id) : payment,
+      this.keys.submits,
       ...createFields(input),
       this.minId(now),
       indexMember(input),
@@ -225,6 +227,24 @@ export class PaymentStore {
     if (reply === -2) return { recorded: false, reason: "not_submitting" };
     if (reply === -3) return { recorded: false, reason: "count_moved" };
     return { recorded: true, sends: reply };
+  }
+
+  /**
+   * Whether the payment's submit feed entry is still unacknowledged: a payer is making its first
+   * send, or will (unread, or held by a dead payer until another claims it). False for a payment
+   * without one (created before the feed, or its entry trimmed unread).
+   */
+  async feedEntryPending(ref: PaymentRef): Promise<boolean> {
+    const feedId = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId");
+    if (!feedId) return false;
+    const group = await this.redis.xinfo("GROUPS", this.keys.submits).catch(() => [] as unknown[]);
+    const payer = (group as unknown[][]).map(fieldsOf).find((g) => g.get("name") === submitFeed.group);
+    if (!payer || compareStreamIds(feedId, String(payer.get("last-delivered-id"))) > 0) {
+      // Not read yet, unless trimmed from the feed before any payer read it.
+      return (await this.redis.xrange(this.keys.submits, feedId, feedId, "COUNT", 1)).length > 0;
+    }
+    const pending = (await this.redis.xpending(this.keys.submits, submitFeed.group, feedId, feedId, 1)) as unknown[];
+    return pending.length > 0;
   }
 
   /** Pay requests recorded by {@link recordSend} so far (0 when none or no such payment). */
@@ -324,6 +344,21 @@ function createFields(input: NewPayment): string[] {
 
 function indexMember(ref: PaymentRef): string {
   return `${ref.account}:${ref.orderNumber}`;
+}
+
+/** An XINFO reply row (flat name/value list) as a map. */
+function fieldsOf(row: unknown[]): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  for (let i = 0; i + 1 < row.length; i += 2) fields.set(String(row[i]), row[i + 1]);
+  return fields;
+}
+
+/** Orders two stream ids (`ms-seq`). */
+function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split("-").map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split("-").map(BigInt);
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
 function parseIndexMember(member: string): PaymentRef {

@@ -14,6 +14,11 @@ export function redisKeys(prefix: string) {
     acceptedIndex: `${p}:idx:accepted`,
     /** The event stream (outbox): one entry per payment transition. */
     events: `${p}:events`,
+    /**
+     * Stream of created payments (`ref`: `account:orderNumber`), written by the create script:
+     * the payer's first sends, read through the `payer` consumer group. Retries are BullMQ jobs.
+     */
+    submits: `${p}:submits`,
     /** Pub/sub channel announcing a payment's new version (wakes `Prefer: wait`). */
     paymentChannel: (account: string, orderNumber: string) => `${p}:chan:pay:${account}:${orderNumber}`,
     /** Token bucket of a rate limiter. */

@@ -56,18 +56,31 @@ export class StreamGroupReader {
   private loop: Promise<void> | undefined;
   private pendingFirst = true;
   private nextClaimAt = 0;
+  private groupExists = false;
 
   constructor(options: StreamGroupReaderOptions) {
     this.o = { startId: "$", claimIdleMs: 60_000, blockMs: 5_000, batchSize: 100, lingerMs: 5, ...options };
   }
 
+  /**
+   * Creates the group if missing and starts reading. Resolves once the group exists, or after a
+   * first failure to create it (Redis away): the loop then keeps trying.
+   */
   async start(): Promise<void> {
+    await this.ensureGroup().catch((err: unknown) => {
+      this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.o.name} cannot create its group yet; retrying`);
+    });
+    this.loop ??= this.run();
+  }
+
+  private async ensureGroup(): Promise<void> {
+    if (this.groupExists) return;
     try {
       await this.o.redis.xgroup("CREATE", this.o.streamKey, this.o.group, this.o.startId, "MKSTREAM");
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith("BUSYGROUP"))) throw err;
     }
-    this.loop = this.run();
+    this.groupExists = true;
   }
 
   /** Stops reading: the `handle` call running finishes, a blocked read is cut (its connection dropped). */
@@ -82,6 +95,7 @@ export class StreamGroupReader {
     let failures = 0;
     while (!this.stopped) {
       try {
+        await this.ensureGroup();
         if (Date.now() >= this.nextClaimAt) {
           await this.claimStale();
           this.nextClaimAt = Date.now() + Math.max(1_000, Math.min(this.o.claimIdleMs, 30_000));
@@ -97,6 +111,8 @@ export class StreamGroupReader {
         if (this.stopped) break;
         failures++;
         this.pendingFirst = true;
+        // The stream or its group vanished (a Redis that lost its data): made again before the next read.
+        if (err instanceof Error && err.message.startsWith("NOGROUP")) this.groupExists = false;
         this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, `${this.o.name} error; retrying`);
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
       }
@@ -110,7 +126,8 @@ export class StreamGroupReader {
     try {
       reply = this.pendingFirst
         ? await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", streamKey, "0")
-        : await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", streamKey, ">");
+        : // Back in time for the next claim (BLOCK 0 would mean for ever).
+          await redis.xreadgroup("GROUP", group, consumer, "COUNT", count, "BLOCK", Math.max(1, Math.min(blockMs, this.nextClaimAt - Date.now())), "STREAMS", streamKey, ">");
     } finally {
       this.blocked = false;
     }

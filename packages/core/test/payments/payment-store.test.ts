@@ -1,7 +1,7 @@
 import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../../src/redis/index.js";
-import { type Payment, PaymentStore, eventFromStreamEntry } from "../../src/payments/index.js";
+import { type Payment, PaymentStore, eventFromStreamEntry, submitFeedRef } from "../../src/payments/index.js";
 import { maxPaymentsPerCreateCall } from "../../src/payments/payment-store.js";
 
 const account = "995149";
@@ -29,6 +29,11 @@ describe("PaymentStore", () => {
     const entries = await redis.client().xrange(redisKeys(redis.prefix).events, "-", "+");
     return entries.map(([id, fields]) => eventFromStreamEntry(id, fields));
   };
+  /** The order numbers the submit feed holds, in order. */
+  const feed = async () => {
+    const entries = await redis.client().xrange(redisKeys(redis.prefix).submits, "-", "+");
+    return entries.map(([, fields]) => submitFeedRef(fields)?.orderNumber);
+  };
 
   it("creates once: twenty concurrent creates make one payment and one event", async () => {
     const s = store();
@@ -42,6 +47,7 @@ describe("PaymentStore", () => {
     const log = await events();
     expect(log.map((e) => e.type)).toEqual(["payment.accepted"]);
     expect(log[0]?.id).toMatch(/^evt_\d+-\d+$/);
+    expect(await feed()).toEqual(["NO1"]);
   });
 
   it("creates many in one round trip, reporting existing ones", async () => {
@@ -52,6 +58,8 @@ describe("PaymentStore", () => {
     );
     expect(results.map((r) => r.created)).toEqual([false, true, true]);
     expect(await s.acceptedBefore(new Date(Date.now() + 1000))).toHaveLength(3);
+    // Only what was created is to be sent: the replay of A adds nothing to the feed.
+    expect(await feed()).toEqual(["A", "B", "C"]);
   });
 
   it("creates more than one script call takes, in order: a repeated order number finds the first", async () => {
@@ -69,6 +77,7 @@ describe("PaymentStore", () => {
     expect(await s.authCode({ account, orderNumber: "M1" })).toBe("134567890123456789");
     expect(await s.authCode({ account, orderNumber: "M2" })).toBeUndefined();
     expect((await events()).map((e) => e.data.orderNumber)).toEqual(names);
+    expect(await feed()).toEqual(names);
   });
 
   it("moves forward with history, version and one event per transition", async () => {

@@ -41,7 +41,6 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
       const outcomes = await ctx.intake.acceptMany(
         request.store,
         valid.map((v) => v.body),
-        request.log,
       );
       outcomes.forEach((outcome, k) => {
         const { index, body } = valid[k] as (typeof valid)[number];

@@ -34,7 +34,7 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
       const waitSeconds = parsePreferWait(request.headers.prefer);
       const body = parseOrThrow(PaymentRequest, request.body);
       const store = request.store;
-      const outcome = await ctx.intake.accept(store, body, request.log);
+      const outcome = await ctx.intake.accept(store, body);
       if (outcome.kind === "conflict" || outcome.kind === "rate_limited") throw outcome.error;
       if (outcome.kind === "created") {
         // Bindings in the call rather than a child logger: a child costs even when nothing is logged.

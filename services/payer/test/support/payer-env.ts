@@ -3,21 +3,22 @@ import { fileURLToPath } from "node:url";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient, type OceanpaymentTimeouts } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStatus, PaymentStore } from "@oceanpos/core/payments";
+import { type Payment, type PaymentRef, type PaymentStatus, PaymentStore, submitFeed } from "@oceanpos/core/payments";
+import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import { type StoreRegistry, loadStoresFile } from "@oceanpos/core/stores";
 import { type Sandbox, type SandboxOptions, buildSandbox } from "@oceanpos/sandbox";
 import { type RedisFixture, useRedis, waitFor } from "@oceanpos/testing";
-import type { JobsOptions } from "bullmq";
 import { Registry } from "prom-client";
 import { afterEach } from "vitest";
 import { type Payer, type PayerOptions, startPayer } from "../../src/start-payer.js";
+import type { SubmitJobOptions } from "../../src/submit-feed.js";
 
 export const storesFile = fileURLToPath(new URL("../../../../config/stores.example.json", import.meta.url));
 export const account = "995149";
 export const terminal = "99514901";
 
-/** Retry settings of the catalog, with test-speed backoff. */
-export const fastJobOptions: JobsOptions = {
+/** Retry settings of the catalog, with test-speed backoff: the test payers' submit jobs. */
+export const fastJobOptions: SubmitJobOptions = {
   ...jobCatalog.submitPayment.options,
   backoff: { type: "exponential", delay: 30, jitter: 0.5 },
 };
@@ -46,6 +47,11 @@ export interface StartOptions {
   timeouts?: OceanpaymentTimeouts;
   /** Overrides the query base URL (e.g. a closed port). */
   queryUrl?: string;
+  /**
+   * Runs once the sandbox is up and before the payer starts: the state a dead payer left behind
+   * (`readFeedAs` then takes the payments' feed entries as that payer would have).
+   */
+  setup?: (ctx: { store: PaymentStore; client: OceanpaymentClient }) => Promise<void>;
 }
 
 export interface PayerEnv {
@@ -62,8 +68,8 @@ export interface Running {
   registry: Registry;
   store: PaymentStore;
   client: OceanpaymentClient;
-  /** Creates a payment as intake does, and enqueues its submit job. */
-  submit(input: NewTestPayment, jobOptions?: JobsOptions): Promise<PaymentRef>;
+  /** Creates a payment as intake does: with its submit feed entry, which the payer reads. */
+  submit(input: NewTestPayment): Promise<PaymentRef>;
   waitForStatus(ref: PaymentRef, statuses: readonly PaymentStatus[], timeoutMs?: number): Promise<Payment>;
   charges(orderNumber: string): Promise<number>;
   faults(update: Record<string, unknown>): Promise<void>;
@@ -79,6 +85,22 @@ export interface NewTestPayment {
   mode?: "merchant_scan" | "customer_scan";
   authCode?: string;
   amount?: string;
+}
+
+/**
+ * Reads every unread submit feed entry as the consumer `name` (a payer about to die) and, with
+ * `ack`, acknowledges them too (that payer handed them to jobs since lost). Call it from `setup`,
+ * before any live payer reads.
+ */
+export async function readFeedAs(redis: Redis, prefix: string, name: string, ack: boolean): Promise<number> {
+  const stream = redisKeys(prefix).submits;
+  await redis.xgroup("CREATE", stream, submitFeed.group, "0", "MKSTREAM").catch((err: Error) => {
+    if (!err.message.startsWith("BUSYGROUP")) throw err;
+  });
+  const reply = (await redis.xreadgroup("GROUP", submitFeed.group, name, "STREAMS", stream, ">")) as [string, [string, string[]][]][] | null;
+  const ids = (reply?.[0]?.[1] ?? []).map(([id]) => id);
+  if (ack && ids.length > 0) await redis.xack(stream, submitFeed.group, ...ids);
+  return ids.length;
 }
 
 export function newPayment(input: NewTestPayment, at = new Date().toISOString()): Payment {
@@ -113,8 +135,15 @@ export function usePayerEnv(): PayerEnv {
     await sandbox.app.listen({ port: 0, host: "127.0.0.1" });
     closers.push(() => sandbox.close());
     const sandboxUrl = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
+    const newClient = () => new OceanpaymentClient({ gatewayUrl: sandboxUrl, queryUrl: options.queryUrl ?? sandboxUrl, timeouts: options.timeouts });
+    const store = new PaymentStore({ redis: redis.client(), keyPrefix: redis.prefix });
+    if (options.setup) {
+      const client = newClient();
+      closers.push(() => client.close());
+      await options.setup({ store, client });
+    }
     const launch = (registry: Registry) => {
-      const client = new OceanpaymentClient({ gatewayUrl: sandboxUrl, queryUrl: options.queryUrl ?? sandboxUrl, timeouts: options.timeouts });
+      const client = newClient();
       const payer = startPayer({
         redis: redis.client(),
         keyPrefix: redis.prefix,
@@ -128,6 +157,7 @@ export function usePayerEnv(): PayerEnv {
           concurrency: 50,
           reconcileIntervalsMs: [50, 100, 200],
           reconcileTickMs: 20,
+          submitJobOptions: fastJobOptions,
           ...options.payer,
         },
       });
@@ -139,15 +169,13 @@ export function usePayerEnv(): PayerEnv {
     };
     const registry = new Registry();
     const { payer, client } = launch(registry);
-    const store = new PaymentStore({ redis: redis.client(), keyPrefix: redis.prefix });
 
     const running: Running = {
       sandbox, sandboxUrl, payer, registry, store, client,
-      async submit(input, jobOptions = fastJobOptions) {
+      async submit(input) {
         const ref = { account, orderNumber: input.orderNumber };
         const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
         if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
-        await payer.submitQueue.add(jobCatalog.submitPayment.name, ref, { ...jobOptions, jobId: jobCatalog.submitPayment.jobId(ref) });
         return ref;
       },
       async waitForStatus(ref, statuses, timeoutMs = 5_000) {
