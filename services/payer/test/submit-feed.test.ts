@@ -1,0 +1,49 @@
+import { isFinal } from "@oceanpos/core/payments";
+import { waitFor } from "@oceanpos/testing";
+import { describe, expect, it } from "vitest";
+import { authCodeEnding, orderNumber, usePayerEnv } from "./support/payer-env.js";
+
+/**
+ * The submit feed: first sends straight from the stream the create step writes (no job). Claims of
+ * a dead payer's entries are in crash.test.ts, hand-offs to jobs in faults and rate-limit tests.
+ */
+describe("payer: submit feed", () => {
+  const env = usePayerEnv();
+
+  it("makes at most PAYER_CONCURRENCY first sends at once, acknowledges each, and queues nothing", async () => {
+    const run = await env.start({ payer: { concurrency: 2 } });
+    await run.faults({ latencyMs: 150 });
+    const refs = await Promise.all(Array.from({ length: 6 }, (_, i) => run.submit({ orderNumber: orderNumber(`fc${i}`), authCode: authCodeEnding(0) })));
+    let most = 0;
+    await waitFor(
+      async () => {
+        const statuses = (await Promise.all(refs.map((ref) => run.store.get(ref)))).map((p) => p?.status);
+        most = Math.max(most, statuses.filter((s) => s === "submitting").length);
+        return statuses.every((s) => s !== undefined && isFinal(s));
+      },
+      { timeoutMs: 10_000, intervalMs: 10, message: "every payment final" },
+    );
+    expect(most, "payments submitting at once").toBeLessThanOrEqual(2);
+    expect(most, "the polls saw sends in flight").toBeGreaterThan(0);
+    for (const ref of refs) expect(await run.charges(ref.orderNumber)).toBe(1);
+    await waitFor(async () => (await run.counter("payer_submit_feed_total", { result: "sent" })) === 6, {
+      timeoutMs: 5_000,
+      message: "six feed entries run and acknowledged",
+    });
+    for (const ref of refs) expect(await run.store.feedEntryPending(ref)).toBe(false);
+    expect(await run.payer.submitQueue.count()).toBe(0);
+  });
+
+  it("a graceful stop lets the first sends in flight finish and be acknowledged", async () => {
+    const run = await env.start();
+    await run.faults({ latencyMs: 400 });
+    const refs = await Promise.all(Array.from({ length: 3 }, (_, i) => run.submit({ orderNumber: orderNumber(`fs${i}`), authCode: authCodeEnding(0) })));
+    for (const ref of refs) await run.waitForStatus(ref, ["submitting"]);
+    await run.payer.closeWorkers();
+    for (const ref of refs) {
+      expect((await run.store.get(ref))?.status).toBe("succeeded");
+      expect(await run.store.feedEntryPending(ref)).toBe(false);
+      expect(await run.charges(ref.orderNumber)).toBe(1);
+    }
+  });
+});
