@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
+import { xinfoFields } from "../redis/xinfo-fields.js";
 
 /** A consumer group to export: `stream` is the label, `key` the Redis key. */
 export interface StreamGroupSource {
@@ -44,8 +45,7 @@ async function groupInfoWithin(redis: Redis, source: StreamGroupSource, ms: numb
       }),
     ]);
     for (const row of rows ?? []) {
-      const fields = new Map<string, unknown>();
-      for (let i = 0; i + 1 < row.length; i += 2) fields.set(String(row[i]), row[i + 1]);
+      const fields = xinfoFields(row);
       if (fields.get("name") !== source.group) continue;
       // `lag` is null when Redis cannot tell (entries deleted mid-stream): report nothing rather than a guess.
       const lag = fields.get("lag");

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
+import { xinfoFields } from "../redis/xinfo-fields.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
@@ -238,7 +239,7 @@ export class PaymentStore {
     const feedId = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId");
     if (!feedId) return false;
     const group = await this.redis.xinfo("GROUPS", this.keys.submits).catch(() => [] as unknown[]);
-    const payer = (group as unknown[][]).map(fieldsOf).find((g) => g.get("name") === submitFeed.group);
+    const payer = (group as unknown[][]).map(xinfoFields).find((g) => g.get("name") === submitFeed.group);
     if (!payer || compareStreamIds(feedId, String(payer.get("last-delivered-id"))) > 0) {
       // Not read yet, unless trimmed from the feed before any payer read it.
       return (await this.redis.xrange(this.keys.submits, feedId, feedId, "COUNT", 1)).length > 0;
@@ -344,13 +345,6 @@ function createFields(input: NewPayment): string[] {
 
 function indexMember(ref: PaymentRef): string {
   return `${ref.account}:${ref.orderNumber}`;
-}
-
-/** An XINFO reply row (flat name/value list) as a map. */
-function fieldsOf(row: unknown[]): Map<string, unknown> {
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < row.length; i += 2) fields.set(String(row[i]), row[i + 1]);
-  return fields;
 }
 
 /** Orders two stream ids (`ms-seq`). */

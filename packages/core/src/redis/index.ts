@@ -2,3 +2,4 @@ export { createRedis, type RedisRole, type CreateRedisOptions } from "./create-r
 export { redisKeys, type RedisKeys } from "./redis-keys.js";
 export { Redis } from "ioredis";
 export { StreamGroupReader, type StreamGroupReaderOptions, type StreamEntry } from "./stream-group-reader.js";
+export { xinfoFields } from "./xinfo-fields.js";

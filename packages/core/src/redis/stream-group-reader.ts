@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger/index.js";
+import { xinfoFields } from "./xinfo-fields.js";
 
 /** A stream entry as XREADGROUP returns it; `null` fields: deleted while pending. */
 export type StreamEntry = [id: string, fields: string[] | null];
@@ -166,8 +167,7 @@ export class StreamGroupReader {
     const { redis, streamKey, group, consumer } = this.o;
     const rows = (await redis.xinfo("CONSUMERS", streamKey, group)) as unknown[][];
     for (const row of rows) {
-      const info = new Map<string, unknown>();
-      for (let i = 0; i + 1 < row.length; i += 2) info.set(String(row[i]), row[i + 1]);
+      const info = xinfoFields(row);
       const name = String(info.get("name"));
       if (name === consumer || Number(info.get("pending")) !== 0 || Number(info.get("idle")) < 3_600_000) continue;
       await redis.xgroup("DELCONSUMER", streamKey, group, name);
