@@ -1,4 +1,5 @@
-import { isFinal } from "@oceanpos/core/payments";
+import { isFinal, submitFeed } from "@oceanpos/core/payments";
+import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { authCodeEnding, orderNumber, usePayerEnv } from "./support/payer-env.js";
@@ -45,5 +46,32 @@ describe("payer: submit feed", () => {
       expect(await run.store.feedEntryPending(ref)).toBe(false);
       expect(await run.charges(ref.orderNumber)).toBe(1);
     }
+  });
+
+  it("a first send slower than the claim time is not taken over: its payer renews the entry", async () => {
+    const run = await env.start({ payer: { feedClaimIdleMs: 1_000 } });
+    await run.startAnother();
+    // 2.5 s in the sandbox: without renewal a payer would claim the entry after 1 s and run the
+    // payment again (resumed: a query, then its answer).
+    await run.faults({ latencyMs: 2_500 });
+    const ref = await run.submit({ orderNumber: orderNumber("fr"), authCode: authCodeEnding(0) });
+    const redis = env.redis.client();
+    const keys = redisKeys(env.redis.prefix);
+    const feedId = await redis.hget(keys.payment(ref.account, ref.orderNumber), "feedId");
+    // Watched while the send is in flight: a claim would deliver the entry a second time.
+    let deliveries = 0;
+    await waitFor(
+      async () => {
+        const pending = (await redis.xpending(keys.submits, submitFeed.group, feedId ?? "-", feedId ?? "+", 1)) as [string, string, number, number][];
+        deliveries = Math.max(deliveries, pending[0]?.[3] ?? 0);
+        const status = (await run.store.get(ref))?.status;
+        return status !== undefined && isFinal(status) && pending.length === 0;
+      },
+      { timeoutMs: 10_000, intervalMs: 20, message: "the payment final and its entry acknowledged" },
+    );
+    expect(deliveries, "times the entry was delivered").toBe(1);
+    const payment = await run.store.get(ref);
+    expect(payment?.history.map((h) => `${h.status}/${h.source}`)).toEqual(["accepted/intake", "submitting/payer", "succeeded/payer"]);
+    expect(await run.charges(ref.orderNumber)).toBe(1);
   });
 });
