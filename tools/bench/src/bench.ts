@@ -85,6 +85,7 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
   const before = new Map([...cpuPids].map(([n, pid]) => [n, pid === undefined ? undefined : cpuMs(pid)]));
   const forksBefore = await redisForks();
   const commandsBefore = parseCommandStats(await admin.info("commandstats"));
+  sampler.phase = phase;
   const wall = performance.now();
   try {
     return await run();
@@ -210,7 +211,7 @@ const notes: Partial<Record<keyof Figures, string>> = {
   "intake.p99Ms": "closed loop, 128 connections",
   "e2e.p99Ms": d.e2e ? `paced at ${d.e2e.paced.ratePerSec}/s (burst p99 ${d.e2e.burst.p99Ms} ms)` : "",
   "fanout.noticeToWebhookP99Ms": d.notices ? `${d.notices.paced.ratePerSec} notices/s × 3 subscriptions (blast p99 ${d.notices.blastNoticeToWebhook.p99Ms} ms)` : "",
-  "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(", "),
+  "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v} (${sampler.peakPhase.get(k) ?? "?"})`).join(", "),
 };
 writeFileSync(
   file,
@@ -224,6 +225,7 @@ writeFileSync(
       profiled: profile,
       figures,
       rssPeakMb: rss,
+      rssPeakPhase: Object.fromEntries(sampler.peakPhase),
       rssIdleMb: Object.fromEntries(sampler.firstMb),
       cpuMsByPhase: cpuByPhase,
       cpuMsPerOperation: perOperation,

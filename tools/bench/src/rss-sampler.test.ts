@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseProcStatCpuMs, parseVmRssMb } from "./rss-sampler.js";
+import { RssSampler, parseProcStatCpuMs, parseVmRssMb } from "./rss-sampler.js";
 
 describe("/proc parsing", () => {
   it("reads VmRSS in MB", () => {
@@ -11,5 +11,22 @@ describe("/proc parsing", () => {
     const stat = "1234 (node main) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 30 20 20 0 11 0 100 0 0";
     expect(parseProcStatCpuMs(stat)).toBe(3500);
     expect(parseProcStatCpuMs("1234 (redis-server) S 1 1234")).toBeUndefined();
+  });
+});
+
+describe("RssSampler", () => {
+  it("records the phase in which each process reached its peak", () => {
+    const sampler = new RssSampler(() => new Map([["self", process.pid]]));
+    sampler.phase = "small";
+    sampler.sample();
+    const before = sampler.peakMb.get("self") ?? 0;
+    // 64 MB touched: resident now.
+    const held = Buffer.alloc(64 * 1024 * 1024, 1);
+    sampler.phase = "large";
+    sampler.sample();
+    expect(held.length).toBeGreaterThan(0);
+    expect(sampler.peakMb.get("self")).toBeGreaterThan(before + 32);
+    expect(sampler.peakPhase.get("self")).toBe("large");
+    expect(sampler.firstMb.get("self")).toBe(before);
   });
 });

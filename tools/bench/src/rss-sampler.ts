@@ -1,8 +1,15 @@
 import { readFileSync } from "node:fs";
 
-/** Samples the resident set size of some processes from /proc every `intervalMs`; keeps the peak per name. */
+/**
+ * Samples the resident set size of some processes from /proc every `intervalMs`; keeps the peak
+ * per name and the phase it was reached in.
+ */
 export class RssSampler {
   readonly peakMb = new Map<string, number>();
+  /** The phase that was running when each peak was sampled. */
+  readonly peakPhase = new Map<string, string>();
+  /** What runs now (set by the caller), recorded with each new peak. */
+  phase = "start-up";
   /** The first sample per name: the idle footprint right after start-up. */
   readonly firstMb = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -26,7 +33,10 @@ export class RssSampler {
       if (pid === undefined) continue;
       const mb = rssMb(pid);
       if (mb !== undefined && !this.firstMb.has(name)) this.firstMb.set(name, mb);
-      if (mb !== undefined && mb > (this.peakMb.get(name) ?? 0)) this.peakMb.set(name, mb);
+      if (mb !== undefined && mb > (this.peakMb.get(name) ?? 0)) {
+        this.peakMb.set(name, mb);
+        this.peakPhase.set(name, this.phase);
+      }
     }
   }
 }
