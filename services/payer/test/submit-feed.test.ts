@@ -74,4 +74,27 @@ describe("payer: submit feed", () => {
     expect(payment?.history.map((h) => `${h.status}/${h.source}`)).toEqual(["accepted/intake", "submitting/payer", "succeeded/payer"]);
     expect(await run.charges(ref.orderNumber)).toBe(1);
   });
+
+  it("a Redis outage while first sends are in flight: every payment final once Redis is back, charged once, every entry acknowledged", async (ctx) => {
+    if (!env.redis.server.controllable) ctx.skip("the Redis given by REDIS_URL cannot be stopped by a test");
+    const run = await env.start({ payer: { feedClaimIdleMs: 1_000 } });
+    await run.faults({ latencyMs: 500 });
+    const refs = await Promise.all(Array.from({ length: 5 }, (_, i) => run.submit({ orderNumber: orderNumber(`fo${i}`), authCode: authCodeEnding(0) })));
+    for (const ref of refs) await run.waitForStatus(ref, ["submitting"]);
+    // The answers come back while Redis is away (AOF on: it restarts with everything it had).
+    await env.redis.server.stop({ hard: true });
+    await env.redis.server.start();
+    await waitFor(
+      async () => {
+        const statuses = await Promise.all(refs.map(async (ref) => (await run.store.get(ref))?.status));
+        const pending = await Promise.all(refs.map((ref) => run.store.feedEntryPending(ref)));
+        return statuses.every((s) => s === "succeeded") && pending.every((p) => !p);
+      },
+      { timeoutMs: 20_000, message: "every payment succeeded and its entry acknowledged after the outage" },
+    );
+    for (const ref of refs) {
+      expect(await run.charges(ref.orderNumber)).toBe(1);
+      expect(await run.store.sendCount(ref)).toBe(1);
+    }
+  });
 });
