@@ -81,6 +81,8 @@ export class Cluster {
         OCEANPAYMENT_QUERY_TIMEOUT_MS: "2000",
         PAYER_LOCK_DURATION_MS: "5000",
         PAYER_STALLED_INTERVAL_MS: "2000",
+        // A killed payer's first sends come back as soon as its jobs do.
+        SUBMIT_FEED_CLAIM_IDLE_MS: "5000",
         RECONCILE_SCHEDULE_MS: "500,1000,2000,3000",
         RECONCILE_TICK_MS: "200",
         SUBMIT_WATCHDOG_MS: "10000",
