@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
@@ -61,11 +62,13 @@ export class Notifier {
   readonly cache: SubscriptionCache;
   private readonly sender: WebhookSender;
   private readonly redis: Redis;
+  private readonly logger: Logger;
   private readonly connections: Redis[] = [];
   private shuttingDown = false;
 
   constructor(o: NotifierOptions) {
     const { config, logger } = o;
+    this.logger = logger;
     const keyPrefix = config.REDIS_KEY_PREFIX;
     const connect = (role: RedisRole, name: string, autoPipelining = false) => {
       const c = o.connect(role, name, autoPipelining);
@@ -179,15 +182,38 @@ export class Notifier {
    * loads subscriptions (starting their workers) and starts the relay.
    */
   async start(): Promise<void> {
-    if (this.redis.status !== "ready") {
-      await new Promise<void>((resolve, reject) => {
-        this.redis.once("ready", resolve);
-        this.redis.once("end", () => reject(new Error("redis connection closed before it was ready")));
-      });
+    // Redis going away during start-up (restarted together with this process) is waited out, not
+    // a reason to exit: only a shutdown ends the wait.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.redisReady();
+        await this.cache.start();
+        break;
+      } catch (err) {
+        if (this.shuttingDown) throw err;
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, "subscriptions not loaded yet; retrying");
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+      }
     }
-    await this.cache.start();
     await this.relay.start();
   }
+
+  private async redisReady(): Promise<void> {
+    if (this.redis.status === "ready") return;
+    await new Promise<void>((resolve, reject) => {
+      const ready = () => {
+        this.redis.off("end", ended);
+        resolve();
+      };
+      const ended = () => {
+        this.redis.off("ready", ready);
+        reject(new Error("redis connection closed before it was ready"));
+      };
+      this.redis.once("ready", ready);
+      this.redis.once("end", ended);
+    });
+  }
+
 
   /**
    * Shutdown steps in order: http → relay and workers together (reading stops; deliveries in
