@@ -92,6 +92,22 @@ describe("direct first attempts", () => {
     await waitFor(async () => (await pendingEvents()) === 0, { timeoutMs: 10_000, message: "the event acknowledged at last" });
   });
 
+  it("a first attempt slower than the claim time is not made again by another replica: the relay renews its event", async () => {
+    const env = { RELAY_CLAIM_IDLE_MS: "300", WEBHOOK_TIMEOUT_MS: "2500" };
+    const { receiver, notifier } = await setup(env);
+    const other = await startNotifier(redis, env);
+    cleanup.push(() => other.close());
+    receiver.respond = (i) => (i === 0 ? undefined : { status: 204 });
+    await submittingPayment(notifier.payments, "D5");
+    await receiver.next(1, 5_000, "the attempt that hangs");
+    // Without renewal the other replica claims the event after 300 ms idle and delivers it from a
+    // job while this attempt still hangs.
+    await receiver.abandoned();
+    expect(receiver.requests, "requests before the first attempt was given up").toHaveLength(1);
+    const [, retry] = await receiver.next(2, 10_000, "the retry of the attempt that timed out");
+    expect(retry?.headers["webhook-id"]).toBe(receiver.requests[0]?.headers["webhook-id"]);
+  });
+
   it("on shutdown, queue an attempt the endpoint does not answer and acknowledge its event", async () => {
     const { receiver, notifier, subscriptionId, queue, close } = await setup();
     receiver.respond = () => undefined;

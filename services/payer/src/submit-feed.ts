@@ -51,14 +51,11 @@ export class SubmitFeed {
   private readonly reader: StreamGroupReader;
   private readonly inFlight = new Set<string>();
   private readonly runs = new Set<Promise<void>>();
-  private readonly claimIdleMs: number;
   private readonly jobOptions: SubmitJobOptions;
   private roomWaiter: (() => void) | undefined;
-  private renewTimer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(private readonly o: SubmitFeedOptions) {
-    this.claimIdleMs = o.claimIdleMs ?? 60_000;
     this.jobOptions = o.jobOptions ?? jobCatalog.submitPayment.options;
     this.reader = new StreamGroupReader({
       redis: o.redis,
@@ -69,18 +66,17 @@ export class SubmitFeed {
       logger: o.logger,
       // Payments created while no payer ran are still to be sent.
       startId: "0",
-      claimIdleMs: this.claimIdleMs,
+      ...(o.claimIdleMs === undefined ? {} : { claimIdleMs: o.claimIdleMs }),
       ...(o.blockMs === undefined ? {} : { blockMs: o.blockMs }),
       inFlight: this.inFlight,
+      renewWith: o.acks,
       room: () => this.room(),
       handle: (entries) => this.handle(entries),
     });
   }
 
-  async start(): Promise<void> {
-    await this.reader.start();
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.claimIdleMs / 3)));
-    this.renewTimer.unref();
+  start(): Promise<void> {
+    return this.reader.start();
   }
 
   /**
@@ -98,7 +94,6 @@ export class SubmitFeed {
       });
       await Promise.race([Promise.allSettled([...this.runs]), grace]);
       clearTimeout(timer);
-      clearInterval(this.renewTimer);
       this.o.redis.disconnect();
     })();
     return this.closed;
@@ -168,16 +163,6 @@ export class SubmitFeed {
 
   private async ack(...ids: string[]): Promise<void> {
     await this.o.acks.xack(this.o.streamKey, submitFeed.group, ...ids);
-  }
-
-  /** Resets the idle time of the entries still running here: they are not a dead payer's. */
-  private async renew(): Promise<void> {
-    if (this.inFlight.size === 0) return;
-    try {
-      await this.o.acks.xclaim(this.o.streamKey, submitFeed.group, this.o.consumer, 0, ...this.inFlight, "JUSTID");
-    } catch (error) {
-      this.o.logger.warn({ err: errorSummary(error) }, "submit feed could not renew its entries");
-    }
   }
 }
 

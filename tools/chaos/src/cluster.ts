@@ -104,8 +104,8 @@ export class Cluster {
         WEBHOOK_TIMEOUT_MS: "5000",
         WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: "16",
         SUBSCRIPTION_REFRESH_MS: "500",
-        // Above the webhook timeout: an event stays unacknowledged while its first attempts run.
-        RELAY_CLAIM_IDLE_MS: "6000",
+        // A killed notifier's events come back as soon as a killed payer's first sends do.
+        RELAY_CLAIM_IDLE_MS: "5000",
       },
     });
     const services = [

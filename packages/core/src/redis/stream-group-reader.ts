@@ -25,6 +25,12 @@ export interface StreamGroupReaderOptions {
   handle: (entries: StreamEntry[], fresh: boolean) => Promise<void>;
   /** Entries this process still works on: a re-read of pending entries leaves them out. */
   inFlight?: ReadonlySet<string>;
+  /**
+   * With `inFlight`: a connection (not `redis`, which a blocking read may hold) on which the
+   * entries in flight are renewed every third of `claimIdleMs` (XCLAIM … JUSTID resets their idle
+   * time), so that slow work is never mistaken for a dead consumer's and claimed.
+   */
+  renewWith?: Redis;
   /** Resolves with how many entries may be read now (at most `batchSize`), waiting for room if none. */
   room?: () => Promise<number>;
   /** Where a newly created group starts: `$` (only new entries, default) or `0` (everything retained). */
@@ -51,13 +57,15 @@ export interface StreamGroupReaderOptions {
  * (consumer names are per process, so every restart leaves one behind).
  */
 export class StreamGroupReader {
-  private readonly o: Required<Omit<StreamGroupReaderOptions, "inFlight" | "room">> & Pick<StreamGroupReaderOptions, "inFlight" | "room">;
+  private readonly o: Required<Omit<StreamGroupReaderOptions, "inFlight" | "room" | "renewWith">> &
+    Pick<StreamGroupReaderOptions, "inFlight" | "room" | "renewWith">;
   private stopped = false;
   private blocked = false;
   private loop: Promise<void> | undefined;
   private pendingFirst = true;
   private nextClaimAt = 0;
   private groupExists = false;
+  private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(options: StreamGroupReaderOptions) {
     this.o = { startId: "$", claimIdleMs: 60_000, blockMs: 5_000, batchSize: 100, lingerMs: 5, ...options };
@@ -72,6 +80,10 @@ export class StreamGroupReader {
       this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.o.name} cannot create its group yet; retrying`);
     });
     this.loop ??= this.run();
+    if (this.o.inFlight && this.o.renewWith && !this.renewTimer) {
+      this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.o.claimIdleMs / 3)));
+      this.renewTimer.unref();
+    }
   }
 
   private async ensureGroup(): Promise<void> {
@@ -84,8 +96,12 @@ export class StreamGroupReader {
     this.groupExists = true;
   }
 
-  /** Stops reading: the `handle` call running finishes, a blocked read is cut (its connection dropped). */
+  /**
+   * Stops reading: the `handle` call running finishes, a blocked read is cut (its connection
+   * dropped). Renewals stop too: what is still in flight can be claimed once idle.
+   */
   async close(): Promise<void> {
+    clearInterval(this.renewTimer);
     if (this.stopped) return this.loop;
     this.stopped = true;
     if (this.blocked) this.o.redis.disconnect();
@@ -138,6 +154,16 @@ export class StreamGroupReader {
     // Re-reading pending entries ends when none is left but those in flight.
     if (this.pendingFirst && entries.length === 0) this.pendingFirst = false;
     return entries;
+  }
+
+  private async renew(): Promise<void> {
+    const { inFlight, renewWith, streamKey, group, consumer, logger, name } = this.o;
+    if (!inFlight || !renewWith || inFlight.size === 0) return;
+    try {
+      await renewWith.xclaim(streamKey, group, consumer, 0, ...inFlight, "JUSTID");
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} could not renew its entries in flight`);
+    }
   }
 
   /** Takes over entries that another (dead) consumer read but never acknowledged. */

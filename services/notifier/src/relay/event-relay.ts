@@ -56,6 +56,8 @@ export class EventRelay {
       ...reading,
       name: "event relay",
       inFlight: this.inFlight,
+      // Events whose first attempts run long (a slow endpoint) are not another replica's to claim.
+      ...(this.o.acks ? { renewWith: this.o.acks } : {}),
       handle: (entries, fresh) => this.handle(entries, fresh),
     });
   }
