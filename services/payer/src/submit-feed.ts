@@ -142,7 +142,7 @@ export class SubmitFeed {
         result = "sent";
       } catch (error) {
         // Parked: a delayed job takes over, no attempt used; failed: the job's first run is the second attempt.
-        await (error instanceof ParkedError ? this.handOver(ref, error.delayMs, 0) : this.handOver(ref, firstRetryDelayMs(this.jobOptions.backoff), 1));
+        await (error instanceof ParkedError ? this.handOver(ref, error.delayMs, 0, error.reservedAt) : this.handOver(ref, firstRetryDelayMs(this.jobOptions.backoff), 1));
         result = "queued";
       }
       await this.ack(id);
@@ -154,9 +154,9 @@ export class SubmitFeed {
   }
 
   /** A submit job for what the feed could not finish now; its id is the payment's, so it exists once. */
-  private async handOver(ref: PaymentRef, delayMs: number, priorAttempts: number): Promise<void> {
+  private async handOver(ref: PaymentRef, delayMs: number, priorAttempts: number, reservedAt?: number): Promise<void> {
     const spec = jobCatalog.submitPayment;
-    const data = spec.schema.parse({ ...ref, ...(priorAttempts > 0 ? { priorAttempts } : {}) });
+    const data = spec.schema.parse({ ...ref, ...(priorAttempts > 0 ? { priorAttempts } : {}), ...(reservedAt === undefined ? {} : { reservedAt }) });
     const { attempts } = this.jobOptions;
     await this.o.queue.add(spec.name, data, { ...this.jobOptions, attempts: attempts - priorAttempts, delay: delayMs, jobId: spec.jobId(data) });
   }
@@ -166,7 +166,7 @@ export class SubmitFeed {
   }
 }
 
-const parkInFeed = (delayMs: number): Promise<never> => Promise.reject(new ParkedError(delayMs));
+const parkInFeed = (delayMs: number, reservedAt?: number): Promise<never> => Promise.reject(new ParkedError(delayMs, reservedAt));
 
 /** The backoff's first step, with its jitter, as BullMQ would wait before a job's second attempt. */
 function firstRetryDelayMs(backoff: SubmitJobOptions["backoff"]): number {

@@ -56,6 +56,8 @@ export interface SubmitRun {
   attempts: number;
   /** The terminal has no token left: put the run aside for a while. */
   park: Park;
+  /** The gateway call this run was parked for and holds (`takeOrPark` consumes it). */
+  reservedAt?: number | undefined;
 }
 
 interface Context {
@@ -83,7 +85,13 @@ export class SubmitProcessor {
     if (job.name !== jobCatalog.submitPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
     const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
     const prior = data.priorAttempts ?? 0;
-    const run = { id: job.id ?? "", attemptsMade: prior + job.attemptsMade, attempts: prior + (job.opts.attempts ?? 1), park: parkJob(job, token) };
+    const run: SubmitRun = {
+      id: job.id ?? "",
+      attemptsMade: prior + job.attemptsMade,
+      attempts: prior + (job.opts.attempts ?? 1),
+      park: parkJob(job, token),
+      reservedAt: data.reservedAt,
+    };
     return this.submit({ account: data.account, orderNumber: data.orderNumber }, run);
   };
 
@@ -264,7 +272,7 @@ export class SubmitProcessor {
   }
 
   private gate(ctx: Context, operation: string): Promise<void> {
-    return takeOrPark(this.options.limiter, ctx.credentials, ctx.run.park, () => this.options.metrics.rateLimited.inc({ operation }));
+    return takeOrPark(this.options.limiter, ctx.credentials, ctx.run.park, ctx.run, () => this.options.metrics.rateLimited.inc({ operation }));
   }
 
   /** A run ended in an error: retry while attempts remain, then `needs_review` (never a guessed `failed`). */

@@ -12,7 +12,7 @@ import { type Payment, type PaymentRef, type PaymentStore, decideSettlement } fr
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, errorSummary } from "./errors.js";
-import { type GatewayLimiter, parkJob, takeOrPark } from "./gateway-limiter.js";
+import { type GatewayLimiter, type HeldReservation, parkJob, takeOrPark } from "./gateway-limiter.js";
 import { queryOrder } from "./order-query.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
@@ -34,6 +34,8 @@ export const voidRacedSuccess = "void raced a success";
 interface Context {
   job: Job;
   token: string | undefined;
+  /** The gateway call the job was parked for, if any. */
+  held: HeldReservation;
   ref: PaymentRef;
   payment: Payment;
   credentials: OceanpaymentCredentials;
@@ -62,7 +64,7 @@ export class VoidProcessor {
     }
     const store = this.options.stores.byStoreId(payment.storeId);
     if (!store) throw new UnrecoverableError(`store ${payment.storeId} is not in the stores file`);
-    const ctx: Context = { job, token, ref, payment, credentials: credentialsOf(store), log };
+    const ctx: Context = { job, token, held: { reservedAt: data.reservedAt }, ref, payment, credentials: credentialsOf(store), log };
     try {
       await this.gate(ctx);
       const outcome = await this.options.client.void(ctx.credentials, ref.orderNumber);
@@ -129,6 +131,6 @@ export class VoidProcessor {
   }
 
   private gate(ctx: Context): Promise<void> {
-    return takeOrPark(this.options.limiter, ctx.credentials, parkJob(ctx.job, ctx.token), () => this.options.metrics.rateLimited.inc({ operation: "void" }));
+    return takeOrPark(this.options.limiter, ctx.credentials, parkJob(ctx.job, ctx.token), ctx.held, () => this.options.metrics.rateLimited.inc({ operation: "void" }));
   }
 }

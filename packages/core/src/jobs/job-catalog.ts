@@ -4,6 +4,8 @@ import { z } from "zod";
 const PaymentJob = z.strictObject({
   account: z.string().regex(/^[A-Za-z0-9]{6}$/),
   orderNumber: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/),
+  /** The job was parked until this time (ms) for a gateway call it reserved at the terminal's rate limit. */
+  reservedAt: z.number().int().positive().optional(),
 });
 
 /**

@@ -3,7 +3,12 @@
  * token in the same atomic step as their work (the payment create script: one round trip per
  * POST instead of two).
  *
- * take_tokens(key, ratePerSec, burst, cost) → {allowed (1|0), retryAfterMs}
+ * take_tokens(key, ratePerSec, burst, cost[, maxDebt]) → {1, 0} taken | {1, waitMs} reserved | {0, retryAfterMs}
+ *
+ * With `maxDebt` (tokens, default 0) a caller that finds too few tokens may reserve the next ones:
+ * the bucket goes negative by `cost` (down to `-maxDebt`) and the answer says when the reserved
+ * tokens will have been refilled. Callers then wait that long and go without taking again; later
+ * callers queue behind them instead of all retrying as soon as one token is back.
  *
  * The bucket is a hash {tokens, ts (µs)}. Time comes from Redis `TIME`, so every intake replica
  * (and every payer) shares one clock and skew between hosts cannot mint tokens. Redis ≥ 5
@@ -11,7 +16,8 @@
  * a full one; the key expires once it would have refilled anyway, so idle ids cost no memory.
  */
 export const takeTokensLuaFunction = `
-local function take_tokens(key, rate, burst, cost)
+local function take_tokens(key, rate, burst, cost, maxDebt)
+  maxDebt = maxDebt or 0
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
   local h = redis.call('HMGET', key, 'tokens', 'ts')
@@ -25,17 +31,21 @@ local function take_tokens(key, rate, burst, cost)
   if elapsed < 0 then elapsed = 0 end
   tokens = math.min(burst, tokens + elapsed * rate / 1000000)
   local allowed = 0
-  local retry = 0
+  local ms = 0
   if tokens >= cost then
     tokens = tokens - cost
     allowed = 1
+  elseif tokens - cost >= -maxDebt then
+    ms = math.ceil((cost - tokens) * 1000 / rate)
+    tokens = tokens - cost
+    allowed = 1
   else
-    retry = math.ceil((cost - tokens) * 1000 / rate)
+    ms = math.ceil((cost - maxDebt - tokens) * 1000 / rate)
   end
   -- %.0f: tostring() would print a µs timestamp in exponent form and lose its last digits.
   redis.call('HSET', key, 'tokens', string.format('%.6f', tokens), 'ts', string.format('%.0f', now))
-  redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
-  return {allowed, retry}
+  redis.call('PEXPIRE', key, math.ceil((burst - tokens) * 1000 / rate) + 1000)
+  return {allowed, ms}
 end
 `;
 
