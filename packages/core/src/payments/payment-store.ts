@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { compareStreamIds } from "../events/stream-id.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { xinfoFields } from "../redis/xinfo-fields.js";
@@ -345,14 +346,6 @@ function createFields(input: NewPayment): string[] {
 
 function indexMember(ref: PaymentRef): string {
   return `${ref.account}:${ref.orderNumber}`;
-}
-
-/** Orders two stream ids (`ms-seq`). */
-function compareStreamIds(a: string, b: string): number {
-  const [am = 0n, as = 0n] = a.split("-").map(BigInt);
-  const [bm = 0n, bs = 0n] = b.split("-").map(BigInt);
-  if (am !== bm) return am < bm ? -1 : 1;
-  return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
 function parseIndexMember(member: string): PaymentRef {
