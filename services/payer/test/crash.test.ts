@@ -2,47 +2,37 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type PaymentRef, PaymentStore, isFinal } from "@oceanpos/core/payments";
-import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { buildSandbox } from "@oceanpos/sandbox";
 import { freePort, waitFor } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
-import { account, authCodeEnding, newPayment, orderNumber, readFeedAs, storesFile, usePayerEnv } from "./support/payer-env.js";
+import { account, authCodeEnding, newPayment, orderNumber, readFeedAs, sendAsDeadPayer, storesFile, usePayerEnv } from "./support/payer-env.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("payer: crash safety", () => {
   const env = usePayerEnv();
 
-  /** A payer that read the payment's feed entry, moved it to submitting, maybe sent it, and died. */
-  async function deadPayer(ctx: { store: PaymentStore; client: OceanpaymentClient }, tag: string, authCode: string, send: boolean) {
+  /**
+   * Starts a payer after another one read a payment's feed entry, moved it to submitting, maybe
+   * sent it, and died holding the entry.
+   */
+  async function afterDeadPayer(tag: string, authCode: string, send: boolean) {
     const ref = { account, orderNumber: orderNumber(tag) };
-    await ctx.store.create({ ...ref, payment: newPayment(ref), requestHash: "h", authCode });
-    expect(await readFeedAs(env.redis.client(), env.redis.prefix, "dead-payer", false)).toBe(1);
-    await ctx.store.transition(ref, { to: "submitting", source: "payer" });
-    if (!send) return { ref, paymentId: undefined };
-    expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
-    const sent = await ctx.client.pay({
-      credentials: { account, terminal: "99514901", secureCode: "12345678" },
-      noticeUrl: "http://127.0.0.1:9/notice",
-      orderNumber: ref.orderNumber, currency: "USD", amount: "12.50",
-      billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
-      items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
-      scan: { mode: "merchant_scans", paymentCode: authCode },
-    });
-    if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
-    return { ref, paymentId: sent.paymentId };
-  }
-
-  it("a dead payer's first send (crash after the send): its feed entry is claimed, the payment queried first and never resent", async () => {
-    let dead: Awaited<ReturnType<typeof deadPayer>> | undefined;
+    let paymentId: string | undefined;
     const run = await env.start({
       payer: { feedClaimIdleMs: 1_000 },
       setup: async (ctx) => {
-        dead = await deadPayer(ctx, "res", authCodeEnding(0), true);
+        await ctx.store.create({ ...ref, payment: newPayment(ref), requestHash: "h", authCode });
+        expect(await readFeedAs(env.redis.client(), env.redis.prefix, "dead-payer", false)).toBe(1);
+        await ctx.store.transition(ref, { to: "submitting", source: "payer" });
+        if (send) paymentId = await sendAsDeadPayer(ctx, ref, authCode);
       },
     });
-    if (!dead) throw new Error("setup did not run");
-    const { ref, paymentId } = dead;
+    return { run, ref, paymentId };
+  }
+
+  it("a dead payer's first send (crash after the send): its feed entry is claimed, the payment queried first and never resent", async () => {
+    const { run, ref, paymentId } = await afterDeadPayer("res", authCodeEnding(0), true);
     const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"]);
     expect(payment).toMatchObject({ status: "succeeded", paymentId });
     expect(payment.history.at(-1)?.source).toBe("query");
@@ -58,15 +48,7 @@ describe("payer: crash safety", () => {
   });
 
   it("a dead payer's first send that never reached the gateway: claimed, queried, then sent once", async () => {
-    let dead: Awaited<ReturnType<typeof deadPayer>> | undefined;
-    const run = await env.start({
-      payer: { feedClaimIdleMs: 1_000 },
-      setup: async (ctx) => {
-        dead = await deadPayer(ctx, "res0", authCodeEnding(4), false);
-      },
-    });
-    if (!dead) throw new Error("setup did not run");
-    const { ref } = dead;
+    const { run, ref } = await afterDeadPayer("res0", authCodeEnding(4), false);
     expect((await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"])).status).toBe("succeeded");
     expect(await run.counter("payer_queries_total", { result: "answered" })).toBeGreaterThanOrEqual(1);
     expect(await run.store.sendCount(ref)).toBe(1);

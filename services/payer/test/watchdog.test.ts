@@ -7,20 +7,17 @@ import { describe, expect, it } from "vitest";
 import type { SubmitJobOptions } from "../src/submit-feed.js";
 import {
   type Running,
-  type StartOptions,
+  type SetupContext,
   account,
   authCodeEnding,
   fastJobOptions,
   firstRollsFire,
   newPayment,
   orderNumber,
-  terminal,
   readFeedAs,
+  sendAsDeadPayer,
   usePayerEnv,
 } from "./support/payer-env.js";
-
-/** What a test's `setup` gets: the store and a gateway client, before the payer starts. */
-type Dead = Parameters<NonNullable<StartOptions["setup"]>>[0];
 
 /**
  * The submit watchdog: moving `accepted → submitting` also schedules a reconciliation check at
@@ -86,7 +83,7 @@ describe("payer: submit watchdog", () => {
    * Creates the payment as intake does, its feed entry then read and acknowledged by a payer that
    * is gone (call from `setup`): no submit runs or will.
    */
-  async function createPayment(ctx: Dead, tag: string, authCode: string): Promise<PaymentRef> {
+  async function createPayment(ctx: SetupContext, tag: string, authCode: string): Promise<PaymentRef> {
     const number = orderNumber(tag);
     const ref = { account, orderNumber: number };
     const created = await ctx.store.create({ ...ref, payment: newPayment({ orderNumber: number }), requestHash: `h-${number}`, authCode });
@@ -96,26 +93,9 @@ describe("payer: submit watchdog", () => {
   }
 
   /** The move a submit run makes first, with its watchdog (what `SubmitProcessor` writes). */
-  async function moveToSubmitting(ctx: Dead, ref: PaymentRef, watchdogDueAt: number): Promise<void> {
+  async function moveToSubmitting(ctx: SetupContext, ref: PaymentRef, watchdogDueAt: number): Promise<void> {
     const moved = await ctx.store.transition(ref, { to: "submitting", source: "payer" }, { reconcile: { dueAt: watchdogDueAt } });
     expect(moved.outcome).toBe("applied");
-  }
-
-  /** A payer's send as it does it (counted, then sent), with the answer then lost with its payer. */
-  async function sendAndCrash(ctx: Dead, ref: PaymentRef, authCode: string): Promise<string> {
-    expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
-    const sent = await ctx.client.pay({
-      credentials: { account, terminal, secureCode: "12345678" },
-      noticeUrl: "http://127.0.0.1:9/notice",
-      orderNumber: ref.orderNumber,
-      currency: "USD",
-      amount: "12.50",
-      billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
-      items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
-      scan: { mode: "merchant_scans", paymentCode: authCode },
-    });
-    if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
-    return sent.paymentId;
   }
 
   describe("the gateway holds a successful attempt and the submit job is gone", () => {
@@ -178,7 +158,7 @@ describe("payer: submit watchdog", () => {
             // A previous payer moved it (with its watchdog), counted and sent the pay, then died.
             dueAt = Date.now() + watchdogMs;
             await moveToSubmitting(dead, ref, dueAt);
-            paymentId = await sendAndCrash(dead, ref, authCode);
+            paymentId = await sendAsDeadPayer(dead, ref, authCode);
           },
         });
         if (!ref) throw new Error("setup did not run");
@@ -281,7 +261,7 @@ describe("payer: submit watchdog", () => {
       async (state) => {
         const authCode = authCodeEnding(0);
         let ref: PaymentRef | undefined;
-        let dead: Dead | undefined;
+        let dead: SetupContext | undefined;
         const run = await env.start({
           async setup(ctx) {
             dead = ctx;
@@ -299,7 +279,7 @@ describe("payer: submit watchdog", () => {
         expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe(state);
         // Submitting with its watchdog due at once, and charged at the gateway: a query would settle it.
         await moveToSubmitting(dead, ref, Date.now());
-        await sendAndCrash(dead, ref, authCode);
+        await sendAsDeadPayer(dead, ref, authCode);
 
         await waitForClaims(run, ref, 3);
         expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe(state);

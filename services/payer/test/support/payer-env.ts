@@ -9,7 +9,7 @@ import { type StoreRegistry, loadStoresFile } from "@oceanpos/core/stores";
 import { type Sandbox, type SandboxOptions, buildSandbox } from "@oceanpos/sandbox";
 import { type RedisFixture, useRedis, waitFor } from "@oceanpos/testing";
 import { Registry } from "prom-client";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { type Payer, type PayerOptions, startPayer } from "../../src/start-payer.js";
 import type { SubmitJobOptions } from "../../src/submit-feed.js";
 
@@ -51,7 +51,13 @@ export interface StartOptions {
    * Runs once the sandbox is up and before the payer starts: the state a dead payer left behind
    * (`readFeedAs` then takes the payments' feed entries as that payer would have).
    */
-  setup?: (ctx: { store: PaymentStore; client: OceanpaymentClient }) => Promise<void>;
+  setup?: (ctx: SetupContext) => Promise<void>;
+}
+
+/** What `setup` gets: the store and a gateway client, before the payer starts. */
+export interface SetupContext {
+  store: PaymentStore;
+  client: OceanpaymentClient;
 }
 
 export interface PayerEnv {
@@ -101,6 +107,26 @@ export async function readFeedAs(redis: Redis, prefix: string, name: string, ack
   const ids = (reply?.[0]?.[1] ?? []).map(([id]) => id);
   if (ack && ids.length > 0) await redis.xack(stream, submitFeed.group, ...ids);
   return ids.length;
+}
+
+/**
+ * A payer's send as it makes one (counted, then sent to the gateway, which charges it), by a payer
+ * that then dies with the answer. Resolves with the gateway's paymentId.
+ */
+export async function sendAsDeadPayer(ctx: SetupContext, ref: PaymentRef, authCode: string): Promise<string> {
+  expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
+  const sent = await ctx.client.pay({
+    credentials: { account, terminal, secureCode: "12345678" },
+    noticeUrl: "http://127.0.0.1:9/notice",
+    orderNumber: ref.orderNumber,
+    currency: "USD",
+    amount: "12.50",
+    billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
+    items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
+    scan: { mode: "merchant_scans", paymentCode: authCode },
+  });
+  if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
+  return sent.paymentId;
 }
 
 export function newPayment(input: NewTestPayment, at = new Date().toISOString()): Payment {
