@@ -11,6 +11,7 @@ export const SandboxConfig = z
     LOG_LEVEL: commonEnvShape.LOG_LEVEL,
     STORES_FILE: commonEnvShape.STORES_FILE,
     SHUTDOWN_TIMEOUT_MS: commonEnvShape.SHUTDOWN_TIMEOUT_MS,
+    HEAP_GROWING_PERCENT: commonEnvShape.HEAP_GROWING_PERCENT,
     INIT_CWD: commonEnvShape.INIT_CWD,
     SANDBOX_PORT: envPort(3100),
     SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),

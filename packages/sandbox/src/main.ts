@@ -1,5 +1,5 @@
 import { createMetricsRegistry, registerOpsRoutes } from "@oceanpos/core/http";
-import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
+import { ShutdownCoordinator, limitHeapGrowth, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { loadStoresFile } from "@oceanpos/core/stores";
 import { loadSandboxConfig } from "./config.js";
@@ -8,6 +8,7 @@ import { defaultNoticeRetryDelaysMs } from "./notice-dispatcher.js";
 
 // Composition root: the only place that reads process.env.
 const config = startup("sandbox", () => loadSandboxConfig(process.env));
+limitHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger({ name: "sandbox", level: config.LOG_LEVEL });
 // The sandbox accepts exactly the terminals of the stores file, with their secureCodes.
 const stores = startup("sandbox", () => loadStoresFile(config.STORES_FILE, process.env));

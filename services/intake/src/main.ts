@@ -1,6 +1,6 @@
 import { createMetricsRegistry } from "@oceanpos/core/http";
 import { jobCatalog } from "@oceanpos/core/jobs";
-import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
+import { ShutdownCoordinator, limitHeapGrowth, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { PaymentStore } from "@oceanpos/core/payments";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
@@ -14,6 +14,7 @@ import { RecoverySweep } from "./recovery-sweep.js";
 
 // Composition root: the only place that reads process.env.
 const config = startup("intake", () => loadIntakeConfig(process.env));
+limitHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger({ name: "intake", level: config.LOG_LEVEL });
 const stores = startup("intake", () => loadStoresFile(config.STORES_FILE, process.env));
 const keyPrefix = config.REDIS_KEY_PREFIX;

@@ -1,4 +1,4 @@
-import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
+import { ShutdownCoordinator, limitHeapGrowth, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { createRedis } from "@oceanpos/core/redis";
 import { loadStoresFile } from "@oceanpos/core/stores";
@@ -7,6 +7,7 @@ import { Notifier } from "./notifier.js";
 
 // Composition root: the only place that reads process.env.
 const config = startup("notifier", () => loadNotifierConfig(process.env));
+limitHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger({ name: "notifier", level: config.LOG_LEVEL });
 const stores = startup("notifier", () => loadStoresFile(config.STORES_FILE, process.env));
 if (config.ALLOW_PRIVATE_WEBHOOK_URLS) logger.warn("ALLOW_PRIVATE_WEBHOOK_URLS=true: webhooks may reach private addresses");

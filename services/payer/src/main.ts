@@ -1,5 +1,5 @@
 import { createMetricsRegistry, lazyRequestLogger, registerOpsRoutes, registerQueueMetrics, registerStreamGroupMetrics } from "@oceanpos/core/http";
-import { ShutdownCoordinator, startup } from "@oceanpos/core/lifecycle";
+import { ShutdownCoordinator, limitHeapGrowth, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { submitFeed } from "@oceanpos/core/payments";
@@ -11,6 +11,7 @@ import { startPayer } from "./start-payer.js";
 
 // Composition root: the only place that reads process.env.
 const config = startup("payer", () => loadPayerConfig(process.env));
+limitHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger({ name: "payer", level: config.LOG_LEVEL });
 const stores = startup("payer", () => loadStoresFile(config.STORES_FILE, process.env));
 const redis = createRedis({ url: config.REDIS_URL, role: "worker", connectionName: "payer" });

@@ -10,6 +10,9 @@ import { request } from "undici";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** The Dockerfile's `ENV NODE_OPTIONS`: the services run with it here as in the image. */
+export const imageNodeOptions = "--max-semi-space-size=8";
+
 export type ServiceName = "sandbox" | "intake" | "payer" | "notifier";
 
 const serviceDirs: Record<ServiceName, string> = {
@@ -131,10 +134,9 @@ export class BenchStack {
       RECOVERY_SWEEP_INTERVAL_MS: "3600000",
       ...this.o.env,
     };
-    // The services run without the bench's own NODE_OPTIONS, as the image does;
-    // BENCH_NODE_OPTIONS gives them flags to try (e.g. --max-old-space-size, docs/performance.md).
-    delete env.NODE_OPTIONS;
-    if (process.env.BENCH_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
+    // The services run with the image's NODE_OPTIONS, not the bench's own; BENCH_NODE_OPTIONS
+    // replaces them with flags to try (e.g. --max-old-space-size, docs/performance.md; "" for none).
+    env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions;
     for (const name of Object.keys(serviceDirs) as ServiceName[]) {
       const profiling = this.o.profile.includes(name);
       const args = [

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { submitFeed } from "@oceanpos/core/payments";
 import { redisKeys } from "@oceanpos/core/redis";
 import { Redis } from "ioredis";
-import { BenchStack, type ServiceName, repoRoot } from "./bench-stack.js";
+import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
 import type { BenchContext, CountedPhase } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
@@ -22,7 +22,7 @@ import { round } from "./stats.js";
  * `npm run bench`: own Redis + own stack, every phase bounded, results in
  * bench/results/<timestamp>.json and a Markdown table on stdout.
  * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases;
- * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS gives the services node flags.
+ * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS for the services.
  */
 const allPhases = ["raw", "intake", "batch", "e2e", "notices"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
@@ -221,7 +221,8 @@ writeFileSync(
       durationS: Math.round((performance.now() - t0) / 1000),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart, loadavgAtEnd: loadavg().map((l) => round(l)), node: process.version },
       runtime,
-      nodeOptions: process.env.BENCH_NODE_OPTIONS ?? "",
+      nodeOptions: process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions,
+      heapGrowingPercent: process.env.HEAP_GROWING_PERCENT ?? "default",
       profiled: profile,
       figures,
       rssPeakMb: rss,

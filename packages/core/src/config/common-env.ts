@@ -34,6 +34,13 @@ export const commonEnvShape = {
     .int()
     .min(60_000, "must be at least 60000 (one minute)")
     .default(7 * 24 * 3600 * 1000),
+  /** V8's old generation may grow to (1 + this/100) × what a full collection kept; 0 leaves V8's choice (`limitHeapGrowth`). */
+  HEAP_GROWING_PERCENT: z.coerce
+    .number({ error: "must be a whole number of percent" })
+    .int("must be a whole number of percent")
+    .min(0, "must not be negative")
+    .max(1000, "must be at most 1000")
+    .default(100),
   /** Set by npm to the folder the command was run from; relative paths are resolved against it. */
   INIT_CWD: z.string().optional(),
 };

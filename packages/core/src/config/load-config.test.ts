@@ -45,6 +45,13 @@ describe("loadConfig", () => {
     expect(message).toContain("LOG_LEVEL");
   });
 
+  it("limits heap growth to 100 % unless told otherwise, 0 meaning V8's own", () => {
+    expect(loadConfig(schema, {}).HEAP_GROWING_PERCENT).toBe(100);
+    expect(loadConfig(schema, { HEAP_GROWING_PERCENT: "0" }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(() => loadConfig(schema, { HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT: must not be negative/);
+    expect(() => loadConfig(schema, { HEAP_GROWING_PERCENT: "1.5" })).toThrow(/HEAP_GROWING_PERCENT: must be a whole number of percent/);
+  });
+
   it("requires ADMIN_TOKEN in production", () => {
     expect(() => loadConfig(schema, { NODE_ENV: "production" })).toThrow(/ADMIN_TOKEN: is required when NODE_ENV=production/);
     expect(loadConfig(schema, { NODE_ENV: "production", ADMIN_TOKEN: "s3cret-token" }).ADMIN_TOKEN).toBe("s3cret-token");
