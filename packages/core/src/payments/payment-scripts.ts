@@ -24,8 +24,10 @@ local function create_payment(key, events, index, submits, json, status, version
     return {0, h[1], h[2], h[3]}
   end
   local feedId = redis.call('XADD', submits, 'MAXLEN', '~', ${submitFeedMaxLen}, '*', 'ref', member)
-  redis.call('HSET', key, 'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash, 'feedId', feedId)
-  if authCode ~= '' then redis.call('HSET', key, 'authCode', authCode) end
+  -- One HSET, with or without the wallet code: a second call cost every merchant scan a command and its Lua overhead.
+  local fields = {'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash, 'feedId', feedId}
+  if authCode ~= '' then fields[13] = 'authCode'; fields[14] = authCode end
+  redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', index, score, member)
   local id = redis.call('XADD', events, 'MINID', '~', minId, '*', 'type', eventType, 'at', at, 'storeId', storeId, 'data', json)
   return {1, id}
