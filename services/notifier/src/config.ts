@@ -32,6 +32,8 @@ export const NotifierConfig = z
     WEBHOOK_STALLED_INTERVAL_MS: envDurationMs(30_000).pipe(z.number().min(100, "must be at least 100")),
     /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
     WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 16, 100),
+    /** How long the relay waits for a slot of a full subscription lane before queueing its deliveries as jobs. */
+    WEBHOOK_LANE_WAIT_MS: envDurationMs(250),
     /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */

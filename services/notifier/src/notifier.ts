@@ -126,6 +126,7 @@ export class Notifier {
         queues: this.queues,
         logger: logger.child({ component: "delivery" }),
         perSubscription: config.WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION,
+        waitMs: config.WEBHOOK_LANE_WAIT_MS,
       }),
       streamKey: eventLog.key,
       group: config.RELAY_GROUP,

@@ -52,6 +52,17 @@ describe("direct first attempts", () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it("wait for room in a fast endpoint's full lane instead of queueing a burst as jobs", async () => {
+    const { receiver, notifier, queue } = await setup({ WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: "2" });
+    // Slow enough that a batch finds the lane full, fast enough to free it within the wait.
+    receiver.delayMs = 20;
+    // One batch of 30 events, 10 of them for the subscription: 2 slots, 8 waits.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => submittingPayment(notifier.payments, `DB${i}`)));
+    await receiver.next(10, 10_000, "the burst's webhooks");
+    await waitFor(async () => (await pendingEvents()) === 0, { message: "every event acknowledged" });
+    expect(await jobCounts(queue), "deliveries queued as jobs").toEqual({ completed: 0, waiting: 0, delayed: 0, active: 0, failed: 0 });
+  });
+
   it("turn a failed first attempt into a job for the second, numbered as such", async () => {
     const { receiver, notifier, subscriptionId, queue } = await setup();
     receiver.respond = (i) => ({ status: i === 0 ? 503 : 204 });

@@ -106,6 +106,8 @@ export class Receiver extends EventEmitter {
   private readonly server = createServer((req, res) => this.onRequest(req, res));
   private readonly hanging: ServerResponse[] = [];
   respond: (index: number, req: ReceivedRequest) => { status: number; headers?: Record<string, string> } | undefined = () => ({ status: 200 });
+  /** Every answer comes this long after its request (an endpoint that takes its time). */
+  delayMs = 0;
 
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
@@ -158,7 +160,8 @@ export class Receiver extends EventEmitter {
       if (answer === undefined) {
         this.hanging.push(res);
         res.on("close", () => this.emit("abandoned"));
-      } else res.writeHead(answer.status, answer.headers ?? {}).end("ok");
+      } else if (this.delayMs > 0) setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end("ok"), this.delayMs);
+      else res.writeHead(answer.status, answer.headers ?? {}).end("ok");
       for (const w of this.waiters.splice(0)) {
         if (this.requests.length >= w.n) w.resolve();
         else this.waiters.push(w);

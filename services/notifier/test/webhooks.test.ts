@@ -141,6 +141,22 @@ describe("webhook delivery", () => {
     expect(hanging.requests.length).toBeLessThanOrEqual(4);
   });
 
+  it("waits for a hanging endpoint's full lane once, not once per batch", async () => {
+    // Each wait would hold the relay for 3 s; the five later events are given 2.5 s in all.
+    notifier = await startNotifier(redis, { WEBHOOK_TIMEOUT_MS: "15000", WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: "1", WEBHOOK_LANE_WAIT_MS: "3000" });
+    const hanging = await receiver();
+    hanging.respond = () => undefined;
+    const healthy = await receiver();
+    await subscribe(notifier, hanging.url, ["payment.submitting"]);
+    await subscribe(notifier, healthy.url, ["payment.submitting"]);
+    await submittingPayment(notifier.payments, "WH9-0"); // fills the hanging lane
+    await hanging.next(1, 5_000, "the attempt that hangs");
+    await submittingPayment(notifier.payments, "WH9-1"); // finds it full: one wait, then slow
+    await healthy.next(2, 6_000, "the first two deliveries to the healthy endpoint");
+    for (let i = 2; i < 7; i++) await submittingPayment(notifier.payments, `WH9-${i}`);
+    await healthy.next(7, 2_500, "later deliveries, not held by the slow lane");
+  });
+
   it("dead-letters after the last attempt, lists it, and replays it", async () => {
     notifier = await startNotifier(redis, { WEBHOOK_RETRY_SCALE: "0.00001" });
     const dead = await receiver();

@@ -8,6 +8,8 @@ export interface DirectDeliveriesOptions {
   logger: Logger;
   /** First attempts in flight per subscription in this process; beyond that, deliveries are queued as jobs. */
   perSubscription: number;
+  /** How long a batch of the relay may wait for room in a full lane before queueing jobs instead (`WEBHOOK_LANE_WAIT_MS`). */
+  waitMs: number;
 }
 
 /**
@@ -16,11 +18,15 @@ export interface DirectDeliveriesOptions {
  * ours) than the HTTP request. An attempt that fails becomes a job for the next one
  * (`priorAttempts: 1`, delayed by the schedule or Retry-After), so retries, dead letters and
  * replays stay BullMQ's. Each subscription has a lane of `perSubscription` attempts in flight;
- * when it is full the delivery is queued as a job from the start, so a slow endpoint holds only
- * its own lane, as it holds only its own worker's slots.
+ * when it is full the relay waits for room a little ({@link admit}), then queues the delivery as
+ * a job, so a slow endpoint holds only its own lane, as it holds only its own worker's slots.
  */
 export class DirectDeliveries {
   private readonly lanes = new Map<string, number>();
+  /** Wake-ups of {@link admit}s waiting for a lane's next free slot. */
+  private readonly waiting = new Map<string, Array<() => void>>();
+  /** Lanes that stayed full for a whole wait: no more waits until they are half empty. */
+  private readonly slow = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private closed = false;
@@ -33,7 +39,7 @@ export class DirectDeliveries {
    * when that queueing failed: the event must then stay unacknowledged. `undefined`: the lane is
    * full (or closing) and nothing was started.
    */
-  start(request: DeliveryRequest): Promise<void> | undefined {
+  private start(request: DeliveryRequest): Promise<void> | undefined {
     const id = request.data.subscriptionId;
     const busy = this.lanes.get(id) ?? 0;
     if (this.closed || busy >= this.o.perSubscription) return undefined;
@@ -42,6 +48,8 @@ export class DirectDeliveries {
       const left = (this.lanes.get(id) ?? 1) - 1;
       if (left > 0) this.lanes.set(id, left);
       else this.lanes.delete(id);
+      if (left <= this.o.perSubscription / 2) this.slow.delete(id);
+      this.wake(id);
     });
     const settled = run.then(
       () => undefined,
@@ -52,9 +60,47 @@ export class DirectDeliveries {
     return run;
   }
 
+  /**
+   * {@link start} (its promise as `run`), waiting for a slot while the lane is full, until `waitMs` after `batchStartedAt`
+   * (Date.now ms): a fast endpoint frees a slot within milliseconds, and a burst's backlog then
+   * stays in the event stream instead of turning most of its deliveries into jobs (each job
+   * costs Redis and this process more than the request). A lane still full at the deadline is
+   * marked slow: until it is half empty its deliveries go to jobs at once, so a hanging endpoint
+   * costs the relay one wait, not one per batch, and the other subscriptions' deliveries with it.
+   */
+  async admit(request: DeliveryRequest, batchStartedAt: number): Promise<{ run: Promise<void> } | undefined> {
+    const id = request.data.subscriptionId;
+    for (;;) {
+      const run = this.start(request);
+      // Wrapped: an async function returning the promise itself would wait for the delivery.
+      if (run) return { run };
+      if (this.closed || this.slow.has(id)) return undefined;
+      const left = batchStartedAt + this.o.waitMs - Date.now();
+      if (left <= 0) {
+        this.slow.add(id);
+        return undefined;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.waiting.set(id, [...(this.waiting.get(id) ?? []), wake]);
+      });
+    }
+  }
+
+  private wake(id: string): void {
+    const waiters = this.waiting.get(id);
+    this.waiting.delete(id);
+    for (const wake of waiters ?? []) wake();
+  }
+
   /** Starts nothing more; attempts still in flight after `graceMs` are aborted (and queued as retries). */
   async close(graceMs: number): Promise<void> {
     this.closed = true;
+    for (const id of [...this.waiting.keys()]) this.wake(id);
     const timer = setTimeout(() => this.abort.abort(), graceMs);
     timer.unref();
     while (this.running.size > 0) await Promise.all([...this.running]);

@@ -87,6 +87,7 @@ export class EventRelay {
     const queued: DeliveryRequest[] = [];
     const direct = new Map<string, Promise<void>[]>();
     const ackNow: string[] = [];
+    const startedAt = Date.now();
     for (const [streamId, fields] of entries) {
       if (this.inFlight.has(streamId)) continue;
       const runs: Promise<void>[] = [];
@@ -99,7 +100,7 @@ export class EventRelay {
         this.o.recent?.add({ streamId, event });
         for (const subscription of this.o.cache.matching(event)) {
           const request = { jobId: deliveryJobId(streamId, subscription.id), data: { subscriptionId: subscription.id, eventId: event.id } };
-          const run = fresh ? this.o.direct?.start(request) : undefined;
+          const run = fresh ? (await this.o.direct?.admit(request, startedAt))?.run : undefined;
           if (run) runs.push(run);
           else queued.push(request);
         }
