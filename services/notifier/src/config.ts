@@ -33,7 +33,7 @@ export const NotifierConfig = z
     /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
     WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 16, 100),
     /** How long the relay waits for a slot of a full subscription lane before queueing its deliveries as jobs. */
-    WEBHOOK_LANE_WAIT_MS: envDurationMs(250),
+    WEBHOOK_LANE_WAIT_MS: envDurationMs(250).pipe(z.number().max(10_000, "must be at most 10000: a batch of the relay waits this long")),
     /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */
