@@ -92,10 +92,15 @@ describe("payer: crash safety", () => {
 
       const first = await spawnPayer(sandboxUrl, env.redis.url, env.redis.prefix);
       children.push(first.child);
+      // Frozen (SIGSTOP) while its payments are read, so that the kill lands on the state seen:
+      // a loaded machine could otherwise finish every send in flight between the read and the kill.
       await waitFor(
         async () => {
+          first.child.kill("SIGSTOP");
           const now = await statuses();
-          return now.filter((s) => isFinal(s as never)).length >= 40 && now.includes("submitting");
+          const ready = now.filter((s) => isFinal(s as never)).length >= 40 && now.includes("submitting");
+          if (!ready) first.child.kill("SIGCONT");
+          return ready;
         },
         { timeoutMs: 15_000, message: "40 payments final and others in flight before the kill" },
       );
