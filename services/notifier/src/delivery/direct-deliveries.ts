@@ -61,8 +61,9 @@ export class DirectDeliveries {
   }
 
   /**
-   * {@link start} (its promise as `run`), waiting for a slot while the lane is full, until `waitMs` after `batchStartedAt`
-   * (Date.now ms): a fast endpoint frees a slot within milliseconds, and a burst's backlog then
+   * {@link start} (its promise as `run`), waiting for a slot while the lane is full, until
+   * `waitMs` after `batchStartedAt` (Date.now ms): a fast endpoint frees a slot within
+   * milliseconds, and a burst's backlog then
    * stays in the event stream instead of turning most of its deliveries into jobs (each job
    * costs Redis and this process more than the request). A lane still full at the deadline is
    * marked slow: until it is half empty its deliveries go to jobs at once, so a hanging endpoint
