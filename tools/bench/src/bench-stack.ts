@@ -84,6 +84,11 @@ export class BenchStack {
     return this.children.get(name)?.pid;
   }
 
+  /** Signals a running service: SIGSTOP and SIGCONT pause it while a phase measures another alone. */
+  signal(name: ServiceName, signal: NodeJS.Signals): void {
+    this.children.get(name)?.kill(signal);
+  }
+
   /** SIGTERM every child (graceful: CPU profiles are written on exit), SIGKILL after 15 s; then Redis. Safe twice. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {

@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { submitFeed } from "@oceanpos/core/payments";
-import { redisKeys } from "@oceanpos/core/redis";
+import { redisKeys, xinfoFields } from "@oceanpos/core/redis";
+import { waitFor } from "@oceanpos/testing";
 import { Redis } from "ioredis";
 import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";
@@ -29,6 +30,11 @@ const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"]
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
 const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
 const phases = new Set((process.env.BENCH_PHASES ?? allPhases.join(",")).split(",").map((s) => s.trim()));
+/** Downstream services stopped during the intake and batch phases (BENCH_API_PAUSE, default both; "" for none). */
+const apiPhasesPaused = (process.env.BENCH_API_PAUSE ?? "payer,notifier")
+  .split(",")
+  .map((s) => s.trim())
+  .filter((s): s is "payer" | "notifier" => s === "payer" || s === "notifier");
 const startedAt = new Date();
 const loadavgAtStart = loadavg().map((l) => round(l));
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
@@ -107,6 +113,25 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+const relayGroup = "notifier"; // the notifier's RELAY_GROUP default: the bench does not set it
+/**
+ * Waits until the notifier's relay has read and acknowledged every event (its consumer group's lag
+ * and pending count at 0); returns how long that took.
+ */
+async function relayCaughtUp(redis: Redis, timeoutMs: number): Promise<number> {
+  const began = performance.now();
+  const events = redisKeys("op").events;
+  await waitFor(
+    async () => {
+      const rows = (await redis.xinfo("GROUPS", events)) as unknown[][];
+      const group = rows.map(xinfoFields).find((f) => f.get("name") === relayGroup);
+      return group !== undefined && group.get("lag") === 0 && group.get("pending") === 0;
+    },
+    { timeoutMs, intervalMs: 200, message: `the notifier's relay group "${relayGroup}" to read and acknowledge every event` },
+  );
+  return Math.round(performance.now() - began);
+}
+
 const details: Record<string, unknown> = {};
 const nan = Number.NaN;
 try {
@@ -116,12 +141,12 @@ try {
     log("raw HTTP: a bare node:http server, same client and schedules as the intake phase…");
     details.rawHttp = await measured("rawHttp", () => rawHttp({ concurrency: 128, durationMs: 5_000, openRate: 1000, openDurationMs: 5_000 }));
   }
-  // The intake and batch phases measure the API alone: the payer is stopped (SIGSTOP) so that
-  // it, the sandbox and the notifier's webhooks do not compete for the two cores; the submit feed
-  // entries of those payments are dropped before it resumes (and the intake's recovery sweep is
-  // slowed down so that it does not queue them).
-  const payerPid = stack.pid("payer");
-  if (payerPid !== undefined) process.kill(payerPid, "SIGSTOP");
+  // The intake and batch phases measure the API alone: the payer and the notifier are stopped
+  // (SIGSTOP) so that the work downstream of those payments (submits, the sandbox, the relay's
+  // reads) does not compete for the two cores. The submit feed entries of those payments are
+  // dropped before the payer resumes (and the intake's recovery sweep is slowed down so that it
+  // does not queue them); the notifier's relay catches up before the e2e phase starts.
+  for (const name of apiPhasesPaused) stack.signal(name, "SIGSTOP");
   if (phases.has("intake")) {
     log("intake: single POSTs, closed loop (128 connections, 8 s), then 1,000 req/s open loop for 10 s…");
     details.intake = await measured("intake", () => intakePhase(ctx, { concurrency: 128, durationMs: 8_000, maxRequests: 80_000, openRate: 1000, openDurationMs: 10_000 }));
@@ -130,10 +155,16 @@ try {
     log("batch: POST /v1/payments/batch × 500 items, 8 in flight, 8 s…");
     details.batch = await measured("batch", () => batchPhase(ctx, { size: 500, concurrency: 8, durationMs: 8_000, maxBatches: 400 }));
   }
-  const feed = redisKeys("op").submits;
-  await admin.xtrim(feed, "MAXLEN", 0);
-  await admin.xgroup("SETID", feed, submitFeed.group, "$");
-  if (payerPid !== undefined) process.kill(payerPid, "SIGCONT");
+  if (apiPhasesPaused.includes("payer")) {
+    const feed = redisKeys("op").submits;
+    await admin.xtrim(feed, "MAXLEN", 0);
+    await admin.xgroup("SETID", feed, submitFeed.group, "$");
+  }
+  for (const name of apiPhasesPaused) stack.signal(name, "SIGCONT");
+  if (apiPhasesPaused.includes("notifier")) {
+    const caughtUpMs = await relayCaughtUp(admin, 120_000);
+    log(`the notifier's relay caught up with the API phases' events in ${caughtUpMs} ms`);
+  }
   if (phases.has("e2e")) {
     log("e2e: intake → payer → sandbox (+20 ms) → webhook; burst of 4,000, then paced…");
     details.e2e = await measured("e2e", () => e2ePhase(ctx, { burstPayments: 4_000, concurrency: 64, capMs: 50_000, pacedDurationMs: 6_000, sandboxLatencyMs: 20 }));
@@ -223,6 +254,7 @@ writeFileSync(
       runtime,
       nodeOptions: process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions,
       heapGrowingPercent: process.env.HEAP_GROWING_PERCENT ?? "default",
+      apiPhasesPaused,
       profiled: profile,
       figures,
       rssPeakMb: rss,
