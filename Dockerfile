@@ -22,14 +22,14 @@ ENV NODE_ENV=production
 # NODE_OPTIONS flag can set it; the bench runs the services with the same value.
 ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
+# Only the workspaces the image runs: those of packages/testing (Testcontainers, Vitest) and
+# tools/stack (tsx) are production dependencies of theirs, and doubled node_modules (206 → 114 MB).
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/
-COPY packages/testing/package.json packages/testing/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
-COPY tools/stack/package.json tools/stack/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/sandbox/dist packages/sandbox/dist

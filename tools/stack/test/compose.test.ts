@@ -39,6 +39,19 @@ function variablesOf(module: Record<string, unknown>): Set<string> {
   return names;
 }
 
+describe("Dockerfile", () => {
+  const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
+  const installed = [...runtime.matchAll(/^COPY (\S+)\/package\.json /gm)].map((m) => m[1]);
+
+  // A workspace's package.json in the runtime stage installs its dependencies: the test fixture's
+  // would put Testcontainers and Vitest in the image. Checked here because no Docker engine runs it.
+  it("installs in the runtime stage only the workspaces whose dist it copies", () => {
+    const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+)\/dist /gm)].map((m) => m[1]);
+    expect(installed.length).toBeGreaterThan(0);
+    expect(installed.sort()).toEqual([...copied].sort());
+  });
+});
+
 describe("docker-compose.yml", () => {
   it("runs Redis 7 with the append-only file, no eviction and a volume", () => {
     const redis = compose.services.redis;
