@@ -8,8 +8,10 @@ import { waitUntilReady } from "./wait-ready.js";
 /**
  * `npm start`: the whole stack (sandbox, intake, payer, notifier) as child processes with
  * prefixed, readable logs, on the Redis at REDIS_URL or on a redis-server child when none answers.
- * Ctrl-C stops everything.
+ * Ctrl-C stops everything. `--watch` (`npm run dev`): each service runs under `node --watch` and
+ * restarts when a source file it loaded (its own or a package's) changes.
  */
+const watch = process.argv.includes("--watch");
 const env = { ...process.env };
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const stackLine = (line: string) => out(`\u001b[1mstack   \u001b[0m │ ${line}`);
@@ -39,7 +41,8 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 for (const spec of services) {
-  const child = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"], {
+  // Under --watch a service that crashes waits for a fix instead of exiting: the stack stays up.
+  const child = spawn(process.execPath, [...(watch ? ["--watch"] : []), "--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"], {
     cwd: join(repoRoot, spec.dir),
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -80,6 +83,7 @@ for (const line of [
   `  curl -s ${intake}/v1/payments -H 'Authorization: Bearer demo-key' -H 'Content-Type: application/json' -H 'Prefer: wait=5' \\`,
   `    -d '{"orderNumber":"DEMO-'$RANDOM'","amount":"12.50","currency":"USD","mode":"merchant_scan","authCode":"134567890123456780"}'`,
   "",
+  ...(watch ? ["Watching: a service restarts when a source file it loaded changes."] : []),
   "Ctrl-C stops everything.",
 ]) {
   stackLine(line);

@@ -1,14 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, utimesSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@oceanpos/testing";
+import { freePort, waitFor } from "@oceanpos/testing";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 
 const stackDir = fileURLToPath(new URL("..", import.meta.url));
+const intakeSource = fileURLToPath(new URL("../../../services/intake/src/app.ts", import.meta.url));
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,50 +42,94 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, se
   });
 }
 
+type Ports = Record<"SANDBOX_PORT" | "INTAKE_PORT" | "PAYER_PORT" | "NOTIFIER_PORT", number>;
+
+/** Starts the launcher (with `args`) on free ports, against a REDIS_URL where nothing answers. */
+async function launch(args: string[], seen: string[]): Promise<{ launcher: ChildProcess; ports: Ports }> {
+  const ports: Ports = { SANDBOX_PORT: await freePort(), INTAKE_PORT: await freePort(), PAYER_PORT: await freePort(), NOTIFIER_PORT: await freePort() };
+  // Nothing answers at this REDIS_URL, so the launcher must start its own redis-server.
+  const closedRedisPort = await freePort();
+  const launcher = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts", ...args], {
+    cwd: stackDir,
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      REDIS_URL: `redis://127.0.0.1:${closedRedisPort}`,
+      STACK_REDIS_DIR: mkdtempSync(join(tmpdir(), "stack-redis-")),
+      REDIS_KEY_PREFIX: `stack${process.pid}`,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  launcher.stdout?.on("data", (c: Buffer) => seen.push(c.toString()));
+  launcher.stderr?.on("data", (c: Buffer) => seen.push(c.toString()));
+  return { launcher, ports };
+}
+
+async function readyz(port: number): Promise<number> {
+  const res = await request(`http://127.0.0.1:${port}/readyz`);
+  await res.body.dump();
+  return res.statusCode;
+}
+
+/** Ctrl-C: the launcher exits 0 within 10 s and nothing listens on `ports` any more. */
+async function stopAndExpectClosed(launcher: ChildProcess, ports: number[]): Promise<void> {
+  const started = Date.now();
+  const exited = new Promise<number | null>((resolve) => launcher.once("exit", (code) => resolve(code)));
+  launcher.kill("SIGINT");
+  expect(await exited).toBe(0);
+  expect(Date.now() - started).toBeLessThan(10_000);
+  for (const port of ports) expect(await listening(port), `port ${port} still open after shutdown`).toBe(false);
+}
+
 describe("npm start (the stack launcher)", () => {
   let launcher: ChildProcess | undefined;
-  afterEach(() => {
-    launcher?.kill("SIGKILL");
-  });
+  // After a failure: Ctrl-C first, so that the launcher stops its services and Redis (a SIGKILL
+  // alone would leave them running), then SIGKILL if it has not exited within 10 s.
+  afterEach(async () => {
+    const running = launcher;
+    launcher = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+    running.kill("SIGINT");
+    const timer = setTimeout(() => running.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }, 15_000);
 
   it("brings all four processes up on a redis-server child, and Ctrl-C stops everything within 10 s", async () => {
-    const ports = { SANDBOX_PORT: await freePort(), INTAKE_PORT: await freePort(), PAYER_PORT: await freePort(), NOTIFIER_PORT: await freePort() };
-    // Nothing answers at this REDIS_URL, so the launcher must start its own redis-server.
-    const closedRedisPort = await freePort();
     const seen: string[] = [];
-    launcher = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/main.ts"], {
-      cwd: stackDir,
-      env: {
-        ...process.env,
-        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-        REDIS_URL: `redis://127.0.0.1:${closedRedisPort}`,
-        STACK_REDIS_DIR: mkdtempSync(join(tmpdir(), "stack-redis-")),
-        REDIS_KEY_PREFIX: `stack${process.pid}`,
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    launcher.stdout?.on("data", (c: Buffer) => seen.push(c.toString()));
-    launcher.stderr?.on("data", (c: Buffer) => seen.push(c.toString()));
+    const started = await launch([], seen);
+    launcher = started.launcher;
+    const { ports } = started;
 
     const redisLine = await waitForLine(launcher, /started redis-server at redis:\/\/127\.0\.0\.1:(\d+)/, 30_000, seen);
     const redisPort = Number(/:(\d+) /.exec(redisLine)?.[1]);
     await waitForLine(launcher, /Ctrl-C stops everything/, 60_000, seen);
 
-    for (const port of Object.values(ports)) {
-      const res = await request(`http://127.0.0.1:${port}/readyz`);
-      expect(res.statusCode, `readyz on ${port}`).toBe(200);
-      await res.body.dump();
-    }
+    for (const port of Object.values(ports)) expect(await readyz(port), `readyz on ${port}`).toBe(200);
     expect(seen.join("")).toContain("demo-key");
 
-    const started = Date.now();
-    const exited = new Promise<number | null>((resolve) => launcher?.once("exit", (code) => resolve(code)));
-    launcher.kill("SIGINT");
-    expect(await exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    for (const port of [...Object.values(ports), redisPort]) {
-      expect(await listening(port), `port ${port} still open after shutdown`).toBe(false);
-    }
+    await stopAndExpectClosed(launcher, [...Object.values(ports), redisPort]);
   }, 90_000);
+
+  it("npm run dev (--watch): a service restarts when a source file it loaded changes, and the stack stays up", async () => {
+    const seen: string[] = [];
+    const started = await launch(["--watch"], seen);
+    launcher = started.launcher;
+    const { ports } = started;
+    await waitForLine(launcher, /Watching: a service restarts/, 60_000, seen);
+
+    // A new modification time is a change to node --watch; the content stays as it is.
+    const now = new Date();
+    utimesSync(intakeSource, now, now);
+    await waitForLine(launcher, /intake .*Restarting/, 20_000, seen);
+    await waitFor(async () => (await readyz(ports.INTAKE_PORT).catch(() => 0)) === 200, { timeoutMs: 30_000, intervalMs: 100, message: "the restarted intake to be ready" });
+
+    expect(launcher.exitCode, "the launcher must still run").toBeNull();
+    for (const port of [ports.SANDBOX_PORT, ports.PAYER_PORT, ports.NOTIFIER_PORT]) expect(await readyz(port), `readyz on ${port}`).toBe(200);
+
+    // The watchers pass Ctrl-C on to their services: nothing is left running.
+    await stopAndExpectClosed(launcher, Object.values(ports));
+  }, 120_000);
 });
