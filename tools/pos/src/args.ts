@@ -32,26 +32,38 @@ export const usage = `usage: npm run pos -- pay --amount 12.50 [options]
   --notifier <url>         default $NOTIFIER_URL or http://127.0.0.1:3001
   --sandbox <url>          default $SANDBOX_URL or http://127.0.0.1:3100`;
 
-/** Parses `pay …`; throws an Error whose message is meant for the user. */
-export function parsePosArgs(argv: readonly string[], env: Record<string, string | undefined>, now = Date.now()): PayCommand {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      amount: { type: "string" },
-      currency: { type: "string", default: "USD" },
-      mode: { type: "string", default: "merchant_scan" },
-      method: { type: "string", default: "WeChatPay_Offline" },
-      "auth-code": { type: "string" },
-      order: { type: "string" },
-      "simulate-customer": { type: "boolean", default: false },
-      "api-key": { type: "string" },
-      timeout: { type: "string", default: "60" },
-      intake: { type: "string" },
-      notifier: { type: "string" },
-      sandbox: { type: "string" },
-    },
-  });
+const options = {
+  amount: { type: "string" },
+  currency: { type: "string", default: "USD" },
+  mode: { type: "string", default: "merchant_scan" },
+  method: { type: "string", default: "WeChatPay_Offline" },
+  "auth-code": { type: "string" },
+  order: { type: "string" },
+  "simulate-customer": { type: "boolean", default: false },
+  "api-key": { type: "string" },
+  timeout: { type: "string", default: "60" },
+  intake: { type: "string" },
+  notifier: { type: "string" },
+  sandbox: { type: "string" },
+} as const;
+
+/** `--help` or `-h` anywhere: print {@link usage}. */
+export interface HelpCommand {
+  command: "help";
+}
+
+/** Parses `pay …` (or `--help`); throws an Error whose message is meant for the user. */
+export function parsePosArgs(argv: readonly string[], env: Record<string, string | undefined>, now = Date.now()): PayCommand | HelpCommand {
+  if (argv.includes("--help") || argv.includes("-h")) return { command: "help" };
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options });
+  } catch (err) {
+    // Node's own wording ("To specify a positional argument starting with a '-'…") misleads here.
+    const unknown = /Unknown option '([^']+)'/.exec((err as Error).message)?.[1];
+    throw new Error(`${unknown ? `unknown option ${unknown}` : (err as Error).message}\n\n${usage}`);
+  }
+  const { values, positionals } = parsed;
   if (positionals[0] !== "pay") throw new Error(`unknown command ${positionals[0] ?? "(none)"}\n\n${usage}`);
   if (!values.amount || !/^\d+(\.\d{1,2})?$/.test(values.amount)) throw new Error(`--amount must be a decimal string such as 12.50\n\n${usage}`);
   if (values.mode !== "merchant_scan" && values.mode !== "customer_scan") throw new Error("--mode must be merchant_scan or customer_scan");

@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { request } from "undici";
-import { type PayCommand, parsePosArgs } from "./args.js";
+import { type PayCommand, parsePosArgs, usage } from "./args.js";
 import { SseParser } from "./sse-events.js";
 
 /**
@@ -20,7 +20,12 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   let cmd: PayCommand;
   try {
-    cmd = parsePosArgs(process.argv.slice(2), process.env);
+    const parsed = parsePosArgs(process.argv.slice(2), process.env);
+    if (parsed.command === "help") {
+      say(usage);
+      return 0;
+    }
+    cmd = parsed;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;

@@ -1,16 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { parsePosArgs } from "../src/args.js";
+import { type PayCommand, parsePosArgs } from "../src/args.js";
 import { SseParser } from "../src/sse-events.js";
 
 describe("pos arguments", () => {
+  const pay = (...args: Parameters<typeof parsePosArgs>): PayCommand => {
+    const cmd = parsePosArgs(...args);
+    if (cmd.command !== "pay") throw new Error(`expected a pay command, got ${cmd.command}`);
+    return cmd;
+  };
+
   it("builds a customer-scan payment", () => {
-    const cmd = parsePosArgs(["pay", "--amount", "12.50", "--mode", "customer_scan", "--simulate-customer"], {}, 42);
+    const cmd = pay(["pay", "--amount", "12.50", "--mode", "customer_scan", "--simulate-customer"], {}, 42);
     expect(cmd).toMatchObject({ amount: "12.50", mode: "customer_scan", method: "WeChatPay_Offline", orderNumber: "POS-42", simulateCustomer: true, apiKey: "demo-key" });
     expect(cmd.authCode).toBeUndefined();
   });
 
   it("defaults merchant scans to an approving WeChat code", () => {
-    expect(parsePosArgs(["pay", "--amount", "1"], {}).authCode).toBe("130000000000000000");
+    expect(pay(["pay", "--amount", "1"], {}).authCode).toBe("130000000000000000");
+  });
+
+  it("answers --help and -h with the usage, and names an unknown option", () => {
+    expect(parsePosArgs(["--help"], {})).toEqual({ command: "help" });
+    expect(parsePosArgs(["pay", "-h"], {})).toEqual({ command: "help" });
+    expect(() => parsePosArgs(["pay", "--amount", "1", "--code", "1345"], {})).toThrow(/^unknown option --code\n\nusage: /);
   });
 
   it("refuses a float-looking or missing amount and unknown commands", () => {
