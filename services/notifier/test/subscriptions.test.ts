@@ -48,6 +48,39 @@ describe("subscriptions API", () => {
     expect((await app.inject({ method: "GET", url: `/v1/subscriptions/${sub.id}`, headers: auth() })).statusCode).toBe(404);
   });
 
+  it("rotates a secret: a new one shown once, a clear 400 for a bad expiry, 404 for an unknown id", async () => {
+    notifier = await startNotifier(redis);
+    const app = notifier.app;
+    const created = (await app.inject({ method: "POST", url: "/v1/subscriptions", headers: auth(), payload: { url: "http://127.0.0.1:9/x", events: ["*"] } })).json() as {
+      id: string;
+      secret: string;
+    };
+    const rotate = (id: string, payload?: object, headers = auth()) =>
+      app.inject({ method: "POST", url: `/v1/subscriptions/${id}/rotate-secret`, headers, ...(payload ? { payload } : {}) });
+
+    const before = Date.now();
+    const rotated = await rotate(created.id);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const body = rotated.json() as { id: string; secret: string; previousSecretExpiresAt: string };
+    expect(body.id).toBe(created.id);
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(body.secret).not.toBe(created.secret);
+    // A day by default.
+    expect(Date.parse(body.previousSecretExpiresAt) - before).toBeGreaterThanOrEqual(86_400_000);
+    expect(Date.parse(body.previousSecretExpiresAt) - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect((await rotate(created.id, { previousSecretExpiresInSeconds: 0 })).json()).toMatchObject({ previousSecretExpiresAt: null });
+    expect(JSON.stringify((await app.inject({ method: "GET", url: `/v1/subscriptions/${created.id}`, headers: auth() })).json())).not.toContain("whsec_");
+
+    for (const bad of [{ previousSecretExpiresInSeconds: -1 }, { previousSecretExpiresInSeconds: 1.5 }, { previousSecretExpiresInSeconds: 700_000 }, { previousSecretExpiresInSeconds: "60" }]) {
+      const res = await rotate(created.id, bad);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect((res.json() as { error: { issues: Array<{ path: string }> } }).error.issues.map((i) => i.path)).toEqual(["previousSecretExpiresInSeconds"]);
+    }
+    expect((await rotate(created.id, { other: 1 })).statusCode).toBe(400);
+    expect((await rotate("sub_000000000000000000000000")).statusCode).toBe(404);
+    expect((await rotate(created.id, undefined, auth("key-a"))).statusCode).toBe(403);
+  });
+
   it("needs the operator token", async () => {
     notifier = await startNotifier(redis);
     expect((await notifier.app.inject({ method: "GET", url: "/v1/subscriptions" })).statusCode).toBe(401);

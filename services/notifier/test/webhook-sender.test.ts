@@ -38,7 +38,7 @@ describe("WebhookSender", () => {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
       id: "evt_1-0",
       body,
-      secret,
+      secrets: [secret],
     });
     expect(result.statusCode).toBe(200);
     const [delivery] = received;

@@ -67,6 +67,42 @@ describe("webhook delivery", () => {
     expect(JSON.stringify((await notifier.app.inject({ method: "GET", url: "/v1/subscriptions", headers: auth() })).json())).not.toContain("whsec_");
   });
 
+  it("signs with the old and the new secret after a rotation, and with the new one alone once the old expires", async () => {
+    notifier = await startNotifier(redis);
+    const endpoint = await receiver();
+    const sub = await subscribe(notifier, endpoint.url, ["payment.submitting"]);
+    const rotate = async (previousSecretExpiresInSeconds: number) => {
+      const res = await (notifier as Notifier).app.inject({ method: "POST", url: `/v1/subscriptions/${sub.id}/rotate-secret`, headers: auth(), payload: { previousSecretExpiresInSeconds } });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { secret: string }).secret;
+    };
+    const verifies = (secret: string, request: { body: string; headers: Record<string, unknown> }) => {
+      try {
+        new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    const second = await rotate(3600);
+    await submittingPayment(notifier.payments, "WHR1");
+    const [during] = await endpoint.next(1);
+    if (!during) throw new Error("no request");
+    expect(String(during.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(verifies(sub.secret, during), "the replaced secret still signs").toBe(true);
+    expect(verifies(second, during), "the new secret signs").toBe(true);
+
+    const third = await rotate(0);
+    await submittingPayment(notifier.payments, "WHR2");
+    const [, after] = await endpoint.next(2);
+    if (!after) throw new Error("no request");
+    expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(verifies(third, after)).toBe(true);
+    expect(verifies(second, after), "a secret replaced with no overlap stops at once").toBe(false);
+    expect(verifies(sub.secret, after)).toBe(false);
+  });
+
   it("retries a failing endpoint with the same webhook-id until it recovers", async () => {
     notifier = await startNotifier(redis);
     const flaky = await receiver();

@@ -32,6 +32,8 @@ export function redisKeys(prefix: string) {
       subscriptions: `${p}:whk:subs`,
       /** Hash: subscription id → signing secret. Never listed with the subscription. */
       secrets: `${p}:whk:secrets`,
+      /** Hash: subscription id → `{"secret","expiresAt"}`, the secret a rotation replaced, still signing until then. */
+      previousSecrets: `${p}:whk:secrets:previous`,
       /** Counter bumped on every subscription change; caches reload when it moves. */
       version: `${p}:whk:subs:version`,
       /** Capped list (newest first) of delivery attempts of one subscription. */

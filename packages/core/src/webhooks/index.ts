@@ -2,9 +2,17 @@ export {
   Subscription,
   CreateSubscription,
   UpdateSubscription,
+  RotateSecret,
+  maxPreviousSecretSeconds,
   subscriptionMatches,
 } from "./subscription.js";
-export { SubscriptionStore, type SubscriptionStoreOptions, type SubscriptionChange } from "./subscription-store.js";
+export {
+  SubscriptionStore,
+  type SubscriptionStoreOptions,
+  type SubscriptionChange,
+  type SigningSecrets,
+  signingSecretsAt,
+} from "./subscription-store.js";
 export { DeliveryLog, DeliveryAttempt, DeadLetter, type DeliveryLogOptions } from "./delivery-log.js";
 export {
   defaultRetrySchedule,

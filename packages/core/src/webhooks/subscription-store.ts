@@ -18,7 +18,21 @@ export type SubscriptionChange = Omit<UpdateSubscription, "description"> & {
 
 type RedisWithScripts = Redis & {
   opWhkUpdateSubscription(...args: string[]): Promise<number>;
+  opWhkRotateSecret(...args: string[]): Promise<number>;
 };
+
+/** A subscription's secrets: the current one, and the one a rotation replaced while it still signs. */
+export interface SigningSecrets {
+  current: string;
+  previous?: { secret: string; expiresAt: string };
+}
+
+/** The secrets that sign a delivery made at `now`, the current one first. */
+export function signingSecretsAt(secrets: SigningSecrets | undefined, now: Date): string[] {
+  if (!secrets) return [];
+  const previous = secrets.previous;
+  return previous && Date.parse(previous.expiresAt) > now.getTime() ? [secrets.current, previous.secret] : [secrets.current];
+}
 
 /**
  * KEYS: subscriptions, version. ARGV: id, expected json, next json.
@@ -34,6 +48,24 @@ redis.call('INCR', KEYS[2])
 return 1
 `;
 
+/**
+ * KEYS: subscriptions, secrets, previous secrets, version. ARGV: id, new secret, expiresAt ('' for none).
+ * Replaces the secret; the old one keeps signing until expiresAt (with '' it stops at once).
+ * → 1 rotated | -1 no such subscription
+ */
+const rotateSecretLua = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' and old then
+  redis.call('HSET', KEYS[3], ARGV[1], cjson.encode({secret = old, expiresAt = ARGV[3]}))
+else
+  redis.call('HDEL', KEYS[3], ARGV[1])
+end
+redis.call('INCR', KEYS[4])
+return 1
+`;
+
 /** Webhook subscriptions in Redis. Every change bumps a version counter that caches watch. */
 export class SubscriptionStore {
   private readonly redis: RedisWithScripts;
@@ -46,6 +78,7 @@ export class SubscriptionStore {
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opWhkUpdateSubscription !== "function") {
       this.redis.defineCommand("opWhkUpdateSubscription", { numberOfKeys: 2, lua: updateLua });
+      this.redis.defineCommand("opWhkRotateSecret", { numberOfKeys: 4, lua: rotateSecretLua });
     }
   }
 
@@ -116,25 +149,45 @@ export class SubscriptionStore {
     throw new Error(`subscription ${id}: too many concurrent updates`);
   }
 
-  /** Deletes the subscription, its secret, its delivery log and its dead letters. */
+  /**
+   * Gives the subscription a new secret, returned here and never again. The replaced one keeps
+   * signing next to it until `previousExpiresAt` (null: it stops at once), so that a subscriber can
+   * move to the new one without refusing a delivery. Undefined when the subscription does not exist.
+   */
+  async rotateSecret(id: string, previousExpiresAt: Date | null): Promise<{ secret: string } | undefined> {
+    const secret = generateWebhookSecret();
+    const k = this.keys;
+    const result = await this.redis.opWhkRotateSecret(k.subscriptions, k.secrets, k.previousSecrets, k.version, id, secret, previousExpiresAt?.toISOString() ?? "");
+    return result === 1 ? { secret } : undefined;
+  }
+
+  /** Deletes the subscription, its secrets, its delivery log and its dead letters. */
   async delete(id: string): Promise<boolean> {
     const replies = await this.redis
       .multi()
       .hdel(this.keys.subscriptions, id)
       .hdel(this.keys.secrets, id)
+      .hdel(this.keys.previousSecrets, id)
       .del(this.keys.deliveryLog(id), this.keys.deadLetters(id))
       .incr(this.keys.version)
       .exec();
     return replies?.[0]?.[1] === 1;
   }
 
-  async secretOf(id: string): Promise<string | undefined> {
-    return (await this.redis.hget(this.keys.secrets, id)) ?? undefined;
-  }
-
-  /** Every subscription's secret, by id (for caches; never returned by the API). */
-  async secrets(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await this.redis.hgetall(this.keys.secrets)));
+  /** Every subscription's secrets, by id (for caches; never returned by the API). */
+  async secrets(): Promise<Map<string, SigningSecrets>> {
+    // One snapshot of both hashes: a rotation between two reads would pair secrets of different times.
+    const replies = await this.redis.multi().hgetall(this.keys.secrets).hgetall(this.keys.previousSecrets).exec();
+    const [current, previous] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value as Record<string, string>;
+    }) as [Record<string, string>, Record<string, string>];
+    const secrets = new Map<string, SigningSecrets>();
+    for (const [id, secret] of Object.entries(current)) {
+      const replaced = previous[id];
+      secrets.set(id, replaced === undefined ? { current: secret } : { current: secret, previous: JSON.parse(replaced) as { secret: string; expiresAt: string } });
+    }
+    return secrets;
   }
 
   /** The change counter (0 before the first subscription). */

@@ -44,6 +44,21 @@ export const UpdateSubscription = z.strictObject({
 });
 export type UpdateSubscription = z.infer<typeof UpdateSubscription>;
 
+/** The longest a replaced secret may keep signing: a week, time enough to deploy a subscriber. */
+export const maxPreviousSecretSeconds = 7 * 24 * 3600;
+
+/** Body of `POST /v1/subscriptions/{id}/rotate-secret`. */
+export const RotateSecret = z.strictObject({
+  /** How long the replaced secret keeps signing next to the new one (0: stops at once); default a day. */
+  previousSecretExpiresInSeconds: z
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 or more")
+    .max(maxPreviousSecretSeconds, `must be at most ${maxPreviousSecretSeconds} (a week)`)
+    .default(24 * 3600),
+});
+export type RotateSecret = z.infer<typeof RotateSecret>;
+
 /** Whether this subscription wants this event (ignores `enabled`: callers decide about that). */
 export function subscriptionMatches(subscription: Pick<Subscription, "events" | "storeIds">, event: PaymentEvent): boolean {
   if (!matchesEventPattern(subscription.events, event.type)) return false;

@@ -85,7 +85,7 @@ export class DeliveryProcessor {
     const [current, entry] = await Promise.all([this.o.cache.current(subscriptionId), this.o.recent?.get(streamId) ?? this.o.eventLog.get(streamId)]);
     // Deleted: nothing to deliver to and nowhere to log it.
     if (!current) return this.count("skipped");
-    const { subscription, secret } = current;
+    const { subscription, secrets } = current;
     const type = entry?.event.type ?? "unknown";
     const base = { eventId, type, attempt, at: this.clock().toISOString() };
     if (!subscription.enabled) {
@@ -96,11 +96,11 @@ export class DeliveryProcessor {
       await this.deadLetter(subscriptionId, { ...base, error: "event no longer retained" }, null);
       throw new DeliveryFinalError("event no longer retained");
     }
-    if (!secret) return this.count("skipped");
+    if (secrets.length === 0) return this.count("skipped");
 
     const { id, createdAt, data } = entry.event;
     const body = JSON.stringify({ id, type, createdAt, data });
-    const result = await this.o.sender.send({ url: subscription.url, id, body, secret, ...(signal ? { signal } : {}) });
+    const result = await this.o.sender.send({ url: subscription.url, id, body, secrets, ...(signal ? { signal } : {}) });
     this.o.metrics?.deliveryDuration.observe(result.latencyMs / 1000);
     const facts = { statusCode: result.statusCode, latencyMs: result.latencyMs };
 

@@ -18,7 +18,8 @@ export interface WebhookMessage {
   id: string;
   /** The exact bytes that are signed and sent. */
   body: string;
-  secret: string;
+  /** Each signs the message (`webhook-signature` lists them, space-separated): two during a rotation. */
+  secrets: readonly string[];
   /** Aborts the request (shutdown). */
   signal?: AbortSignal;
 }
@@ -65,7 +66,7 @@ export class WebhookSender {
       if (isIP(host) !== 0) await this.guard.addressesOf(host);
       // One clock reading for both: a signature and a header that straddle a second never verify.
       const signedAt = this.clock();
-      const signature = new Webhook(message.secret).sign(message.id, signedAt, message.body);
+      const signature = message.secrets.map((secret) => new Webhook(secret).sign(message.id, signedAt, message.body)).join(" ");
       const timeout = AbortSignal.timeout(this.timeoutMs);
       const response = await request(url, {
         method: "POST",

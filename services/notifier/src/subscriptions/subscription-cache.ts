@@ -1,5 +1,5 @@
 import type { PaymentEvent } from "@oceanpos/core/payments";
-import { type Subscription, type SubscriptionStore, subscriptionMatches } from "@oceanpos/core/webhooks";
+import { type SigningSecrets, type Subscription, type SubscriptionStore, signingSecretsAt, subscriptionMatches } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 
 export interface SubscriptionCacheOptions {
@@ -7,6 +7,8 @@ export interface SubscriptionCacheOptions {
   logger: Logger;
   /** Background refresh period (`SUBSCRIPTION_REFRESH_MS`); default 2 000 ms. */
   refreshMs?: number;
+  /** When a replaced secret stops signing is decided with this clock. */
+  clock?: () => Date;
 }
 
 /**
@@ -20,7 +22,8 @@ export class SubscriptionCache {
   private readonly refreshMs: number;
   private readonly listeners: Array<(subscriptions: readonly Subscription[]) => void> = [];
   private subscriptions: readonly Subscription[] = [];
-  private secrets = new Map<string, string>();
+  private readonly clock: () => Date;
+  private secrets = new Map<string, SigningSecrets>();
   private version: string | undefined;
   private syncing: Promise<readonly Subscription[]> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -29,6 +32,7 @@ export class SubscriptionCache {
     this.store = options.store;
     this.logger = options.logger;
     this.refreshMs = options.refreshMs ?? 2_000;
+    this.clock = options.clock ?? (() => new Date());
   }
 
   /** Loads once, then refreshes in the background. */
@@ -75,17 +79,18 @@ export class SubscriptionCache {
   }
 
   /**
-   * The subscription and its secret as of now, for a delivery attempt: one GET of the version
+   * The subscription and the secrets that sign for it now (the current one first, then one a
+   * rotation replaced while it is still valid), for a delivery attempt: one GET of the version
    * (instead of reading both from Redis), reloading first when it moved. A change committed
-   * before the call (e.g. a disable, a 410 in another replica) is therefore always seen.
-   * Undefined when the subscription no longer exists.
+   * before the call (e.g. a disable, a 410 in another replica, a rotation) is therefore always
+   * seen. Undefined when the subscription no longer exists.
    */
-  async current(id: string): Promise<{ subscription: Subscription; secret: string | undefined } | undefined> {
+  async current(id: string): Promise<{ subscription: Subscription; secrets: string[] } | undefined> {
     const version = await this.store.version();
     // A load that read this version read the list after it: the list is at least that new.
     if (version !== this.version) await this.sync(true);
     const subscription = this.get(id);
-    return subscription && { subscription, secret: this.secrets.get(id) };
+    return subscription && { subscription, secrets: signingSecretsAt(this.secrets.get(id), this.clock()) };
   }
 
   /** Enabled subscriptions that want this event. */

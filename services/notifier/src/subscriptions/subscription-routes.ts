@@ -2,6 +2,7 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import {
   CreateSubscription,
   type DeliveryLog,
+  RotateSecret,
   type Subscription,
   type SubscriptionStore,
   UpdateSubscription,
@@ -101,6 +102,22 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       await o.queues.drop(current.id);
       request.log.info({ subscriptionId: current.id }, "subscription deleted");
       return { id: current.id, deleted: true };
+    });
+
+    // A new secret, shown once; the replaced one keeps signing next to it for a while (Stripe's
+    // "roll secret"), so that the subscriber can switch without refusing a delivery.
+    scope.post("/v1/subscriptions/:id/rotate-secret", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const body = RotateSecret.safeParse(request.body ?? {});
+      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
+      const seconds = body.data.previousSecretExpiresInSeconds;
+      const previousSecretExpiresAt = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
+      const rotated = await o.store.rotateSecret(current.id, previousSecretExpiresAt);
+      if (!rotated) return notFound(reply);
+      await o.changed();
+      request.log.info({ subscriptionId: current.id, previousSecretExpiresAt }, "subscription secret rotated");
+      return { ...current, secret: rotated.secret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null };
     });
 
     scope.get("/v1/subscriptions/:id/deliveries", async (request, reply) => {
