@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
+import { valueWithin } from "./value-within.js";
 
 /** Resolves when the dependency answers; rejects (or times out) when it does not. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -38,17 +39,5 @@ export function registerOpsRoutes(app: FastifyInstance, options: OpsRoutesOption
 }
 
 async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await valueWithin(promise.then(() => true), ms)) ?? false;
 }

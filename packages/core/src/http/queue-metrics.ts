@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import { Gauge, type Registry } from "prom-client";
+import { valueWithin } from "./value-within.js";
 
 /** The BullMQ job states exported as `bullmq_queue_jobs{state}`. */
 export const queueMetricStates = ["waiting", "active", "delayed", "failed", "completed", "prioritized"] as const;
@@ -30,28 +31,11 @@ export function registerQueueMetrics(registry: Registry, queues: readonly Queue[
     async collect() {
       // Reset first: a queue that does not answer in time is absent, never reported with old counts.
       this.reset();
-      const results = await Promise.all(queues.map(async (queue) => ({ queue: queue.name, counts: await countsWithin(queue, timeoutMs) })));
+      const results = await Promise.all(queues.map(async (queue) => ({ queue: queue.name, counts: await valueWithin(queue.getJobCounts(...queueMetricStates), timeoutMs) })));
       for (const { queue, counts } of results) {
         if (!counts) continue;
         for (const state of queueMetricStates) this.set({ queue, state }, counts[state] ?? 0);
       }
     },
   });
-}
-
-/** The queue's counts, or undefined when Redis errs or is slower than `ms`. */
-async function countsWithin(queue: Queue, ms: number): Promise<Record<string, number> | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      queue.getJobCounts(...queueMetricStates),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      }),
-    ]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
 import { xinfoFields } from "../redis/xinfo-fields.js";
+import { valueWithin } from "./value-within.js";
 
 /** A consumer group to export: `stream` is the label, `key` the Redis key. */
 export interface StreamGroupSource {
@@ -36,26 +37,14 @@ export function registerStreamGroupMetrics(registry: Registry, redis: Redis, sou
 }
 
 async function groupInfoWithin(redis: Redis, source: StreamGroupSource, ms: number): Promise<{ unread: number; pending: number } | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const rows = await Promise.race([
-      redis.xinfo("GROUPS", source.key) as Promise<unknown[][]>,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      }),
-    ]);
-    for (const row of rows ?? []) {
-      const fields = xinfoFields(row);
-      if (fields.get("name") !== source.group) continue;
-      // `lag` is null when Redis cannot tell (entries deleted mid-stream): report nothing rather than a guess.
-      const lag = fields.get("lag");
-      if (lag === null || lag === undefined) return undefined;
-      return { unread: Number(lag), pending: Number(fields.get("pending")) };
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
+  const rows = (await valueWithin(redis.xinfo("GROUPS", source.key) as Promise<unknown[][]>, ms)) ?? [];
+  for (const row of rows) {
+    const fields = xinfoFields(row);
+    if (fields.get("name") !== source.group) continue;
+    // `lag` is null when Redis cannot tell (entries deleted mid-stream): report nothing rather than a guess.
+    const lag = fields.get("lag");
+    if (lag === null || lag === undefined) return undefined;
+    return { unread: Number(lag), pending: Number(fields.get("pending")) };
   }
+  return undefined;
 }
