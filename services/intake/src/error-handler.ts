@@ -1,12 +1,13 @@
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, InvalidRequestError, UnavailableError } from "./errors.js";
-import { isRedisUnavailable } from "./redis-unavailable.js";
+import { isRedisOutOfMemory, isRedisUnavailable } from "./redis-unavailable.js";
 
 /** Maps any error to the contract's `{"error": {code, message, issues?}}` with its status. */
 export function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
   if (err instanceof ApiError) return err;
   if (isRedisUnavailable(err)) return new UnavailableError(undefined, err);
+  if (isRedisOutOfMemory(err)) return new UnavailableError("storage is full: the request changed nothing and is safe to retry later", err);
   const fastifyError = err as Partial<FastifyError>;
   const code = fastifyError.code ?? "";
   if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {

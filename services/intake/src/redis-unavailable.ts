@@ -15,3 +15,11 @@ const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EP
 
 const unavailableMessage =
   /enableOfflineQueue|Connection is closed|Stream isn't writeable|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|^LOADING|^MASTERDOWN|^READONLY|^CLUSTERDOWN|^TRYAGAIN/;
+
+/**
+ * True for Redis's "OOM command not allowed when used memory > 'maxmemory'": with `noeviction` it
+ * refuses every write once full. A script is refused before it runs, so nothing was written.
+ */
+export function isRedisOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("OOM ");
+}

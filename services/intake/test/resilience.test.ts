@@ -42,6 +42,26 @@ describe("Redis outages, lost jobs and rate limits", () => {
     expect(retry.statusCode).toBe(202);
   });
 
+  it("answers 503 when Redis is full (maxmemory, noeviction) and writes nothing", async () => {
+    const body = merchantScan();
+    const batch = { payments: [merchantScan(), customerScan()] };
+    const [, maxBefore] = (await h.redis.config("GET", "maxmemory")) as [string, string];
+    await h.redis.config("SET", "maxmemory", "1");
+    try {
+      for (const res of [await post(body), await h.app.inject({ method: "POST", url: "/v1/payments/batch", headers: auth(apiKeys.a), payload: batch })]) {
+        expect(res.statusCode, res.body).toBe(503);
+        expect(res.json().error).toMatchObject({ code: "unavailable", message: expect.stringMatching(/^storage is full/) });
+        expect(res.headers["retry-after"]).toBe("1");
+      }
+    } finally {
+      await h.redis.config("SET", "maxmemory", maxBefore);
+    }
+    expect(await h.payments.get({ account, orderNumber: body.orderNumber })).toBeUndefined();
+    expect(await h.redis.xlen(h.keys.events)).toBe(0);
+    expect(await h.feed()).toEqual([]);
+    expect((await post(body)).statusCode).toBe(202);
+  });
+
   it("gives a submit job to a payment still accepted whose feed entry went unread", async () => {
     const body = customerScan();
     expect((await post(body)).statusCode).toBe(202);
