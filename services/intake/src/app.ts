@@ -1,4 +1,4 @@
-import { lazyRequestLogger, registerOpsRoutes, registerQueueMetrics } from "@oceanpos/core/http";
+import { lazyRequestLogger, registerOpsRoutes, registerQueueMetrics, registerRedisMemoryMetrics } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -92,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOpsRoutes(app, { registry: deps.registry, checks: { redis: () => deps.redis.ping() }, isShuttingDown: draining });
   // Depth of the queues this process produces to, read on scrape through the fail-fast producer connection.
   registerQueueMetrics(deps.registry, Object.values(deps.queues));
+  // Redis's memory against maxmemory, from one process only (payments are kept for good: docs/operations.md).
+  registerRedisMemoryMetrics(deps.registry, deps.redis);
   await registerOpenApi(app);
   if (deps.board) await registerQueueBoard(app, deps.board);
 

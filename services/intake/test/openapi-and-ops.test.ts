@@ -49,6 +49,8 @@ describe("OpenAPI document and operations endpoints", () => {
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain("http_request_duration_seconds_bucket");
     expect(metrics.body).toMatch(/http_requests_total\{route="\/v1\/payments\/:orderNumber",method="GET",status="401"\} 1/);
+    // Redis's memory, so that an operator sees it filling up (payments are never removed).
+    expect(metrics.body).toMatch(/^redis_memory_bytes\{.*kind="used"\} [1-9]\d*$/m);
   });
 
   it("answers unknown routes with the contract's error shape", async () => {
