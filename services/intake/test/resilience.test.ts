@@ -42,7 +42,9 @@ describe("Redis outages, lost jobs and rate limits", () => {
     expect(retry.statusCode).toBe(202);
   });
 
-  it("answers 503 when Redis is full (maxmemory, noeviction) and writes nothing", async () => {
+  it("answers 503 when Redis is full (maxmemory, noeviction) and writes nothing", async (ctx) => {
+    // A maxmemory of one byte would fail every other suite sharing the Redis given by REDIS_URL.
+    if (!redis.server.controllable) ctx.skip("the Redis given by REDIS_URL is shared: its maxmemory is not a test's to change");
     const body = merchantScan();
     const batch = { payments: [merchantScan(), customerScan()] };
     const [, maxBefore] = (await h.redis.config("GET", "maxmemory")) as [string, string];
