@@ -3,7 +3,6 @@ export {
   CreateSubscription,
   UpdateSubscription,
   RotateSecret,
-  maxPreviousSecretSeconds,
   subscriptionMatches,
 } from "./subscription.js";
 export {

@@ -45,7 +45,7 @@ export const UpdateSubscription = z.strictObject({
 export type UpdateSubscription = z.infer<typeof UpdateSubscription>;
 
 /** The longest a replaced secret may keep signing: a week, time enough to deploy a subscriber. */
-export const maxPreviousSecretSeconds = 7 * 24 * 3600;
+const maxPreviousSecretSeconds = 7 * 24 * 3600;
 
 /** Body of `POST /v1/subscriptions/{id}/rotate-secret`. */
 export const RotateSecret = z.strictObject({
