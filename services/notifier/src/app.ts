@@ -16,6 +16,7 @@ import type { NoticeHandler } from "./notices/notice-handler.js";
 import { registerNoticeRoutes } from "./notices/notice-routes.js";
 import { registerSubscriptionRoutes } from "./subscriptions/subscription-routes.js";
 import type { UrlGuard } from "./subscriptions/url-guard.js";
+import type { TestWebhookResult } from "./delivery/test-webhook.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -35,6 +36,8 @@ export interface AppDeps {
   hub: EventStreamHub;
   /** Makes this process's subscription cache and workers follow a change at once. */
   subscriptionsChanged: () => Promise<unknown>;
+  /** `POST /v1/subscriptions/{id}/test`. */
+  sendTestWebhook: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
   checks: Record<string, ReadinessCheck>;
   isShuttingDown?: () => boolean;
 }
@@ -63,6 +66,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     queues: deps.queues,
     replayer: deps.replayer,
     changed: deps.subscriptionsChanged,
+    sendTest: deps.sendTestWebhook,
   });
   registerEventRoutes(app, { auth: deps.auth, eventLog: deps.eventLog, hub: deps.hub });
 

@@ -18,6 +18,7 @@ import { DeliveryQueues } from "./delivery/delivery-queues.js";
 import { DeliveryWorkers } from "./delivery/delivery-workers.js";
 import { DirectDeliveries } from "./delivery/direct-deliveries.js";
 import { Replayer } from "./delivery/replayer.js";
+import { sendTestWebhook } from "./delivery/test-webhook.js";
 import { WebhookSender } from "./delivery/webhook-sender.js";
 import { EventStreamHub } from "./events/event-stream-hub.js";
 import { NotifierMetrics } from "./metrics.js";
@@ -173,6 +174,7 @@ export class Notifier {
       eventLog,
       hub,
       subscriptionsChanged: () => this.cache.sync(true),
+      sendTestWebhook: (id) => sendTestWebhook({ cache: this.cache, sender: this.sender }, id),
       checks: { redis: () => redis.ping() },
       isShuttingDown: () => this.shuttingDown,
     });

@@ -103,6 +103,34 @@ describe("webhook delivery", () => {
     expect(verifies(sub.secret, after)).toBe(false);
   });
 
+  it("sends a signed webhook.test event on request and says what the endpoint answered", async () => {
+    notifier = await startNotifier(redis);
+    const endpoint = await receiver();
+    endpoint.respond = (i) => (i === 0 ? { status: 204 } : { status: 500 });
+    // Filtered to another event type and disabled: a test is sent regardless.
+    const sub = await subscribe(notifier, endpoint.url, ["payment.voided"]);
+    await notifier.app.inject({ method: "PATCH", url: `/v1/subscriptions/${sub.id}`, headers: auth(), payload: { enabled: false } });
+    const test = () => (notifier as Notifier).app.inject({ method: "POST", url: `/v1/subscriptions/${sub.id}/test`, headers: auth() });
+
+    const ok = await test();
+    expect(ok.statusCode, ok.body).toBe(200);
+    const result = ok.json() as { eventId: string; delivered: boolean; statusCode: number; latencyMs: number };
+    expect(result).toMatchObject({ delivered: true, statusCode: 204 });
+    expect(result.eventId).toMatch(/^evt_test_[0-9a-f]{16}$/);
+    const [request] = await endpoint.next(1);
+    if (!request) throw new Error("no request");
+    const event = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>) as { id: string; type: string; data: unknown };
+    expect(event).toMatchObject({ id: result.eventId, type: "webhook.test", data: { subscriptionId: sub.id } });
+
+    expect((await test()).json()).toMatchObject({ delivered: false, statusCode: 500 });
+    // Not a delivery of an event: the log stays empty, and nothing is retried.
+    expect(await deliveries(notifier, sub.id)).toEqual([]);
+    expect(endpoint.requests).toHaveLength(2);
+
+    expect((await notifier.app.inject({ method: "POST", url: "/v1/subscriptions/sub_000000000000000000000000/test", headers: auth() })).statusCode).toBe(404);
+    expect((await notifier.app.inject({ method: "POST", url: `/v1/subscriptions/${sub.id}/test`, headers: auth("key-a") })).statusCode).toBe(403);
+  });
+
   it("retries a failing endpoint with the same webhook-id until it recovers", async () => {
     notifier = await startNotifier(redis);
     const flaky = await receiver();

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../auth.js";
 import type { DeliveryQueues } from "../delivery/delivery-queues.js";
+import type { TestWebhookResult } from "../delivery/test-webhook.js";
 import type { Replayer } from "../delivery/replayer.js";
 import { type ApiIssue, invalidRequest, issuesOf, sendError } from "../http-errors.js";
 import { type UrlGuard, UrlRefusedError } from "./url-guard.js";
@@ -25,6 +26,8 @@ export interface SubscriptionRoutesOptions {
   replayer: Replayer;
   /** Called after every change so this process's cache and workers follow at once. */
   changed: () => Promise<unknown>;
+  /** Sends a `webhook.test` event to the subscription now; undefined when it is gone. */
+  sendTest: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
 }
 
 const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/) });
@@ -118,6 +121,15 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       await o.changed();
       request.log.info({ subscriptionId: current.id, previousSecretExpiresAt }, "subscription secret rotated");
       return { ...current, secret: rotated.secret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null };
+    });
+
+    // One signed `webhook.test` event, answered with what the endpoint said: to check a new
+    // endpoint or secret without waiting for a payment.
+    scope.post("/v1/subscriptions/:id/test", async (request, reply) => {
+      const current = await load(request.params, reply);
+      if (!current) return reply;
+      const result = await o.sendTest(current.id);
+      return result ?? notFound(reply);
     });
 
     scope.get("/v1/subscriptions/:id/deliveries", async (request, reply) => {

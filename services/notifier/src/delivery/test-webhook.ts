@@ -1,0 +1,29 @@
+import { randomBytes } from "node:crypto";
+import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
+import type { WebhookSender } from "./webhook-sender.js";
+
+/** What `POST /v1/subscriptions/{id}/test` answers. */
+export interface TestWebhookResult {
+  eventId: string;
+  /** The endpoint answered 2xx. */
+  delivered: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  error?: string;
+}
+
+/**
+ * Sends one `webhook.test` event to a subscription's URL now, signed as its deliveries are (with
+ * both secrets during a rotation), and tells what the endpoint answered: an operator checks a new
+ * endpoint or a new secret without waiting for a payment. Not retried, not logged as a delivery,
+ * whatever the subscription's event filter or `enabled`. Undefined when the subscription is gone.
+ */
+export async function sendTestWebhook(o: { cache: SubscriptionCache; sender: WebhookSender }, subscriptionId: string): Promise<TestWebhookResult | undefined> {
+  const current = await o.cache.current(subscriptionId);
+  if (!current) return undefined;
+  const eventId = `evt_test_${randomBytes(8).toString("hex")}`;
+  const body = JSON.stringify({ id: eventId, type: "webhook.test", createdAt: new Date().toISOString(), data: { subscriptionId } });
+  const result = await o.sender.send({ url: current.subscription.url, id: eventId, body, secrets: current.secrets });
+  const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  return { eventId, delivered, statusCode: result.statusCode, latencyMs: result.latencyMs, ...(result.error !== undefined ? { error: result.error } : {}) };
+}
