@@ -1,4 +1,8 @@
+import { execFile } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -13,6 +17,7 @@ interface ComposeService {
   command?: string[];
   image?: string;
   profiles?: string[];
+  healthcheck?: { test?: string[] };
 }
 // `merge: true`: resolve the `<<: *anchor` merge keys the file uses (YAML 1.1), as Compose does.
 const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as { services: Record<string, ComposeService> };
@@ -72,6 +77,35 @@ describe("docker-compose.yml", () => {
     expect(images.map(([name]) => name).sort()).toEqual(["grafana", "prometheus"]);
     for (const [name, service] of images) expect(service.profiles, name).toEqual(["observability"]);
   });
+
+  // The image's node runs the healthcheck as Docker would (no shell, no interpolation), with the
+  // service's environment: 0 for a ready process, 1 for a 503 or for nothing listening.
+  for (const [name, service] of appServices) {
+    it(`${name}: its healthcheck asks /readyz on the port it listens on`, async () => {
+      const [kind, ...argv] = service.healthcheck?.test ?? [];
+      expect(kind).toBe("CMD");
+      expect(argv.join(" "), "a single $ would be interpolated by compose").not.toMatch(/(?<!\$)\$(?!\$)/);
+      const portVar = Object.keys(service.environment ?? {}).find((v) => v.endsWith("_PORT")) as string;
+      let status = 200;
+      const server = createServer((req, res) => res.writeHead(req.url === "/readyz" ? status : 404).end());
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      const port = (server.address() as AddressInfo).port;
+      const check = (env: Record<string, string>) =>
+        new Promise<number | null>((resolve) => {
+          execFile(process.execPath, argv.slice(1), { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 10_000 }, (err) => resolve(err ? ((err as { code?: number }).code ?? -1) : 0));
+        });
+      try {
+        expect(argv[0]).toBe("node");
+        expect(await check({ [portVar]: String(port) }), "ready").toBe(0);
+        status = 503;
+        expect(await check({ [portVar]: String(port) }), "503").toBe(1);
+      } finally {
+        server.close();
+      }
+      expect(await check({ [portVar]: String(port) }), "nothing listening").toBe(1);
+    });
+  }
 
   for (const [name, service] of appServices) {
     it(`${name}: builds an existing workspace and sets only variables it reads`, async () => {
