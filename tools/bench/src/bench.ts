@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { submitFeed } from "@oceanpos/core/payments";
-import { redisKeys, xinfoFields } from "@oceanpos/core/redis";
+import { redisKeys, streamGroupBacklog } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
 import { Redis } from "ioredis";
 import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
@@ -123,9 +123,8 @@ async function relayCaughtUp(redis: Redis, timeoutMs: number): Promise<number> {
   const events = redisKeys("op").events;
   await waitFor(
     async () => {
-      const rows = (await redis.xinfo("GROUPS", events)) as unknown[][];
-      const group = rows.map(xinfoFields).find((f) => f.get("name") === relayGroup);
-      return group !== undefined && group.get("lag") === 0 && group.get("pending") === 0;
+      const backlog = await streamGroupBacklog(redis, events, relayGroup);
+      return backlog !== undefined && backlog.unread === 0 && backlog.pending === 0;
     },
     { timeoutMs, intervalMs: 200, message: `the notifier's relay group "${relayGroup}" to read and acknowledge every event` },
   );

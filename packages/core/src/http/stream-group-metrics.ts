@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
-import { xinfoFields } from "../redis/xinfo-fields.js";
+import { streamGroupBacklog } from "../redis/stream-group-backlog.js";
 import { valueWithin } from "./value-within.js";
 
 /** A consumer group to export: `stream` is the label, `key` the Redis key. */
@@ -25,7 +25,7 @@ export function registerStreamGroupMetrics(registry: Registry, redis: Redis, sou
     registers: [registry],
     async collect() {
       this.reset();
-      const results = await Promise.all(sources.map(async (source) => ({ source, info: await groupInfoWithin(redis, source, timeoutMs) })));
+      const results = await Promise.all(sources.map(async (source) => ({ source, info: await valueWithin(streamGroupBacklog(redis, source.key, source.group), timeoutMs) })));
       for (const { source, info } of results) {
         if (!info) continue;
         const labels = { stream: source.stream, group: source.group };
@@ -34,17 +34,4 @@ export function registerStreamGroupMetrics(registry: Registry, redis: Redis, sou
       }
     },
   });
-}
-
-async function groupInfoWithin(redis: Redis, source: StreamGroupSource, ms: number): Promise<{ unread: number; pending: number } | undefined> {
-  const rows = (await valueWithin(redis.xinfo("GROUPS", source.key) as Promise<unknown[][]>, ms)) ?? [];
-  for (const row of rows) {
-    const fields = xinfoFields(row);
-    if (fields.get("name") !== source.group) continue;
-    // `lag` is null when Redis cannot tell (entries deleted mid-stream): report nothing rather than a guess.
-    const lag = fields.get("lag");
-    if (lag === null || lag === undefined) return undefined;
-    return { unread: Number(lag), pending: Number(fields.get("pending")) };
-  }
-  return undefined;
 }

@@ -3,3 +3,4 @@ export { redisKeys, type RedisKeys } from "./redis-keys.js";
 export { Redis } from "ioredis";
 export { StreamGroupReader, type StreamGroupReaderOptions, type StreamEntry } from "./stream-group-reader.js";
 export { xinfoFields } from "./xinfo-fields.js";
+export { streamGroupBacklog } from "./stream-group-backlog.js";

@@ -15,7 +15,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import type { DeliveryOutcome, NotifierMetrics } from "../metrics.js";
 import type { RecentEvents } from "../relay/recent-events.js";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
-import type { SendResult, WebhookSender } from "./webhook-sender.js";
+import { type SendResult, type WebhookSender, delivered } from "./webhook-sender.js";
 
 /** A failed attempt that will be retried after `delayMs` (schedule or the receiver's Retry-After). */
 export class DeliveryRetryError extends Error {
@@ -104,7 +104,7 @@ export class DeliveryProcessor {
     this.o.metrics?.deliveryDuration.observe(result.latencyMs / 1000);
     const facts = { statusCode: result.statusCode, latencyMs: result.latencyMs };
 
-    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+    if (delivered(result)) {
       await this.record(subscriptionId, { ...base, ...facts, outcome: "delivered" });
       if (log.isLevelEnabled("debug")) log.debug({ ...ids, ...facts }, "webhook delivered");
       return this.count("delivered");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
-import type { WebhookSender } from "./webhook-sender.js";
+import { type WebhookSender, delivered } from "./webhook-sender.js";
 
 /** What `POST /v1/subscriptions/{id}/test` answers. */
 export interface TestWebhookResult {
@@ -24,6 +24,5 @@ export async function sendTestWebhook(o: { cache: SubscriptionCache; sender: Web
   const eventId = `evt_test_${randomBytes(8).toString("hex")}`;
   const body = JSON.stringify({ id: eventId, type: "webhook.test", createdAt: new Date().toISOString(), data: { subscriptionId } });
   const result = await o.sender.send({ url: current.subscription.url, id: eventId, body, secrets: current.secrets });
-  const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-  return { eventId, delivered, statusCode: result.statusCode, latencyMs: result.latencyMs, ...(result.error !== undefined ? { error: result.error } : {}) };
+  return { eventId, delivered: delivered(result), statusCode: result.statusCode, latencyMs: result.latencyMs, ...(result.error !== undefined ? { error: result.error } : {}) };
 }

@@ -33,6 +33,11 @@ export interface SendResult {
   error?: string;
 }
 
+/** The endpoint took it: any 2xx. */
+export function delivered(result: SendResult): boolean {
+  return result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+}
+
 /**
  * Sends one signed webhook. DNS rebinding: the agent's `lookup` resolves the host itself and
  * connects only to addresses it has just checked (a name cannot pass validation at save time and
