@@ -1,9 +1,7 @@
-import type { LookupAddress } from "node:dns";
-import type { LookupFunction } from "node:net";
-import { isIP } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { Agent, request } from "undici";
 import type { UrlGuard } from "../subscriptions/url-guard.js";
+import { guardedConnector } from "./guarded-connector.js";
 
 export interface WebhookSenderOptions {
   guard: UrlGuard;
@@ -39,10 +37,9 @@ export function delivered(result: SendResult): boolean {
 }
 
 /**
- * Sends one signed webhook. DNS rebinding: the agent's `lookup` resolves the host itself and
- * connects only to addresses it has just checked (a name cannot pass validation at save time and
- * then point at 127.0.0.1 at delivery time). IP-literal URLs never reach `lookup`, so they are
- * checked before the request.
+ * Sends one signed webhook. The address policy is enforced where the connection is made (see
+ * `guardedConnector`): the address actually connected to is checked, whatever the URL said when
+ * the subscription was saved, and nothing is written to a refused one.
  */
 export class WebhookSender {
   private readonly guard: UrlGuard;
@@ -55,7 +52,7 @@ export class WebhookSender {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.clock = options.clock ?? (() => new Date());
     this.agent = new Agent({
-      connect: { lookup: this.guardedLookup, timeout: this.timeoutMs },
+      connect: guardedConnector({ guard: this.guard, timeoutMs: this.timeoutMs }),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
       keepAliveTimeout: 4_000,
@@ -67,8 +64,6 @@ export class WebhookSender {
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const url = this.guard.parse(message.url);
-      const host = url.hostname.replace(/^\[|\]$/g, "");
-      if (isIP(host) !== 0) await this.guard.addressesOf(host);
       // One clock reading for both: a signature and a header that straddle a second never verify.
       const signedAt = this.clock();
       const signature = message.secrets.map((secret) => new Webhook(secret).sign(message.id, signedAt, message.body)).join(" ");
@@ -102,26 +97,6 @@ export class WebhookSender {
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
-
-  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
-    this.guard.addressesOf(hostname).then(
-      (all) => {
-        const wanted: LookupAddress[] =
-          options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
-        const first = wanted[0];
-        if (!first) {
-          const err: NodeJS.ErrnoException = new Error(`no usable address for ${hostname}`);
-          err.code = "ENOTFOUND";
-          callback(err, "", 0);
-        } else if (options.all) {
-          callback(null, wanted);
-        } else {
-          callback(null, first.address, first.family);
-        }
-      },
-      (err: Error) => callback(err, "", 0),
-    );
-  };
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */

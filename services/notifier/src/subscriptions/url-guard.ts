@@ -21,7 +21,8 @@ export class UrlRefusedError extends Error {
 /**
  * Decides whether a webhook URL may be called: http(s), no credentials, and (unless private
  * addresses are allowed) a host whose every address is public. Checked when a subscription is
- * saved; the delivery agent checks again at connect time (DNS may have changed since).
+ * saved; the delivery agent checks again at connect time (DNS may have changed since), see
+ * `guardedConnector`.
  */
 export class UrlGuard {
   readonly allowPrivate: boolean;
@@ -72,14 +73,19 @@ export class UrlGuard {
       }
       if (addresses.length === 0) throw new UrlRefusedError(`host ${bare} does not resolve`);
     }
-    if (!this.allowPrivate) {
-      const refused = addresses.find((a) => !isPublicAddress(a.address));
-      if (refused) {
-        throw new UrlRefusedError(
-          `resolves to ${refused.address}, a private, loopback, link-local or reserved address (allowed only with ALLOW_PRIVATE_WEBHOOK_URLS=true)`,
-        );
-      }
-    }
+    for (const { address } of addresses) this.assertAllowed(address);
     return addresses;
+  }
+
+  /**
+   * Throws {@link UrlRefusedError} unless a connection may go to `address` (any spelling of an
+   * IP address). The delivery agent calls it once more with the address a socket actually
+   * connected to.
+   */
+  assertAllowed(address: string): void {
+    if (this.allowPrivate || isPublicAddress(address)) return;
+    throw new UrlRefusedError(
+      `address ${address} is private, loopback, link-local or reserved (allowed only with ALLOW_PRIVATE_WEBHOOK_URLS=true)`,
+    );
   }
 }
