@@ -1,10 +1,8 @@
 import { AppError } from "@oceanpos/core/errors";
+import { type ErrorBody, type ErrorIssue, type HttpError, errorBody } from "@oceanpos/core/http";
 
 /** One failing field of a request: a dotted path (`items.0.price`) and what is wrong with it. */
-export interface Issue {
-  path: string;
-  message: string;
-}
+export type Issue = ErrorIssue;
 
 /** The contract's error codes of the intake API. */
 export type ApiErrorCode =
@@ -20,7 +18,7 @@ export type ApiErrorCode =
   | "internal";
 
 /** An error answered to the client as `{"error": {code, message, issues?}}` with `status`. */
-export class ApiError extends AppError {
+export class ApiError extends AppError implements HttpError {
   readonly status: number;
   readonly issues: readonly Issue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
@@ -38,8 +36,8 @@ export class ApiError extends AppError {
   }
 
   /** The JSON body of the response. */
-  toBody(): { error: { code: string; message: string; issues?: Issue[] } } {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: [...this.issues] } : {}) } };
+  toBody(): ErrorBody {
+    return errorBody(this.code, this.message, this.issues);
   }
 }
 

@@ -25,10 +25,10 @@ export function refOf(store: Store, orderNumber: string): PaymentRef {
  */
 export async function ownPayment(ctx: RouteContext, store: Store, orderNumber: unknown): Promise<{ ref: PaymentRef; payment: Payment }> {
   const parsed = OrderNumber.safeParse(orderNumber);
-  const notFound = () => new NotFoundError(`no payment with orderNumber ${String(orderNumber).slice(0, 50)} for this store`);
-  if (!parsed.success) throw notFound();
+  // Only a well-formed order number is repeated back; anything else came from the URL as is.
+  if (!parsed.success) throw new NotFoundError("no payment with this orderNumber for this store");
   const ref = refOf(store, parsed.data);
   const payment = await ctx.payments.get(ref);
-  if (!payment || payment.storeId !== store.id) throw notFound();
+  if (!payment || payment.storeId !== store.id) throw new NotFoundError(`no payment with orderNumber ${parsed.data} for this store`);
   return { ref, payment };
 }
