@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onRequest", async (request) => {
     if (draining() && !opsRoutes.has(request.routeOptions.url ?? "")) {
-      throw new UnavailableError("this instance is shutting down; retry (another instance will answer)");
+      throw UnavailableError.unchanged("this instance is shutting down (another instance will answer)");
     }
   });
 

@@ -1,14 +1,21 @@
 import { type HttpError, fastifyClientError, sendError } from "@oceanpos/core/http";
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, UnavailableError } from "./errors.js";
-import { isRedisOutOfMemory, isRedisUnavailable } from "./redis-unavailable.js";
+import { ApiError } from "./errors.js";
+import { unavailableErrorOf } from "./redis-failure.js";
 
-/** Maps any error to the contract's `{"error": {code, message, issues?}}` with its status. */
-export function toHttpError(err: unknown, bodyLimitBytes: number): HttpError {
+/** Methods that change nothing, whatever Redis did with their commands. */
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Maps any error to the contract's `{"error": {code, message, issues?}}` with its status. A Redis
+ * failure escaping a route is judged by what ioredis proves (see `redis-failure.ts`); routes wrap
+ * their steps that precede any write in `beforeAnyWrite`.
+ */
+export function toHttpError(err: unknown, bodyLimitBytes: number, method = "POST"): HttpError {
   if (err instanceof ApiError) return err;
-  if (isRedisUnavailable(err)) return new UnavailableError(undefined, err);
-  if (isRedisOutOfMemory(err)) return new UnavailableError("storage is full: the request changed nothing and is safe to retry later", err);
+  const unavailable = unavailableErrorOf(err, { beforeAnyWrite: safeMethods.has(method) });
+  if (unavailable) return unavailable;
   // Fastify's own client errors (body too large, not JSON, bad Content-Length…), never its messages.
   const client = fastifyClientError(err, { bodyLimitBytes });
   if (client) return client;
@@ -17,7 +24,7 @@ export function toHttpError(err: unknown, bodyLimitBytes: number): HttpError {
 
 export function createErrorHandler(bodyLimitBytes: number) {
   return function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
-    const api = toHttpError(err, bodyLimitBytes);
+    const api = toHttpError(err, bodyLimitBytes, request.method);
     if (api.status >= 500) {
       const level = api.status === 503 ? "warn" : "error";
       // Error objects only: never the request body, never headers.

@@ -89,11 +89,26 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+/**
+ * 503 `unavailable`. The contract: the message says whether the request provably changed nothing
+ * or its outcome is unknown; either way the client retries with the same body (creates are
+ * idempotent per orderNumber, a void is queued once per payment).
+ */
 export class UnavailableError extends ApiError {
-  constructor(message = "storage is unreachable: the request changed nothing and is safe to retry", cause?: unknown) {
+  constructor(message: string, cause?: unknown) {
     super(503, "unavailable", message, {
       headers: { "retry-after": "1" },
       cause,
     });
+  }
+
+  /** The request provably changed nothing (`why`: "storage is unreachable", "storage is full"…). */
+  static unchanged(why: string, cause?: unknown): UnavailableError {
+    return new UnavailableError(`${why}: the request changed nothing; retry with the same body`, cause);
+  }
+
+  /** The write may have happened: saying "nothing changed" here would be a lie that costs money. */
+  static outcomeUnknown(cause?: unknown): UnavailableError {
+    return new UnavailableError("storage did not confirm the write: outcome unknown: retry with the same body", cause);
   }
 }
