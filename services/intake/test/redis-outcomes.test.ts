@@ -132,6 +132,15 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
     expect(await voiding.queues.void.getJobCountByTypes("waiting")).toBe(1);
   }, 30_000);
 
+  it("a void whose job could not be sent (its Redis was killed) answers changed nothing", async () => {
+    const other = await otherRedis();
+    const h = await harness({}, { queuesRedis: other.connection });
+    const voidable = await voidablePayment(h);
+    await other.server.stop({ hard: true });
+    await waitFor(() => other.connection.status !== "ready", { message: "the queue connection noticed Redis died" });
+    expect503(await post(h, `/v1/payments/${voidable}/void`, {}), unchanged);
+  });
+
   it("Redis killed with a create in flight: outcome unknown, although this time it never ran", async (ctx) => {
     if (!redis.server.freezable) ctx.skip("only a redis-server child can be frozen and killed");
     const h = await harness();
