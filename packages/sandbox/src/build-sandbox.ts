@@ -1,4 +1,4 @@
-import { lazyRequestLogger } from "@oceanpos/core/http";
+import { frameworkErrors, lazyRequestLogger, registerHttpErrors } from "@oceanpos/core/http";
 import { type Logger, createLogger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { Registry } from "prom-client";
@@ -75,7 +75,14 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   });
   const wrapper = new FaultWrapper(faults, metrics);
 
-  const app = Fastify({ loggerInstance: logger, logController: new DebugRequestLogs(), childLoggerFactory: lazyRequestLogger }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new DebugRequestLogs(),
+    childLoggerFactory: lazyRequestLogger,
+    frameworkErrors,
+  }) as unknown as FastifyInstance;
+  // The controls' and the router's errors in the contract's shape (protocol answers stay XML).
+  registerHttpErrors(app, { mediaType: "application/json (controls) or application/x-www-form-urlencoded (protocol)" });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

@@ -8,6 +8,15 @@ export interface TestRedis {
   kind: "external" | "container" | "process";
   /** Whether {@link stop}/{@link restart} are possible (not for an external Redis). */
   controllable: boolean;
+  /** Whether {@link freeze}/{@link thaw} are possible (a `redis-server` child only). */
+  freezable: boolean;
+  /**
+   * Freezes Redis (SIGSTOP): connections stay open, nothing is answered or executed until
+   * {@link thaw}; commands sent meanwhile run then. A suite must thaw in a `finally`.
+   */
+  freeze(): Promise<void>;
+  /** Resumes a frozen Redis; safe when not frozen. */
+  thaw(): Promise<void>;
   /** Stops Redis (commands fail until {@link start}). `hard` simulates a crash. */
   stop(options?: { hard?: boolean }): Promise<void>;
   /** Starts it again after {@link stop}; data kept by the append-only file is back. */
@@ -33,6 +42,9 @@ export async function provisionRedis(env: Record<string, string | undefined> = p
     url: server.url,
     kind: "process",
     controllable: true,
+    freezable: true,
+    freeze: async () => server.freeze(),
+    thaw: async () => server.thaw(),
     stop: (o) => server.stop(o),
     start: () => server.restart(),
     restart: (o) => server.restart(o),
@@ -44,7 +56,18 @@ function externalRedis(url: string): TestRedis {
   const refuse = async () => {
     throw new Error("cannot stop or restart the Redis given by REDIS_URL");
   };
-  return { url, kind: "external", controllable: false, stop: refuse, start: refuse, restart: refuse, dispose: async () => {} };
+  return {
+    url,
+    kind: "external",
+    controllable: false,
+    freezable: false,
+    freeze: refuse,
+    thaw: async () => {},
+    stop: refuse,
+    start: refuse,
+    restart: refuse,
+    dispose: async () => {},
+  };
 }
 
 function dockerLikely(env: Record<string, string | undefined>): boolean {
@@ -72,6 +95,12 @@ async function tryContainer(): Promise<TestRedis | undefined> {
       },
       kind: "container",
       controllable: true,
+      // Pausing a container needs the engine's API, which Testcontainers does not expose.
+      freezable: false,
+      freeze: async () => {
+        throw new Error("cannot freeze a Testcontainers Redis; run the suite with the redis-server child");
+      },
+      thaw: async () => {},
       stop: async () => {
         await container.stop({ remove: false });
       },

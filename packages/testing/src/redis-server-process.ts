@@ -31,13 +31,34 @@ export class RedisServerProcess {
     return server;
   }
 
-  /** Stops the server: `hard` is SIGKILL (a crash), otherwise SIGTERM (a clean shutdown). */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and commands are accepted by the kernel,
+   * but nothing is answered or executed until {@link thaw} — a Redis stuck on a slow disk, a long
+   * fork or a paused VM. Commands sent meanwhile run once it is thawed.
+   */
+  freeze(): void {
+    const child = this.running("freeze");
+    child.kill("SIGSTOP");
+    this.frozen = true;
+  }
+
+  /** Resumes a frozen server (SIGCONT); it then runs what it received meanwhile. Safe when not frozen. */
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    this.child?.kill("SIGCONT");
+  }
+
+  /** Stops the server: `hard` is SIGKILL (a crash, also of a frozen server), otherwise SIGTERM (a clean shutdown). */
   async stop(options: { hard?: boolean } = {}): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill(options.hard ? "SIGKILL" : "SIGTERM");
+    // A frozen process keeps SIGTERM pending: let it run to handle it.
+    if (!options.hard) this.thaw();
     await exited;
+    this.frozen = false;
     this.child = undefined;
   }
 
@@ -54,6 +75,13 @@ export class RedisServerProcess {
   }
 
   private binary = "redis-server";
+  private frozen = false;
+
+  private running(action: string): ChildProcess {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`cannot ${action} redis-server: it is not running`);
+    return child;
+  }
 
   private async spawn(binary: string): Promise<void> {
     this.binary = binary;

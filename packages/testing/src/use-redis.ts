@@ -27,6 +27,7 @@ export function useRedis(): RedisFixture {
   }, 60_000);
 
   afterAll(async () => {
+    await server?.thaw();
     await server?.dispose();
   });
 
@@ -37,6 +38,8 @@ export function useRedis(): RedisFixture {
   afterEach(async () => {
     for (const c of clients.splice(0)) c.disconnect();
     if (!server) return;
+    // A test that failed while Redis was frozen must not leave the next ones hanging.
+    await server.thaw();
     const cleaner = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
     cleaner.on("error", () => {});
     try {

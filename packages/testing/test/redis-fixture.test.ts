@@ -1,4 +1,5 @@
 import { Queue, QueueEvents, Worker } from "bullmq";
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { useRedis } from "../src/index.js";
 
@@ -34,6 +35,29 @@ describe("useRedis", () => {
     await redis.server.restart({ hard: true });
     const after = redis.client();
     expect(await after.get(`${redis.prefix}:survivor`)).toBe("still here");
+  });
+
+  it("freezes Redis: a command is not answered while frozen, and runs once thawed", async (ctx) => {
+    if (!redis.server.freezable) ctx.skip("only a redis-server child can be frozen");
+    const client = redis.client();
+    await client.ping();
+    await redis.server.freeze();
+    let answered = false;
+    const set = client.set(`${redis.prefix}:frozen`, "written").then(() => {
+      answered = true;
+    });
+    try {
+      // A second connection cannot even be served: the server runs nothing while frozen.
+      const probe = new Redis(redis.url, { commandTimeout: 300, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+      probe.on("error", () => {});
+      await expect(probe.connect().then(() => probe.ping())).rejects.toThrow("Command timed out");
+      probe.disconnect();
+      expect(answered).toBe(false);
+    } finally {
+      await redis.server.thaw();
+    }
+    await set;
+    expect(await client.get(`${redis.prefix}:frozen`)).toBe("written");
   });
 
   it("gives each test its own key prefix", () => {

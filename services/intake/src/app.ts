@@ -1,4 +1,11 @@
-import { lazyRequestLogger, registerOpsRoutes, registerQueueMetrics, registerRedisMemoryMetrics } from "@oceanpos/core/http";
+import {
+  frameworkErrors,
+  lazyRequestLogger,
+  registerHttpErrors,
+  registerOpsRoutes,
+  registerQueueMetrics,
+  registerRedisMemoryMetrics,
+} from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -6,7 +13,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createErrorHandler } from "./error-handler.js";
-import { NotFoundError, UnavailableError } from "./errors.js";
+import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { PaymentIntake } from "./payment-intake.js";
@@ -62,16 +69,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Draining is answered by our hook below, in the contract's error format.
     return503OnClosing: false,
     childLoggerFactory: lazyRequestLogger,
+    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
+    frameworkErrors,
   });
 
   // Route schemas are zod schemas used for the OpenAPI document; handlers parse with them
   // themselves so that every error keeps the contract's shape.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerHttpErrors(app, { errorHandler: false });
   app.setErrorHandler(createErrorHandler(bodyLimit));
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(new NotFoundError(`no route ${request.method} ${request.url.split("?")[0]}`).toBody()),
-  );
   registerJsonBody(app);
   registerHttpMetrics(app, metrics);
 
@@ -85,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onRequest", async (request) => {
     if (draining() && !opsRoutes.has(request.routeOptions.url ?? "")) {
-      throw new UnavailableError("this instance is shutting down; retry (another instance will answer)");
+      throw UnavailableError.unchanged("this instance is shutting down (another instance will answer)");
     }
   });
 

@@ -1,10 +1,8 @@
 import { AppError } from "@oceanpos/core/errors";
+import { type ErrorBody, type ErrorIssue, type HttpError, errorBody } from "@oceanpos/core/http";
 
 /** One failing field of a request: a dotted path (`items.0.price`) and what is wrong with it. */
-export interface Issue {
-  path: string;
-  message: string;
-}
+export type Issue = ErrorIssue;
 
 /** The contract's error codes of the intake API. */
 export type ApiErrorCode =
@@ -20,7 +18,7 @@ export type ApiErrorCode =
   | "internal";
 
 /** An error answered to the client as `{"error": {code, message, issues?}}` with `status`. */
-export class ApiError extends AppError {
+export class ApiError extends AppError implements HttpError {
   readonly status: number;
   readonly issues: readonly Issue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
@@ -38,8 +36,8 @@ export class ApiError extends AppError {
   }
 
   /** The JSON body of the response. */
-  toBody(): { error: { code: string; message: string; issues?: Issue[] } } {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: [...this.issues] } : {}) } };
+  toBody(): ErrorBody {
+    return errorBody(this.code, this.message, this.issues);
   }
 }
 
@@ -91,11 +89,26 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+/**
+ * 503 `unavailable`. The contract: the message says whether the request provably changed nothing
+ * or its outcome is unknown; either way the client retries with the same body (creates are
+ * idempotent per orderNumber, a void is queued once per payment).
+ */
 export class UnavailableError extends ApiError {
-  constructor(message = "storage is unreachable: the request changed nothing and is safe to retry", cause?: unknown) {
+  constructor(message: string, cause?: unknown) {
     super(503, "unavailable", message, {
       headers: { "retry-after": "1" },
       cause,
     });
+  }
+
+  /** The request provably changed nothing (`why`: "storage is unreachable", "storage is full"…). */
+  static unchanged(why: string, cause?: unknown): UnavailableError {
+    return new UnavailableError(`${why}: the request changed nothing; retry with the same body`, cause);
+  }
+
+  /** The write may have happened: saying "nothing changed" here would be a lie that costs money. */
+  static outcomeUnknown(cause?: unknown): UnavailableError {
+    return new UnavailableError("storage did not confirm the write: outcome unknown: retry with the same body", cause);
   }
 }

@@ -33,9 +33,15 @@ export async function replyWithPayment(options: WaitingReply): Promise<FastifyRe
   if (waitSeconds !== undefined) {
     reply.header("preference-applied", `wait=${waitSeconds}`);
     if (!settled && waitSeconds > 0) {
-      const result = await waiter.waitFor(ref, (p) => !pending.has(p.status), waitSeconds * 1000);
-      payment = result.payment ?? payment;
-      settled = result.settled;
+      try {
+        const result = await waiter.waitFor(ref, (p) => !pending.has(p.status), waitSeconds * 1000);
+        payment = result.payment ?? payment;
+        settled = result.settled;
+      } catch (err) {
+        // The request's own write is done: a Redis failure while following the payment must not
+        // become a 503, which the client would read as "not done". Answer with what is known.
+        reply.log.warn({ err: (err as Error).message, orderNumber: payment.orderNumber }, "Prefer: wait ended early: storage unavailable");
+      }
     }
   }
   if (replayed) reply.header("idempotent-replayed", "true");

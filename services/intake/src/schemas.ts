@@ -49,7 +49,7 @@ export const errorResponses = {
   400: ErrorBody.describe("invalid_request: every failing field is listed in issues"),
   401: ErrorBody.describe("unauthorized"),
   429: ErrorBody.describe("rate_limited (see Retry-After)"),
-  503: ErrorBody.describe("unavailable: nothing was written, safe to retry"),
+  503: ErrorBody.describe("unavailable: the message says whether the request changed nothing or its outcome is unknown; retry with the same body"),
 } as const;
 
 export { Payment, PaymentRequest };

@@ -58,6 +58,16 @@ describe("POST /v1/payments/batch", () => {
     expect(await h.feed()).toEqual([existing, takenByB, first, second].map((b) => b.orderNumber));
   });
 
+  it("refuses an item whose amount has decimals its currency does not have, alone", async () => {
+    const yen = customerScan({ currency: "KRW", amount: "1000.5" });
+    const dollars = customerScan({ currency: "USD", amount: "1000.5" });
+    const res = await batch({ payments: [yen, dollars] });
+    const { results } = res.json();
+    expect(results.map((r: { status: number }) => r.status)).toEqual([400, 202]);
+    expect(results[0].error.issues).toEqual([{ path: "amount", message: "KRW amounts are whole numbers" }]);
+    expect(await h.feed()).toEqual([dollars.orderNumber]);
+  });
+
   it("refuses a missing payments list or more than 500 items as a whole", async () => {
     for (const payload of [{}, { payments: [] }, { payments: Array.from({ length: 501 }, () => customerScan()) }, { payments: [], extra: 1 }]) {
       const res = await batch(payload);

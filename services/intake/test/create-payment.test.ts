@@ -95,6 +95,22 @@ describe("POST /v1/payments", () => {
     expect(paths).toEqual(["items.0.price", "method"]);
   });
 
+  it("refuses decimals the currency does not have (JPY 12.50): 400 naming the amount and item prices, nothing stored", async () => {
+    const body = customerScan({ currency: "JPY", amount: "12.50", items: [{ name: "Tea", price: "12.50", quantity: 1 }] });
+    const res = await post(body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: "invalid_request",
+      issues: [
+        { path: "amount", message: "JPY amounts are whole numbers" },
+        { path: "items.0.price", message: "JPY amounts are whole numbers" },
+      ],
+    });
+    expect(await h.payments.get({ account, orderNumber: body.orderNumber })).toBeUndefined();
+    expect(await h.feed()).toEqual([]);
+    expect((await post({ ...body, amount: "1250", items: [{ name: "Tea", price: "1250", quantity: 1 }] })).statusCode).toBe(202);
+  });
+
   it("answers 401 without a valid store key", async () => {
     for (const headers of [{} as Record<string, string>, { authorization: "Bearer nope" }, { authorization: `Basic ${apiKeys.a}` }]) {
       const res = await post(merchantScan(), headers);

@@ -70,20 +70,41 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Where the app's connections go instead of the suite's Redis (e.g. a port nothing listens on). */
+  url?: string;
+  /** Wait for the connections to be ready; default true. */
+  awaitReady?: boolean;
+  /** A producer connection for the payments only (default: the app's), e.g. to another Redis. */
+  paymentsRedis?: Redis;
+  /** A producer connection for the queues only (default: the app's). */
+  queuesRedis?: Redis;
+}
+
+/** A producer connection as `main.ts` makes them (fail fast, command time-out), errors silenced. */
+export function producerConnection(url: string, name = "intake-test"): Redis {
+  const redis = createRedis({ url, role: "producer", connectionName: name });
+  redis.on("error", () => {});
+  return redis;
+}
+
 /** The intake app on the suite's Redis with this test's prefix, wired as `main.ts` wires it. */
-export async function startHarness(fixture: RedisFixture, overrides: Partial<AppDeps> = {}): Promise<Harness> {
-  const redis = createRedis({ url: fixture.url, role: "producer", connectionName: "intake-test" });
-  const subscriber = createRedis({ url: fixture.url, role: "worker", connectionName: "intake-test-sub" });
-  for (const c of [redis, subscriber]) c.on("error", () => {});
-  await Promise.all([redis, subscriber].map((c) => (c.status === "ready" ? undefined : once(c, "ready"))));
+export async function startHarness(fixture: RedisFixture, overrides: Partial<AppDeps> = {}, options: HarnessOptions = {}): Promise<Harness> {
+  const url = options.url ?? fixture.url;
+  const redis = producerConnection(url);
+  const subscriber = createRedis({ url, role: "worker", connectionName: "intake-test-sub" });
+  subscriber.on("error", () => {});
+  const connections = [redis, subscriber, options.paymentsRedis, options.queuesRedis].filter((c) => c !== undefined);
+  if (options.awaitReady ?? true) await Promise.all(connections.map((c) => (c.status === "ready" ? undefined : once(c, "ready"))));
   const prefix = fixture.prefix;
   const keys = redisKeys(prefix);
+  const queueRedis = options.queuesRedis ?? redis;
   const queues: IntakeQueues = {
-    submit: new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: keys.bullPrefix }),
-    void: new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: keys.bullPrefix }),
+    submit: new Queue(jobCatalog.submitPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
+    void: new Queue(jobCatalog.voidPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
   };
   for (const q of Object.values(queues)) q.on("error", () => {});
-  const payments = new PaymentStore({ redis, keyPrefix: prefix });
+  const payments = new PaymentStore({ redis: options.paymentsRedis ?? redis, keyPrefix: prefix });
   const registry = new Registry();
   const app = await buildApp({
     redis,
@@ -112,8 +133,7 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
     async close() {
       await app.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      redis.disconnect();
-      subscriber.disconnect();
+      for (const c of connections) c.disconnect();
     },
   };
 }

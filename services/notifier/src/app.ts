@@ -1,5 +1,13 @@
 import type { EventLog } from "@oceanpos/core/events";
-import { type ReadinessCheck, lazyRequestLogger, registerOpsRoutes } from "@oceanpos/core/http";
+import {
+  type ReadinessCheck,
+  fastifyClientError,
+  frameworkErrors,
+  lazyRequestLogger,
+  registerHttpErrors,
+  registerOpsRoutes,
+  sendError,
+} from "@oceanpos/core/http";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -10,7 +18,6 @@ import type { DeliveryQueues } from "./delivery/delivery-queues.js";
 import type { Replayer } from "./delivery/replayer.js";
 import { registerEventRoutes } from "./events/event-routes.js";
 import type { EventStreamHub } from "./events/event-stream-hub.js";
-import { sendError } from "./http-errors.js";
 import type { NotifierMetrics } from "./metrics.js";
 import type { NoticeHandler } from "./notices/notice-handler.js";
 import { registerNoticeRoutes } from "./notices/notice-routes.js";
@@ -49,6 +56,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: 256 * 1024,
     // A notice per payment: no pino child per request unless it logs.
     childLoggerFactory: lazyRequestLogger,
+    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
+    frameworkErrors,
   });
 
   registerOpsRoutes(app, {
@@ -75,15 +84,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     await deps.hub.close();
   });
 
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, "not_found", "no such route"));
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status === 413) return sendError(reply, 413, "payload_too_large", "the body is too large");
-    if (status === 415) return sendError(reply, 415, "unsupported_media_type", "send application/json");
-    if (status >= 400 && status < 500) return sendError(reply, 400, "invalid_request", error.message);
+  registerHttpErrors(app, { errorHandler: false });
+  app.setErrorHandler((error, request, reply) => {
+    // Fastify's own client errors, in the contract's words (its messages quote the URL or body).
+    const client = fastifyClientError(error);
+    if (client) return sendError(reply, client);
     request.log.error({ err: error }, "request failed");
     // Redis down or slow: safe to retry, nothing half-written (every write is one atomic step).
-    return sendError(reply, 503, "unavailable", "a dependency is unavailable; retry later");
+    return sendError(reply, { status: 503, code: "unavailable", message: "a dependency is unavailable; retry later" });
   });
   return app;
 }

@@ -1,14 +1,12 @@
+import { type ErrorIssue, sendError as sendHttpError } from "@oceanpos/core/http";
 import type { FastifyReply } from "fastify";
 import type { z } from "zod";
 
-export interface ApiIssue {
-  path: string;
-  message: string;
-}
+export type ApiIssue = ErrorIssue;
 
-/** The contract's error body: `{"error": {"code", "message", "issues"?}}`. */
+/** The contract's error body, `{"error": {"code", "message", "issues"?}}`, built by core's one builder. */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, issues?: ApiIssue[]): FastifyReply {
-  return reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
+  return sendHttpError(reply, { status, code, message, ...(issues ? { issues } : {}) });
 }
 
 export function issuesOf(error: z.ZodError): ApiIssue[] {

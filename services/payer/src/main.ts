@@ -1,11 +1,10 @@
-import { createMetricsRegistry, lazyRequestLogger, registerOpsRoutes, registerQueueMetrics, registerStreamGroupMetrics } from "@oceanpos/core/http";
+import { buildOpsServer, createMetricsRegistry, registerQueueMetrics, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { ShutdownCoordinator, limitHeapGrowth, startup } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { submitFeed } from "@oceanpos/core/payments";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { loadStoresFile } from "@oceanpos/core/stores";
-import Fastify, { type FastifyInstance } from "fastify";
 import { loadPayerConfig } from "./config.js";
 import { startPayer } from "./start-payer.js";
 
@@ -50,12 +49,16 @@ const payer = startPayer({
   },
 });
 
-// The pino child type is narrower than Fastify's base logger type; the instance is the same.
-const app = Fastify({ loggerInstance: logger.child({ component: "http" }), childLoggerFactory: lazyRequestLogger }) as unknown as FastifyInstance;
 let shuttingDown = false;
 registerQueueMetrics(registry, [payer.submitQueue, payer.voidQueue]);
 registerStreamGroupMetrics(registry, storeRedis, [{ stream: "submits", key: redisKeys(config.REDIS_KEY_PREFIX).submits, group: submitFeed.group }]);
-registerOpsRoutes(app, { registry, checks: { redis: () => redis.ping() }, isShuttingDown: () => shuttingDown });
+// Health and metrics only; any other path answers in the contract's error shape.
+const app = buildOpsServer({
+  logger: logger.child({ component: "http" }),
+  registry,
+  checks: { redis: () => redis.ping() },
+  isShuttingDown: () => shuttingDown,
+});
 
 const shutdown = new ShutdownCoordinator({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS })
   .add("mark-draining", () => {

@@ -4,3 +4,15 @@ export { registerQueueMetrics, queueMetricStates, type QueueMetricState, type Qu
 export { lazyRequestLogger } from "./request-logger.js";
 export { registerStreamGroupMetrics, type StreamGroupSource } from "./stream-group-metrics.js";
 export { registerRedisMemoryMetrics } from "./redis-memory-metrics.js";
+export { errorBody, sendError, type ErrorBody, type ErrorIssue, type HttpError } from "./error-body.js";
+export {
+  contractErrorHandler,
+  fastifyClientError,
+  frameworkErrors,
+  internalError,
+  registerHttpErrors,
+  routeNotFound,
+  type FastifyClientErrorOptions,
+  type HttpErrorsOptions,
+} from "./http-errors.js";
+export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { ShutdownCoordinator } from "./index.js";
 
@@ -50,5 +50,31 @@ describe("ShutdownCoordinator", () => {
       () => new Promise<void>(() => {}),
     );
     expect(await coordinator.shutdown("SIGTERM")).toBe(1);
+  });
+
+  it("lets the logs be written before it exits", async () => {
+    const events: string[] = [];
+    const flushing = Object.assign(pino({ level: "silent" }), {
+      flush: (cb?: () => void) => {
+        events.push("flush");
+        setTimeout(() => {
+          events.push("flushed");
+          cb?.();
+        }, 50);
+      },
+    }) as unknown as Logger;
+    const coordinator = new ShutdownCoordinator({ logger: flushing, signals: new EventEmitter(), exit: () => events.push("exit") });
+    await coordinator.shutdown("SIGTERM");
+    expect(events).toEqual(["flush", "flushed", "exit"]);
+  });
+
+  it("exits at the deadline when the logs cannot be written (a stalled log reader)", async () => {
+    const exits: number[] = [];
+    const stalled = Object.assign(pino({ level: "silent" }), { flush: () => {} }) as unknown as Logger;
+    const started = Date.now();
+    const coordinator = new ShutdownCoordinator({ logger: stalled, signals: new EventEmitter(), exit: (c) => exits.push(c), timeoutMs: 200 });
+    expect(await coordinator.shutdown("SIGTERM")).toBe(143);
+    expect(exits).toEqual([143]);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -21,9 +21,10 @@ type HandledSignal = keyof typeof signalNumbers;
 
 /**
  * Runs the shutdown steps once, in the order they were added (HTTP first, then workers, then
- * queues and Redis, then logs), each after the previous one finished. A second signal does not
- * start a second shutdown; a deadline bounds the whole thing. Exit code: 128 + signal number,
- * or 1 when a step failed or the deadline passed.
+ * queues and Redis), each after the previous one finished, then waits for the logs to be
+ * written. A second signal does not start a second shutdown; a deadline bounds the whole thing,
+ * log flushing included (a lost log pipe never holds the process). Exit code: 128 + signal
+ * number, or 1 when a step failed or the deadline passed.
  */
 export class ShutdownCoordinator {
   private readonly steps: ShutdownStep[] = [];
@@ -70,11 +71,12 @@ export class ShutdownCoordinator {
   }
 
   private async run(reason: HandledSignal | "error"): Promise<number> {
+    const deadlineAt = Date.now() + this.timeoutMs;
     this.logger.info({ reason, timeoutMs: this.timeoutMs }, "shutting down");
     let timer: NodeJS.Timeout | undefined;
+    // Kept referenced: the deadline holds even if the steps wait on nothing that keeps Node alive.
     const deadline = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.timeoutMs);
-      timer.unref();
     });
     let failed = false;
     const steps = (async () => {
@@ -100,8 +102,28 @@ export class ShutdownCoordinator {
     } else if (failed) {
       code = 1;
     }
-    this.logger.flush();
+    // The last lines get out if the log reader takes them before the deadline; a lost or stalled
+    // one costs at most the time left, never the exit.
+    await flushWithin(this.logger, deadlineAt - Date.now());
     this.exit(code);
     return code;
   }
+}
+
+/** Waits for the logger's destination to take what it holds, at most `ms`. */
+function flushWithin(logger: Logger, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      logger.flush(done);
+    } catch {
+      // A destination that cannot flush (already closed) has nothing more to give.
+      done();
+    }
+  });
 }

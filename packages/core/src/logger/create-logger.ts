@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import { LogDestination } from "./log-destination.js";
 
 export type { Logger };
 
@@ -40,8 +41,12 @@ export interface LoggerOptions {
   name: string;
   /** pino level; default `info`. */
   level?: string;
-  /** Where lines go; default stdout. Tests pass a stream to read what was logged. */
-  destination?: NodeJS.WritableStream;
+  /**
+   * Where lines go; default stdout through a {@link LogDestination}, which drops lines rather
+   * than block the process when the reader is gone or stalled. Tests pass a stream to read what
+   * was logged.
+   */
+  destination?: NodeJS.WritableStream | LogDestination;
 }
 
 /** The one logger of a process, created in `main.ts` and passed down (children add context). */
@@ -53,6 +58,6 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...redactPaths], censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ?? new LogDestination(),
   );
 }

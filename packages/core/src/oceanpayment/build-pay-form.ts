@@ -4,6 +4,7 @@ import { normalizeBilling, type PayBilling } from "./normalize-billing.js";
 import {
   checkCredentials,
   checkCurrency,
+  checkCurrencyDecimals,
   checkMaxLength,
   checkNotEmpty,
   checkOrderNumber,
@@ -58,10 +59,11 @@ function itemText(value: string): string {
   return value.replace(/,/g, " ").trim();
 }
 
-function checkItems(items: readonly PayItem[]): void {
+function checkItems(items: readonly PayItem[], currency: string): void {
   if (items.length === 0) invalidRequest("items", "at least one item is required");
   for (const [index, item] of items.entries()) {
     if (!isDecimalAmount(item.price)) invalidRequest(`items[${index}].price`, "must be a decimal string with at most 2 decimals");
+    checkCurrencyDecimals(`items[${index}].price`, item.price, currency);
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1) {
       invalidRequest(`items[${index}].quantity`, "must be a positive integer");
     }
@@ -77,10 +79,10 @@ export function buildPayForm(input: PayInput): FormFields {
   checkCredentials(input.credentials);
   checkOrderNumber("order_number", input.orderNumber);
   checkCurrency(input.currency);
-  checkPositiveAmount("order_amount", input.amount);
+  checkPositiveAmount("order_amount", input.amount, input.currency);
   checkNotEmpty("noticeUrl", input.noticeUrl);
   checkMaxLength("noticeUrl", input.noticeUrl, 500);
-  checkItems(input.items);
+  checkItems(input.items, input.currency);
   if (input.scan.mode === "merchant_scans" && !paymentCodePattern.test(input.scan.paymentCode)) {
     // The code itself is a bearer credential: the message must not repeat it.
     invalidRequest("pay_accountNumber", "is not a WeChat Pay or Alipay payment code");

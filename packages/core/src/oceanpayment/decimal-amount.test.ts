@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
+import { canonicalAmount, currencyAmountProblem, currencyDecimals, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
 
 describe("decimal amounts", () => {
   it.each(["0.01", "12.5", "12.50", "100", "0"])("accepts %s", (value) => {
@@ -25,5 +25,36 @@ describe("decimal amounts", () => {
     expect(sameAmount("1e-2", "0.01")).toBe(false);
     // A float would call these equal; the text comparison must not.
     expect(sameAmount("9007199254740993.01", "9007199254740992.01")).toBe(false);
+  });
+});
+
+describe("decimals per currency", () => {
+  // ISO 4217 minor units, capped at Oceanpayment's 2.
+  it.each([
+    ["JPY", 0],
+    ["KRW", 0],
+    ["USD", 2],
+    ["CNY", 2],
+    ["EUR", 2],
+    ["KWD", 2],
+    ["BHD", 2],
+    ["OMR", 2],
+  ])("%s takes %i decimals", (currency, decimals) => {
+    expect(currencyDecimals(currency)).toBe(decimals);
+  });
+
+  it("knows nothing of malformed codes", () => {
+    expect(currencyDecimals("usd")).toBeUndefined();
+    expect(currencyDecimals("US")).toBeUndefined();
+    expect(currencyAmountProblem("12.50", "usd")).toBeUndefined();
+  });
+
+  it("refuses decimals a currency does not have, as written", () => {
+    expect(currencyAmountProblem("12.50", "JPY")).toBe("JPY amounts are whole numbers");
+    expect(currencyAmountProblem("12.0", "KRW")).toBe("KRW amounts are whole numbers");
+    expect(currencyAmountProblem("1250", "JPY")).toBeUndefined();
+    expect(currencyAmountProblem("12.50", "USD")).toBeUndefined();
+    expect(currencyAmountProblem("1.23", "KWD")).toBeUndefined();
+    expect(currencyAmountProblem("1.234", "KWD")).toBe("KWD amounts take at most 2 decimals");
   });
 });

@@ -8,6 +8,42 @@ const outgoing = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
 /** What we accept back from the gateway for comparison (it may pad: `012.50`). */
 const incoming = /^\d+(\.\d+)?$/;
 
+/** Oceanpayment carries at most 2 decimals, whatever the currency's minor units. */
+export const maxGatewayDecimals = 2;
+
+const decimalsByCurrency = new Map<string, number>();
+
+/**
+ * Decimals an amount in `currency` may carry: the currency's ISO 4217 minor units, from the
+ * platform's own ISO 4217 data (ICU, through `Intl.NumberFormat`), capped at
+ * {@link maxGatewayDecimals}: JPY and KRW 0, USD 2, KWD/BHD/OMR 2. Undefined when `currency` is not
+ * three capital letters. Refunds follow the same rule as payments.
+ */
+export function currencyDecimals(currency: string): number | undefined {
+  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
+  let decimals = decimalsByCurrency.get(currency);
+  if (decimals === undefined) {
+    // Building a NumberFormat costs more than the rest of a request's validation: once per code.
+    const minorUnits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? maxGatewayDecimals;
+    decimals = Math.min(minorUnits, maxGatewayDecimals);
+    decimalsByCurrency.set(currency, decimals);
+  }
+  return decimals;
+}
+
+/**
+ * Why `amount` (a plain decimal string) cannot be an amount in `currency`, or undefined when it
+ * can: it is written with more decimals than {@link currencyDecimals} allows. Textual, so `12.00`
+ * is refused for JPY: what is sent is what was given.
+ */
+export function currencyAmountProblem(amount: string, currency: string): string | undefined {
+  const allowed = currencyDecimals(currency);
+  if (allowed === undefined) return undefined;
+  const written = amount.split(".")[1]?.length ?? 0;
+  if (written <= allowed) return undefined;
+  return allowed === 0 ? `${currency} amounts are whole numbers` : `${currency} amounts take at most ${allowed} decimals`;
+}
+
 /** True for an amount we may send, zero included (free items). */
 export function isDecimalAmount(value: string): boolean {
   return outgoing.test(value);

@@ -1,4 +1,4 @@
-import { isPositiveAmount } from "./decimal-amount.js";
+import { currencyAmountProblem, isPositiveAmount } from "./decimal-amount.js";
 import { GatewayRequestInvalidError } from "./errors.js";
 
 /**
@@ -39,8 +39,16 @@ export function checkCurrency(value: string): void {
   if (!/^[A-Z]{3}$/.test(value)) fail("order_currency", "must be an ISO 4217 code such as USD");
 }
 
-export function checkPositiveAmount(field: string, value: string): void {
+/** With `currency`, also no more decimals than the currency has (JPY `12.50` is refused). */
+export function checkPositiveAmount(field: string, value: string, currency?: string): void {
   if (!isPositiveAmount(value)) fail(field, "must be a decimal string greater than 0 with at most 2 decimals");
+  if (currency !== undefined) checkCurrencyDecimals(field, value, currency);
+}
+
+/** No more decimals than `currency` has (see `currencyDecimals`): item prices, refund amounts. */
+export function checkCurrencyDecimals(field: string, value: string, currency: string): void {
+  const problem = currencyAmountProblem(value, currency);
+  if (problem !== undefined) fail(field, problem);
 }
 
 export function checkMaxLength(field: string, value: string, max: number): void {

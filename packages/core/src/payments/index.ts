@@ -1,5 +1,5 @@
 export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition } from "./payment-status.js";
-export { isValidAmount, sameAmount, toMinorUnits } from "./money.js";
+export { currencyAmountProblem, currencyDecimals, isValidAmount, sameAmount, toMinorUnits } from "./money.js";
 export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
 export { canonicalJson, requestFingerprint } from "./canonical-json.js";
 export {

@@ -17,4 +17,4 @@ export function toMinorUnits(value: string): bigint {
   return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0"));
 }
 
-export { sameAmount } from "../oceanpayment/decimal-amount.js";
+export { currencyAmountProblem, currencyDecimals, sameAmount } from "../oceanpayment/decimal-amount.js";

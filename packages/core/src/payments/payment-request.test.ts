@@ -47,6 +47,24 @@ describe("PaymentRequest", () => {
     expect(result.error?.issues[0]?.path).toEqual(["method"]);
   });
 
+  it("refuses decimals the currency does not have, naming the amount and each item price", () => {
+    const items = [
+      { name: "Tea", price: "300", quantity: 1 },
+      { name: "Cake", price: "12.50", quantity: 1 },
+    ];
+    const jpy = PaymentRequest.safeParse({ ...base, currency: "JPY", mode: "customer_scan", method: "WeChatPay_Offline", items });
+    expect(jpy.error?.issues.map((i) => ({ path: i.path.join("."), message: i.message }))).toEqual([
+      { path: "amount", message: "JPY amounts are whole numbers" },
+      { path: "items.1.price", message: "JPY amounts are whole numbers" },
+    ]);
+    const whole = { ...base, amount: "1250", currency: "KRW", mode: "customer_scan", method: "WeChatPay_Offline" };
+    expect(PaymentRequest.safeParse(whole).success).toBe(true);
+    // Three decimals are refused by the amount's own format, whatever the currency: one issue.
+    const kwd = PaymentRequest.safeParse({ ...base, amount: "1.235", currency: "KWD", mode: "customer_scan", method: "WeChatPay_Offline" });
+    expect(kwd.error?.issues.map((i) => i.path.join("."))).toEqual(["amount"]);
+    expect(PaymentRequest.safeParse({ ...base, amount: "1.23", currency: "KWD", mode: "customer_scan", method: "WeChatPay_Offline" }).success).toBe(true);
+  });
+
   it("fingerprints bodies regardless of key order", () => {
     expect(requestFingerprint({ a: 1, b: { c: [1, 2], d: "x" } })).toBe(requestFingerprint({ b: { d: "x", c: [1, 2] }, a: 1 }));
     expect(requestFingerprint({ a: [1, 2] })).not.toBe(requestFingerprint({ a: [2, 1] }));

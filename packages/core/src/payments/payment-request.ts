@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidAmount } from "./money.js";
+import { currencyAmountProblem, isValidAmount } from "./money.js";
 import { paymentMethods, walletOfAuthCode } from "./wallet.js";
 
 const currencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
@@ -66,6 +66,7 @@ export const PaymentRequest = z
     items: z.array(Item).max(100, "must list at most 100 items").optional(),
   })
   .superRefine((body, ctx) => {
+    checkCurrencyDecimals(body, ctx);
     if (body.mode === "merchant_scan") {
       if (body.authCode === undefined) {
         ctx.addIssue({ code: "custom", path: ["authCode"], message: "is required when mode is merchant_scan" });
@@ -91,6 +92,24 @@ export const PaymentRequest = z
     }
   });
 export type PaymentRequest = z.infer<typeof PaymentRequest>;
+
+/**
+ * The amount and every item price carry no more decimals than the currency has (JPY and KRW:
+ * whole numbers). Only for amounts and currencies that are otherwise valid, so that a field is
+ * never reported twice.
+ */
+function checkCurrencyDecimals(
+  body: { amount: string; currency: string; items?: readonly { price: string }[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!currencies.has(body.currency)) return;
+  const check = (path: (string | number)[], amount: string) => {
+    const problem = isValidAmount(amount) ? currencyAmountProblem(amount, body.currency) : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path, message: problem });
+  };
+  check(["amount"], body.amount);
+  body.items?.forEach((item, index) => check(["items", index, "price"], item.price));
+}
 
 /** The wallet of a valid request: the given method, or the one its payment code belongs to. */
 export function methodOf(request: PaymentRequest): (typeof paymentMethods)[number] {

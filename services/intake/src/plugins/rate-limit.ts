@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { RateLimitedError } from "../errors.js";
 import type { IntakeMetrics } from "../metrics.js";
+import { beforeAnyWrite } from "../redis-failure.js";
 
 export interface StoreRateLimitOptions {
   redis: Redis;
@@ -30,7 +31,8 @@ export function registerStoreRateLimit(app: FastifyInstance, options: StoreRateL
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.routeOptions.config.storeRateLimitInHandler) return;
     const { id, rateLimit } = request.store;
-    const result = await bucket.take(id, { ratePerSec: rateLimit.perSecond, burst: rateLimit.burst });
+    // A token is not the request's work: a failure here changed nothing the client cares about.
+    const result = await beforeAnyWrite(bucket.take(id, { ratePerSec: rateLimit.perSecond, burst: rateLimit.burst }));
     if (!result.allowed) {
       options.metrics.rateLimited.inc({ store: id });
       throw new RateLimitedError(result.retryAfterMs);

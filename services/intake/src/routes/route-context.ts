@@ -5,6 +5,7 @@ import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
 import type { PaymentWaiter } from "../payment-waiter.js";
+import { beforeAnyWrite } from "../redis-failure.js";
 
 /** What the `/v1` routes need, built once by `buildApp`. */
 export interface RouteContext {
@@ -25,10 +26,11 @@ export function refOf(store: Store, orderNumber: string): PaymentRef {
  */
 export async function ownPayment(ctx: RouteContext, store: Store, orderNumber: unknown): Promise<{ ref: PaymentRef; payment: Payment }> {
   const parsed = OrderNumber.safeParse(orderNumber);
-  const notFound = () => new NotFoundError(`no payment with orderNumber ${String(orderNumber).slice(0, 50)} for this store`);
-  if (!parsed.success) throw notFound();
+  // Only a well-formed order number is repeated back; anything else came from the URL as is.
+  if (!parsed.success) throw new NotFoundError("no payment with this orderNumber for this store");
   const ref = refOf(store, parsed.data);
-  const payment = await ctx.payments.get(ref);
-  if (!payment || payment.storeId !== store.id) throw notFound();
+  // A read: whatever Redis did with it, a failure here changed nothing (a void has not been queued).
+  const payment = await beforeAnyWrite(ctx.payments.get(ref));
+  if (!payment || payment.storeId !== store.id) throw new NotFoundError(`no payment with orderNumber ${parsed.data} for this store`);
   return { ref, payment };
 }
