@@ -86,8 +86,8 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  registerGatewayRoutes(app, { engine, credentials, faults, wrapper });
-  registerQueryRoutes(app, { engine, ledger, credentials, wrapper });
+  registerGatewayRoutes(app, { engine, credentials, faults, wrapper, now });
+  registerQueryRoutes(app, { engine, ledger, credentials, faults, wrapper });
   registerControlRoutes(app, { engine, ledger, faults });
 
   // Hooks rather than only `close()`, so `app.close()` alone also stops everything.

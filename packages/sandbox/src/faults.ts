@@ -24,7 +24,7 @@ export const FaultSettings = z
     noticeDelayMs: z.number().int().min(0).max(600_000),
     /** No notice is sent at all. */
     noticeDrop: z.boolean(),
-    /** signValue of pay responses and notices is corrupted. */
+    /** signValue of pay answers, query answers (every paymentInfo) and notices is corrupted. */
     badSignatureRate: rate,
   })
   .strict();

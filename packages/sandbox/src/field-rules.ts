@@ -1,5 +1,11 @@
-import { type SignedMessage, verify } from "@oceanpos/core/oceanpayment";
 import { type ResultCode, resultCodes } from "./result-codes.js";
+
+/**
+ * Field formats of Oceanpayment requests, each answering the code of the rule it breaks (or
+ * undefined when the value is fine). Published rules (docs/oceanpayment-wire.md): order_number
+ * 1–50 characters, order_amount up to 2 decimals and 1–10 characters, order_currency ISO 4217,
+ * noticeUrl up to 500 characters.
+ */
 
 /** A form-urlencoded request body: every value a string, absent fields undefined. */
 export type FormFields = Readonly<Record<string, string | undefined>>;
@@ -27,23 +33,56 @@ export function methodOfPaymentCode(code: string): OfflineMethod | undefined {
   return undefined;
 }
 
-/** 1–50 of `[A-Za-z0-9_-]`: the contract's rule, which also keeps commas (query lists) out. */
-export function isOrderNumber(value: string | undefined): value is string {
-  return value !== undefined && /^[A-Za-z0-9_-]{1,50}$/.test(value);
+/**
+ * 1–50 characters (published). *(assumed)*: no comma, the query's separator, which would make the
+ * order impossible to query, and no control character.
+ */
+export function orderNumberRule(value: string | undefined): ResultCode | undefined {
+  if (value === undefined || value === "") return resultCodes.orderNumberEmpty;
+  if ([...value].length > 50) return resultCodes.orderNumberTooLong;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[,\u0000-\u001f\u007f]/.test(value)) return resultCodes.invalidOrderNumber;
+  return undefined;
 }
 
 const currencies = new Set(Intl.supportedValuesOf("currency"));
 
 /** An ISO 4217 code the runtime knows (three upper-case letters). */
-export function isCurrency(value: string | undefined): value is string {
-  return value !== undefined && /^[A-Z]{3}$/.test(value) && currencies.has(value);
+export function currencyRule(value: string | undefined): ResultCode | undefined {
+  if (value === undefined || value === "") return resultCodes.currencyEmpty;
+  if (!/^[A-Z]{3}$/.test(value) || !currencies.has(value)) return resultCodes.currencyInvalid;
+  return undefined;
 }
 
-const amountPattern = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,2})?$/;
+/**
+ * Decimals a currency's amounts may carry: its ISO 4217 minor units (the platform's data), at
+ * most 2 because Oceanpayment carries at most 2. JPY and KRW 0, USD 2, KWD/BHD/OMR 2.
+ */
+export function currencyDecimals(currency: string): number {
+  const minorUnits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return Math.min(minorUnits, 2);
+}
 
-/** Minor units of a decimal amount string, or undefined when it is not one (> 0, ≤ 2 decimals). */
+// At most 2 decimals, no sign, no exponent, no leading zero; 1–10 characters in all.
+const amountFormat = /^(?:0|[1-9]\d*)(?:\.\d{1,2})?$/;
+
+/**
+ * order_amount against its (already valid) currency: present (20019), well-formed (20020), not
+ * zero and with no non-zero digit beyond the currency's decimals (20021: JPY 12.50; JPY 12.00 is
+ * twelve yen).
+ */
+export function amountRule(amount: string | undefined, currency: string): ResultCode | undefined {
+  if (amount === undefined || amount === "") return resultCodes.amountEmpty;
+  if (amount.length > 10 || !amountFormat.test(amount)) return resultCodes.amountFormat;
+  const [whole = "", fraction = ""] = amount.split(".");
+  if (/^0*$/.test(whole + fraction)) return resultCodes.amountInvalid;
+  if (/[1-9]/.test(fraction.slice(currencyDecimals(currency)))) return resultCodes.amountInvalid;
+  return undefined;
+}
+
+/** Minor units (hundredths) of a well-formed amount, or undefined when it is not one (> 0, ≤ 2 decimals). */
 export function amountToCents(value: string | undefined): number | undefined {
-  if (value === undefined || !amountPattern.test(value)) return undefined;
+  if (value === undefined || value.length > 10 || !amountFormat.test(value)) return undefined;
   const [whole = "0", fraction = ""] = value.split(".");
   const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
   return cents > 0 ? cents : undefined;
@@ -54,35 +93,7 @@ export function centsToAmount(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
-/** Empty (no notices wanted) or an http(s) URL of at most 500 characters. */
-export function isNoticeUrl(value: string): boolean {
-  if (value === "") return true;
-  if (value.length > 500) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
-export type SignedCheck =
-  | { ok: true; account: string; terminal: string; secureCode: string }
-  | { ok: false; result: ResultCode; secureCode: string | undefined };
-
-/**
- * The checks every protocol request starts with, in the order a gateway can make them: who is
- * asking (20001/20002), is the terminal known (20003, needed for its secureCode), and does
- * `signValue` verify over the message's field order (20013). A missing signValue is a wrong one.
- */
-export function checkSigned(fields: FormFields, lookup: CredentialsLookup, message: SignedMessage): SignedCheck {
-  const { account, terminal } = fields;
-  if (!account || !terminal) return { ok: false, result: resultCodes.missingCredentials, secureCode: undefined };
-  if (!/^[A-Za-z0-9]{6}$/.test(account)) return { ok: false, result: resultCodes.invalidAccount, secureCode: undefined };
-  const secureCode = lookup(terminal);
-  if (secureCode === undefined) return { ok: false, result: resultCodes.unknownTerminal, secureCode: undefined };
-  if (!verify(message, fields, secureCode, fields.signValue)) {
-    return { ok: false, result: resultCodes.badSignature, secureCode };
-  }
-  return { ok: true, account, terminal, secureCode };
+/** noticeUrl: optional (empty: no notices), at most 500 characters. */
+export function noticeUrlRule(value: string): ResultCode | undefined {
+  return value.length > 500 ? resultCodes.noticeUrlTooLong : undefined;
 }

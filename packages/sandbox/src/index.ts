@@ -3,5 +3,5 @@ export { FaultSettings, FaultUpdate, Faults, noFaults } from "./faults.js";
 export { Ledger, type LedgerEntry, type Attempt, type AttemptStatus, type Order } from "./ledger.js";
 export { NoticeDispatcher, defaultNoticeRetryDelaysMs, type NoticeDispatcherOptions } from "./notice-dispatcher.js";
 export { SandboxMetrics, type SandboxEndpoint, type SandboxRequestOutcome, type SandboxNoticeResult } from "./sandbox-metrics.js";
-export { resultCodes, details, type ResultCode } from "./result-codes.js";
+export { resultCodes, publishedCodes, assumedCodes, details, type ResultCode } from "./result-codes.js";
 export { type CredentialsLookup, offlineMethods, type OfflineMethod } from "./field-rules.js";

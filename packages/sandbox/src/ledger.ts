@@ -14,11 +14,12 @@ export interface Attempt {
   readonly amount: string;
   readonly notes: string;
   readonly noticeUrl: string;
-  /** customer_scan only: the QR content the POS shows. */
+  /** customer_scan only: the QR content the POS shows (a bare 28-digit string). */
   readonly barCode: string;
   readonly createdAt: number;
   status: AttemptStatus;
-  result: ResultCode;
+  /** Undefined while the attempt is open: a pending document has an empty payment_details. */
+  result: ResultCode | undefined;
   updatedAt: number;
   /** Minor units refunded so far (succeeded attempts only). */
   refundedCents: number;

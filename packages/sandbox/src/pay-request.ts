@@ -1,16 +1,18 @@
+import { billingRule, gatewayBilling } from "./billing-rules.js";
 import {
   type CredentialsLookup,
   type FormFields,
   type OfflineMethod,
-  amountToCents,
-  checkSigned,
-  isCurrency,
-  isNoticeUrl,
+  amountRule,
+  currencyRule,
   isOfflineMethod,
-  isOrderNumber,
   methodOfPaymentCode,
+  noticeUrlRule,
+  orderNumberRule,
 } from "./field-rules.js";
+import { productLines } from "./product-rules.js";
 import { type ResultCode, resultCodes } from "./result-codes.js";
+import { checkSigned } from "./signed-request.js";
 
 export type PayMode = "merchant_scan" | "customer_scan";
 
@@ -33,46 +35,28 @@ export type PayCheck =
   | { ok: true; request: PayRequest; secureCode: string }
   | { ok: false; result: ResultCode; secureCode: string | undefined };
 
-// The client normalises billing names and email before signing (trimmed, no `" < > '`, ≤ 50
-// characters); an emulator that accepted anything else would hide a client bug.
-const billingSigned = ["billing_firstName", "billing_lastName", "billing_email"] as const;
-
-/** Validates a pay request field by field, answering the first failing rule's code. */
+/**
+ * Validates a pay request, answering the first failing rule's code: credentials and signature
+ * (over the billing values the gateway cleans), then order number, currency, amount for that
+ * currency, noticeUrl, billing, the wallet (method or payment code) and the products.
+ */
 export function checkPayRequest(fields: FormFields, lookup: CredentialsLookup): PayCheck {
-  const signed = checkSigned(fields, lookup, "payRequest");
+  const billing = gatewayBilling(fields);
+  const signed = checkSigned(fields, lookup, "payRequest", billing);
   if (!signed.ok) return signed;
+
   const fail = (result: ResultCode): PayCheck => ({ ok: false, result, secureCode: signed.secureCode });
-
-  const orderNumber = fields.order_number;
-  if (!isOrderNumber(orderNumber)) return fail(resultCodes.invalidOrderNumber);
-  const currency = fields.order_currency;
-  if (!isCurrency(currency)) return fail(resultCodes.invalidCurrency);
-  const amount = fields.order_amount;
-  if (amountToCents(amount) === undefined || amount === undefined) return fail(resultCodes.invalidAmount);
+  const orderNumber = fields.order_number ?? "";
+  const currency = fields.order_currency ?? "";
+  const amount = fields.order_amount ?? "";
   const noticeUrl = fields.noticeUrl ?? "";
-  if (!isNoticeUrl(noticeUrl)) return fail(resultCodes.invalidNoticeUrl);
-  for (const name of billingSigned) {
-    const value = fields[name] ?? "";
-    if (value.length > 50 || /["<>']/.test(value) || value !== value.trim()) return fail(resultCodes.invalidBilling);
-  }
-
-  const methods = fields.methods ?? "";
-  const code = fields.pay_accountNumber ?? "";
-  let mode: PayMode;
-  let method: OfflineMethod;
-  if (code !== "") {
-    const inferred = methodOfPaymentCode(code);
-    if (!inferred) return fail(resultCodes.invalidPaymentCode);
-    // The documented merchant-scan request sends `methods` empty; a method that contradicts the
-    // code's wallet is a client bug worth surfacing.
-    if (methods !== "" && methods !== inferred) return fail(resultCodes.invalidMethods);
-    mode = "merchant_scan";
-    method = inferred;
-  } else {
-    if (!isOfflineMethod(methods)) return fail(resultCodes.invalidMethods);
-    mode = "customer_scan";
-    method = methods;
-  }
+  const broken =
+    orderNumberRule(orderNumber) ?? currencyRule(currency) ?? amountRule(amount, currency) ?? noticeUrlRule(noticeUrl) ?? billingRule(billing);
+  if (broken) return fail(broken);
+  const wallet = walletOf(fields);
+  if ("code" in wallet) return fail(wallet);
+  const products = productLines(fields);
+  if (!Array.isArray(products)) return fail(products);
 
   return {
     ok: true,
@@ -85,9 +69,27 @@ export function checkPayRequest(fields: FormFields, lookup: CredentialsLookup): 
       amount,
       notes: fields.order_notes ?? "",
       noticeUrl,
-      mode,
-      method,
-      scriptDigit: mode === "merchant_scan" ? Number(code.slice(-1)) : undefined,
+      ...wallet,
     },
   };
+}
+
+type Wallet = { mode: PayMode; method: OfflineMethod; scriptDigit: number | undefined };
+
+/**
+ * merchant_scan when a payment code is sent (`methods` empty as documented, or the code's own
+ * wallet), customer_scan otherwise (`methods` must name an offline wallet).
+ */
+function walletOf(fields: FormFields): Wallet | ResultCode {
+  const methods = fields.methods ?? "";
+  const code = fields.pay_accountNumber ?? "";
+  if (code === "") {
+    if (!isOfflineMethod(methods)) return resultCodes.invalidMethods;
+    return { mode: "customer_scan", method: methods, scriptDigit: undefined };
+  }
+  const inferred = methodOfPaymentCode(code);
+  if (!inferred) return resultCodes.invalidPaymentCode;
+  // A method that contradicts the code's wallet is a client bug worth surfacing.
+  if (methods !== "" && methods !== inferred) return resultCodes.invalidMethods;
+  return { mode: "merchant_scan", method: inferred, scriptDigit: Number(code.slice(-1)) };
 }

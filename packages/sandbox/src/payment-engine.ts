@@ -3,7 +3,7 @@ import { type CredentialsLookup, amountToCents } from "./field-rules.js";
 import type { Attempt, AttemptStatus, Ledger, Order } from "./ledger.js";
 import type { NoticeDispatcher } from "./notice-dispatcher.js";
 import type { PayRequest } from "./pay-request.js";
-import { PaymentIds, barCodeFor } from "./payment-ids.js";
+import { PaymentIds, barCodeFor, formatDateTime } from "./payment-ids.js";
 import { type PaymentResultFields, attemptFields, renderPaymentResult } from "./payment-result.js";
 import { type ResultCode, resultCodes } from "./result-codes.js";
 import type { SandboxMetrics } from "./sandbox-metrics.js";
@@ -62,11 +62,11 @@ export class PaymentEngine {
       amount: request.amount,
       notes: request.notes,
       noticeUrl: request.noticeUrl,
-      barCode: customerScan ? barCodeFor(request.method, paymentId) : "",
+      barCode: customerScan ? barCodeFor(paymentId) : "",
       createdAt: now,
       updatedAt: now,
       status: customerScan ? "awaiting_customer" : "pending",
-      result: customerScan ? resultCodes.awaitingCustomer : resultCodes.awaitingConfirmation,
+      result: undefined,
       refundedCents: 0,
     };
     ledger.addAttempt(attempt);
@@ -171,7 +171,8 @@ export class PaymentEngine {
     const outgoing = (fields: PaymentResultFields) => ({
       url: attempt.noticeUrl,
       paymentId: attempt.paymentId,
-      render: (corruptSignature: boolean) => renderPaymentResult(fields, { secureCode, corruptSignature, notice: true }),
+      render: (corruptSignature: boolean) =>
+        renderPaymentResult(fields, { secureCode, corruptSignature, pushedAt: formatDateTime(this.options.now()) }),
     });
     this.options.notices.send(outgoing(final), outgoing(stale));
   }

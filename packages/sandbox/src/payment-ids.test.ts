@@ -2,18 +2,28 @@ import { describe, expect, it } from "vitest";
 import { PaymentIds, barCodeFor, formatDateTime } from "./payment-ids.js";
 
 describe("PaymentIds", () => {
-  it("makes 21-digit ids from the clock and a never-repeating sequence", () => {
-    const ids = new PaymentIds(() => Date.UTC(2024, 4, 6, 10, 15, 48));
-    const a = ids.next();
-    const b = ids.next();
-    expect(a).toBe("240506101548000000001");
-    expect(b).toBe("240506101548000000002");
+  it("makes 21-digit ids from the gateway's clock (UTC+8) and a never-repeating sequence", () => {
+    const ids = new PaymentIds(() => Date.UTC(2024, 4, 6, 2, 15, 48));
+    expect(ids.next()).toBe("240506101548000000001");
+    expect(ids.next()).toBe("240506101548000000002");
   });
 
-  it("formats payment_dateTime and derives distinct bar codes", () => {
-    expect(formatDateTime(Date.UTC(2024, 4, 6, 10, 15, 48))).toBe("2024-05-06 10:15:48");
-    expect(barCodeFor("WeChatPay_Offline", "240506101548000000001")).not.toBe(
-      barCodeFor("WeChatPay_Offline", "240506101548000000002"),
-    );
+  it("formats times in the gateway's zone, across midnight", () => {
+    expect(formatDateTime(Date.UTC(2024, 4, 6, 2, 15, 48))).toBe("2024-05-06 10:15:48");
+    expect(formatDateTime(Date.UTC(2024, 11, 31, 16, 0, 0))).toBe("2025-01-01 00:00:00");
+  });
+});
+
+describe("barCodeFor", () => {
+  it("is a bare 28-digit string shaped like the documented 2024050622001432901441897816", () => {
+    const barCode = barCodeFor("240506101548268260914");
+    expect(barCode).toMatch(/^\d{28}$/);
+    expect(barCode.slice(0, 13)).toBe("2024050622001");
+  });
+
+  it("differs for every payment id", () => {
+    const ids = new PaymentIds(() => Date.UTC(2024, 4, 6, 2, 15, 48));
+    const codes = Array.from({ length: 1_000 }, () => barCodeFor(ids.next()));
+    expect(new Set(codes).size).toBe(1_000);
   });
 });

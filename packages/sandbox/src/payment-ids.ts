@@ -1,10 +1,33 @@
-import type { OfflineMethod } from "./field-rules.js";
+/**
+ * Oceanpayment-looking identifiers and times. `payment_id`: `yyMMddHHmmss` + a 9-digit sequence,
+ * 21 digits like the documented `240506101548268260914`; the sequence never resets (not even with
+ * the ledger), so ids stay unique for the life of the process whatever the clock does.
+ * `pay_barCode`: a bare 28-digit string like the documented `2024050622001432901441897816`.
+ */
 
 /**
- * Oceanpayment-looking identifiers: `yyMMddHHmmss` + a 9-digit sequence, 21 digits like the
- * documented `240506101548268260914`. The sequence never resets (not even with the ledger), so ids
- * stay unique for the life of the process whatever the clock does.
+ * *(assumed)* Zone of every time the gateway writes (`payment_dateTime`, `push_dateTime`, the
+ * payment_id's own stamp): the contract's `GATEWAY_TIME_ZONE` default, until Oceanpayment says.
  */
+export const gatewayTimeZone = "Asia/Shanghai";
+
+const clock = new Intl.DateTimeFormat("en-GB", {
+  timeZone: gatewayTimeZone,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** `YYYY-MM-DD HH:mm:ss` in the gateway's zone: `payment_dateTime`, `push_dateTime`. */
+export function formatDateTime(ms: number): string {
+  const part = Object.fromEntries(clock.formatToParts(ms).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+}
+
 export class PaymentIds {
   private sequence = 0;
 
@@ -12,31 +35,14 @@ export class PaymentIds {
 
   next(): string {
     this.sequence = (this.sequence + 1) % 1_000_000_000;
-    return timestamp(this.now()) + String(this.sequence).padStart(9, "0");
+    return formatDateTime(this.now()).replace(/\D/g, "").slice(2) + String(this.sequence).padStart(9, "0");
   }
 }
 
-function timestamp(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2024-05-06T10:15:48.268Z
-  return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
-}
-
-/** `YYYY-MM-DD HH:mm:ss` (UTC), the query response's `payment_dateTime`. */
-export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
-/** The QR content of a customer_scan attempt, derived from its payment id so it is unique too. */
-export function barCodeFor(method: OfflineMethod, paymentId: string): string {
-  const token = BigInt(paymentId).toString(36);
-  switch (method) {
-    case "WeChatPay_Offline":
-      return `weixin://wxpay/bizpayurl?pr=${token}`;
-    case "Alipay_Offline":
-      return `https://qr.alipay.com/bax0${token}`;
-    default: {
-      const never: never = method;
-      throw new Error(`unknown method ${String(never)}`);
-    }
-  }
+/**
+ * The customer_scan QR content of an attempt: `20` + the id's date, `22001` (as in the documented
+ * sample), then the rest of the id: 28 digits, one-to-one with the (unique) payment_id.
+ */
+export function barCodeFor(paymentId: string): string {
+  return `20${paymentId.slice(0, 6)}22001${paymentId.slice(6)}`;
 }

@@ -1,45 +1,61 @@
-import { sign } from "@oceanpos/core/oceanpayment";
-import type { Attempt, AttemptStatus } from "./ledger.js";
 import type { FormFields } from "./field-rules.js";
+import type { Attempt, AttemptStatus } from "./ledger.js";
 import { type ResultCode, details } from "./result-codes.js";
+import { corruptSignature, signDocument } from "./signature.js";
 import { type XmlNode, xmlDocument } from "./xml.js";
 
-/** The fields of a pay response or transaction notice (signed with the `paymentResult` order). */
-export interface PaymentResultFields {
-  account: string;
-  terminal: string;
-  order_number: string;
-  order_currency: string;
-  order_amount: string;
-  order_notes: string;
-  card_number: string;
-  payment_id: string;
-  payment_authType: string;
-  payment_status: string;
-  payment_details: string;
-  payment_risk: string;
-  methods: string;
-  pay_barCode: string;
-}
-
-// Element order of docs/oceanpayment-wire.md; signValue sits right after terminal.
-const elementOrder = [
+/**
+ * The transaction document: the synchronous pay answer and the notice alike. Elements and their
+ * order are those of the face-to-face spec's sample notice; the spec's only sample of the
+ * synchronous answer (the customer-scan one whose pay_barCode becomes the QR) is that same
+ * document, notice_type and push_dateTime included, so the answer carries them too. Signed with
+ * the `paymentResult` order.
+ */
+export const paymentResultElements = [
+  "notice_type",
+  "push_dateTime",
   "account",
   "terminal",
   "signValue",
+  "methods",
   "order_number",
+  "card_country",
   "order_currency",
   "order_amount",
   "order_notes",
   "card_number",
+  "card_type",
+  "payment_country",
   "payment_id",
   "payment_authType",
   "payment_status",
   "payment_details",
+  "payment_solutions",
   "payment_risk",
-  "methods",
+  "payment_amount",
+  "payment_exchangeRate",
+  "customer_id",
+  "subscribe",
+  "pay_bankCode",
   "pay_barCode",
+  "pay_userId",
 ] as const;
+
+/** What varies between documents; every other element is sent empty (card fields, risk, …). */
+export interface PaymentResultFields {
+  account: string;
+  terminal: string;
+  methods: string;
+  order_number: string;
+  order_currency: string;
+  order_amount: string;
+  order_notes: string;
+  payment_id: string;
+  payment_status: "-1" | "0" | "1";
+  /** Empty while pending, as in the spec's pending sample; `code:text` once final or refused. */
+  payment_details: string;
+  pay_barCode: string;
+}
 
 export function paymentStatusOf(status: AttemptStatus): "-1" | "0" | "1" {
   switch (status) {
@@ -63,17 +79,14 @@ export function attemptFields(attempt: Attempt): PaymentResultFields {
   return {
     account: attempt.order.account,
     terminal: attempt.order.terminal,
+    methods: attempt.method,
     order_number: attempt.order.orderNumber,
     order_currency: attempt.currency,
     order_amount: attempt.amount,
     order_notes: attempt.notes,
-    card_number: "",
     payment_id: attempt.paymentId,
-    payment_authType: "0",
     payment_status: paymentStatusOf(attempt.status),
-    payment_details: details(attempt.result),
-    payment_risk: "",
-    methods: attempt.method,
+    payment_details: attempt.result ? details(attempt.result) : "",
     pay_barCode: attempt.barCode,
   };
 }
@@ -83,17 +96,14 @@ export function rejectionFields(request: FormFields, result: ResultCode): Paymen
   return {
     account: request.account ?? "",
     terminal: request.terminal ?? "",
+    methods: request.methods ?? "",
     order_number: request.order_number ?? "",
     order_currency: request.order_currency ?? "",
     order_amount: request.order_amount ?? "",
     order_notes: request.order_notes ?? "",
-    card_number: "",
     payment_id: "",
-    payment_authType: "0",
     payment_status: "0",
     payment_details: details(result),
-    payment_risk: "",
-    methods: request.methods ?? "",
     pay_barCode: "",
   };
 }
@@ -101,24 +111,18 @@ export function rejectionFields(request: FormFields, result: ResultCode): Paymen
 export interface RenderOptions {
   /** Unknown terminal: nothing to sign with, so signValue is left empty. */
   secureCode: string | undefined;
+  /** `push_dateTime`, `YYYY-MM-DD HH:mm:ss` in the gateway's zone. */
+  pushedAt: string;
   /** Fault injection: a signValue that will not verify. */
   corruptSignature?: boolean;
-  /** Notices carry `<notice_type>transaction</notice_type>` (not signed). */
-  notice?: boolean;
 }
 
-/** The signed `<response>` document of a pay response or a transaction notice. */
+/** The signed `<response>` document of a pay answer or a transaction notice. */
 export function renderPaymentResult(fields: PaymentResultFields, options: RenderOptions): string {
-  let signValue = options.secureCode === undefined ? "" : sign("paymentResult", { ...fields }, options.secureCode);
-  if (options.corruptSignature) signValue = corrupt(signValue);
-  const values: Record<(typeof elementOrder)[number], string> = { ...fields, signValue };
-  const nodes: XmlNode[] = elementOrder.map((name) => [name, values[name]]);
-  if (options.notice) nodes.push(["notice_type", "transaction"]);
+  const values: Record<string, string> = { notice_type: "transaction", push_dateTime: options.pushedAt, payment_authType: "0", ...fields };
+  let signValue = options.secureCode === undefined ? "" : signDocument("paymentResult", values, options.secureCode);
+  if (options.corruptSignature) signValue = corruptSignature(signValue);
+  values.signValue = signValue;
+  const nodes: XmlNode[] = paymentResultElements.map((name) => [name, values[name] ?? ""]);
   return xmlDocument("response", nodes);
-}
-
-/** Flips the last hex digit: still 64 lowercase hex characters, so only verification exposes it. */
-function corrupt(signValue: string): string {
-  if (signValue === "") return "0".repeat(64);
-  return signValue.slice(0, -1) + (signValue.endsWith("0") ? "1" : "0");
 }

@@ -1,84 +1,69 @@
 import type { FastifyInstance } from "fastify";
 import type { FaultWrapper } from "./fault-wrapper.js";
-import { type CredentialsLookup, type FormFields, amountToCents, checkSigned, isOrderNumber } from "./field-rules.js";
-import type { Attempt, Ledger } from "./ledger.js";
+import { type CredentialsLookup, type FormFields, amountToCents, orderNumberRule } from "./field-rules.js";
+import type { Faults } from "./faults.js";
+import type { Ledger } from "./ledger.js";
 import type { PaymentEngine } from "./payment-engine.js";
-import { formatDateTime } from "./payment-ids.js";
-import { paymentStatusOf } from "./payment-result.js";
+import { attemptInfo, noAttemptInfo, queryAnswer, queryRefusal } from "./query-answer.js";
 import { type ResultCode, details, resultCodes } from "./result-codes.js";
-import { type XmlNode, xmlDocument } from "./xml.js";
+import { checkSigned } from "./signed-request.js";
+import { xmlDocument } from "./xml.js";
 
 export interface QueryRoutesOptions {
   engine: PaymentEngine;
   ledger: Ledger;
   credentials: CredentialsLookup;
+  faults: Faults;
   wrapper: FaultWrapper;
 }
 
+/** Oceanpayment's limit on order numbers per query (its order-management parameter reference). */
 const maxOrderNumbers = 100;
 
 /** The order-management host: `/service/check/normal` (query) and `/service/applyRefund`. */
 export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOptions): void {
-  const { engine, ledger, credentials, wrapper } = options;
+  const { engine, ledger, credentials, faults, wrapper } = options;
 
   app.post(
     "/service/check/normal",
     wrapper.wrap("query", (fields) => {
+      const corrupt = faults.roll(faults.current.badSignatureRate);
       const signed = checkSigned(fields, credentials, "queryRequest");
-      if (!signed.ok) return queryFailure(signed.result);
+      if (!signed.ok) return queryRefusal(signed.result);
       const numbers = (fields.order_number ?? "").split(",");
-      if (numbers.length > maxOrderNumbers) return queryFailure(resultCodes.tooManyOrderNumbers);
-      if (!numbers.every(isOrderNumber)) return queryFailure(resultCodes.invalidOrderNumber);
-      const infos = numbers.flatMap((orderNumber): XmlNode[] => {
-        const attempts = ledger.order(signed.account, signed.terminal, orderNumber)?.attempts ?? [];
-        // "No attempt": one paymentInfo with the number and everything else empty *(assumed)*.
-        if (attempts.length === 0) return [paymentInfo(orderNumber, undefined)];
-        return attempts.toReversed().map((attempt) => paymentInfo(orderNumber, attempt));
+      if (numbers.length > maxOrderNumbers) return queryRefusal(resultCodes.tooManyOrderNumbers);
+      const broken = numbers.map(orderNumberRule).find((rule) => rule !== undefined);
+      if (broken) return queryRefusal(broken);
+      const { account, terminal, secureCode } = signed;
+      const infos = numbers.flatMap((orderNumber) => {
+        const attempts = ledger.order(account, terminal, orderNumber)?.attempts ?? [];
+        if (attempts.length === 0) return [noAttemptInfo(account, terminal, orderNumber)];
+        return attempts.toReversed().map((attempt) => attemptInfo(attempt, secureCode, corrupt));
       });
-      return xmlDocument("response", [["account", signed.account], ["terminal", signed.terminal], ...infos]);
+      return queryAnswer(infos);
     }),
   );
 
   app.post(
     "/service/applyRefund",
     wrapper.wrap("refund", (fields) => {
+      // refund_number is an unsigned extra field: the published sign string has none.
       const signed = checkSigned(fields, credentials, "refundRequest");
       if (!signed.ok) return refundResponse(fields, "", signed.result);
-      const { payment_id: paymentId, refund_number: refundNumber, refund_type: type, refund_amount: amount } = fields;
-      if (!paymentId || !isOrderNumber(refundNumber) || (type !== "1" && type !== "2") || amountToCents(amount) === undefined) {
+      const { payment_id: paymentId, refund_number: refundNumber = "", refund_type: type, refund_amount: amount } = fields;
+      const badNumber = refundNumber !== "" && orderNumberRule(refundNumber) !== undefined;
+      if (!paymentId || badNumber || (type !== "1" && type !== "2") || amountToCents(amount) === undefined) {
         return refundResponse(fields, "", resultCodes.invalidRefund);
       }
       const outcome = engine.refund(signed.account, signed.terminal, paymentId, amount ?? "");
       return outcome.ok
-        ? refundResponse(fields, outcome.refundId, resultCodes.refundAccepted)
+        ? refundResponse(fields, outcome.refundId, resultCodes.approved)
         : refundResponse(fields, "", outcome.result);
     }),
   );
 }
 
-function paymentInfo(orderNumber: string, attempt: Attempt | undefined): XmlNode {
-  return [
-    "paymentInfo",
-    [
-      ["order_number", orderNumber],
-      ["order_currency", attempt?.currency ?? ""],
-      ["order_amount", attempt?.amount ?? ""],
-      ["payment_id", attempt?.paymentId ?? ""],
-      ["payment_results", attempt ? paymentStatusOf(attempt.status) : ""],
-      ["payment_details", attempt ? details(attempt.result) : ""],
-      ["pay_barCode", attempt?.barCode ?? ""],
-      ["payment_dateTime", attempt ? formatDateTime(attempt.updatedAt) : ""],
-    ],
-  ];
-}
-
-function queryFailure(result: ResultCode): string {
-  return xmlDocument("response", [
-    ["query_status", "0"],
-    ["query_details", details(result)],
-  ]);
-}
-
+/** *(assumed)* shape: Oceanpayment does not publish the applyRefund answer. Unsigned. */
 function refundResponse(fields: FormFields, refundId: string, result: ResultCode): string {
   return xmlDocument("response", [
     ["account", fields.account ?? ""],

@@ -21,3 +21,10 @@ describe("xmlDocument", () => {
     );
   });
 });
+
+describe("xmlDocument with self-closing empty elements", () => {
+  it("writes an empty leaf as <name /> and keeps non-empty ones", () => {
+    const xml = xmlDocument("response", [["paymentInfo", [["order_notes", ""], ["payment_id", "1"]]]], "selfClosing");
+    expect(xml).toContain("    <order_notes />\n    <payment_id>1</payment_id>\n");
+  });
+});

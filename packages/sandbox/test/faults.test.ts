@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { leaves, payFields, postForm, resultSignatureValid, sendJson, wechatCode } from "./support/protocol.js";
+import { infoSignatureValid, leaves, payFields, paymentInfos, postForm, queryFields, resultSignatureValid, sendJson, wechatCode } from "./support/protocol.js";
 import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
 
 let running: RunningSandbox;
@@ -62,12 +62,20 @@ describe("transport faults", () => {
     expect((await ledgerOf("FRESET")).json).toMatchObject({ charges: 1 });
   });
 
-  it("badSignatureRate corrupts the pay response's signValue", async () => {
+  it("badSignatureRate corrupts the signValue of pay answers and of every paymentInfo of query answers", async () => {
+    const control = leaves((await postForm(payUrl(), payFields({ order_number: "FSIG0", pay_accountNumber: wechatCode(0) }))).body);
+    expect(resultSignatureValid(control)).toBe(true);
     await setFaults({ badSignatureRate: 1 });
-    const doc = leaves((await postForm(payUrl(), payFields({ pay_accountNumber: wechatCode(0) }))).body);
+    const doc = leaves((await postForm(payUrl(), payFields({ order_number: "FSIG", pay_accountNumber: wechatCode(0) }))).body);
     expect(doc.payment_status).toBe("1");
-    expect(doc.signValue).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.signValue).toMatch(/^[0-9A-F]{64}$/);
     expect(resultSignatureValid(doc)).toBe(false);
+    const infos = paymentInfos((await postForm(`${running.base}/service/check/normal`, queryFields(["FSIG0", "FSIG"]))).body);
+    expect(infos).toHaveLength(2);
+    expect(infos.map(infoSignatureValid)).toEqual([false, false]);
+    await sendJson(`${running.base}/sandbox/faults`, "DELETE");
+    const clean = paymentInfos((await postForm(`${running.base}/service/check/normal`, queryFields(["FSIG0", "FSIG"]))).body);
+    expect(clean.map(infoSignatureValid)).toEqual([true, true]);
   });
 
   it("latencyMs delays the answer", async () => {

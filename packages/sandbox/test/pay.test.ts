@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoticeReceiver } from "./support/notice-receiver.js";
 import {
+  account,
   alipayCode,
   leaves,
   payFields,
@@ -10,6 +11,7 @@ import {
   resultSignatureValid,
   sendJson,
   sha256Sign,
+  terminal,
   wechatCode,
 } from "./support/protocol.js";
 import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
@@ -61,7 +63,8 @@ describe("merchant_scan scripted outcomes", () => {
   it("7 answers pending and succeeds pendingMs later by notice and in query; 9 stays pending", async () => {
     const seven = await pay({ order_number: "PEND7", pay_accountNumber: wechatCode(7), noticeUrl: receiver.url });
     const nine = await pay({ order_number: "PEND9", pay_accountNumber: wechatCode(9), noticeUrl: receiver.url });
-    expect(seven).toMatchObject({ payment_status: "-1", payment_details: "80700:Waiting for the customer to confirm" });
+    // A pending document has an empty payment_details, as in the face-to-face spec's pending sample.
+    expect(seven).toMatchObject({ payment_status: "-1", payment_details: "" });
     expect(nine.payment_status).toBe("-1");
     const [notice] = await receiver.waitFor("PEND7", 1);
     expect(notice?.fields).toMatchObject({ payment_status: "1", payment_id: seven.payment_id });
@@ -74,7 +77,7 @@ describe("merchant_scan scripted outcomes", () => {
 
   it("8 is declined with a risk code and charges nothing", async () => {
     const doc = await pay({ order_number: "DECL8", pay_accountNumber: wechatCode(8), noticeUrl: receiver.url });
-    expect(doc).toMatchObject({ payment_status: "0", payment_details: "10000:Risk declined" });
+    expect(doc).toMatchObject({ payment_status: "0", payment_details: "10000:Payment is declined" });
     expect(doc.payment_id).not.toBe("");
     const [notice] = await receiver.waitFor("DECL8", 1);
     expect(notice?.fields.payment_status).toBe("0");
@@ -88,39 +91,76 @@ describe("merchant_scan scripted outcomes", () => {
 });
 
 describe("customer_scan", () => {
-  it.each([
-    ["WeChatPay_Offline", /^weixin:\/\/wxpay\/bizpayurl\?pr=\w+$/],
-    ["Alipay_Offline", /^https:\/\/qr\.alipay\.com\/\w+$/],
-  ])("%s answers -1 with a pay_barCode", async (method, pattern) => {
-    const doc = await pay({ methods: method });
-    expect(doc).toMatchObject({ payment_status: "-1", payment_details: "80100:Waiting for the customer", methods: method });
-    expect(doc.pay_barCode).toMatch(pattern);
+  it.each(["WeChatPay_Offline", "Alipay_Offline"])("%s answers -1 with a bare 28-digit pay_barCode, unique per attempt", async (method) => {
+    const doc = await pay({ order_number: `QR-${method}`, methods: method });
+    expect(doc).toMatchObject({ payment_status: "-1", payment_details: "", methods: method });
+    expect(doc.pay_barCode).toMatch(/^\d{28}$/);
     expect(resultSignatureValid(doc)).toBe(true);
+    const again = await pay({ order_number: `QR-${method}`, methods: method });
+    expect(again.pay_barCode).toMatch(/^\d{28}$/);
+    expect(again.pay_barCode).not.toBe(doc.pay_barCode);
   });
 });
 
-describe("request validation", () => {
-  it("answers 20013 to a wrong signValue, signed, without charging", async () => {
+describe("request validation: Oceanpayment's published codes", () => {
+  it("answers 20013 Incorrect sign value to a wrong signValue, signed and echoing the order, without charging", async () => {
     const doc = await pay({ order_number: "BADSIG", pay_accountNumber: wechatCode(0), signValue: "0".repeat(64) });
-    expect(doc).toMatchObject({ payment_status: "0", payment_id: "", payment_details: "20013:Signature error" });
+    expect(doc).toMatchObject({ payment_status: "0", payment_id: "", payment_details: "20013:Incorrect sign value", order_number: "BADSIG", order_amount: "12.50" });
     expect(resultSignatureValid(doc)).toBe(true);
     expect((await sendJson(`${running.base}/sandbox/ledger/BADSIG`, "GET")).status).toBe(404);
   });
 
   it.each([
-    ["missing terminal", { terminal: "" }, "20001"],
-    ["unknown terminal", { terminal: "12345678" }, "20003"],
-    ["order_number over 50 characters", { order_number: "N".repeat(51) }, "20005"],
-    ["currency not ISO 4217", { order_currency: "usd" }, "20006"],
-    ["amount with 3 decimals", { order_amount: "1.005" }, "20007"],
-    ["amount zero", { order_amount: "0.00" }, "20007"],
-    ["unknown method", { pay_accountNumber: "", methods: "Card" }, "20008"],
-    ["payment code of no wallet", { pay_accountNumber: "163456789012345670" }, "20009"],
-    ["noticeUrl over 500 characters", { noticeUrl: `http://x.test/${"a".repeat(500)}` }, "20010"],
-  ])("%s → %s", async (_name, override, code) => {
+    ["missing account", { account: "" }, "20001:Account cannot be empty"],
+    ["missing terminal", { terminal: "" }, "20002:Terminal cannot be empty"],
+    ["missing signValue", { signValue: "" }, "20003:signValue cannot be empty"],
+    ["unknown terminal", { terminal: "12345678" }, "20004:Account and terminal not match"],
+    ["order_number empty", { order_number: "" }, "20017:Order number can not be empty"],
+    ["order_number over 50 characters", { order_number: "N".repeat(51) }, "20018:Order number cannot exceed 50 digits"],
+    ["amount empty", { order_amount: "" }, "20019:Order amount cannot be empty"],
+    ["amount with 3 decimals", { order_amount: "1.005" }, "20020:Incorrect order amount format"],
+    ["amount zero", { order_amount: "0.00" }, "20021:Transaction amount is invalid"],
+    ["JPY with decimals", { order_currency: "JPY", order_amount: "12.50", productPrice: "12.50" }, "20021:Transaction amount is invalid"],
+    ["currency empty", { order_currency: "" }, "20022:Order currency can not be empty"],
+    ["currency not ISO 4217", { order_currency: "usd" }, "20023:Incorrect order currency"],
+    ["noticeUrl over 500 characters", { noticeUrl: `http://x.test/${"a".repeat(500)}` }, "20025:Response URL can not exceed 500 digits"],
+    ["first name over 50 characters", { billing_firstName: "a".repeat(51) }, "20045:First name exceeds length limit"],
+    ["email not an address", { billing_email: "ada" }, "20050:Incorrect email address format"],
+  ])("%s → %s", async (_name, override, expected) => {
+    const doc = await pay({ pay_accountNumber: wechatCode(0), ...override });
+    expect(doc).toMatchObject({ payment_status: "0", payment_id: "", payment_details: expected });
+  });
+
+  it.each([
+    ["unknown method", { pay_accountNumber: "", methods: "Card" }, "20073"],
+    ["payment code of no wallet", { pay_accountNumber: "163456789012345670" }, "20074"],
+    ["products joined with ','", { productName: "A,B", productSku: "1,2", productPrice: "6.25,6.25", productNum: "1,1" }, "20075"],
+    ["order number with a comma", { order_number: "A,B" }, "20077"],
+  ])("%s → assumed code %s", async (_name, override, code) => {
     const doc = await pay({ pay_accountNumber: wechatCode(0), ...override });
     expect(doc.payment_status).toBe("0");
     expect(doc.payment_details?.split(":")[0]).toBe(code);
+  });
+
+  it("accepts products joined with ';' and whole-yen JPY amounts", async () => {
+    const two = await pay({ pay_accountNumber: wechatCode(0), productName: "A;B", productSku: "1;2", productPrice: "6.25;6.25", productNum: "1;1" });
+    expect(two.payment_status).toBe("1");
+    const yen = await pay({ pay_accountNumber: wechatCode(0), order_currency: "JPY", order_amount: "1250", productPrice: "1250" });
+    expect(yen).toMatchObject({ payment_status: "1", order_currency: "JPY", order_amount: "1250" });
+  });
+});
+
+describe("billing: the gateway hashes the values it cleans", () => {
+  it("a request signed over cleaned billing succeeds even when sent uncleaned", async () => {
+    const sent = { account, terminal, noticeUrl: "", order_number: "BILL1", order_currency: "USD", order_amount: "1.00", methods: "", pay_accountNumber: wechatCode(0), billing_firstName: ' "Ada" ', billing_lastName: "<Lovelace>", billing_email: "ada@example.com" };
+    const cleaned = { ...sent, billing_firstName: "Ada", billing_lastName: "Lovelace" };
+    const response = await postForm(`${running.base}/gateway/directservice/pay`, { ...sent, signValue: sha256Sign(cleaned, ["account", "terminal", "order_number", "order_currency", "order_amount", "billing_firstName", "billing_lastName", "billing_email"]) });
+    expect(leaves(response.body).payment_status).toBe("1");
+  });
+
+  it("a request signed over the uncleaned values is refused with 20013", async () => {
+    const doc = await pay({ order_number: "BILL2", pay_accountNumber: wechatCode(0), billing_firstName: " Ada" });
+    expect(doc.payment_details).toBe("20013:Incorrect sign value");
   });
 });
 

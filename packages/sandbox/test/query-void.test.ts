@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoticeReceiver } from "./support/notice-receiver.js";
-import { leaves, payFields, paymentInfos, postForm, queryFields, refundFields, sendJson, voidFields, wechatCode } from "./support/protocol.js";
+import { leaves, payFields, paymentInfos, postForm, queryFields, refundFields, sendJson, sha256Sign, voidFields, wechatCode } from "./support/protocol.js";
 import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
 
 let running: RunningSandbox;
@@ -42,9 +42,9 @@ describe("query", () => {
 
   it("refuses more than 100 order numbers and a wrong signature", async () => {
     const many = Array.from({ length: 101 }, (_, i) => `M${i}`);
-    expect(leaves(await query(many))).toMatchObject({ query_status: "0", query_details: "20014:Too many order numbers" });
+    expect(leaves(await query(many))).toMatchObject({ query_status: "0", query_details: "20076:Too many order numbers" });
     const body = await postForm(`${running.base}/service/check/normal`, { ...queryFields(["Q1"]), signValue: "0".repeat(64) });
-    expect(leaves(body.body).query_details).toBe("20013:Signature error");
+    expect(leaves(body.body).query_details).toBe("20013:Incorrect sign value");
   });
 
   it("accepts exactly 100 order numbers", async () => {
@@ -83,24 +83,32 @@ describe("void", () => {
     expect((await voidOrder("VNONE")).void_details).toBe("20071:Order not found");
     const fields = { ...voidFields("V3"), payment_authType: "2" };
     const response = await postForm(`${running.base}/gateway/service/auth`, fields);
-    expect(leaves(response.body).void_details).toBe("20013:Signature error");
+    expect(leaves(response.body).void_details).toBe("20013:Incorrect sign value");
   });
 });
 
 describe("refund", () => {
   it("accepts refunds up to the captured amount and refuses beyond it", async () => {
-    const paid = await pay({ order_number: "R1", order_amount: "10.00", pay_accountNumber: wechatCode(0) });
+    const paid = await pay({ order_number: "R1", order_amount: "10.00", productPrice: "10.00", pay_accountNumber: wechatCode(0) });
     const refund = async (amount: string, n: string) =>
       leaves((await postForm(`${running.base}/service/applyRefund`, refundFields(paid.payment_id ?? "", amount, n))).body);
     const first = await refund("6.00", "RF1");
     expect(first).toMatchObject({ refund_results: "1", payment_id: paid.payment_id, refund_number: "RF1" });
     expect(first.refund_id).toMatch(/^\d+$/);
-    expect(await refund("4.01", "RF2")).toMatchObject({ refund_results: "0", refund_details: "20018:Refund exceeds the captured amount" });
+    expect(await refund("4.01", "RF2")).toMatchObject({ refund_results: "0", refund_details: "20081:Refund exceeds the captured amount" });
     expect((await refund("4.00", "RF3")).refund_results).toBe("1");
+  });
+
+  it("verifies the published sign string: a refund that also signs refund_number is refused with 20013", async () => {
+    const paid = await pay({ order_number: "R2", order_amount: "10.00", productPrice: "10.00", pay_accountNumber: wechatCode(0) });
+    const fields = refundFields(paid.payment_id ?? "", "1.00", "RF-OLD");
+    const oldOrder = ["account", "terminal", "payment_id", "refund_number", "refund_type", "refund_amount", "refund_description"];
+    const response = await postForm(`${running.base}/service/applyRefund`, { ...fields, signValue: sha256Sign(fields, oldOrder) });
+    expect(leaves(response.body)).toMatchObject({ refund_results: "0", refund_details: "20013:Incorrect sign value" });
   });
 
   it("refuses an unknown payment_id", async () => {
     const response = await postForm(`${running.base}/service/applyRefund`, refundFields("999", "1.00", "RF9"));
-    expect(leaves(response.body).refund_details).toBe("20017:Unknown payment_id");
+    expect(leaves(response.body).refund_details).toBe("20080:Unknown payment_id");
   });
 });

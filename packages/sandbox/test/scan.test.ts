@@ -42,7 +42,7 @@ describe("POST /sandbox/scan", () => {
     await pay({ order_number: "S2", methods: "WeChatPay_Offline" });
     expect((await scan({ orderNumber: "S2", outcome: "failed" })).json).toMatchObject({ status: "failed" });
     const [notice] = await receiver.waitFor("S2", 1);
-    expect(notice?.fields).toMatchObject({ payment_status: "0", payment_details: "80101:Customer cancelled" });
+    expect(notice?.fields).toMatchObject({ payment_status: "0", payment_details: "80101:Customer canceled transaction" });
   });
 
   it("answers 404 for an unknown order, 409 for one not awaiting, 400 naming a bad field", async () => {

@@ -1,6 +1,9 @@
 // Test-side protocol helpers, written independently of the code under test: signatures with
-// node:crypto over the documented field orders, minimal XML reading with regular expressions.
+// node:crypto over the field orders restated here from shared/oceanpayment.md, XML read with
+// fast-xml-parser directly (neither the sandbox's writer nor the client's parser).
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { XMLParser } from "fast-xml-parser";
 import { request } from "undici";
 
 export const account = "995149";
@@ -11,17 +14,21 @@ export const alipayCode = (lastDigit: number) => `28765432109876543${lastDigit}`
 
 export type Fields = Record<string, string>;
 
-const payRequestOrder = ["account", "terminal", "order_number", "order_currency", "order_amount", "billing_firstName", "billing_lastName", "billing_email"];
-const paymentResultOrder = ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "card_number", "payment_id", "payment_authType", "payment_status", "payment_details", "payment_risk"];
-const queryOrder = ["account", "terminal", "order_number"];
-const voidOrder = ["account", "terminal", "order_number", "payment_authType"];
-const refundOrder = ["account", "terminal", "payment_id", "refund_number", "refund_type", "refund_amount", "refund_description"];
+// Field orders, restated (shared/oceanpayment.md; the query answer's is the agreed assumption).
+export const orders = {
+  payRequest: ["account", "terminal", "order_number", "order_currency", "order_amount", "billing_firstName", "billing_lastName", "billing_email"],
+  paymentResult: ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "card_number", "payment_id", "payment_authType", "payment_status", "payment_details", "payment_risk"],
+  queryRequest: ["account", "terminal", "order_number"],
+  queryAnswer: ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "payment_id", "payment_results", "payment_details", "payment_risk"],
+  voidRequest: ["account", "terminal", "order_number", "payment_authType"],
+  refundRequest: ["account", "terminal", "payment_id", "refund_type", "refund_amount", "refund_description"],
+} as const;
 
 export function sha256Sign(fields: Fields, order: readonly string[], code = secureCode): string {
   return createHash("sha256").update(order.map((n) => fields[n] ?? "").join("") + code, "utf8").digest("hex");
 }
 
-/** A signed merchant_scan (with `authCode`) or customer_scan (with `methods`) pay request. */
+/** A signed merchant_scan (with `pay_accountNumber`) or customer_scan (with `methods`) pay request. */
 export function payFields(overrides: Fields = {}): Fields {
   const fields: Fields = {
     account,
@@ -35,30 +42,39 @@ export function payFields(overrides: Fields = {}): Fields {
     billing_firstName: "Ada",
     billing_lastName: "Lovelace",
     billing_email: "ada@example.com",
+    productName: "Lunch",
+    productSku: "L-1",
+    productPrice: "12.50",
+    productNum: "1",
     ...overrides,
   };
-  return { ...fields, signValue: overrides.signValue ?? sha256Sign(fields, payRequestOrder) };
+  return { ...fields, signValue: overrides.signValue ?? sha256Sign(fields, orders.payRequest) };
 }
 
 export function queryFields(orderNumbers: string[], overrides: Fields = {}): Fields {
   const fields: Fields = { account, terminal, order_number: orderNumbers.join(","), ...overrides };
-  return { ...fields, signValue: sha256Sign(fields, queryOrder) };
+  return { ...fields, signValue: sha256Sign(fields, orders.queryRequest) };
 }
 
 export function voidFields(orderNumber: string): Fields {
   const fields: Fields = { account, terminal, order_number: orderNumber, payment_authType: "3" };
-  return { ...fields, signValue: sha256Sign(fields, voidOrder) };
+  return { ...fields, signValue: sha256Sign(fields, orders.voidRequest) };
 }
 
+/** An applyRefund request signed in the published order; refund_number travels unsigned. */
 export function refundFields(paymentId: string, amount: string, refundNumber: string): Fields {
   const fields: Fields = { account, terminal, payment_id: paymentId, refund_number: refundNumber, refund_type: "2", refund_amount: amount, refund_description: "returned" };
-  return { ...fields, signValue: sha256Sign(fields, refundOrder) };
+  return { ...fields, signValue: sha256Sign(fields, orders.refundRequest) };
 }
 
-/** True when a pay response or notice carries a signValue matching its payment-result fields. */
-export function resultSignatureValid(doc: Fields): boolean {
-  return doc.signValue === sha256Sign(doc, paymentResultOrder);
-}
+/** signValue compared case-insensitively, as a receiver must. */
+const signedBy = (doc: Fields, order: readonly string[]): boolean => (doc.signValue ?? "").toLowerCase() === sha256Sign(doc, order);
+
+/** True when a pay answer or notice carries a signValue matching its payment-result fields. */
+export const resultSignatureValid = (doc: Fields): boolean => signedBy(doc, orders.paymentResult);
+
+/** True when one paymentInfo carries a signValue over the agreed query-answer fields. */
+export const infoSignatureValid = (info: Fields): boolean => signedBy(info, orders.queryAnswer);
 
 export interface FormResponse {
   status: number;
@@ -90,18 +106,41 @@ export async function sendJson(url: string, method: string, body?: unknown): Pro
   return { status: response.statusCode, json: text === "" ? undefined : JSON.parse(text) };
 }
 
-const entities: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&" };
+const reader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => name === "paymentInfo" });
+const orderedReader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, preserveOrder: true });
 
-/** Leaf elements of an XML fragment, first occurrence wins. Enough for flat `<response>`s. */
+/** Text elements of an element (nested elements and the indentation between them dropped). */
+const textOf = (node: unknown): Fields =>
+  Object.fromEntries(
+    Object.entries((node ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => e[0] !== "#text" && typeof e[1] === "string"),
+  );
+
+/** The text elements directly under `<response>`. */
 export function leaves(xml: string): Fields {
-  const out: Fields = {};
-  for (const [, name, value] of xml.matchAll(/<([A-Za-z_]+)>([^<]*)<\/\1>/g)) {
-    if (name && !(name in out)) out[name] = (value ?? "").replace(/&(lt|gt|quot|apos|amp);/g, (e) => entities[e] ?? e);
-  }
-  return out;
+  return textOf((reader.parse(xml) as { response?: unknown }).response);
 }
 
-/** The `<paymentInfo>` blocks of a query response, in document order. */
+/** The `<paymentInfo>` blocks of a query answer, in document order. */
 export function paymentInfos(xml: string): Fields[] {
-  return [...xml.matchAll(/<paymentInfo>([\s\S]*?)<\/paymentInfo>/g)].map(([, inner]) => leaves(inner ?? ""));
+  const response = (reader.parse(xml) as { response?: { paymentInfo?: unknown[] } }).response;
+  return (response?.paymentInfo ?? []).map(textOf);
+}
+
+type Ordered = Array<Record<string, unknown>>;
+const nameOf = (node: Record<string, unknown>): string => Object.keys(node).find((k) => k !== ":@") ?? "";
+
+/** Element names along a document, in order: `["response"]` → its children's names; deeper paths pick the first match. */
+export function elementNames(xml: string, path: readonly string[]): string[] {
+  let nodes = orderedReader.parse(xml) as Ordered;
+  for (const step of path) {
+    const next = nodes.find((node) => nameOf(node) === step);
+    if (!next) return [];
+    nodes = next[step] as Ordered;
+  }
+  return nodes.map(nameOf).filter((name) => name !== "#text");
+}
+
+/** A published sample, verbatim (test/fixtures). */
+export function fixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
 }
