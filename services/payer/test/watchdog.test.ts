@@ -4,7 +4,7 @@ import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import type { SubmitJobOptions } from "../src/submit-feed.js";
+import type { PayerOptions } from "../src/start-payer.js";
 import {
   type Running,
   type SetupContext,
@@ -32,8 +32,14 @@ import {
 describe("payer: submit watchdog", () => {
   const env = usePayerEnv();
 
-  /** A retry so far away that a job parked for it is, for this test, a job nobody runs again. */
-  const parkedRetry: SubmitJobOptions = { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } };
+  /**
+   * Retries so far away that a job parked for one is, for this test, a job nobody runs again:
+   * after an answer (the job's backoff) or after a call that got none (the outage backoff).
+   */
+  const parkedRetry: Partial<PayerOptions> = {
+    submitJobOptions: { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } },
+    outageBackoff: { initialMs: 600_000, maxMs: 600_000 },
+  };
 
   const jobIdOf = (ref: PaymentRef) => jobCatalog.submitPayment.jobId(ref);
 
@@ -103,7 +109,7 @@ describe("payer: submit watchdog", () => {
       const watchdogMs = 200;
       // Roll 1: the pay is charged, then its connection reset (ambiguous); roll 2: the job's
       // settling query is reset too, so the job parks for a retry. No later request faults.
-      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs, submitJobOptions: parkedRetry } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs, ...parkedRetry } });
       await run.faults({ resetAfterChargeRate: 0.5 });
       // The first send (from the feed) is ambiguous, its query too: handed to a job parked for its retry.
       const ref = await run.submit({ orderNumber: orderNumber("wdok"), authCode: authCodeEnding(0) });
@@ -216,7 +222,7 @@ describe("payer: submit watchdog", () => {
     }
 
     it("the send was refused before processing (500) and the job lost while parked for its retry: needs_review, never resent", async () => {
-      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200, submitJobOptions: parkedRetry } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200, ...parkedRetry } });
       await run.faults({ errorRate: 0.5 }); // the first pay request only: 500, nothing processed
       const ref = await run.submit({ orderNumber: orderNumber("wdna"), authCode: authCodeEnding(0) });
       await waitForJobState(run, ref, "delayed");

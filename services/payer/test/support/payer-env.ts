@@ -17,6 +17,9 @@ export const storesFile = fileURLToPath(new URL("../../../../config/stores.examp
 export const account = "995149";
 export const terminal = "99514901";
 
+/** Test-speed outage backoff (production: 1 s doubling to 10 s): the test payers' default. */
+export const fastOutageBackoff = { initialMs: 50, maxMs: 400 };
+
 /** Retry settings of the catalog, with test-speed backoff: the test payers' submit jobs. */
 export const fastJobOptions: SubmitJobOptions = {
   ...jobCatalog.submitPayment.options,
@@ -79,6 +82,8 @@ export interface Running {
   waitForStatus(ref: PaymentRef, statuses: readonly PaymentStatus[], timeoutMs?: number): Promise<Payment>;
   charges(orderNumber: string): Promise<number>;
   faults(update: Record<string, unknown>): Promise<void>;
+  /** Back to no faults at all. */
+  clearFaults(): Promise<void>;
   scan(orderNumber: string, outcome: "succeeded" | "failed"): Promise<void>;
   requestVoid(ref: PaymentRef): Promise<void>;
   counter(name: string, labels?: Record<string, string>): Promise<number>;
@@ -184,6 +189,7 @@ export function usePayerEnv(): PayerEnv {
           reconcileIntervalsMs: [50, 100, 200],
           reconcileTickMs: 20,
           submitJobOptions: fastJobOptions,
+          outageBackoff: fastOutageBackoff,
           ...options.payer,
         },
       });
@@ -221,6 +227,10 @@ export function usePayerEnv(): PayerEnv {
       },
       async faults(update) {
         const res = await fetch(`${sandboxUrl}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+        if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
+      },
+      async clearFaults() {
+        const res = await fetch(`${sandboxUrl}/sandbox/faults`, { method: "DELETE" });
         if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
       },
       async scan(number, outcome) {
