@@ -192,6 +192,40 @@ describe("payer: submit watchdog", () => {
         expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
       },
     );
+
+    it("crash after the send, no job, and the gateway failing every query: the watchdog asks again after the backoff, past the settlement window needs_review, then settled by the first answer", async () => {
+      const windowMs = 1_500;
+      const authCode = authCodeEnding(0);
+      let ref: PaymentRef | undefined;
+      const run = await env.start({
+        // Today's code walked each failed check to the minute-long step and never asked a person.
+        payer: { submitWatchdogMs: 300, unsettledReviewAfterMs: windowMs, reviewQueryMs: 200, reconcileIntervalsMs: [100, 200, 60_000] },
+        async setup(dead) {
+          ref = await createPayment(dead, "wdout", authCode);
+          await moveToSubmitting(dead, ref, Date.now() + 300);
+          await sendAsDeadPayer(dead, ref, authCode);
+        },
+      });
+      if (!ref) throw new Error("setup did not run");
+      await run.faults({ errorRate: 1 }); // before the watchdog is due: every query answered 500
+
+      const reviewed = await run.waitForStatus(ref, ["needs_review", "succeeded", "failed"], 10_000);
+      expect(reviewed.status).toBe("needs_review");
+      expect(reviewed.history.at(-1)).toMatchObject({ status: "needs_review", source: "query" });
+      expect(reviewed.history.at(-1)?.reason).toMatch(/^outcome unknown \d+ s after the submit began \(settlement window 2 s\): query got no answer \(http_5xx\)$/);
+      const began = Date.parse(reviewed.history.find((h) => h.status === "submitting")?.at ?? "");
+      expect(Date.parse(reviewed.updatedAt) - began).toBeGreaterThanOrEqual(windowMs);
+      expect(await run.counter("payer_queries_total", { result: "retryable" })).toBeGreaterThanOrEqual(3);
+      expect(await run.counter("payments_needs_review_total", { reason: "unsettled" })).toBe(1);
+
+      await run.clearFaults();
+      const payment = await run.waitForStatus(ref, ["succeeded", "failed"], 5_000);
+      expect(payment.history.map((h) => `${h.status}/${h.source}`)).toEqual(["accepted/intake", "submitting/payer", "needs_review/query", "succeeded/query"]);
+      expect(await run.store.sendCount(ref)).toBe(1);
+      expect(await run.counter("payer_submissions_total")).toBe(0);
+      expect(await run.charges(ref.orderNumber)).toBe(1);
+      expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
+    });
   });
 
   describe("the pay request never reached the gateway and the submit job is gone", () => {
