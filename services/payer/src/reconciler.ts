@@ -206,7 +206,7 @@ export class Reconciler {
       case "open":
         if (item.payment.status === "awaiting_customer" && this.qrExpired(item.payment)) await this.expire(item, log);
         // Still unknown after review: asked again at the review pace, not the schedule's slowest.
-        if (item.payment.status === "needs_review") await this.options.schedule.scheduleAt(item.ref, this.options.clock() + this.options.reviewQueryMs);
+        if (item.payment.status === "needs_review") await this.options.schedule.hasten(item.ref, this.options.clock() + this.options.reviewQueryMs);
         return;
       case "no_attempt":
         return this.noAttempt(item, log);

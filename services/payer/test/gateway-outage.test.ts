@@ -105,6 +105,27 @@ describe("payer: gateway outage and recovery", () => {
     expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
   });
 
+  it("a needs_review payment the gateway holds pending is asked at the review pace, not the schedule's slowest, and succeeds when the customer confirms", async () => {
+    // The customer confirms 2.5 s after the pay: long after the window sent the payment to review.
+    const run = await env.start({
+      sandbox: { pendingMs: 2_500 },
+      timeouts: shortTimeouts,
+      payer: { unsettledReviewAfterMs: 1_000, reviewQueryMs: 200, reconcileIntervalsMs: [100, 200, 60_000], outageBackoff: quickBackoff },
+    });
+    await run.faults({ timeoutRate: 1 });
+    const ref = await run.submit({ orderNumber: orderNumber("rvp"), authCode: authCodeEnding(7) });
+    expect((await run.waitForStatus(ref, ["needs_review", "pending", "succeeded", "failed"], 10_000)).status).toBe("needs_review");
+    await run.clearFaults();
+    // Answered "pending" at least twice while in review: past the schedule's short steps.
+    await waitForCount(run, "payer_queries_total", { result: "answered" }, 2);
+    expect((await run.store.get(ref))?.status).toBe("needs_review");
+
+    const payment = await run.waitForStatus(ref, ["succeeded", "failed"], 5_000);
+    expect(payment.status).toBe("succeeded");
+    expect(await route(run, ref)).toEqual(["accepted/intake", "submitting/payer", "needs_review/payer", "succeeded/query"]);
+    expect(await run.charges(ref.orderNumber)).toBe(1);
+  });
+
   // The run is a minute of failures; the suite's is 12 s (OUTAGE_FAILING_MS for a longer one).
   const failingMs = Number(process.env.OUTAGE_FAILING_MS ?? 12_000);
 

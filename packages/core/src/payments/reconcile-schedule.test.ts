@@ -68,6 +68,18 @@ describe("ReconcileSchedule", () => {
     expect(await s.claimDue(150, 10)).toEqual([{ ref: a, checks: 1 }]);
   });
 
+  it("hasten brings a scheduled check forward, never back, and never schedules a removed member", async () => {
+    const s = schedule();
+    await s.scheduleAt(a, 5000);
+    await s.hasten(a, 9000);
+    expect(await s.dueAt(a)).toBe(5000);
+    await s.hasten(a, 3000);
+    expect(await s.dueAt(a)).toBe(3000);
+    await s.remove(a);
+    await s.hasten(a, 1000);
+    expect(await s.dueAt(a)).toBeUndefined();
+  });
+
   it("keeps the earlier due time, and forgets removed members", async () => {
     const s = schedule();
     await s.scheduleAt(a, 5000);

@@ -44,6 +44,14 @@ return 1
 `;
 
 /**
+ * KEYS: schedule; ARGV: due, member
+ * Brings a member's next check forward to `due`, only if it is still scheduled.
+ */
+const hastenLua = `
+return redis.call('ZADD', KEYS[1], 'XX', 'LT', ARGV[1], ARGV[2])
+`;
+
+/**
  * KEYS: schedule, checks; ARGV: due, member1 … memberN
  * Takes back the claims of checks that got no answer: each member still scheduled gets back the
  * step its claim counted (checks − 1, never below 0) and is due no later than `due`. A member
@@ -91,6 +99,7 @@ type RedisWithSchedule = Redis & {
   opReconcileSchedule(...args: string[]): Promise<number>;
   opReconcileRemove(...args: string[]): Promise<number>;
   opReconcileRetry(...args: string[]): Promise<number>;
+  opReconcileHasten(...args: string[]): Promise<number>;
 };
 
 /**
@@ -123,6 +132,7 @@ export class ReconcileSchedule {
     }
     if (typeof this.redis.opReconcileRetry !== "function") {
       this.redis.defineCommand("opReconcileRetry", { numberOfKeys: 2, lua: retryLua });
+      this.redis.defineCommand("opReconcileHasten", { numberOfKeys: 1, lua: hastenLua });
     }
   }
 
@@ -150,6 +160,14 @@ export class ReconcileSchedule {
       claims.push({ ref: refOf(String(reply[i])), checks: Number(reply[i + 1]) });
     }
     return claims;
+  }
+
+  /**
+   * Check a payment that is still scheduled no later than `dueAt`. Unlike {@link scheduleAt}, a
+   * payment taken out of the schedule meanwhile (settled, or set aside for a person) stays out.
+   */
+  async hasten(ref: PaymentRef, dueAt: number): Promise<void> {
+    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), memberOf(ref));
   }
 
   /**
