@@ -29,8 +29,10 @@ describe("payer: gateway outage and recovery", () => {
         seen = await run.counter(name, labels);
         return seen >= atLeast;
       },
-      { timeoutMs: 10_000, message: `${name}${JSON.stringify(labels)} to reach ${atLeast} (now ${seen})` },
-    );
+      { timeoutMs: 10_000, message: `${name}${JSON.stringify(labels)} to reach ${atLeast}` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; it stayed at ${seen}`);
+    });
   }
 
   it("no answer for longer than the submit's attempts would last: none is used, the payment waits in submitting and settles once the gateway answers", async () => {
@@ -56,23 +58,25 @@ describe("payer: gateway outage and recovery", () => {
   });
 
   it("a pending payment whose notices were dropped and whose queries failed for a while settles within seconds of recovery", async () => {
-    // Three short steps, then a minute: today's code walked a failing payment to the minute.
+    // The pay is answered (the first roll); every later call fails with a 500 until the gateway recovers.
+    let rolls = 0;
+    let recovered = false;
     const run = await env.start({
-      sandbox: { pendingMs: 100 },
-      payer: { reconcileIntervalsMs: [500, 500, 500, 60_000], outageBackoff: quickBackoff },
+      sandbox: { pendingMs: 100, random: () => (recovered || rolls++ === 0 ? 0.999_999 : 0) },
+      // Three short steps, then a minute: today's code walked a failing payment to the minute.
+      payer: { reconcileIntervalsMs: [200, 200, 200, 60_000], outageBackoff: quickBackoff },
     });
-    await run.faults({ noticeDrop: true });
+    await run.faults({ noticeDrop: true, errorRate: 0.5 });
     const ref = await run.submit({ orderNumber: orderNumber("pnd"), authCode: authCodeEnding(7) });
     await run.waitForStatus(ref, ["pending"]);
-    // From now on every query is answered 500 (the charge is taken 100 ms after the pending answer).
-    await run.faults({ errorRate: 1 });
     await waitForCount(run, "payer_queries_total", { result: "retryable" }, 3);
-    expect((await run.store.get(ref))?.status).toBe("pending");
+    expect((await run.store.get(ref))?.status).toBe("pending"); // charged 100 ms after the pay: only a query can tell
 
-    await run.faults({ errorRate: 0 }); // notices still dropped
+    recovered = true; // notices still dropped
     const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"], 5_000);
     expect(payment.status).toBe("succeeded");
     expect(await route(run, ref)).toEqual(["accepted/intake", "submitting/payer", "pending/payer", "succeeded/query"]);
+    expect(await run.counter("payer_queries_total", { result: "answered" })).toBe(1);
     expect(await run.charges(ref.orderNumber)).toBe(1);
     expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
   });

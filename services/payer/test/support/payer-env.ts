@@ -217,8 +217,11 @@ export function usePayerEnv(): PayerEnv {
             last = await store.get(ref);
             return last && statuses.includes(last.status) ? last : undefined;
           },
-          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")} (now ${last?.status ?? "missing"})` },
-        );
+          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
+        ).catch((error: Error) => {
+          // The message is built before the wait: say where the payment stayed.
+          throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
+        });
       },
       async charges(number) {
         const res = await fetch(`${sandboxUrl}/sandbox/ledger/${number}`);
