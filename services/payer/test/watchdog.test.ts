@@ -204,10 +204,10 @@ describe("payer: submit watchdog", () => {
           ref = await createPayment(dead, "wdout", authCode);
           await moveToSubmitting(dead, ref, Date.now() + 300);
           await sendAsDeadPayer(dead, ref, authCode);
+          dead.sandbox.faults.set({ errorRate: 1 }); // from now on every query is answered 500
         },
       });
       if (!ref) throw new Error("setup did not run");
-      await run.faults({ errorRate: 1 }); // before the watchdog is due: every query answered 500
 
       const reviewed = await run.waitForStatus(ref, ["needs_review", "succeeded", "failed"], 10_000);
       expect(reviewed.status).toBe("needs_review");

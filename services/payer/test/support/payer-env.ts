@@ -57,10 +57,11 @@ export interface StartOptions {
   setup?: (ctx: SetupContext) => Promise<void>;
 }
 
-/** What `setup` gets: the store and a gateway client, before the payer starts. */
+/** What `setup` gets: the store, a gateway client and the sandbox, before the payer starts. */
 export interface SetupContext {
   store: PaymentStore;
   client: OceanpaymentClient;
+  sandbox: Sandbox;
 }
 
 export interface PayerEnv {
@@ -171,7 +172,7 @@ export function usePayerEnv(): PayerEnv {
     if (options.setup) {
       const client = newClient();
       closers.push(() => client.close());
-      await options.setup({ store, client });
+      await options.setup({ store, client, sandbox });
     }
     const launch = (registry: Registry) => {
       const client = newClient();
