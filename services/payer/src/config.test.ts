@@ -13,10 +13,18 @@ describe("loadPayerConfig", () => {
       OCEANPAYMENT_QUERY_URL: "http://127.0.0.1:3100",
       RECONCILE_SCHEDULE_MS: [2_000, 5_000, 15_000, 30_000, 60_000, 300_000],
       QR_EXPIRY_MS: 600_000,
+      UNSETTLED_REVIEW_AFTER_MS: 900_000,
       GATEWAY_RATE_PER_TERMINAL: 50,
       GATEWAY_BURST_PER_TERMINAL: 100,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("takes the settlement window in milliseconds, whole and at least a second", () => {
+    expect(loadPayerConfig({ UNSETTLED_REVIEW_AFTER_MS: "120000" }).UNSETTLED_REVIEW_AFTER_MS).toBe(120_000);
+    for (const value of ["999", "1.5e3x", "-1", "60000.5", "soon"]) {
+      expect(() => loadPayerConfig({ UNSETTLED_REVIEW_AFTER_MS: value }), value).toThrow(/UNSETTLED_REVIEW_AFTER_MS/);
+    }
   });
 
   it("parses the reconcile schedule and trims trailing slashes of URLs", () => {
@@ -26,7 +34,13 @@ describe("loadPayerConfig", () => {
   });
 
   it("names every bad variable", () => {
-    const bad = { PAYER_CONCURRENCY: "0", RECONCILE_SCHEDULE_MS: "2000,soon", NOTICE_URL: "ftp://x", GATEWAY_RATE_PER_TERMINAL: "-1" };
+    const bad = {
+      PAYER_CONCURRENCY: "0",
+      RECONCILE_SCHEDULE_MS: "2000,soon",
+      NOTICE_URL: "ftp://x",
+      GATEWAY_RATE_PER_TERMINAL: "-1",
+      UNSETTLED_REVIEW_AFTER_MS: "500",
+    };
     expect(() => loadPayerConfig(bad)).toThrow(ConfigError);
     try {
       loadPayerConfig(bad);

@@ -60,6 +60,12 @@ export const PayerConfig = z
     QR_EXPIRY_MS: envDurationMs(600_000).pipe(z.number().min(100, "must be at least 100")),
     /** A `submitting` payment still not settled this long after its submit began is looked at by the reconciler. */
     SUBMIT_WATCHDOG_MS: envDurationMs(600_000).pipe(z.number().min(1_000, "must be at least 1000")),
+    /**
+     * Settlement window: a payment whose outcome the gateway has still not given this long after
+     * its submit began goes to `needs_review` (and keeps being queried). Until then, calls that
+     * get no answer are simply made again.
+     */
+    UNSETTLED_REVIEW_AFTER_MS: envDurationMs(900_000).pipe(z.number().min(1_000, "must be at least 1000")),
     /** Gateway calls (pay, query, void) per second and terminal. */
     GATEWAY_RATE_PER_TERMINAL: positiveNumber(50),
     GATEWAY_BURST_PER_TERMINAL: positiveInt(100, 100_000),

@@ -1,4 +1,5 @@
 import { AppError } from "@oceanpos/core/errors";
+import { GatewayAmbiguousError, GatewayRetryableError } from "@oceanpos/core/oceanpayment";
 
 /**
  * The outcome of a payment is not established yet (e.g. an ambiguous send that a query does not
@@ -22,4 +23,13 @@ export function errorSummary(error: unknown): string {
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * A gateway call that got no usable answer (not sent, 5xx, 429, reset, time-out, unparseable):
+ * it tells nothing about the payment, so it never uses up the payment's attempts; the call is made
+ * again after an `OutageBackoff` wait. A refusal (`GatewayPermanentError`) is an answer.
+ */
+export function isUnanswered(error: unknown): boolean {
+  return error instanceof GatewayRetryableError || error instanceof GatewayAmbiguousError;
 }

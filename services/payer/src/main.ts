@@ -44,6 +44,7 @@ const payer = startPayer({
     reconcileBatch: config.RECONCILE_BATCH,
     qrExpiryMs: config.QR_EXPIRY_MS,
     submitWatchdogMs: config.SUBMIT_WATCHDOG_MS,
+    unsettledReviewAfterMs: config.UNSETTLED_REVIEW_AFTER_MS,
     gatewayRatePerTerminal: config.GATEWAY_RATE_PER_TERMINAL,
     gatewayBurstPerTerminal: config.GATEWAY_BURST_PER_TERMINAL,
   },

@@ -11,13 +11,20 @@ import {
 } from "@oceanpos/core/payments";
 import type { PayerMetrics } from "./payer-metrics.js";
 
-/** Why a payment went to review (metric label). */
-export type NeedsReviewKind = "attempts_exhausted" | "gateway_refused" | "unworkable" | "submit_lost";
+/**
+ * Why a payment went to review (metric label): `unsettled`, its outcome still unknown when the
+ * settlement window (`UNSETTLED_REVIEW_AFTER_MS`) ran out; `attempts_exhausted`, answers that never
+ * settled it; `gateway_refused`, a request refused (200xx); `unworkable`, not sendable as stored;
+ * `submit_lost`, its submit ended and the gateway holds no attempt.
+ */
+export type NeedsReviewKind = "unsettled" | "attempts_exhausted" | "gateway_refused" | "unworkable" | "submit_lost";
 
 export interface PaymentRecorderOptions {
   store: PaymentStore;
   schedule: ReconcileSchedule;
   metrics: PayerMetrics;
+  /** A `needs_review` payment's next query is due at most this long after the move. */
+  reviewQueryMs: number;
   clock: () => number;
 }
 
@@ -55,8 +62,8 @@ export class PaymentRecorder {
     const { schedule } = this.options;
     if (isFinal(to)) return "remove";
     if (to === "pending" || to === "awaiting_customer") return { dueAt: now + (schedule.intervalsMs[0] as number) };
-    // Still looked at (at the slowest pace): a later query may establish the outcome.
-    if (to === "needs_review") return { dueAt: now + (schedule.intervalsMs.at(-1) as number) };
+    // Still looked at, often enough that the first final answer settles it soon after it exists.
+    if (to === "needs_review") return { dueAt: now + this.options.reviewQueryMs };
     return undefined;
   }
 

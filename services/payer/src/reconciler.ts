@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
-import { type OceanpaymentClient, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
+import { type OceanpaymentClient, type QueryOutcome, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
 import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
+import type { OutageBackoff } from "./outage-backoff.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { PaymentRecorder } from "./payment-recorder.js";
+import type { SettlementWindow } from "./settlement-window.js";
 
 export interface ReconcilerOptions {
   schedule: ReconcileSchedule;
@@ -29,6 +31,12 @@ export interface ReconcilerOptions {
   batch: number;
   /** An `awaiting_customer` payment unpaid this long after its QR was shown is voided. */
   qrExpiryMs: number;
+  /** Waits between queries that get no answer (shared with the submit processor). */
+  backoff: OutageBackoff;
+  /** `UNSETTLED_REVIEW_AFTER_MS`: a `submitting` payment still without an answer past it goes to `needs_review`. */
+  window: SettlementWindow;
+  /** A `needs_review` payment the gateway holds open is queried again this often at least. */
+  reviewQueryMs: number;
   clock: () => number;
 }
 
@@ -44,7 +52,9 @@ const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delaye
  * Settles by query the payments no notice settled: claims due members of the shared schedule
  * (atomically, so several payers split the work), groups them per account/terminal into queries
  * of up to 100 order numbers, and records every final answer (which removes it from the
- * schedule). Notices move payments by the same atomic transition, so either may come first.
+ * schedule). Notices move payments by the same atomic transition, so either may come first. A
+ * query that gets no answer does not count as a check: its payments are asked again after the
+ * outage backoff, however long the outage, so that they settle soon after the gateway is back.
  */
 export class Reconciler {
   private readonly stop = new AbortController();
@@ -128,26 +138,61 @@ export class Reconciler {
   }
 
   private async queryChunk(items: Item[]): Promise<void> {
-    const { client, limiter, metrics, schedule, clock, logger } = this.options;
+    const { client, limiter, metrics, schedule, backoff, clock } = this.options;
     const first = items[0] as Item;
     const credentials = credentialsOf(first.store);
+    const refs = items.map((item) => item.ref);
     const taken = await limiter.take(credentials);
     if (!taken.allowed) {
       metrics.rateLimited.inc({ operation: "reconcile" });
-      await Promise.all(items.map((item) => schedule.scheduleAt(item.ref, clock() + taken.retryAfterMs)));
+      await schedule.retryAt(refs, clock() + taken.retryAfterMs);
       return;
     }
     const outcome = await client.query(
       credentials,
-      items.map((item) => item.ref.orderNumber),
+      refs.map((ref) => ref.orderNumber),
     );
     metrics.queries.inc({ result: outcome.kind });
-    if (outcome.kind !== "answered") {
-      // The claim already pushed every member's next check: nothing is lost by waiting for it.
-      logger.warn({ result: outcome.kind, terminal: credentials.terminal, orders: items.length }, "reconciliation query failed");
-      return;
+    switch (outcome.kind) {
+      case "answered":
+        backoff.answered(first.ref.account);
+        await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber) ?? []))));
+        return;
+      case "rejected":
+        // An answer (the query itself refused, e.g. a secureCode out of step): the claim's step stands.
+        this.options.logger.error({ result: outcome.kind, code: outcome.code, terminal: credentials.terminal, orders: items.length }, "reconciliation query refused");
+        return;
+      case "retryable":
+      case "ambiguous":
+        return this.unanswered(items, outcome);
+      default:
+        return assertNever(outcome);
     }
-    await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber) ?? []))));
+  }
+
+  /**
+   * The query got no answer: nothing is learnt, so the claim does not count and the payments are
+   * asked again after the backoff. A `submitting` payment whose outcome is unknown for the whole
+   * settlement window goes to `needs_review` (and is still asked, at the review pace).
+   */
+  private async unanswered(items: Item[], outcome: Exclude<QueryOutcome, { kind: "answered" | "rejected" }>): Promise<void> {
+    const { schedule, backoff, window, recorder, logger, clock } = this.options;
+    const first = items[0] as Item;
+    const delayMs = backoff.unanswered(first.ref.account);
+    logger.warn({ result: outcome.kind, reason: outcome.reason, terminal: first.store.oceanpayment.terminal, orders: items.length, delayMs }, "reconciliation query got no answer");
+    const now = clock();
+    const expired = items.filter((item) => item.payment.status === "submitting" && window.expired(item.payment, now));
+    const cause = `query got no answer (${outcome.reason})`;
+    await Promise.all([
+      schedule.retryAt(
+        items.map((item) => item.ref),
+        now + delayMs,
+      ),
+      ...expired.map((item) => {
+        const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
+        return recorder.needsReview(item.ref, "query", "unsettled", window.reason(item.payment, now, cause), log);
+      }),
+    ]);
   }
 
   private async adopt(item: Item, settlement: ReturnType<typeof settle>): Promise<void> {
@@ -160,6 +205,8 @@ export class Reconciler {
         return;
       case "open":
         if (item.payment.status === "awaiting_customer" && this.qrExpired(item.payment)) await this.expire(item, log);
+        // Still unknown after review: asked again at the review pace, not the schedule's slowest.
+        if (item.payment.status === "needs_review") await this.options.schedule.hasten(item.ref, this.options.clock() + this.options.reviewQueryMs);
         return;
       case "no_attempt":
         return this.noAttempt(item, log);

@@ -10,9 +10,11 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue, Worker } from "bullmq";
 import type { Registry } from "prom-client";
 import { type GatewayLimiter, TerminalRateLimiter } from "./gateway-limiter.js";
+import { OutageBackoff, type OutageBackoffOptions } from "./outage-backoff.js";
 import { PayerMetrics } from "./payer-metrics.js";
 import { PaymentRecorder } from "./payment-recorder.js";
 import { Reconciler } from "./reconciler.js";
+import { SettlementWindow } from "./settlement-window.js";
 import { SubmitFeed, type SubmitJobOptions } from "./submit-feed.js";
 import { SubmitProcessor } from "./submit-processor.js";
 import { VoidProcessor } from "./void-processor.js";
@@ -36,6 +38,15 @@ export interface PayerOptions {
   qrExpiryMs?: number;
   /** Default 10 min. */
   submitWatchdogMs?: number;
+  /**
+   * `UNSETTLED_REVIEW_AFTER_MS`: a payment whose outcome is still unknown this long after its
+   * submit began goes to `needs_review`. Default 15 min.
+   */
+  unsettledReviewAfterMs?: number;
+  /** A `needs_review` payment is queried at least this often until the gateway settles it. Default 30 000 ms. */
+  reviewQueryMs?: number;
+  /** Waits after gateway calls that get no answer. Default 1 s doubling to 10 s, with jitter. */
+  outageBackoff?: OutageBackoffOptions;
   /** Gateway calls per second and terminal. Default 50. */
   gatewayRatePerTerminal?: number;
   /** Default 100. */
@@ -106,7 +117,11 @@ export function startPayer(deps: PayerDeps): Payer {
       ratePerSec: options.gatewayRatePerTerminal ?? 50,
       burst: options.gatewayBurstPerTerminal ?? 100,
     });
-  const recorder = new PaymentRecorder({ store, schedule, metrics, clock });
+  const reviewQueryMs = options.reviewQueryMs ?? 30_000;
+  const recorder = new PaymentRecorder({ store, schedule, metrics, clock, reviewQueryMs });
+  // One per process, shared: a gateway that fails the submits' calls fails the reconciler's too.
+  const backoff = new OutageBackoff(options.outageBackoff);
+  const window = new SettlementWindow(options.unsettledReviewAfterMs ?? 900_000);
 
   const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix });
   const voidQueue = new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix });
@@ -119,6 +134,8 @@ export function startPayer(deps: PayerDeps): Payer {
     logger: logger.child({ component: "submit" }),
     noticeUrl: options.noticeUrl,
     watchdogMs: options.submitWatchdogMs ?? 600_000,
+    backoff,
+    window,
   });
   const voids = new VoidProcessor({ store, stores, client, recorder, limiter, metrics, logger: logger.child({ component: "void" }) });
   const workerOptions = {
@@ -163,6 +180,9 @@ export function startPayer(deps: PayerDeps): Payer {
     tickMs: options.reconcileTickMs ?? 500,
     batch: options.reconcileBatch ?? 1_000,
     qrExpiryMs: options.qrExpiryMs ?? 600_000,
+    backoff,
+    window,
+    reviewQueryMs,
   });
   if (options.reconcile ?? true) reconciler.start();
 

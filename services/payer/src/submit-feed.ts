@@ -39,8 +39,9 @@ export interface SubmitFeedOptions {
  * The payer's first sends, straight from the submit feed the create script writes: no BullMQ job
  * (its add, fetch and completion were most of the payer's and Redis's queue cost per payment).
  * Each entry runs `SubmitProcessor.submit` and is acknowledged once that run ended, or once the
- * payment was handed to a submit job: a parked run (rate-limited terminal) as a delayed job, a
- * failure that may be retried as a job that counts this run as its first attempt.
+ * payment was handed to a submit job: a parked run (rate-limited terminal, or a gateway that did
+ * not answer) as a delayed job, a failure after an answer as a job that counts this run as its
+ * first attempt.
  *
  * A payer that dies leaves its entries pending: another payer claims them after `claimIdleMs` and
  * runs them again, which is a resumed submit (a `submitting` payment is queried before any resend).

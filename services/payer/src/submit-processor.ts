@@ -21,12 +21,14 @@ import {
 } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
+import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary, isUnanswered } from "./errors.js";
 import { type GatewayLimiter, type Park, ParkedError, parkJob, takeOrPark } from "./gateway-limiter.js";
+import type { OutageBackoff } from "./outage-backoff.js";
 import { queryOrder } from "./order-query.js";
 import { buildPayInput, credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { PaymentRecorder } from "./payment-recorder.js";
+import type { NeedsReviewKind, PaymentRecorder } from "./payment-recorder.js";
+import type { SettlementWindow } from "./settlement-window.js";
 
 export interface SubmitProcessorOptions {
   store: PaymentStore;
@@ -41,6 +43,10 @@ export interface SubmitProcessorOptions {
   noticeUrl: string;
   /** A `submitting` payment is looked at by the reconciler this long after its submit began. */
   watchdogMs: number;
+  /** Waits between gateway calls that get no answer (shared with the reconciler). */
+  backoff: OutageBackoff;
+  /** `UNSETTLED_REVIEW_AFTER_MS`: past it, a payment still without an answer goes to `needs_review`. */
+  window: SettlementWindow;
   clock: () => number;
 }
 
@@ -50,11 +56,11 @@ type SubmitPayment = JobPayload<"submitPayment">;
 export interface SubmitRun {
   /** For logs: the job's id, or `feed:<stream id>`. */
   id: string;
-  /** Runs of this payment's submit that failed before this one. */
+  /** Runs of this payment's submit that failed on an answer before this one (unanswered calls do not count). */
   attemptsMade: number;
-  /** Runs allowed in all; past the last one the payment goes to `needs_review`. */
+  /** Such runs allowed in all; past the last one the payment goes to `needs_review`. */
   attempts: number;
-  /** The terminal has no token left: put the run aside for a while. */
+  /** Put the run aside for a while, no attempt used: the terminal has no token left, or the gateway did not answer. */
   park: Park;
   /** The gateway call this run was parked for and holds (`takeOrPark` consumes it). */
   reservedAt?: number | undefined;
@@ -75,7 +81,8 @@ interface Context {
  * is sent only when nothing was sent before (atomic send counter on the payment, incremented
  * before every send) and the payment was not already `submitting` when picked up; otherwise the
  * gateway is queried first and its answer adopted, and a resend happens only when the query
- * proves it holds no attempt.
+ * proves it holds no attempt. A gateway call that gets no answer is made again later (the run is
+ * parked) without using up an attempt, until the settlement window runs out.
  */
 export class SubmitProcessor {
   constructor(private readonly options: SubmitProcessorOptions) {}
@@ -204,6 +211,7 @@ export class SubmitProcessor {
     }
     const outcome = await client.pay(input);
     metrics.submissions.inc({ outcome: outcome.kind });
+    if (outcome.kind !== "retryable" && outcome.kind !== "ambiguous") this.options.backoff.answered(ctx.ref.account);
     return this.record(ctx, payment, outcome);
   }
 
@@ -256,6 +264,7 @@ export class SubmitProcessor {
   /** Queries the order and records what it proves; `no_attempt` means a resend is safe. */
   private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
     const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.ref.orderNumber);
+    this.options.backoff.answered(ctx.ref.account);
     const decision = decideSettlement(payment, settlement, "query");
     switch (decision.action) {
       case "transition": {
@@ -275,8 +284,13 @@ export class SubmitProcessor {
     return takeOrPark(this.options.limiter, ctx.credentials, ctx.run.park, ctx.run, () => this.options.metrics.rateLimited.inc({ operation }));
   }
 
-  /** A run ended in an error: retry while attempts remain, then `needs_review` (never a guessed `failed`). */
+  /**
+   * A run ended in an error. No answer from the gateway: park the run (no attempt used) until the
+   * settlement window runs out. Otherwise retry while attempts remain. Then `needs_review` (never
+   * a guessed `failed`).
+   */
   private async failed(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
+    if (isUnanswered(error)) return this.unanswered(run, ref, error, log);
     const permanent = error instanceof GatewayPermanentError || error instanceof PaymentUnworkableError;
     const last = run.attemptsMade + 1 >= run.attempts;
     if (!permanent && !last) {
@@ -286,10 +300,30 @@ export class SubmitProcessor {
     }
     const kind = error instanceof PaymentUnworkableError ? "unworkable" : permanent ? "gateway_refused" : "attempts_exhausted";
     const reason = `${kind === "attempts_exhausted" ? `outcome unknown after ${run.attemptsMade + 1} attempts` : "cannot submit"}: ${errorSummary(error)}`;
-    const payment = await this.options.store.get(ref);
+    return this.review(ref, await this.options.store.get(ref), kind, reason, error, log);
+  }
+
+  /** The gateway did not answer: ask again after the backoff, or ask a person once the window is over. */
+  private async unanswered(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
+    const { store, window, backoff, metrics, clock } = this.options;
+    const payment = await store.get(ref);
+    const now = clock();
+    const open = payment?.status === "accepted" || payment?.status === "submitting";
+    if (!payment || !open || window.expired(payment, now)) {
+      const reason = payment ? window.reason(payment, now, errorSummary(error)) : "";
+      return this.review(ref, payment, "unsettled", reason, error, log);
+    }
+    const delayMs = backoff.unanswered(ref.account);
+    metrics.retries.inc();
+    log.warn({ delayMs, reason: errorSummary(error) }, "gateway did not answer: submit parked, no attempt used");
+    return run.park(delayMs);
+  }
+
+  /** Moves the payment to `needs_review`, unless it moved on (pending, awaiting, final) despite the error. */
+  private async review(ref: PaymentRef, payment: Payment | undefined, kind: NeedsReviewKind, reason: string, error: unknown, log: ChildLogger): Promise<string> {
     if (!payment) throw error;
     if (payment.status !== "accepted" && payment.status !== "submitting") {
-      // It moved on (pending, awaiting, final) despite the error: that answer stands.
+      // That answer stands.
       if (payment.status === "pending" || payment.status === "awaiting_customer") await this.options.schedule.schedule(ref, this.options.clock());
       return payment.status;
     }

@@ -90,20 +90,25 @@ describe("payer: sandbox faults", () => {
     expect(await run.charges(number)).toBe(1);
   });
 
-  it("attempts and queries exhausted: needs_review with a reason, an event and a metric — never failed on a guess", async () => {
+  it("the query host unreachable for the whole settlement window: needs_review with a reason, an event and a metric — never failed on a guess", async () => {
     const closedPort = await freePort();
+    const windowMs = 1_000;
     const run = await env.start({
       sandbox: { random: firstRollsFire(1) },
       timeouts: { payMs: 200 },
       queryUrl: `http://127.0.0.1:${closedPort}`,
-      payer: { submitJobOptions: { attempts: 3, backoff: { type: "fixed", delay: 20 } } },
+      payer: { submitJobOptions: { attempts: 3, backoff: { type: "fixed", delay: 20 } }, unsettledReviewAfterMs: windowMs, outageBackoff: { initialMs: 50, maxMs: 200 } },
     });
     await run.faults({ timeoutRate: 0.5 });
     const ref = await run.submit({ orderNumber: orderNumber("nr"), authCode: authCodeEnding(0) });
     const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"]);
     expect(payment.status).toBe("needs_review");
-    expect(payment.history.at(-1)?.reason).toMatch(/outcome unknown after 3 attempts/);
-    expect(await run.counter("payments_needs_review_total", { reason: "attempts_exhausted" })).toBe(1);
+    expect(payment.history.at(-1)?.reason).toMatch(/^outcome unknown \d+ s after the submit began \(settlement window 1 s\): gateway_retryable: query: request not sent/);
+    const began = Date.parse(payment.history.find((h) => h.status === "submitting")?.at ?? "");
+    expect(Date.parse(payment.updatedAt) - began).toBeGreaterThanOrEqual(windowMs);
+    // The refused queries used none of the three attempts: many more were made.
+    expect(await run.counter("payer_queries_total", { result: "retryable" })).toBeGreaterThan(3);
+    expect(await run.counter("payments_needs_review_total", { reason: "unsettled" })).toBe(1);
     expect(await run.store.sendCount(ref)).toBe(1); // never resent without a query proving it safe
     expect(await run.charges(ref.orderNumber)).toBe(1); // the charge was taken: a person must look
     const events = await env.redis.client().xrange(`{${env.redis.prefix}}:events`, "-", "+");

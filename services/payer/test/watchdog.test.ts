@@ -4,7 +4,7 @@ import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import type { SubmitJobOptions } from "../src/submit-feed.js";
+import type { PayerOptions } from "../src/start-payer.js";
 import {
   type Running,
   type SetupContext,
@@ -32,8 +32,14 @@ import {
 describe("payer: submit watchdog", () => {
   const env = usePayerEnv();
 
-  /** A retry so far away that a job parked for it is, for this test, a job nobody runs again. */
-  const parkedRetry: SubmitJobOptions = { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } };
+  /**
+   * Retries so far away that a job parked for one is, for this test, a job nobody runs again:
+   * after an answer (the job's backoff) or after a call that got none (the outage backoff).
+   */
+  const parkedRetry: Partial<PayerOptions> = {
+    submitJobOptions: { ...fastJobOptions, backoff: { type: "fixed", delay: 600_000 } },
+    outageBackoff: { initialMs: 600_000, maxMs: 600_000 },
+  };
 
   const jobIdOf = (ref: PaymentRef) => jobCatalog.submitPayment.jobId(ref);
 
@@ -103,7 +109,7 @@ describe("payer: submit watchdog", () => {
       const watchdogMs = 200;
       // Roll 1: the pay is charged, then its connection reset (ambiguous); roll 2: the job's
       // settling query is reset too, so the job parks for a retry. No later request faults.
-      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs, submitJobOptions: parkedRetry } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(2) }, payer: { submitWatchdogMs: watchdogMs, ...parkedRetry } });
       await run.faults({ resetAfterChargeRate: 0.5 });
       // The first send (from the feed) is ambiguous, its query too: handed to a job parked for its retry.
       const ref = await run.submit({ orderNumber: orderNumber("wdok"), authCode: authCodeEnding(0) });
@@ -186,6 +192,40 @@ describe("payer: submit watchdog", () => {
         expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
       },
     );
+
+    it("crash after the send, no job, and the gateway failing every query: the watchdog asks again after the backoff, past the settlement window needs_review, then settled by the first answer", async () => {
+      const windowMs = 1_500;
+      const authCode = authCodeEnding(0);
+      let ref: PaymentRef | undefined;
+      const run = await env.start({
+        // Today's code walked each failed check to the minute-long step and never asked a person.
+        payer: { submitWatchdogMs: 300, unsettledReviewAfterMs: windowMs, reviewQueryMs: 200, reconcileIntervalsMs: [100, 200, 60_000] },
+        async setup(dead) {
+          ref = await createPayment(dead, "wdout", authCode);
+          await moveToSubmitting(dead, ref, Date.now() + 300);
+          await sendAsDeadPayer(dead, ref, authCode);
+          dead.sandbox.faults.set({ errorRate: 1 }); // from now on every query is answered 500
+        },
+      });
+      if (!ref) throw new Error("setup did not run");
+
+      const reviewed = await run.waitForStatus(ref, ["needs_review", "succeeded", "failed"], 10_000);
+      expect(reviewed.status).toBe("needs_review");
+      expect(reviewed.history.at(-1)).toMatchObject({ status: "needs_review", source: "query" });
+      expect(reviewed.history.at(-1)?.reason).toMatch(/^outcome unknown \d+ s after the submit began \(settlement window 2 s\): query got no answer \(http_5xx\)$/);
+      const began = Date.parse(reviewed.history.find((h) => h.status === "submitting")?.at ?? "");
+      expect(Date.parse(reviewed.updatedAt) - began).toBeGreaterThanOrEqual(windowMs);
+      expect(await run.counter("payer_queries_total", { result: "retryable" })).toBeGreaterThanOrEqual(3);
+      expect(await run.counter("payments_needs_review_total", { reason: "unsettled" })).toBe(1);
+
+      await run.clearFaults();
+      const payment = await run.waitForStatus(ref, ["succeeded", "failed"], 5_000);
+      expect(payment.history.map((h) => `${h.status}/${h.source}`)).toEqual(["accepted/intake", "submitting/payer", "needs_review/query", "succeeded/query"]);
+      expect(await run.store.sendCount(ref)).toBe(1);
+      expect(await run.counter("payer_submissions_total")).toBe(0);
+      expect(await run.charges(ref.orderNumber)).toBe(1);
+      expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
+    });
   });
 
   describe("the pay request never reached the gateway and the submit job is gone", () => {
@@ -216,7 +256,7 @@ describe("payer: submit watchdog", () => {
     }
 
     it("the send was refused before processing (500) and the job lost while parked for its retry: needs_review, never resent", async () => {
-      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200, submitJobOptions: parkedRetry } });
+      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { submitWatchdogMs: 200, ...parkedRetry } });
       await run.faults({ errorRate: 0.5 }); // the first pay request only: 500, nothing processed
       const ref = await run.submit({ orderNumber: orderNumber("wdna"), authCode: authCodeEnding(0) });
       await waitForJobState(run, ref, "delayed");

@@ -44,6 +44,32 @@ return 1
 `;
 
 /**
+ * KEYS: schedule; ARGV: due, member
+ * Brings a member's next check forward to `due`, only if it is still scheduled.
+ */
+const hastenLua = `
+return redis.call('ZADD', KEYS[1], 'XX', 'LT', ARGV[1], ARGV[2])
+`;
+
+/**
+ * KEYS: schedule, checks; ARGV: due, member1 … memberN
+ * Takes back the claims of checks that got no answer: each member still scheduled gets back the
+ * step its claim counted (checks − 1, never below 0) and is due no later than `due`. A member
+ * removed meanwhile (settled) is not scheduled again.
+ */
+const retryLua = `
+local due = ARGV[1]
+for i = 2, #ARGV do
+  local member = ARGV[i]
+  if redis.call('ZSCORE', KEYS[1], member) then
+    redis.call('ZADD', KEYS[1], 'LT', due, member)
+    if tonumber(redis.call('HGET', KEYS[2], member) or '0') > 0 then redis.call('HINCRBY', KEYS[2], member, -1) end
+  end
+end
+return 1
+`;
+
+/**
  * KEYS: schedule, checks; ARGV: member
  * A script rather than `multi()`: on a connection that carries BullMQ's scripts, every pipeline
  * object copies them all, which costs more CPU than the two commands.
@@ -72,11 +98,15 @@ type RedisWithSchedule = Redis & {
   opReconcileClaim(...args: string[]): Promise<Array<string | number>>;
   opReconcileSchedule(...args: string[]): Promise<number>;
   opReconcileRemove(...args: string[]): Promise<number>;
+  opReconcileRetry(...args: string[]): Promise<number>;
+  opReconcileHasten(...args: string[]): Promise<number>;
 };
 
 /**
  * Due-time schedule of payments whose outcome only a query (or a notice) can settle. Members are
  * `account:orderNumber`; keys share the `{prefix}` hash tag of every other key of the project.
+ * Only a check the gateway answered moves a payment along the intervals: the reconciler gives
+ * back ({@link ReconcileSchedule.retryAt}) the claims of queries that failed.
  */
 export class ReconcileSchedule {
   private readonly redis: RedisWithSchedule;
@@ -99,6 +129,10 @@ export class ReconcileSchedule {
     }
     if (typeof this.redis.opReconcileRemove !== "function") {
       this.redis.defineCommand("opReconcileRemove", { numberOfKeys: 2, lua: removeLua });
+    }
+    if (typeof this.redis.opReconcileRetry !== "function") {
+      this.redis.defineCommand("opReconcileRetry", { numberOfKeys: 2, lua: retryLua });
+      this.redis.defineCommand("opReconcileHasten", { numberOfKeys: 1, lua: hastenLua });
     }
   }
 
@@ -126,6 +160,25 @@ export class ReconcileSchedule {
       claims.push({ ref: refOf(String(reply[i])), checks: Number(reply[i + 1]) });
     }
     return claims;
+  }
+
+  /**
+   * Check a payment that is still scheduled no later than `dueAt`. Unlike {@link scheduleAt}, a
+   * payment taken out of the schedule meanwhile (settled, or set aside for a person) stays out.
+   */
+  async hasten(ref: PaymentRef, dueAt: number): Promise<void> {
+    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), memberOf(ref));
+  }
+
+  /**
+   * The claimed checks of these payments got no answer (the gateway failed or timed out, or the
+   * terminal's rate limit held the query back): they do not count, so the schedule's step is not
+   * advanced by them, and the next check is due no later than `dueAt` instead of the next step's
+   * interval. A payment settled meanwhile (removed) stays removed.
+   */
+  async retryAt(refs: readonly PaymentRef[], dueAt: number): Promise<void> {
+    if (refs.length === 0) return;
+    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(memberOf));
   }
 
   /** Stops checking a payment (it reached a final answer). */

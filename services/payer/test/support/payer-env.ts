@@ -17,6 +17,9 @@ export const storesFile = fileURLToPath(new URL("../../../../config/stores.examp
 export const account = "995149";
 export const terminal = "99514901";
 
+/** Test-speed outage backoff (production: 1 s doubling to 10 s): the test payers' default. */
+export const fastOutageBackoff = { initialMs: 50, maxMs: 400 };
+
 /** Retry settings of the catalog, with test-speed backoff: the test payers' submit jobs. */
 export const fastJobOptions: SubmitJobOptions = {
   ...jobCatalog.submitPayment.options,
@@ -54,10 +57,11 @@ export interface StartOptions {
   setup?: (ctx: SetupContext) => Promise<void>;
 }
 
-/** What `setup` gets: the store and a gateway client, before the payer starts. */
+/** What `setup` gets: the store, a gateway client and the sandbox, before the payer starts. */
 export interface SetupContext {
   store: PaymentStore;
   client: OceanpaymentClient;
+  sandbox: Sandbox;
 }
 
 export interface PayerEnv {
@@ -79,6 +83,8 @@ export interface Running {
   waitForStatus(ref: PaymentRef, statuses: readonly PaymentStatus[], timeoutMs?: number): Promise<Payment>;
   charges(orderNumber: string): Promise<number>;
   faults(update: Record<string, unknown>): Promise<void>;
+  /** Back to no faults at all. */
+  clearFaults(): Promise<void>;
   scan(orderNumber: string, outcome: "succeeded" | "failed"): Promise<void>;
   requestVoid(ref: PaymentRef): Promise<void>;
   counter(name: string, labels?: Record<string, string>): Promise<number>;
@@ -166,7 +172,7 @@ export function usePayerEnv(): PayerEnv {
     if (options.setup) {
       const client = newClient();
       closers.push(() => client.close());
-      await options.setup({ store, client });
+      await options.setup({ store, client, sandbox });
     }
     const launch = (registry: Registry) => {
       const client = newClient();
@@ -184,6 +190,7 @@ export function usePayerEnv(): PayerEnv {
           reconcileIntervalsMs: [50, 100, 200],
           reconcileTickMs: 20,
           submitJobOptions: fastJobOptions,
+          outageBackoff: fastOutageBackoff,
           ...options.payer,
         },
       });
@@ -211,8 +218,11 @@ export function usePayerEnv(): PayerEnv {
             last = await store.get(ref);
             return last && statuses.includes(last.status) ? last : undefined;
           },
-          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")} (now ${last?.status ?? "missing"})` },
-        );
+          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
+        ).catch((error: Error) => {
+          // The message is built before the wait: say where the payment stayed.
+          throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
+        });
       },
       async charges(number) {
         const res = await fetch(`${sandboxUrl}/sandbox/ledger/${number}`);
@@ -221,6 +231,10 @@ export function usePayerEnv(): PayerEnv {
       },
       async faults(update) {
         const res = await fetch(`${sandboxUrl}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
+        if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
+      },
+      async clearFaults() {
+        const res = await fetch(`${sandboxUrl}/sandbox/faults`, { method: "DELETE" });
         if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
       },
       async scan(number, outcome) {
