@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
-import { type OceanpaymentClient, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal } from "@oceanpos/core/payments";
+import { type OceanpaymentClient, type Settlement, type UnclearOrder, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal, sentOrderOf } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
@@ -139,7 +139,7 @@ export class Reconciler {
     }
     const outcome = await client.query(
       credentials,
-      items.map((item) => item.ref.orderNumber),
+      items.map((item) => sentOrderOf(item.payment)),
     );
     metrics.queries.inc({ result: outcome.kind });
     if (outcome.kind !== "answered") {
@@ -147,12 +147,17 @@ export class Reconciler {
       logger.warn({ result: outcome.kind, terminal: credentials.terminal, orders: items.length }, "reconciliation query failed");
       return;
     }
-    await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber) ?? []))));
+    await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber)))));
   }
 
-  private async adopt(item: Item, settlement: ReturnType<typeof settle>): Promise<void> {
+  private async adopt(item: Item, settlement: Settlement | UnclearOrder): Promise<void> {
     const { recorder, logger } = this.options;
     const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
+    if (settlement.status === "unclear") {
+      // Nothing usable about this order: its next check (already pushed by the claim) asks again.
+      log.warn({ reason: settlement.failure.reason, problem: settlement.failure.message }, "query answer unclear for this order");
+      return;
+    }
     const decision = decideSettlement(item.payment, settlement, "query");
     switch (decision.action) {
       case "transition":

@@ -42,4 +42,4 @@ export {
   type ReconcileScheduleOptions,
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
-export { decideSettlement, qrCodePath, type SettlementDecision } from "./settlement.js";
+export { decideSettlement, qrCodePath, sentOrderOf, type SettlementDecision } from "./settlement.js";
