@@ -1,4 +1,4 @@
-export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition } from "./payment-status.js";
+export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition, isGatewayContradiction } from "./payment-status.js";
 export { isValidAmount, sameAmount, toMinorUnits } from "./money.js";
 export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
 export { canonicalJson, requestFingerprint } from "./canonical-json.js";
