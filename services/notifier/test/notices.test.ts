@@ -159,9 +159,12 @@ describe("POST /oceanpayment/notice", () => {
     const types = entries.map(([id, fields]) => eventFromStreamEntry(id, fields)).filter((e) => e.data.orderNumber === "N7").map((e) => e.type);
     expect(types.at(-1)).toBe("payment.needs_review");
     expect(await metric("payments_contradicted")).toBe(1);
-    // It waits for a person: a repeat of the notice changes nothing.
+    // It waits for a person: a repeat of the notice changes nothing, nor does another attempt's (no query either).
     await post(noticeXml(noticeFields({ order_number: "N7" })));
+    await post(noticeXml(noticeFields({ order_number: "N7", payment_id: "99" })));
     expect((await get("N7"))?.version).toBe(reviewed?.version);
+    expect(await dueAt("N7")).toBeUndefined();
+    expect(await metric("notices_total", 'result="unchanged"')).toBe(2);
   });
 
   describe("attacks with genuine signed documents", () => {

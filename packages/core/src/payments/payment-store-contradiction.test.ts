@@ -49,6 +49,7 @@ describe("PaymentStore: a gateway success for a failed or voided payment", () =>
     expect(await schedule.dueAt(ref)).toBeUndefined();
     expect(await store.contradictionCount()).toBe(1);
     expect(await redis.client().hget(keys().payment(ref.account, ref.orderNumber), "review")).toBe("contradiction");
+    expect(await store.awaitsOperator(ref)).toBe(true);
   });
 
   it("then waits for an operator: any other source changes nothing; an operator settles it and lifts the mark", async () => {
@@ -65,6 +66,7 @@ describe("PaymentStore: a gateway success for a failed or voided payment", () =>
     expect(settled).toMatchObject({ outcome: "applied", payment: { status: "succeeded", version: 6 } });
     expect(await store.contradictionCount()).toBe(0);
     expect(await redis.client().hget(keys().payment(ref.account, ref.orderNumber), "review")).toBeNull();
+    expect(await store.awaitsOperator(ref)).toBe(false);
   });
 
   it("only a success contradicts: a failure after a success, or anything else after a final status, changes nothing", async () => {

@@ -348,6 +348,11 @@ export class PaymentStore {
     return this.redis.zcard(this.keys.contradictions);
   }
 
+  /** Whether this payment waits for an operator (a contradiction's review): nothing else moves it. */
+  async awaitsOperator(ref: PaymentRef): Promise<boolean> {
+    return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "review")) === "contradiction";
+  }
+
   private minId(now: Date): string {
     return String(Math.max(0, now.getTime() - this.retentionMs));
   }

@@ -111,6 +111,11 @@ export class NoticeHandler {
         this.o.logger.info({ ...context, status: payment.status, why: move.why }, "notice changed nothing");
         return { result: "unchanged", why: move.why };
       case "query":
+        // A contradiction waiting for a person stays out of the schedule: a query could not move it.
+        if (payment.status === "needs_review" && (await this.o.payments.awaitsOperator(ref))) {
+          this.o.logger.warn({ ...context, why: move.why }, "notice for a payment that waits for an operator: changed nothing");
+          return { result: "unchanged", why: "awaiting_operator" };
+        }
         await this.o.schedule.scheduleAt(ref, this.clock());
         this.o.logger.warn({ ...context, status: payment.status, why: move.why }, "notice not applied: payment query requested");
         return { result: "query_requested", why: move.why };
