@@ -26,6 +26,7 @@ describe("formatProblem", () => {
 
   it("accepts a refused request: status 0, no payment_id, a validation code", () => {
     expect(formatProblem({ ...success, payment_id: "", status: "0", payment_details: "20013:Signature error" })).toBeUndefined();
+    expect(formatProblem({ ...success, payment_id: "", payment_authType: "", status: "0", payment_details: "20013:Signature error" })).toBeUndefined();
   });
 
   it("accepts a query attempt, which has no card_number or payment_authType", () => {
@@ -36,6 +37,7 @@ describe("formatProblem", () => {
     // The reproduced attack: a pending notice's `0` + `-1` read as `0-` + `1`.
     ["payment_authType", { payment_authType: "0-" }],
     ["payment_authType", { payment_authType: "" }],
+    ["payment_authType", { payment_authType: "", status: "0", payment_details: "80101:Cancelled" }], // names an attempt
     ["status", { status: "01" }],
     ["status", { status: "" }],
     ["status", { status: "-1 " }],

@@ -55,7 +55,7 @@ export const maxResultTextLength = 500;
 /** No C0/C1 control character (tabs and newlines included): free text stays one line of text. */
 const noControl = /^[^\p{Cc}]*$/u;
 
-/** Field formats. `payment_id` may be empty only where {@link formatProblem} allows it. */
+/** Field formats. `payment_id` and `payment_authType` may be empty only where {@link formatProblem} allows it. */
 export const resultFormats = {
   /** Empty, or a masked card: digits and `*` only, at least one `*` (never a whole card number). */
   card_number: /^(?:(?=[0-9]*\*)[0-9*]{1,32})?$/,
@@ -69,14 +69,17 @@ export const resultFormats = {
 /**
  * The first signed field whose format is wrong, or undefined. Also refuses what no genuine
  * result says: a success (`1`) without a payment_id or without the approval code, a pending
- * (`-1`) without a payment_id.
+ * (`-1`) without a payment_id. Only a refused request (`0`, no payment_id) may have them empty.
  */
 export function formatProblem(result: SignedResult): string | undefined {
+  // A refused request names no attempt; it may leave payment_authType empty too. Such a result
+  // never moves a payment, so this leniency cannot be shifted into one that does.
+  const refused = result.payment_id === "" && result.status === "0";
   if (result.card_number !== undefined && !resultFormats.card_number.test(result.card_number)) return "card_number";
-  if (result.payment_authType !== undefined && !resultFormats.payment_authType.test(result.payment_authType)) return "payment_authType";
+  const authType = result.payment_authType;
+  if (authType !== undefined && !(refused && authType === "") && !resultFormats.payment_authType.test(authType)) return "payment_authType";
   if (!resultFormats.status.test(result.status)) return "status";
-  // Empty only for a refused or failed request, which names no attempt.
-  if (result.payment_id === "" ? result.status !== "0" : !resultFormats.payment_id.test(result.payment_id)) return "payment_id";
+  if (result.payment_id === "" ? !refused : !resultFormats.payment_id.test(result.payment_id)) return "payment_id";
   const details = result.payment_details;
   if (!resultFormats.payment_details.test(details) || !noControl.test(details) || details.length > maxResultTextLength) {
     return "payment_details";
