@@ -4,16 +4,20 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export type NoticeRejectReason =
   | "malformed"
   | "too_large"
+  /** A signed field is not in its strict format (a shifted or forged document). */
+  | "bad_format"
   | "unknown_terminal"
   | "bad_signature"
+  /** No payment_id, or a request-validation code (20001–20055): the echo of a refused request. */
+  | "refused_request"
   | "unknown_payment"
   | "terminal_mismatch"
   | "amount_mismatch"
   | "currency_mismatch"
-  | "unknown_status";
+  | "notes_mismatch";
 
-/** What became of a notice that was not rejected. */
-export type NoticeResult = "applied" | "unchanged" | "ignored" | "rejected" | "error";
+/** What became of a notice (`query_requested`: trusted, but it only scheduled the payment's query). */
+export type NoticeResult = "applied" | "unchanged" | "ignored" | "query_requested" | "rejected" | "error";
 
 export type DeliveryOutcome = "delivered" | "retrying" | "dead_lettered" | "gone" | "skipped";
 
@@ -56,8 +60,28 @@ export class NotifierMetrics {
     this.sseClients = new Gauge({ name: "sse_clients", help: "Open live event streams", registers });
   }
 
-  /** Gauges computed on scrape: queue depth per subscription and disabled subscriptions. */
-  collectOnScrape(registry: Registry, sources: { queueDepths: () => Promise<Map<string, number>>; disabledSubscriptions: () => number }): void {
+  /**
+   * Gauges computed on scrape: queue depth per subscription, disabled subscriptions, and payments
+   * waiting for a person because the gateway contradicted a final status (undefined: not read).
+   */
+  collectOnScrape(
+    registry: Registry,
+    sources: {
+      queueDepths: () => Promise<Map<string, number>>;
+      disabledSubscriptions: () => number;
+      contradictions: () => Promise<number | undefined>;
+    },
+  ): void {
+    new Gauge({
+      name: "payments_contradicted",
+      help: "Payments in needs_review because the gateway showed a success for a payment held as failed or voided: each waits for a person",
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const count = await sources.contradictions();
+        if (count !== undefined) this.set(count);
+      },
+    });
     new Gauge({
       name: "webhook_queue_depth",
       help: "Deliveries waiting or delayed (retries) per subscription",

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
-import { PaymentStore } from "@oceanpos/core/payments";
+import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { type Redis, type RedisRole, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
@@ -151,6 +151,7 @@ export class Notifier {
     this.metrics.collectOnScrape(this.registry, {
       queueDepths: () => this.queues.depths(this.cache.all.map((s) => s.id)),
       disabledSubscriptions: () => this.cache.disabledCount(),
+      contradictions: () => this.payments.contradictionCount().catch(() => undefined),
     });
     this.app = buildApp({
       logger,
@@ -161,6 +162,7 @@ export class Notifier {
       notices: new NoticeHandler({
         stores: o.stores,
         payments: this.payments,
+        schedule: new ReconcileSchedule({ redis, keyPrefix }),
         logger: logger.child({ component: "notices" }),
         metrics: this.metrics,
         maxBytes: config.NOTICE_BODY_LIMIT_BYTES,

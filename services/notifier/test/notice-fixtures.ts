@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /** The `paymentResult` signing order, restated here from shared/oceanpayment.md (not imported from core). */
-const paymentResultOrder = [
+export const paymentResultOrder = [
   "account",
   "terminal",
   "order_number",
@@ -14,34 +14,86 @@ const paymentResultOrder = [
   "payment_status",
   "payment_details",
   "payment_risk",
-];
+] as const;
 
 export type NoticeFields = Record<string, string>;
 
+/**
+ * The spec's sample notices (shared/oceanpayment-samples/face-to-face-spec.txt), field for field:
+ * the pending one (`payment_details` empty) and the success. Their published signValue is a
+ * placeholder; tests re-sign them with the sandbox secureCode `12345678`.
+ */
+export const specPendingNotice: Readonly<NoticeFields> = {
+  notice_type: "transaction",
+  push_dateTime: "2024-05-06 10:15:51",
+  account: "995149",
+  terminal: "99514901",
+  methods: "WeChatPay_Offline",
+  order_number: "NO12345678",
+  card_country: "",
+  order_currency: "USD",
+  order_amount: "0.01",
+  order_notes: "",
+  card_number: "",
+  card_type: "",
+  payment_country: "",
+  payment_id: "240506101548268260914",
+  payment_authType: "0",
+  payment_status: "-1",
+  payment_details: "",
+  payment_solutions: "",
+  payment_risk: "",
+  payment_amount: "",
+  payment_exchangeRate: "",
+  customer_id: "",
+  subscribe: "",
+  pay_bankCode: "",
+  pay_barCode: "2024050622001432901441897816",
+  pay_userId: "137****8623",
+};
+export const specSuccessNotice: Readonly<NoticeFields> = {
+  ...specPendingNotice,
+  payment_status: "1",
+  payment_details: "80000:Transaction Approved",
+};
+
+/**
+ * A real signed rejection, verbatim: the sandbox's answer (secureCode `12345678`) to a pay request
+ * for our order R1 (499.00 USD) sent by an attacker with a bad signValue and notes of their
+ * choosing: `240506101548268260914` + `01` + `80000:Transaction Approved` (our own notes are empty).
+ */
+export const sandboxRejection = `<?xml version="1.0" encoding="UTF-8"?>
+<response>
+  <account>995149</account>
+  <terminal>99514901</terminal>
+  <signValue>785aa204ebd1cb4275cc6d486b922e41aaa858193310f8ffa9810061a6896757</signValue>
+  <order_number>R1</order_number>
+  <order_currency>USD</order_currency>
+  <order_amount>499.00</order_amount>
+  <order_notes>2405061015482682609140180000:Transaction Approved</order_notes>
+  <card_number></card_number>
+  <payment_id></payment_id>
+  <payment_authType>0</payment_authType>
+  <payment_status>0</payment_status>
+  <payment_details>20013:Signature error</payment_details>
+  <payment_risk></payment_risk>
+  <methods>WeChatPay_Offline</methods>
+  <pay_barCode></pay_barCode>
+</response>
+`;
+
+/** Success notice fields of order NO1 (12.50 USD), on the spec sample's terminal and attempt. */
 export function noticeFields(overrides: NoticeFields): NoticeFields {
-  return {
-    account: "995149",
-    terminal: "99514901",
-    order_number: "NO1",
-    order_currency: "USD",
-    order_amount: "12.50",
-    order_notes: "",
-    card_number: "",
-    payment_id: "240506101548268260914",
-    payment_authType: "0",
-    payment_status: "1",
-    payment_details: "80000:Transaction Approved",
-    payment_risk: "",
-    methods: "WeChatPay_Offline",
-    pay_barCode: "",
-    notice_type: "transaction",
-    ...overrides,
-  };
+  return { ...specSuccessNotice, order_number: "NO1", order_amount: "12.50", ...overrides };
+}
+
+/** What the signature covers: the values in the restated order, joined with nothing. */
+export function signedString(fields: NoticeFields): string {
+  return paymentResultOrder.map((k) => fields[k] ?? "").join("");
 }
 
 export function signNotice(fields: NoticeFields, secureCode: string): string {
-  const text = paymentResultOrder.map((k) => fields[k] ?? "").join("") + secureCode;
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return createHash("sha256").update(signedString(fields) + secureCode, "utf8").digest("hex");
 }
 
 const escape = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -53,4 +105,14 @@ export function noticeXml(fields: NoticeFields, secureCode = "12345678"): string
     .map(([k, v]) => `  <${k}>${escape(v)}</${k}>`)
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<response>\n${body}\n</response>\n`;
+}
+
+/**
+ * An attacker's edit of a genuine signed document: the same signValue over other field values.
+ * Throws unless the edit keeps the signed concatenation (so the forgery does verify).
+ */
+export function shifted(genuine: NoticeFields, edit: NoticeFields, secureCode = "12345678"): string {
+  const forged = { ...genuine, ...edit };
+  if (signedString(forged) !== signedString(genuine)) throw new Error("not a shift: the signed concatenation changed");
+  return noticeXml({ ...forged, signValue: signNotice(genuine, secureCode) });
 }

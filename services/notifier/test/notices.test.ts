@@ -1,8 +1,20 @@
+import { type Payment, ReconcileSchedule, eventFromStreamEntry } from "@oceanpos/core/payments";
+import { redisKeys } from "@oceanpos/core/redis";
 import { useRedis } from "@oceanpos/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Notifier } from "../src/notifier.js";
-import { account, startNotifier, submittingPayment } from "./helpers.js";
-import { noticeFields, noticeXml, signNotice } from "./notice-fixtures.js";
+import { account, startNotifier } from "./helpers.js";
+import {
+  type NoticeFields,
+  noticeFields,
+  noticeXml,
+  sandboxRejection,
+  shifted,
+  signNotice,
+  signedString,
+  specPendingNotice,
+  specSuccessNotice,
+} from "./notice-fixtures.js";
 
 const redis = useRedis();
 let notifier: Notifier | undefined;
@@ -11,6 +23,8 @@ afterEach(async () => {
   await notifier?.close();
   notifier = undefined;
 });
+
+const attemptId = "240506101548268260914";
 
 async function post(body: string | Buffer, contentType = "application/xml") {
   const res = await (notifier as Notifier).app.inject({
@@ -25,97 +39,191 @@ async function post(body: string | Buffer, contentType = "application/xml") {
   return res;
 }
 
-async function metric(name: string, label: string): Promise<number> {
+async function metric(name: string, label?: string): Promise<number> {
   const text = (await (notifier as Notifier).app.inject({ method: "GET", url: "/metrics" })).body;
-  const m = new RegExp(`^${name}\\{${label}[^}]*\\} (\\d+)`, "m").exec(text);
+  const m = new RegExp(`^${name}(?:\\{${label ?? ""}[^}]*\\})? (\\d+)`, "m").exec(text);
   return m ? Number(m[1]) : 0;
 }
 
-async function status(orderNumber: string, acct = account) {
-  return (await (notifier as Notifier).payments.get({ account: acct, orderNumber }))?.status;
+const get = (orderNumber: string) => (notifier as Notifier).payments.get({ account, orderNumber });
+const status = async (orderNumber: string) => (await get(orderNumber))?.status;
+
+/**
+ * A payment of store-a (customer scan): `submitting` (no payment_id yet), or `awaiting_customer`
+ * and beyond, knowing the attempt `paymentId` from the gateway's pay answer.
+ */
+async function payment(
+  orderNumber: string,
+  o: { amount?: string; notes?: string; paymentId?: string; then?: "failed" | "voided" } = {},
+): Promise<Payment> {
+  const payments = (notifier as Notifier).payments;
+  const now = new Date().toISOString();
+  const ref = { account, orderNumber };
+  const created: Payment = {
+    orderNumber, storeId: "store-a", mode: "customer_scan", method: "WeChatPay_Offline", amount: o.amount ?? "12.50", currency: "USD",
+    status: "accepted", version: 1, createdAt: now, updatedAt: now, history: [{ status: "accepted", at: now, source: "intake" }],
+    ...(o.notes === undefined ? {} : { notes: o.notes }),
+  };
+  await payments.create({ ...ref, payment: created, requestHash: "h" });
+  let moved = await payments.transition(ref, { to: "submitting", source: "payer" });
+  if (o.paymentId !== undefined) moved = await payments.transition(ref, { to: "awaiting_customer", source: "payer", set: { paymentId: o.paymentId } });
+  if (o.then !== undefined) moved = await payments.transition(ref, { to: o.then, source: "payer", code: "80101", set: { gateway: { code: "80101", message: "Cancelled" } } });
+  if (moved.outcome !== "applied") throw new Error(`could not set up ${orderNumber}`);
+  return moved.payment;
+}
+
+const dueAt = (orderNumber: string) => new ReconcileSchedule({ redis: redis.client(), keyPrefix: redis.prefix }).dueAt({ account, orderNumber });
+
+/** The fields of a document, read with a regular expression (independent of the notifier's parser). */
+function fieldsOf(xml: string): NoticeFields {
+  return Object.fromEntries([...xml.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map((m) => [m[1] as string, m[2] as string]));
 }
 
 describe("POST /oceanpayment/notice", () => {
-  it("signature fixture matches the published vector rule (sanity check of the test helper)", () => {
-    // sha256 over values in the paymentResult order + secureCode; an empty field adds nothing.
-    const f = noticeFields({ order_number: "NO12345678" });
-    expect(signNotice(f, "12345678")).toMatch(/^[0-9a-f]{64}$/);
-    expect(signNotice(f, "12345678")).not.toBe(signNotice({ ...f, order_amount: "12.51" }, "12345678"));
+  it("fixtures: the restated order reproduces the sandbox's own signature of its rejection", () => {
+    const rejection = fieldsOf(sandboxRejection);
+    expect(signNotice(rejection, "12345678")).toBe(rejection.signValue);
+    expect(signNotice(rejection, "12345678")).not.toBe(signNotice({ ...rejection, order_amount: "499.01" }, "12345678"));
   });
 
-  it("moves a payment on a valid success notice, and duplicates change nothing", async () => {
+  it("moves a payment on a success notice carrying its known payment_id; duplicates change nothing", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N1");
+    await payment("N1", { paymentId: attemptId });
     const xml = noticeXml(noticeFields({ order_number: "N1", order_amount: "12.5" }));
     await post(xml);
-    const payment = await notifier.payments.get({ account, orderNumber: "N1" });
-    expect(payment).toMatchObject({
-      status: "succeeded",
-      version: 3,
-      paymentId: "240506101548268260914",
-      gateway: { code: "80000", message: "Transaction Approved" },
-    });
-    expect(payment?.history.at(-1)).toMatchObject({ status: "succeeded", source: "notice", code: "80000" });
+    const paid = await get("N1");
+    expect(paid).toMatchObject({ status: "succeeded", version: 4, paymentId: attemptId, gateway: { code: "80000", message: "Transaction Approved" } });
+    expect(paid?.history.at(-1)).toMatchObject({ status: "succeeded", source: "notice", code: "80000" });
     await post(xml);
     await post(xml, "text/xml");
-    expect((await notifier.payments.get({ account, orderNumber: "N1" }))?.version).toBe(3);
+    expect((await get("N1"))?.version).toBe(4);
     expect(await metric("notices_total", 'result="applied"')).toBe(1);
     expect(await metric("notices_total", 'result="unchanged"')).toBe(2);
   });
 
   it("out-of-order notices are harmless: pending or failure after success changes nothing", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N2");
-    await post(noticeXml(noticeFields({ order_number: "N2", payment_status: "1" })));
-    await post(noticeXml(noticeFields({ order_number: "N2", payment_status: "-1", payment_details: "80100:Waiting" })));
+    await payment("N2", { paymentId: attemptId });
+    await post(noticeXml(noticeFields({ order_number: "N2" })));
+    await post(noticeXml(noticeFields({ order_number: "N2", payment_status: "-1", payment_details: "" })));
     await post(noticeXml(noticeFields({ order_number: "N2", payment_status: "0", payment_details: "80101:Cancelled" })));
     expect(await status("N2")).toBe("succeeded");
   });
 
-  it("pending moves only a submitting payment; an awaiting_customer one stays", async () => {
+  it("never moves a payment that does not know its payment_id yet: it asks for the payment's query now", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N3");
-    await post(noticeXml(noticeFields({ order_number: "N3", payment_status: "-1", payment_details: "80100:Waiting" }), undefined), "text/plain");
-    expect(await status("N3")).toBe("pending");
-
-    await submittingPayment(notifier.payments, "N3b");
-    await notifier.payments.transition({ account, orderNumber: "N3b" }, { to: "awaiting_customer", source: "payer" });
-    await post(noticeXml(noticeFields({ order_number: "N3b", payment_status: "-1", payment_details: "80100:Waiting" })));
-    expect(await status("N3b")).toBe("awaiting_customer");
+    await payment("N3");
+    const before = Date.now();
+    await post(noticeXml(noticeFields({ order_number: "N3" })));
+    await post(noticeXml(noticeFields({ order_number: "N3", payment_status: "-1", payment_details: "" })), "text/plain");
+    await post(noticeXml(noticeFields({ order_number: "N3", payment_status: "0", payment_details: "80101:Cancelled" })));
+    expect(await status("N3")).toBe("submitting");
+    expect(await dueAt("N3")).toBeGreaterThanOrEqual(before);
+    expect(await dueAt("N3")).toBeLessThanOrEqual(Date.now());
+    expect(await metric("notices_total", 'result="query_requested"')).toBe(3);
   });
 
-  it("a failure notice fails the payment, but never on 20061 and never for another attempt", async () => {
+  it("a notice for another attempt never moves the payment: it asks for a query", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N4");
-    await post(noticeXml(noticeFields({ order_number: "N4", payment_status: "0", payment_details: "20061:Duplicate order" })));
-    expect(await status("N4")).toBe("submitting");
-
-    await notifier.payments.transition(
-      { account, orderNumber: "N4" },
-      { to: "awaiting_customer", source: "payer", set: { paymentId: "attempt-2" } },
-    );
-    await post(noticeXml(noticeFields({ order_number: "N4", payment_status: "0", payment_id: "attempt-1", payment_details: "80101:Cancelled" })));
+    await payment("N4", { paymentId: "2" });
+    await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "1", payment_status: "0", payment_details: "80101:Cancelled" })));
+    await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "1" })));
     expect(await status("N4")).toBe("awaiting_customer");
-    expect(await metric("notices_total", 'result="ignored"')).toBe(2);
+    expect(await dueAt("N4")).toBeLessThanOrEqual(Date.now());
+    expect(await metric("notices_total", 'result="query_requested"')).toBe(2);
 
-    await post(noticeXml(noticeFields({ order_number: "N4", payment_status: "0", payment_id: "attempt-2", payment_details: "80101:Cancelled" })));
-    expect(await notifier.payments.get({ account, orderNumber: "N4" })).toMatchObject({ status: "failed", gateway: { code: "80101" } });
+    await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "2", payment_status: "0", payment_details: "20061:Duplicate order" })));
+    expect(await metric("notices_total", 'result="ignored"')).toBe(1);
+    await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "2", payment_status: "0", payment_details: "80101:Cancelled" })));
+    expect(await get("N4")).toMatchObject({ status: "failed", gateway: { code: "80101" } });
   });
 
-  it("a void notice (0 with 80102) voids an unpaid offline payment, but never a payment that is not voidable", async () => {
+  it("a void notice (0 with 80102) of the known attempt voids an unpaid offline payment", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N6");
-    await notifier.payments.transition(
-      { account, orderNumber: "N6" },
-      { to: "awaiting_customer", source: "payer", set: { paymentId: "240506101548268260914" } },
-    );
-    const voidNotice = noticeXml(noticeFields({ order_number: "N6", payment_status: "0", payment_details: "80102:Order voided" }));
-    await post(voidNotice);
-    expect(await notifier.payments.get({ account, orderNumber: "N6" })).toMatchObject({ status: "voided", gateway: { code: "80102" } });
+    await payment("N6", { paymentId: attemptId });
+    await post(noticeXml(noticeFields({ order_number: "N6", payment_status: "0", payment_details: "80102:Order voided" })));
+    expect(await get("N6")).toMatchObject({ status: "voided", gateway: { code: "80102" } });
+  });
 
-    await submittingPayment(notifier.payments, "N7");
-    await post(noticeXml(noticeFields({ order_number: "N7", payment_status: "0", payment_details: "80102:Order voided" })));
-    expect(await status("N7")).toBe("failed");
+  it("a success of the known attempt for a failed payment: needs_review with both facts, its event, the metric", async () => {
+    notifier = await startNotifier(redis);
+    await payment("N7", { paymentId: attemptId, then: "failed" });
+    await post(noticeXml(noticeFields({ order_number: "N7" })));
+    const reviewed = await get("N7");
+    expect(reviewed).toMatchObject({ status: "needs_review", paymentId: attemptId, gateway: { code: "80000" } });
+    expect(reviewed?.history.slice(-2)).toEqual([
+      expect.objectContaining({ status: "failed", code: "80101" }),
+      expect.objectContaining({ status: "needs_review", source: "notice", code: "80000", paymentId: attemptId, reason: expect.stringContaining("held as failed") }),
+    ]);
+    const entries = await redis.client().xrange(redisKeys(redis.prefix).events, "-", "+");
+    const types = entries.map(([id, fields]) => eventFromStreamEntry(id, fields)).filter((e) => e.data.orderNumber === "N7").map((e) => e.type);
+    expect(types.at(-1)).toBe("payment.needs_review");
+    expect(await metric("payments_contradicted")).toBe(1);
+    // It waits for a person: a repeat of the notice changes nothing, nor does another attempt's (no query either).
+    await post(noticeXml(noticeFields({ order_number: "N7" })));
+    await post(noticeXml(noticeFields({ order_number: "N7", payment_id: "99" })));
+    expect((await get("N7"))?.version).toBe(reviewed?.version);
+    expect(await dueAt("N7")).toBeUndefined();
+    expect(await metric("notices_total", 'result="unchanged"')).toBe(2);
+  });
+
+  describe("attacks with genuine signed documents", () => {
+    it("the spec's pending notice edited to payment_authType=0- / payment_status=1 is refused; the payment stays unpaid", async () => {
+      notifier = await startNotifier(redis);
+      await payment("NO12345678", { amount: "0.01", paymentId: attemptId });
+      await post(shifted(specPendingNotice, { payment_authType: "0-", payment_status: "1" }));
+      // The same trick through payment_id's neighbours: card_number takes its first digit.
+      await post(shifted(specPendingNotice, { card_number: "2", payment_id: attemptId.slice(1), payment_authType: "0-", payment_status: "1" }));
+      expect(await status("NO12345678")).toBe("awaiting_customer");
+      expect(await metric("notices_rejected_total", 'reason="bad_format"')).toBe(2);
+      // The genuine pending notice itself verifies and is harmless.
+      await post(noticeXml(specPendingNotice));
+      expect(await status("NO12345678")).toBe("awaiting_customer");
+    });
+
+    it("a payment_id shifted into payment_authType names another attempt: only a query", async () => {
+      notifier = await startNotifier(redis);
+      await payment("NO12345678", { amount: "0.01", paymentId: attemptId });
+      const genuineFailure = { ...specSuccessNotice, payment_status: "0", payment_details: "80101:Cancelled" };
+      await post(shifted(genuineFailure, { payment_id: attemptId.slice(0, -1), payment_authType: `${attemptId.slice(-1)}0` }));
+      expect(await status("NO12345678")).toBe("awaiting_customer");
+      expect(await metric("notices_total", 'result="query_requested"')).toBe(1);
+    });
+
+    it("the sandbox's signed rejection of an attacker's request, replayed as is while submitting, fails nothing", async () => {
+      notifier = await startNotifier(redis);
+      await payment("R1", { amount: "499.00" });
+      await post(sandboxRejection);
+      expect(await status("R1")).toBe("submitting");
+      expect(await metric("notices_rejected_total", 'reason="refused_request"')).toBe(1);
+    });
+
+    it("the same rejection edited into a success passes every format, and still moves nothing: only a query", async () => {
+      notifier = await startNotifier(redis);
+      await payment("R1", { amount: "499.00" });
+      await payment("R2", { amount: "499.00", paymentId: "240527141641780010530" });
+      const genuine = fieldsOf(sandboxRejection);
+      const forged = { order_notes: "", payment_id: attemptId, payment_authType: "0", payment_status: "1" };
+      // As reproduced: the rejection's tail lands in payment_details…
+      await post(shifted(genuine, { ...forged, payment_details: "80000:Transaction Approved0020013:Signature error" }));
+      // …or in payment_risk, leaving a clean approval.
+      await post(shifted(genuine, { ...forged, payment_details: "80000:Transaction Approved", payment_risk: "0020013:Signature error" }));
+      expect(await status("R1")).toBe("submitting");
+      // Against a payment that knows its attempt, the forged payment_id is another attempt.
+      const againstR2 = { ...genuine, order_number: "R2", signValue: "" };
+      const r2 = noticeXml({ ...againstR2, ...forged, payment_details: "80000:Transaction Approved", payment_risk: "0020013:Signature error", signValue: signNotice(againstR2, "12345678") });
+      expect(signedString({ ...againstR2, ...forged, payment_details: "80000:Transaction Approved", payment_risk: "0020013:Signature error" })).toBe(signedString(againstR2));
+      await post(r2);
+      expect(await status("R2")).toBe("awaiting_customer");
+      expect(await metric("notices_total", 'result="query_requested"')).toBe(3);
+    });
+  });
+
+  it("a refund notice is routed away before the payment notice's shape and signature", async () => {
+    notifier = await startNotifier(redis);
+    await post("<response><notice_type>refund</notice_type><account>995149</account><terminal>99514901</terminal><order_number>N8</order_number><push_status>1</push_status></response>");
+    expect(await metric("notices_total", 'result="ignored"')).toBe(1);
+    expect(await metric("notices_total", 'result="rejected"')).toBe(0);
   });
 
   const forged: Array<[string, () => string | Buffer, string]> = [
@@ -125,12 +233,15 @@ describe("POST /oceanpayment/notice", () => {
     ["unknown terminal", () => noticeXml(noticeFields({ order_number: "F1", terminal: "11111111" })), "unknown_terminal"],
     ["wrong amount (validly signed)", () => noticeXml(noticeFields({ order_number: "F1", order_amount: "1.25" })), "amount_mismatch"],
     ["wrong currency (validly signed)", () => noticeXml(noticeFields({ order_number: "F1", order_currency: "EUR" })), "currency_mismatch"],
+    ["other notes (validly signed)", () => noticeXml(noticeFields({ order_number: "F1", order_notes: "till 3" })), "notes_mismatch"],
+    ["another account (validly signed)", () => noticeXml(noticeFields({ order_number: "F1", account: "995150" })), "unknown_payment"],
     ["unknown order", () => noticeXml(noticeFields({ order_number: "NOPE" })), "unknown_payment"],
-    [
-      "another store's terminal",
-      () => noticeXml(noticeFields({ order_number: "F1", terminal: "99515001" }), "87654321"),
-      "terminal_mismatch",
-    ],
+    ["another store's terminal", () => noticeXml(noticeFields({ order_number: "F1", terminal: "99515001" }), "87654321"), "terminal_mismatch"],
+    ["a success without the approval code", () => noticeXml(noticeFields({ order_number: "F1", payment_details: "80100:Waiting" })), "bad_format"],
+    ["an unmasked card number", () => noticeXml(noticeFields({ order_number: "F1", card_number: "4111111111111111" })), "bad_format"],
+    ["payment_status 2", () => noticeXml(noticeFields({ order_number: "F1", payment_status: "2" })), "bad_format"],
+    ["no payment_id", () => noticeXml(noticeFields({ order_number: "F1", payment_id: "", payment_status: "0", payment_details: "80101:Cancelled" })), "refused_request"],
+    ["a validation code", () => noticeXml(noticeFields({ order_number: "F1", payment_status: "0", payment_details: "20013:Signature error" })), "refused_request"],
     [
       "XXE",
       () =>
@@ -147,17 +258,16 @@ describe("POST /oceanpayment/notice", () => {
 
   it.each(forged)("%s: changes nothing, answers receive-ok, counts the reason", async (_name, body, reason) => {
     notifier = await startNotifier(redis);
-    const before = await submittingPayment(notifier.payments, "F1");
+    const before = await payment("F1", { paymentId: attemptId });
     await post(body());
-    const after = await notifier.payments.get({ account, orderNumber: "F1" });
-    expect(after).toEqual(before);
+    expect(await get("F1")).toEqual(before);
     expect(await metric("notices_rejected_total", `reason="${reason}"`)).toBe(1);
     expect(await metric("notices_total", 'result="rejected"')).toBe(1);
   });
 
   it("answers receive-ok without a content type", async () => {
     notifier = await startNotifier(redis);
-    await submittingPayment(notifier.payments, "N5");
+    await payment("N5", { paymentId: attemptId });
     const res = await notifier.app.inject({ method: "POST", url: "/oceanpayment/notice", payload: noticeXml(noticeFields({ order_number: "N5" })) });
     expect(res.body).toBe("receive-ok");
     expect(await status("N5")).toBe("succeeded");

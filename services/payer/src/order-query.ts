@@ -7,29 +7,33 @@ import {
   queryOutcomeError,
   settle,
 } from "@oceanpos/core/oceanpayment";
+import { type Payment, sentOrderOf } from "@oceanpos/core/payments";
 import type { PayerMetrics } from "./payer-metrics.js";
 
 /**
- * Asks the gateway about one order and returns what its attempts add up to (`settle`: any success
- * wins). A failed query throws the mapped outcome error (`GatewayRetryableError`, or
- * `GatewayPermanentError` when the gateway refuses the query itself): the job retries and its
- * next run queries again.
+ * Asks the gateway about one payment's order and returns what its attempts add up to (`settle`:
+ * any success wins). A failed query, or an answer that says nothing clear about the order, throws
+ * the mapped outcome error (`GatewayRetryableError`, or `GatewayPermanentError` when the gateway
+ * refuses the query itself): the job retries and its next run queries again.
  */
 export async function queryOrder(
   client: OceanpaymentClient,
   metrics: PayerMetrics,
   credentials: OceanpaymentCredentials,
-  orderNumber: string,
+  payment: Payment,
 ): Promise<Settlement> {
-  const outcome = await client.query(credentials, [orderNumber]);
+  const outcome = await client.query(credentials, [sentOrderOf(payment)]);
   metrics.queries.inc({ result: outcome.kind });
-  return settlementOf(outcome, orderNumber);
+  return settlementOf(outcome, payment.orderNumber);
 }
 
 function settlementOf(outcome: QueryOutcome, orderNumber: string): Settlement {
   switch (outcome.kind) {
-    case "answered":
-      return settle(outcome.orders.get(orderNumber) ?? []);
+    case "answered": {
+      const settlement = settle(outcome.orders.get(orderNumber));
+      if (settlement.status === "unclear") throw queryOutcomeError(settlement.failure) as Error;
+      return settlement;
+    }
     case "rejected":
     case "retryable":
     case "ambiguous":

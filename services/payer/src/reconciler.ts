@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
-import { type OceanpaymentClient, type QueryOutcome, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal } from "@oceanpos/core/payments";
+import { type AmbiguousFailure, type GatewayFailure, type OceanpaymentClient, type Settlement, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal, sentOrderOf } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
@@ -150,14 +150,27 @@ export class Reconciler {
     }
     const outcome = await client.query(
       credentials,
-      refs.map((ref) => ref.orderNumber),
+      items.map((item) => sentOrderOf(item.payment)),
     );
     metrics.queries.inc({ result: outcome.kind });
     switch (outcome.kind) {
-      case "answered":
+      case "answered": {
         backoff.answered(first.ref.account);
-        await Promise.all(items.map((item) => this.adopt(item, settle(outcome.orders.get(item.ref.orderNumber) ?? []))));
+        const unclear: Item[] = [];
+        let failure: AmbiguousFailure | undefined;
+        await Promise.all(
+          items.map((item) => {
+            const settlement = settle(outcome.orders.get(item.ref.orderNumber));
+            if (settlement.status !== "unclear") return this.adopt(item, settlement);
+            // Nothing usable about this order: not evidence, so asked again like an unanswered query.
+            unclear.push(item);
+            failure = settlement.failure;
+            return undefined;
+          }),
+        );
+        if (failure) await this.unanswered(unclear, failure);
         return;
+      }
       case "rejected":
         // An answer (the query itself refused, e.g. a secureCode out of step): the claim's step stands.
         this.options.logger.error({ result: outcome.kind, code: outcome.code, terminal: credentials.terminal, orders: items.length }, "reconciliation query refused");
@@ -175,7 +188,7 @@ export class Reconciler {
    * asked again after the backoff. A `submitting` payment whose outcome is unknown for the whole
    * settlement window goes to `needs_review` (and is still asked, at the review pace).
    */
-  private async unanswered(items: Item[], outcome: Exclude<QueryOutcome, { kind: "answered" | "rejected" }>): Promise<void> {
+  private async unanswered(items: Item[], outcome: GatewayFailure): Promise<void> {
     const { schedule, backoff, window, recorder, logger, clock } = this.options;
     const first = items[0] as Item;
     const delayMs = backoff.unanswered(first.ref.account);
@@ -195,7 +208,7 @@ export class Reconciler {
     ]);
   }
 
-  private async adopt(item: Item, settlement: ReturnType<typeof settle>): Promise<void> {
+  private async adopt(item: Item, settlement: Settlement): Promise<void> {
     const { recorder, logger } = this.options;
     const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
     const decision = decideSettlement(item.payment, settlement, "query");

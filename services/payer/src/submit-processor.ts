@@ -263,7 +263,7 @@ export class SubmitProcessor {
 
   /** Queries the order and records what it proves; `no_attempt` means a resend is safe. */
   private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
-    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.ref.orderNumber);
+    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, payment);
     this.options.backoff.answered(ctx.ref.account);
     const decision = decideSettlement(payment, settlement, "query");
     switch (decision.action) {

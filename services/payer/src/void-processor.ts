@@ -113,7 +113,7 @@ export class VoidProcessor {
   /** Adopts what the gateway holds; an attempt still open means the void has not taken effect: retry it. */
   private async settleByQuery(ctx: Context): Promise<string> {
     await this.gate(ctx);
-    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.ref.orderNumber);
+    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.payment);
     const decision = decideSettlement(ctx.payment, settlement, "void");
     switch (decision.action) {
       case "transition": {

@@ -59,7 +59,8 @@ describe("payer: sandbox scripted outcomes", () => {
     const ref = await run.submit({ orderNumber: orderNumber("cs"), mode: "customer_scan" });
     const awaiting = await run.waitForStatus(ref, ["awaiting_customer", "failed", "needs_review"]);
     expect(awaiting.status).toBe("awaiting_customer");
-    expect(awaiting.barCode).toMatch(/^weixin:\/\//);
+    // The QR content is exactly what the gateway sent: a bare 28-digit code, as in the published sample.
+    expect(awaiting.barCode).toMatch(/^\d{28}$/);
     expect(awaiting.qrCode).toBe(`/v1/payments/${ref.orderNumber}/qr.svg`);
     expect(await run.charges(ref.orderNumber)).toBe(0);
     await run.scan(ref.orderNumber, "succeeded");

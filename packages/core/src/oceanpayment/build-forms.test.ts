@@ -69,19 +69,19 @@ describe("buildPayForm", () => {
     expect(new URLSearchParams(encodeForm(form)).get("billing_firstName")).toBe("John");
   });
 
-  it("joins items with commas and keeps prices as strings", () => {
+  it("joins items with semicolons, as Oceanpayment's plugins do, and keeps prices as strings", () => {
     const form = buildPayForm(
       sample({
         items: [
-          { name: "Tea, large", sku: "T-1", price: "3.10", quantity: 2 },
-          { name: "Cake", sku: "K-9", price: "0", quantity: 1 },
+          { name: "Tea; large, hot", sku: "T-1", price: "3.10", quantity: 2 },
+          { name: "Cake", sku: "K;9", price: "0", quantity: 1 },
         ],
       }),
     );
-    expect(formValue(form, "productNum")).toBe("2,1");
-    expect(formValue(form, "productName")).toBe("Tea  large,Cake");
-    expect(formValue(form, "productSku")).toBe("T-1,K-9");
-    expect(formValue(form, "productPrice")).toBe("3.10,0");
+    expect(formValue(form, "productNum")).toBe("2;1");
+    expect(formValue(form, "productName")).toBe("Tea  large, hot;Cake");
+    expect(formValue(form, "productSku")).toBe("T-1;K 9");
+    expect(formValue(form, "productPrice")).toBe("3.10;0");
   });
 
   it.each([
@@ -138,11 +138,17 @@ describe("order management forms", () => {
     ]);
   });
 
-  it("refund signs payment id, refund number, type, amount and description", () => {
-    const form = buildRefundForm({ credentials, paymentId: "P1", refundNumber: "R1", refundType: "partial", amount: "1.50", description: "broken cup" });
+  it("refund reproduces the published vector; refund_number is sent but not signed", () => {
+    const postman = { account: "995378", terminal: "99537801", secureCode: "12345678" };
+    const input = { credentials: postman, paymentId: "231220170723834010513", refundNumber: "R1", refundType: "full", amount: "0.1", description: "ProductDamage" } as const;
+    const form = buildRefundForm(input);
     expect(names(form)).toEqual(["account", "terminal", "payment_id", "refund_number", "refund_type", "refund_amount", "refund_description", "signValue"]);
-    expect(formValue(form, "refund_type")).toBe("2");
-    expect(formValue(form, "signValue")).toBe(sha256("99514999514901P1R121.50broken cup12345678"));
+    expect(formValue(form, "refund_number")).toBe("R1");
+    expect(formValue(form, "signValue")).toBe("c719beb74b87d4f200a1c9c42aa87d3ecdab6b78aa9f2f4f9a126b16cb1d4a91");
+    expect(formValue(buildRefundForm({ ...input, refundNumber: "R2" }), "signValue")).toBe(formValue(form, "signValue"));
+    const partial = buildRefundForm({ credentials, paymentId: "P1", refundNumber: "R1", refundType: "partial", amount: "1.50", description: "broken cup" });
+    expect(formValue(partial, "refund_type")).toBe("2");
+    expect(formValue(partial, "signValue")).toBe(sha256("99514999514901P121.50broken cup12345678"));
     expect(() => buildRefundForm({ credentials, paymentId: "P1", refundNumber: "R1", refundType: "full", amount: "0" })).toThrow(
       GatewayRequestInvalidError,
     );

@@ -54,9 +54,14 @@ export interface PayInput {
 /** WeChat: 18 digits starting 10–15; Alipay: 16–24 digits starting 25–30 (shared/oceanpayment.md). */
 const paymentCodePattern = /^(1[0-5]\d{16}|(2[5-9]|30)\d{14,22})$/;
 
-/** Item text is joined with `,`: a comma inside a name would shift every later item. */
+/**
+ * Several products are joined with `;`, as Oceanpayment's own plugins do. A `;` inside a name or
+ * SKU would shift every later item, so it becomes a space.
+ */
+export const productSeparator = ";";
+
 function itemText(value: string): string {
-  return value.replace(/,/g, " ").trim();
+  return value.replaceAll(productSeparator, " ").trim();
 }
 
 function checkItems(items: readonly PayItem[], currency: string): void {
@@ -121,10 +126,10 @@ export function buildPayForm(input: PayInput): FormFields {
     ["billing_address", billing.address],
     ["billing_zip", billing.zip],
     ["billing_ip", billing.ip],
-    ["productNum", input.items.map((item) => String(item.quantity)).join(",")],
-    ["productName", input.items.map((item) => itemText(item.name)).join(",")],
-    ["productSku", input.items.map((item) => itemText(item.sku)).join(",")],
-    ["productPrice", input.items.map((item) => item.price).join(",")],
+    ["productNum", input.items.map((item) => String(item.quantity)).join(productSeparator)],
+    ["productName", input.items.map((item) => itemText(item.name)).join(productSeparator)],
+    ["productSku", input.items.map((item) => itemText(item.sku)).join(productSeparator)],
+    ["productPrice", input.items.map((item) => item.price).join(productSeparator)],
   ];
   // Mode 2 sends no pay_accountNumber at all (not an empty one), as the wire page lists it.
   if (input.scan.mode === "merchant_scans") fields.push(["pay_accountNumber", input.scan.paymentCode]);

@@ -24,7 +24,11 @@ export interface RefundInput {
   description?: string;
 }
 
-/** The `/service/applyRefund` form, signed in `refundRequest` order. */
+/**
+ * The `/service/applyRefund` form, signed in `refundRequest` order. `refund_number` is not part of
+ * the published signature (Postman collection): it travels as an unsigned extra field, so the
+ * gateway's notice and refund query can name our refund.
+ */
 export function buildRefundForm(input: RefundInput): FormFields {
   checkCredentials(input.credentials);
   checkNotEmpty("payment_id", input.paymentId);
@@ -39,7 +43,6 @@ export function buildRefundForm(input: RefundInput): FormFields {
     account,
     terminal,
     payment_id: input.paymentId,
-    refund_number: input.refundNumber,
     refund_type: refundTypeCodes[input.refundType],
     refund_amount: input.amount,
     refund_description: description,
@@ -48,7 +51,7 @@ export function buildRefundForm(input: RefundInput): FormFields {
     ["account", account],
     ["terminal", terminal],
     ["payment_id", signed.payment_id],
-    ["refund_number", signed.refund_number],
+    ["refund_number", input.refundNumber],
     ["refund_type", signed.refund_type],
     ["refund_amount", signed.refund_amount],
     ["refund_description", signed.refund_description],

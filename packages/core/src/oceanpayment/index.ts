@@ -13,7 +13,7 @@ export { billingTextMaxLength, normalizeBilling, normalizeBillingText, type PayB
 export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
 export type { OceanpaymentCredentials } from "./request-validation.js";
 export { encodeForm, formValue, type FormFields } from "./form-fields.js";
-export { buildPayForm, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
+export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
 export { buildQueryForm, maxQueryOrderNumbers } from "./build-query-form.js";
 export { buildVoidForm, voidAuthType } from "./build-void-form.js";
 export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
@@ -21,7 +21,15 @@ export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./end
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
 export { PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
-export { parsePayResult, verifyPayResult, type ParsePayResultOptions, type ParsedPayResult } from "./parse-pay-result.js";
+export {
+  parsePayResult,
+  shapePayResult,
+  signedPayResult,
+  verifyPayResult,
+  type ParsePayResultOptions,
+  type ParsedPayResult,
+  type ShapedPayResult,
+} from "./parse-pay-result.js";
 export {
   classifyHttpStatus,
   classifyTransportError,
@@ -32,16 +40,25 @@ export {
   type RetryableReason,
 } from "./gateway-failure.js";
 export { assertNever, classifyPayResponse, type PayExpectation, type PayOutcome, type PayOutcomeKind } from "./pay-outcome.js";
+export { classifyQueryResponse, settle, type QueryExpectation, type QueryOutcome, type Settlement, type UnclearOrder } from "./query-outcome.js";
 export {
-  classifyQueryResponse,
-  newestAttempt,
-  settle,
+  isNoAttemptPlaceholder,
+  readOrderAnswer,
   type AttemptResult,
+  type OrderAnswer,
+  type QueryAnswerSignature,
   type QueryAttempt,
-  type QueryExpectation,
-  type QueryOutcome,
-  type Settlement,
-} from "./query-outcome.js";
+  type QueryOrderExpectation,
+} from "./query-answer.js";
+export {
+  echoProblem,
+  formatProblem,
+  maxResultTextLength,
+  resultFormats,
+  type ResultExpectation,
+  type SentOrder,
+  type SignedResult,
+} from "./result-fields.js";
 export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./void-outcome.js";
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";

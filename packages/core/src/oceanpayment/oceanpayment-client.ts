@@ -9,9 +9,11 @@ import type { FormFields } from "./form-fields.js";
 import type { GatewayFailure } from "./gateway-failure.js";
 import { classifyPayResponse, type PayOutcome } from "./pay-outcome.js";
 import { postForm } from "./post-form.js";
+import type { QueryAnswerSignature } from "./query-answer.js";
 import { classifyQueryResponse, type QueryOutcome } from "./query-outcome.js";
 import { classifyRefundResponse, type RefundOutcome } from "./refund-outcome.js";
 import type { OceanpaymentCredentials } from "./request-validation.js";
+import type { SentOrder } from "./result-fields.js";
 import { classifyVoidResponse, type VoidOutcome } from "./void-outcome.js";
 import { defaultMaxXmlBytes } from "./xml-parser.js";
 
@@ -39,6 +41,12 @@ export interface OceanpaymentClientOptions {
   maxResponseBytes?: number;
   /** Largest query response read (up to 100 orders with several attempts). Default 1 MiB. */
   maxQueryResponseBytes?: number;
+  /**
+   * How much a query attempt's `signValue` is trusted (its sign string is assumed, not published):
+   * `optional` uses an attempt whose signature does not verify when every other check passes, and
+   * logs it at warn; `required` treats it as no answer for that order. Default `optional`.
+   */
+  queryAnswerSignature?: QueryAnswerSignature;
   /** Gets order number, endpoint, outcome kind and reason, status code and latency: nothing else. */
   logger?: Logger;
   /** Time source for latency. Default `() => new Date()`. */
@@ -70,6 +78,7 @@ export class OceanpaymentClient {
   private readonly queryMs: number;
   private readonly maxResponseBytes: number;
   private readonly maxQueryResponseBytes: number;
+  private readonly queryAnswerSignature: QueryAnswerSignature;
   private readonly logger: Logger | undefined;
   private readonly clock: () => Date;
   private closing: Promise<void> | undefined;
@@ -81,6 +90,7 @@ export class OceanpaymentClient {
     this.queryMs = options.timeouts?.queryMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? defaultMaxXmlBytes;
     this.maxQueryResponseBytes = options.maxQueryResponseBytes ?? 1024 * 1024;
+    this.queryAnswerSignature = options.queryAnswerSignature ?? "optional";
     this.logger = options.logger;
     this.clock = options.clock ?? (() => new Date());
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -98,7 +108,7 @@ export class OceanpaymentClient {
   async pay(input: PayInput): Promise<PayOutcome> {
     const fields = buildPayForm(input);
     const { account, terminal, secureCode } = input.credentials;
-    const expected = { account, terminal, secureCode, orderNumber: input.orderNumber, currency: input.currency, amount: input.amount };
+    const expected = { account, terminal, secureCode, orderNumber: input.orderNumber, currency: input.currency, amount: input.amount, notes: input.notes ?? "" };
     return this.call({
       endpoint: "pay",
       logId: { orderNumber: input.orderNumber },
@@ -109,11 +119,16 @@ export class OceanpaymentClient {
     });
   }
 
-  /** Asks about 1–100 orders; throws `GatewayRequestInvalidError` for more, none, or duplicates. */
-  async query(credentials: OceanpaymentCredentials, orderNumbers: readonly string[]): Promise<QueryOutcome> {
+  /**
+   * Asks about 1–100 orders, each as it was sent (its answer must echo amount, currency and notes);
+   * throws `GatewayRequestInvalidError` for more, none, or duplicates.
+   */
+  async query(credentials: OceanpaymentCredentials, orders: readonly SentOrder[]): Promise<QueryOutcome> {
+    const orderNumbers = orders.map((order) => order.orderNumber);
     const fields = buildQueryForm(credentials, orderNumbers);
-    const expected = { account: credentials.account, terminal: credentials.terminal, orderNumbers };
-    return this.call({
+    const { account, terminal, secureCode } = credentials;
+    const expected = { account, terminal, secureCode, orders, signature: this.queryAnswerSignature };
+    const outcome = await this.call({
       endpoint: "query",
       logId: { orderNumbers },
       fields,
@@ -121,6 +136,13 @@ export class OceanpaymentClient {
       maxBytes: this.maxQueryResponseBytes,
       classify: (body, statusCode) => classifyQueryResponse(body, statusCode, expected, this.maxQueryResponseBytes),
     });
+    if (outcome.kind === "answered" && outcome.signatureMismatches > 0) {
+      this.logger?.warn(
+        { orderNumbers, terminal, attempts: outcome.signatureMismatches, endpoint: oceanpaymentPaths.query },
+        "query answer signValue does not verify under the assumed sign string: attempts used on their other checks",
+      );
+    }
+    return outcome;
   }
 
   /** Voids an offline order (`payment_authType=3`). */

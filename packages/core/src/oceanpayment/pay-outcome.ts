@@ -1,8 +1,7 @@
-import { sameAmount } from "./decimal-amount.js";
 import type { AmbiguousFailure, GatewayFailure } from "./gateway-failure.js";
 import { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
-import { parsePayResult } from "./parse-pay-result.js";
-import type { PayResult } from "./response-schemas.js";
+import { parsePayResult, signedPayResult } from "./parse-pay-result.js";
+import { echoProblem, type ResultExpectation } from "./result-fields.js";
 
 /**
  * What one `directservice/pay` call means for the payer. Only `succeeded` and `failed` are final;
@@ -29,26 +28,9 @@ export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }
 
-/** What the response must echo back: anything else is a response to some other request. */
-export interface PayExpectation {
-  account: string;
-  terminal: string;
-  orderNumber: string;
-  currency: string;
-  amount: string;
+/** What the response must echo back (the order as sent, on its terminal): anything else answers another request. */
+export interface PayExpectation extends ResultExpectation {
   secureCode: string;
-}
-
-function mismatch(result: PayResult, expected: PayExpectation): string | undefined {
-  if (result.account !== expected.account || result.terminal !== expected.terminal) return "account/terminal";
-  // A refused request (status 0) may leave the order fields empty; a success or pending may not.
-  const lenient = result.payment_status === "0";
-  const differs = (value: string, wanted: string, same = (a: string, b: string) => a === b) =>
-    !(lenient && value === "") && !same(value, wanted);
-  if (differs(result.order_number, expected.orderNumber)) return "order_number";
-  if (differs(result.order_currency, expected.currency)) return "order_currency";
-  if (differs(result.order_amount, expected.amount, sameAmount)) return "order_amount";
-  return undefined;
 }
 
 function ambiguous(reason: AmbiguousFailure["reason"], message: string, statusCode: number, code?: string): AmbiguousFailure {
@@ -56,9 +38,10 @@ function ambiguous(reason: AmbiguousFailure["reason"], message: string, statusCo
 }
 
 /**
- * Classifies a received pay response body. Order matters: nothing is believed before the signature
- * verifies and the echoed order matches; 20061 and 80031 win over the status because they say the
- * status does not describe the order.
+ * Classifies a received pay response body. Order matters: nothing is believed before the fields'
+ * formats hold, the signature verifies and the echoed order is ours, exactly; 20061 and 80031 win
+ * over the status because they say the status does not describe the order. A success without a
+ * payment_id and the approval code is not a success (formats refuse it): ambiguous, settle by query.
  */
 export function classifyPayResponse(
   body: string | Uint8Array,
@@ -67,9 +50,9 @@ export function classifyPayResponse(
   maxBytes?: number,
 ): PayOutcome {
   const parsed = parsePayResult(body, expected.secureCode, { maxBytes });
-  if (!parsed.ok) return ambiguous(parsed.reason, parsed.message, statusCode);
+  if (!parsed.ok) return ambiguous(parsed.reason === "signature_invalid" ? "signature_invalid" : "unparseable", parsed.message, statusCode);
   const result = parsed.result;
-  const wrongField = mismatch(result, expected);
+  const wrongField = echoProblem(signedPayResult(result), expected);
   if (wrongField !== undefined) return ambiguous("mismatch", `response ${wrongField} differs from the request`, statusCode);
 
   const details = parsePaymentDetails(result.payment_details);
@@ -80,7 +63,6 @@ export function classifyPayResponse(
   }
   switch (result.payment_status) {
     case "1":
-      if (paymentId === "") return ambiguous("unparseable", "success without payment_id", statusCode, details.code);
       return { kind: "succeeded", paymentId, details };
     case "-1":
       if (result.pay_barCode !== "") return { kind: "awaiting_customer", paymentId, barCode: result.pay_barCode, details };

@@ -1,102 +1,89 @@
 import type { AmbiguousFailure, GatewayFailure } from "./gateway-failure.js";
 import { isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 import { GatewayXmlError } from "./errors.js";
-import { QueryResponse, type PaymentInfo } from "./response-schemas.js";
+import {
+  type OrderAnswer,
+  type QueryAnswerSignature,
+  type QueryAttempt,
+  readOrderAnswer,
+} from "./query-answer.js";
+import { PaymentInfo, QueryResponse } from "./response-schemas.js";
+import type { SentOrder } from "./result-fields.js";
 import { parseGatewayXml } from "./xml-parser.js";
 
-/** Result of one attempt as the query reports it; `none` is the placeholder of an order never tried. */
-export type AttemptResult = "succeeded" | "pending" | "failed" | "none";
-
-export interface QueryAttempt {
-  paymentId: string;
-  result: AttemptResult;
-  details: PaymentDetails;
-  barCode: string;
-  /** Decimal string as received. */
-  amount: string;
-  currency: string;
-  /** Gateway's local time, as received (`2024-05-06 10:15:48`). */
-  dateTime: string;
-}
-
 /**
- * A query's meaning. `orders` holds every number asked, attempts newest first (the gateway's order).
- * A query is read-only: `ambiguous` here is as safe to retry as `retryable`; both kinds are kept so
- * that logs and metrics say what happened.
+ * A query's meaning. `orders` holds every number asked (each read on its own: one odd order does
+ * not hide the others). A query is read-only: `ambiguous` here is as safe to retry as `retryable`;
+ * both kinds are kept so that logs and metrics say what happened.
  */
 export type QueryOutcome =
-  | { kind: "answered"; orders: Map<string, QueryAttempt[]> }
+  | {
+      kind: "answered";
+      orders: Map<string, OrderAnswer>;
+      /** Attempts used although their signValue did not verify (mode `optional`): count and log them. */
+      signatureMismatches: number;
+    }
   | { kind: "rejected"; code: string; details: PaymentDetails }
   | GatewayFailure;
 
-/** What the payer may conclude about one order from its attempts. */
+/** What the payer may conclude about one order from its answer. */
 export type Settlement =
   | { status: "succeeded"; attempt: QueryAttempt }
   | { status: "pending"; attempt: QueryAttempt }
   | { status: "failed"; attempt: QueryAttempt }
   | { status: "no_attempt" };
 
-function attemptResult(info: PaymentInfo): AttemptResult {
-  if (info.payment_id === "" && info.payment_results === "") return "none";
-  switch (info.payment_results) {
-    case "1":
-      return "succeeded";
-    case "-1":
-      return "pending";
-    // A real attempt with no result yet is not final: calling it failed could lose a payment.
-    case "":
-      return "pending";
-    default:
-      return "failed";
-  }
-}
-
-function toAttempt(info: PaymentInfo): QueryAttempt {
-  return {
-    paymentId: info.payment_id,
-    result: attemptResult(info),
-    details: parsePaymentDetails(info.payment_details),
-    barCode: info.pay_barCode,
-    amount: info.order_amount,
-    currency: info.order_currency,
-    dateTime: info.payment_dateTime,
-  };
-}
-
-/** The newest real attempt (the `none` placeholder is not an attempt). */
-export function newestAttempt(attempts: readonly QueryAttempt[]): QueryAttempt | undefined {
-  return attempts.find((attempt) => attempt.result !== "none");
+/** An order the answer says nothing usable about: settle nothing, ask again later. */
+export interface UnclearOrder {
+  status: "unclear";
+  failure: AmbiguousFailure;
 }
 
 /**
  * Any success wins (the customer paid; later failed retries do not undo it). Otherwise any pending
  * attempt keeps the order pending, even an older one, because it can still complete. Otherwise the
- * newest failure; with no real attempt at all, `no_attempt` (the pay request never arrived).
+ * newest failure. `no_attempt` only when the answer says so unambiguously (the named placeholder);
+ * an order missing from the answer, or unclear, settles nothing.
  */
-export function settle(attempts: readonly QueryAttempt[]): Settlement {
-  const succeeded = attempts.find((attempt) => attempt.result === "succeeded");
-  if (succeeded) return { status: "succeeded", attempt: succeeded };
-  const pending = attempts.find((attempt) => attempt.result === "pending");
-  if (pending) return { status: "pending", attempt: pending };
-  const failed = attempts.find((attempt) => attempt.result === "failed");
-  if (failed) return { status: "failed", attempt: failed };
-  return { status: "no_attempt" };
+export function settle(answer: OrderAnswer | undefined): Settlement | UnclearOrder {
+  if (answer === undefined) return { status: "unclear", failure: ambiguous("query answer omits the order", undefined) };
+  switch (answer.kind) {
+    case "no_attempt":
+      return { status: "no_attempt" };
+    case "unclear":
+      return { status: "unclear", failure: ambiguous(answer.message, undefined, answer.reason) };
+    case "attempts": {
+      for (const status of ["succeeded", "pending", "failed"] as const) {
+        const attempt = answer.attempts.find((a) => a.result === status);
+        if (attempt) return { status, attempt };
+      }
+      return { status: "unclear", failure: ambiguous("query answer lists no attempt", undefined) };
+    }
+    default: {
+      const never: never = answer;
+      return never;
+    }
+  }
 }
 
-function ambiguous(message: string, statusCode: number, reason: AmbiguousFailure["reason"] = "unparseable"): AmbiguousFailure {
-  return { kind: "ambiguous", reason, message, statusCode };
+function ambiguous(message: string, statusCode: number | undefined, reason: AmbiguousFailure["reason"] = "unparseable"): AmbiguousFailure {
+  return { kind: "ambiguous", reason, message, ...(statusCode === undefined ? {} : { statusCode }) };
 }
 
 export interface QueryExpectation {
   account: string;
   terminal: string;
-  orderNumbers: readonly string[];
+  secureCode: string;
+  /** Every order asked, as it was sent (amount, currency, notes). */
+  orders: readonly SentOrder[];
+  /** See {@link QueryAnswerSignature}; default `optional`. */
+  signature?: QueryAnswerSignature;
 }
 
 /**
- * Classifies a query body. The answer is unsigned (assumed), so it is checked for consistency
- * instead: same account/terminal, no order we did not ask about, and every order asked present
- * (a partial answer must not read as "no attempt", which would let the payer give up on a payment).
+ * Classifies a query body: the published shape, one `paymentInfo` per attempt, newest first, each
+ * checked against the order asked (`readOrderAnswer`). An attempt naming an order we did not ask
+ * about makes the whole answer ambiguous: it is not an answer to our question.
  */
 export function classifyQueryResponse(
   body: string | Uint8Array,
@@ -120,19 +107,35 @@ export function classifyQueryResponse(
     if (isRequestValidationCode(details.code)) return { kind: "rejected", code: details.code, details };
     return ambiguous(`query refused with code ${details.code || "none"}`, statusCode);
   }
-  const differs = (got: string, wanted: string) => got !== "" && got !== wanted;
-  if (differs(response.account, expected.account) || differs(response.terminal, expected.terminal)) {
-    return ambiguous("query answer is for another account/terminal", statusCode, "mismatch");
-  }
+  if (response.paymentInfo.length === 0) return ambiguous("query answer has no paymentInfo", statusCode);
 
-  const orders = new Map<string, QueryAttempt[]>(expected.orderNumbers.map((n) => [n, []]));
-  for (const info of response.paymentInfo) {
-    const attempts = orders.get(info.order_number);
-    if (!attempts) return ambiguous("query answer names an order that was not asked", statusCode, "mismatch");
-    attempts.push(toAttempt(info));
+  const infos = new Map<string, PaymentInfo[]>(expected.orders.map((order) => [order.orderNumber, []]));
+  const misshapen = new Set<string>();
+  for (const element of response.paymentInfo) {
+    const info = PaymentInfo.safeParse(element);
+    const orderNumber = info.success ? info.data.order_number : orderNumberOf(element);
+    const list = orderNumber === undefined ? undefined : infos.get(orderNumber);
+    if (!list || orderNumber === undefined) return ambiguous("query answer names an order that was not asked", statusCode, "mismatch");
+    if (info.success) list.push(info.data);
+    else misshapen.add(orderNumber);
   }
-  for (const [orderNumber, attempts] of orders) {
-    if (attempts.length === 0) return ambiguous(`query answer omits order ${orderNumber}`, statusCode);
+  const { account, terminal, secureCode } = expected;
+  const signature = expected.signature ?? "optional";
+  const orders = new Map<string, OrderAnswer>();
+  let signatureMismatches = 0;
+  for (const order of expected.orders) {
+    const answer: OrderAnswer = misshapen.has(order.orderNumber)
+      ? { kind: "unclear", reason: "unparseable", message: `unexpected paymentInfo shape for ${order.orderNumber}` }
+      : readOrderAnswer(infos.get(order.orderNumber) ?? [], { ...order, account, terminal, secureCode, signature });
+    if (answer.kind === "attempts") signatureMismatches += answer.attempts.filter((a) => a.signature === "mismatch").length;
+    orders.set(order.orderNumber, answer);
   }
-  return { kind: "answered", orders };
+  return { kind: "answered", orders, signatureMismatches };
+}
+
+/** The order number of a `paymentInfo` that failed its shape, when it has a readable one. */
+function orderNumberOf(element: unknown): string | undefined {
+  if (typeof element !== "object" || element === null) return undefined;
+  const value = (element as { order_number?: unknown }).order_number;
+  return typeof value === "string" ? value : undefined;
 }

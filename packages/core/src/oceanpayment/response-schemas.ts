@@ -30,16 +30,35 @@ export const PayResult = z.object({
 });
 export type PayResult = z.infer<typeof PayResult>;
 
-/** One attempt in a query answer; an order without attempts has one with empty id and results. */
+/**
+ * One `paymentInfo` of a query answer, as Oceanpayment publishes it (query-answer.xml): one per
+ * attempt, each with its own account, terminal and signValue. The lists (`refundList`…) may hold
+ * elements and are not read; unknown extra elements (`networkToken`, `order_sourceUrl`…) are dropped.
+ */
 export const PaymentInfo = z.object({
+  account: optionalText,
+  terminal: optionalText,
+  signValue: optionalText,
   order_number: text,
   order_currency: optionalText,
   order_amount: optionalText,
+  order_notes: optionalText,
+  methods: optionalText,
   payment_id: optionalText,
   payment_results: optionalText,
   payment_details: optionalText,
-  pay_barCode: optionalText,
+  payment_risk: optionalText,
   payment_dateTime: optionalText,
+  payment_debitTime: optionalText,
+  pay_barCode: optionalText,
+  auth_status: optionalText,
+  refund_status: optionalText,
+  refundList: z.unknown().optional(),
+  chargeBack_status: optionalText,
+  chargeBackList: z.unknown().optional(),
+  duplicate_status: optionalText,
+  transactionList: z.unknown().optional(),
+  update_status: optionalText,
 });
 export type PaymentInfo = z.infer<typeof PaymentInfo>;
 
@@ -47,15 +66,14 @@ export type PaymentInfo = z.infer<typeof PaymentInfo>;
 const asArray = (value: unknown): unknown => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
- * Query answer (unsigned, assumed). A refused query has `query_status` `0` and `query_details`
- * `200xx:reason` instead of `paymentInfo`.
+ * Query answer: `paymentInfo` elements, each shaped on its own (one odd attempt must not hide the
+ * other orders of a 100-order answer). A refused query has `query_status` `0` and `query_details`
+ * `200xx:reason` instead (assumed: unpublished).
  */
 export const QueryResponse = z.object({
-  account: optionalText,
-  terminal: optionalText,
   query_status: z.string().optional(),
   query_details: optionalText,
-  paymentInfo: z.preprocess(asArray, z.array(PaymentInfo)),
+  paymentInfo: z.preprocess(asArray, z.array(z.unknown())),
 });
 export type QueryResponse = z.infer<typeof QueryResponse>;
 

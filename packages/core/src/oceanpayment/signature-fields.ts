@@ -42,22 +42,39 @@ export const signatureFields = {
     "payment_details",
     "payment_risk",
   ],
-  /** `POST /service/check/normal`. */
+  /** `POST /service/check/normal` (reproduces the Postman collection's vector). */
   queryRequest: ["account", "terminal", "order_number"],
-  /** `POST /service/applyRefund`. */
-  refundRequest: [
+  /**
+   * Each `paymentInfo` of a query answer. **Assumed**: Oceanpayment does not publish this sign
+   * string. The payment-result order without card_number and payment_authType, with
+   * `payment_results` for `payment_status`; how much it is trusted is the client's
+   * `queryAnswerSignature` mode (`optional` by default), so a wrong guess cannot stop settlement.
+   */
+  queryAnswer: [
     "account",
     "terminal",
+    "order_number",
+    "order_currency",
+    "order_amount",
+    "order_notes",
     "payment_id",
-    "refund_number",
-    "refund_type",
-    "refund_amount",
-    "refund_description",
+    "payment_results",
+    "payment_details",
+    "payment_risk",
   ],
-  /** `POST /service/queryRefund`. */
+  /**
+   * `POST /service/applyRefund` (reproduces the Postman collection's vector and its helper row).
+   * No refund_number: it is sent as an unsigned extra field.
+   */
+  refundRequest: ["account", "terminal", "payment_id", "refund_type", "refund_amount", "refund_description"],
+  /** `POST /service/queryRefund` (reproduces the Postman collection's vector). */
   refundQueryRequest: ["account", "terminal", "refund_id"],
-  /** `POST /gateway/service/auth` with payment_authType=3 (void an offline order). */
+  /** `POST /gateway/service/auth` with payment_authType=3, void an offline order (reproduces the vector). */
   voidRequest: ["account", "terminal", "order_number", "payment_authType"],
+  /** `POST /service/QueryOrdersList`, the gateway's successful orders (reproduces the vector). */
+  queryOrdersList: ["account", "terminal", "order_beginDate", "order_endDate"],
+  /** `POST /service/BusinessOrdersList` (reproduces the vector). */
+  businessOrdersList: ["account", "terminal", "order_beginDate", "order_endDate", "pages"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SignedMessage = keyof typeof signatureFields;

@@ -1,4 +1,4 @@
-export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition } from "./payment-status.js";
+export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition, isGatewayContradiction } from "./payment-status.js";
 export { currencyAmountProblem, currencyDecimals, isValidAmount, sameAmount, toMinorUnits } from "./money.js";
 export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
 export { canonicalJson, requestFingerprint } from "./canonical-json.js";
@@ -42,4 +42,4 @@ export {
   type ReconcileScheduleOptions,
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
-export { decideSettlement, qrCodePath, type SettlementDecision } from "./settlement.js";
+export { decideSettlement, qrCodePath, sentOrderOf, type SettlementDecision } from "./settlement.js";

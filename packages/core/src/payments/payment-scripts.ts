@@ -5,7 +5,8 @@
  *
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
  * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`),
- * feedId (its submit feed entry).
+ * feedId (its submit feed entry), review (`contradiction` while a gateway contradiction waits for a
+ * person, see `transitionPaymentLua`).
  */
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 import { submitFeedMaxLen } from "./submit-feed.js";
@@ -75,30 +76,53 @@ return out
 `;
 
 /**
- * Compare-and-set on version. Final statuses are refused here too, whatever the caller computed.
+ * Compare-and-set on version. Final statuses are refused here too, whatever the caller computed,
+ * with one narrow permission: `failed`/`voided` → `needs_review` when the caller says the gateway
+ * contradicted it (mode `contradiction`: it showed a success). Such a payment is marked
+ * (`review` = `contradiction`, and listed in the contradictions index), taken out of the
+ * reconciliation schedule, and only an `operator` transition moves it on (which lifts the mark).
  * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, member =
  * indexMember) in the same step, only when the move is applied: the payer saves a round trip per
  * transition and the schedule can no longer lag behind the status after a crash.
- * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks
+ * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal,
- *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that)
- * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment | {-2} already final
+ *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that),
+ *       mode ('' | 'contradiction'), source, now (epoch ms)
+ * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment
+ *   | {-2} already final | {-3} waits for an operator
  */
 export const transitionPaymentLua = `
-local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId')
+local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review')
 if not cur[1] then return {-1} end
-if cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided' then return {-2} end
+local contradiction = ARGV[12] == 'contradiction'
+if cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided' then
+  if not (contradiction and cur[2] ~= 'succeeded' and ARGV[3] == 'needs_review') then return {-2} end
+elseif contradiction then
+  return {0, cur[1]}
+end
 if cur[1] ~= ARGV[1] then return {0, cur[1]} end
+if cur[4] == 'contradiction' and ARGV[13] ~= 'operator' then return {-3} end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4])
 if ARGV[10] == '1' then redis.call('HDEL', KEYS[1], 'authCode') end
 redis.call('ZREM', KEYS[3], ARGV[9])
 local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
-if ARGV[11] == 'remove' then
+if contradiction then
+  redis.call('HSET', KEYS[1], 'review', 'contradiction')
+  redis.call('ZADD', KEYS[6], ARGV[14], ARGV[9])
   redis.call('ZREM', KEYS[4], ARGV[9])
   redis.call('HDEL', KEYS[5], ARGV[9])
-elseif ARGV[11] ~= '' then
-  redis.call('ZADD', KEYS[4], 'LT', ARGV[11], ARGV[9])
-  redis.call('HSETNX', KEYS[5], ARGV[9], 0)
+else
+  if cur[4] then
+    redis.call('HDEL', KEYS[1], 'review')
+    redis.call('ZREM', KEYS[6], ARGV[9])
+  end
+  if ARGV[11] == 'remove' then
+    redis.call('ZREM', KEYS[4], ARGV[9])
+    redis.call('HDEL', KEYS[5], ARGV[9])
+  elseif ARGV[11] ~= '' then
+    redis.call('ZADD', KEYS[4], 'LT', ARGV[11], ARGV[9])
+    redis.call('HSETNX', KEYS[5], ARGV[9], 0)
+  end
 end
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {1, id}

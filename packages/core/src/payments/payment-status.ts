@@ -29,6 +29,15 @@ export function isFinal(status: PaymentStatus): boolean {
   return finalStatuses.has(status);
 }
 
+/**
+ * The contract's one exception to "a final status never changes", which exists to protect money:
+ * the gateway shows a success (a charge) for a payment held as `failed` or `voided`. Such a move is
+ * recorded as `needs_review` with both facts, for a person (`PaymentStore.transition`).
+ */
+export function isGatewayContradiction(from: PaymentStatus, to: PaymentStatus): boolean {
+  return (from === "failed" || from === "voided") && to === "succeeded";
+}
+
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return allowed[from].includes(to);
 }

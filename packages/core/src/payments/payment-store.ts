@@ -7,7 +7,7 @@ import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { submitFeed } from "./submit-feed.js";
-import { type PaymentStatus, canTransition, isFinal } from "./payment-status.js";
+import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
   redis: Redis;
@@ -54,8 +54,11 @@ export interface TransitionChange {
 
 export type TransitionResult =
   | { outcome: "applied"; payment: Payment; eventId: string }
-  /** The payment is already there or the state machine forbids the move: nothing changed. */
-  | { outcome: "unchanged"; payment: Payment; reason: "same_status" | "not_allowed" | "final" }
+  /**
+   * Nothing changed: the payment is already there, the state machine forbids the move, it is
+   * final, or it waits for an operator (a gateway contradiction: only `operator` moves it on).
+   */
+  | { outcome: "unchanged"; payment: Payment; reason: "same_status" | "not_allowed" | "final" | "awaiting_operator" }
   | { outcome: "not_found" };
 
 /** Extras of {@link PaymentStore.transition}. */
@@ -117,7 +120,7 @@ export class PaymentStore {
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 5, lua: createPaymentLua });
-      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 5, lua: transitionPaymentLua });
+      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 6, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opCreatePayments !== "function") {
       // Variable key count: the caller passes it first.
@@ -264,6 +267,11 @@ export class PaymentStore {
    * Moves a payment to `change.to` if the state machine allows it, appending history and
    * emitting exactly one event. Concurrent changes (a notice racing a query) are serialised by
    * the version check: the loser re-reads and re-decides, so either order is harmless.
+   *
+   * A success for a payment held as `failed` or `voided` (the gateway contradicts a final status;
+   * from a notice, a query or a late pay answer alike) is never dropped: the payment goes to
+   * `needs_review` with both facts in its history, its event, out of the reconciliation schedule,
+   * into the contradictions index, and waits there for an `operator` transition.
    */
   async transition(ref: PaymentRef, change: TransitionChange, options: TransitionOptions = {}): Promise<TransitionResult> {
     const key = this.keys.payment(ref.account, ref.orderNumber);
@@ -274,21 +282,28 @@ export class PaymentStore {
       const fresh = given === undefined;
       given = undefined;
       if (!current) return { outcome: "not_found" };
-      // A final status never changes, so even a caller's copy proves it.
-      if (isFinal(current.status)) return { outcome: "unchanged", payment: current, reason: "final" };
-      if (current.status === change.to || !canTransition(current.status, change.to)) {
+      const contradiction = isGatewayContradiction(current.status, change.to);
+      if (isFinal(current.status) && !contradiction) {
+        // A final status only ever leaves for a contradiction's review, which only an operator ends:
+        // for anyone else even a caller's copy proves "unchanged".
+        if (!fresh && change.source === "operator") continue;
+        return { outcome: "unchanged", payment: current, reason: "final" };
+      }
+      const step = contradiction ? contradictionStep(current, change) : change;
+      if (!contradiction && (current.status === step.to || !canTransition(current.status, step.to))) {
         if (!fresh) continue; // the caller's copy may be stale: decide "unchanged" on a fresh read only
-        return { outcome: "unchanged", payment: current, reason: current.status === change.to ? "same_status" : "not_allowed" };
+        return { outcome: "unchanged", payment: current, reason: current.status === step.to ? "same_status" : "not_allowed" };
       }
 
       const at = this.clock();
-      const entry: HistoryEntry = { status: change.to, at: at.toISOString(), source: change.source };
-      if (change.code !== undefined) entry.code = change.code;
-      if (change.reason !== undefined) entry.reason = change.reason;
+      const entry: HistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
+      if (step.code !== undefined) entry.code = step.code;
+      if (step.reason !== undefined) entry.reason = step.reason;
+      if (contradiction && step.set?.paymentId !== undefined) entry.paymentId = step.set.paymentId;
       const next: Payment = {
         ...current,
-        ...change.set,
-        status: change.to,
+        ...step.set,
+        status: step.to,
         version: current.version + 1,
         updatedAt: entry.at,
         history: [...current.history, entry],
@@ -300,6 +315,7 @@ export class PaymentStore {
         this.keys.acceptedIndex,
         this.keys.reconcile,
         this.keys.reconcileChecks,
+        this.keys.contradictions,
         String(current.version),
         json,
         next.status,
@@ -311,22 +327,52 @@ export class PaymentStore {
         indexMember(ref),
         isFinal(next.status) ? "1" : "0",
         reconcile,
+        contradiction ? "contradiction" : "",
+        step.source,
+        String(at.getTime()),
       );
       if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
       if (code === -1) return { outcome: "not_found" };
-      // The stored status is final: whatever the resource says, nothing may move it.
-      if (code === -2) {
+      // The stored status is final (or waits for an operator): nothing else may move it.
+      if (code === -2 || code === -3) {
         if (!fresh) continue; // return the stored resource, not the caller's copy
-        return { outcome: "unchanged", payment: current, reason: "final" };
+        return { outcome: "unchanged", payment: current, reason: code === -2 ? "final" : "awaiting_operator" };
       }
       // 0: the version moved under us; re-read and decide again.
     }
     throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
   }
 
+  /** Payments waiting for a person because the gateway contradicted a final status (see {@link transition}). */
+  async contradictionCount(): Promise<number> {
+    return this.redis.zcard(this.keys.contradictions);
+  }
+
+  /** Whether this payment waits for an operator (a contradiction's review): nothing else moves it. */
+  async awaitsOperator(ref: PaymentRef): Promise<boolean> {
+    return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "review")) === "contradiction";
+  }
+
   private minId(now: Date): string {
     return String(Math.max(0, now.getTime() - this.retentionMs));
   }
+}
+
+/**
+ * What a success for a `failed` / `voided` payment becomes: `needs_review`, the success's facts
+ * (payment_id, code, gateway message) on the resource and in the new history entry, and the status
+ * it was held in, with that attempt, in the entry's reason.
+ */
+function contradictionStep(current: Payment, change: TransitionChange): TransitionChange {
+  const held = [current.paymentId && `payment_id ${current.paymentId}`, current.gateway?.code && `code ${current.gateway.code}`].filter(Boolean);
+  const success = [change.set?.paymentId && `payment_id ${change.set.paymentId}`, change.code && `code ${change.code}`].filter(Boolean);
+  return {
+    ...change,
+    to: "needs_review",
+    reason:
+      `gateway shows a success${success.length > 0 ? ` (${success.join(", ")})` : ""} for a payment held as ${current.status}` +
+      `${held.length > 0 ? ` (${held.join(", ")})` : ""}: a person must settle it`,
+  };
 }
 
 /** The create scripts' arguments about the payment itself: json, status, version, storeId, requestHash, authCode, eventType, at. */

@@ -16,6 +16,8 @@ export const HistoryEntry = z.object({
   code: z.string().optional(),
   /** Why, in words, when it is not obvious from the status (e.g. "void raced a success"). */
   reason: z.string().optional(),
+  /** The gateway attempt this step is about, when it is not the resource's (a contradicting success). */
+  paymentId: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

@@ -1,11 +1,20 @@
 import { gatewayCodes } from "../oceanpayment/gateway-codes.js";
 import type { Settlement } from "../oceanpayment/query-outcome.js";
+import type { SentOrder } from "../oceanpayment/result-fields.js";
 import type { Payment, TransitionSource } from "./payment.js";
 import type { TransitionChange } from "./payment-store.js";
 
 /** The public path of a payment's QR code image (the resource's `qrCode`). */
 export function qrCodePath(orderNumber: string): string {
   return `/v1/payments/${encodeURIComponent(orderNumber)}/qr.svg`;
+}
+
+/**
+ * The order as the payer sends it (`order_notes` is the payment's notes, `""` when none): what
+ * every pay answer, notice and query answer about it must echo.
+ */
+export function sentOrderOf(payment: Pick<Payment, "orderNumber" | "currency" | "amount" | "notes">): SentOrder {
+  return { orderNumber: payment.orderNumber, currency: payment.currency, amount: payment.amount, notes: payment.notes ?? "" };
 }
 
 /**

@@ -27,6 +27,11 @@ export function redisKeys(prefix: string) {
     reconcile: `${p}:reconcile`,
     /** Hash: `account:orderNumber` → how many reconciliation checks it had. */
     reconcileChecks: `${p}:reconcile:checks`,
+    /**
+     * Sorted set: `account:orderNumber` → when (ms) the gateway showed a success for it while it
+     * was `failed` or `voided`: in `needs_review` until an operator settles it.
+     */
+    contradictions: `${p}:idx:contradictions`,
     webhooks: {
       /** Hash: subscription id → subscription JSON (without the secret). */
       subscriptions: `${p}:whk:subs`,

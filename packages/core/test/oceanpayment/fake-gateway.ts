@@ -59,6 +59,16 @@ const paymentResultOrder = [
   "payment_id", "payment_authType", "payment_status", "payment_details", "payment_risk",
 ] as const;
 
+/**
+ * The agreed (assumed, unpublished) sign string of a query answer's `paymentInfo`, restated here:
+ * account, terminal, order_number, order_currency, order_amount, order_notes, payment_id,
+ * payment_results, payment_details, payment_risk, then the secureCode.
+ */
+const queryAnswerOrder = [
+  "account", "terminal", "order_number", "order_currency", "order_amount", "order_notes",
+  "payment_id", "payment_results", "payment_details", "payment_risk",
+] as const;
+
 export const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
 
 export function xmlDocument(fields: Record<string, string>): string {
@@ -94,4 +104,50 @@ export function payResponseXml(fields: Record<string, string>, secureCode: strin
 export function answerXml(res: ServerResponse, xml: string, statusCode = 200): void {
   res.writeHead(statusCode, { "content-type": "text/xml; charset=utf-8" });
   res.end(xml);
+}
+
+/**
+ * One `paymentInfo` of a query answer in the published element order (query-answer.xml), signed
+ * with `secureCode` unless `fields.signValue` is given. Defaults: a successful attempt of
+ * NO12345678, 12.50 USD on the sandbox terminal.
+ */
+export function paymentInfoXml(fields: Record<string, string>, secureCode: string): string {
+  const all: Record<string, string> = {
+    account: "995149",
+    terminal: "99514901",
+    order_number: "NO12345678",
+    order_currency: "USD",
+    order_amount: "12.50",
+    order_notes: "",
+    methods: "WeChatPay_Offline",
+    payment_id: "240506101548268260914",
+    payment_results: "1",
+    payment_details: "80000:Transaction Approved",
+    payment_risk: "",
+    payment_dateTime: "2024-05-06 10:15:48",
+    payment_debitTime: "2024-05-06 10:15:48",
+    pay_barCode: "",
+    auth_status: "0",
+    refund_status: "0",
+    refundList: "",
+    chargeBack_status: "0",
+    chargeBackList: "",
+    duplicate_status: "0",
+    transactionList: "",
+    update_status: "0",
+    ...fields,
+  };
+  const signValue = fields.signValue ?? sha256(queryAnswerOrder.map((name) => all[name] ?? "").join("") + secureCode);
+  const { account = "", terminal = "", ...rest } = all;
+  const elements = Object.entries({ account, terminal, signValue, ...rest }).map(([name, value]) => `<${name}>${value}</${name}>`);
+  return `<paymentInfo>${elements.join("")}</paymentInfo>`;
+}
+
+/** The agreed "no attempt" placeholder: order number, account, terminal, every attempt field empty, unsigned. */
+export function noAttemptInfoXml(orderNumber: string, account = "995149", terminal = "99514901"): string {
+  return `<paymentInfo><account>${account}</account><terminal>${terminal}</terminal><signValue></signValue><order_number>${orderNumber}</order_number><order_currency></order_currency><order_amount></order_amount><order_notes></order_notes><methods></methods><payment_id></payment_id><payment_results></payment_results><payment_details></payment_details><payment_risk></payment_risk><pay_barCode></pay_barCode></paymentInfo>`;
+}
+
+export function queryAnswerXml(infos: readonly string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<response>\n${infos.join("\n")}\n</response>`;
 }

@@ -8,7 +8,19 @@ import {
   type OceanpaymentClientOptions,
   type PayInput,
 } from "../../src/oceanpayment/index.js";
-import { answerXml, closedPort, payResponseXml, sha256, startFakeGateway, xmlDocument, type FakeGateway, type GatewayHandler } from "./fake-gateway.js";
+import {
+  answerXml,
+  closedPort,
+  noAttemptInfoXml,
+  payResponseXml,
+  paymentInfoXml,
+  queryAnswerXml,
+  sha256,
+  startFakeGateway,
+  xmlDocument,
+  type FakeGateway,
+  type GatewayHandler,
+} from "./fake-gateway.js";
 
 // Not the sandbox "12345678": that one is a substring of the sample order number, which would blind the log test.
 const secureCode = "Zq9-secure-code";
@@ -77,7 +89,7 @@ describe("OceanpaymentClient.pay", () => {
   });
 
   it("awaiting_customer: customer scans, status -1 with pay_barCode", async () => {
-    const barCode = "weixin://wxpay/bizpayurl?pr=abc";
+    const barCode = "2024050622001432901441897816";
     const { gateway, client } = await setup(
       answering({ payment_status: "-1", payment_details: "80100:Waiting", methods: "WeChatPay_Offline", pay_barCode: barCode }),
     );
@@ -177,53 +189,59 @@ describe("OceanpaymentClient.pay", () => {
 });
 
 describe("OceanpaymentClient.query", () => {
-  const info = (fields: Record<string, string>) =>
-    `<paymentInfo>${Object.entries(fields).map(([k, v]) => `<${k}>${v}</${k}>`).join("")}</paymentInfo>`;
+  const order = (orderNumber: string) => ({ orderNumber, currency: "USD", amount: "12.50", notes: "" });
 
-  it("groups attempts per order, newest first, with a no-attempt order", async () => {
+  it("asks for every order, reads each answer against what was sent, and groups attempts per order", async () => {
     const { gateway, client } = await setup((_r, _req, res) =>
       answerXml(
         res,
-        `<response><account>995149</account><terminal>99514901</terminal>` +
-          info({ order_number: "A1", order_currency: "USD", order_amount: "12.50", payment_id: "P3", payment_results: "0", payment_details: "80101:Cancelled", pay_barCode: "", payment_dateTime: "2024-05-06 10:20:00" }) +
-          info({ order_number: "A1", order_currency: "USD", order_amount: "12.50", payment_id: "P2", payment_results: "1", payment_details: "80000:Transaction Approved", pay_barCode: "", payment_dateTime: "2024-05-06 10:15:48" }) +
-          info({ order_number: "A1", order_currency: "USD", order_amount: "12.50", payment_id: "P1", payment_results: "-1", payment_details: "80100:Waiting", pay_barCode: "weixin://x", payment_dateTime: "2024-05-06 10:10:00" }) +
-          info({ order_number: "B2", order_currency: "", order_amount: "", payment_id: "", payment_results: "", payment_details: "", pay_barCode: "", payment_dateTime: "" }) +
-          `</response>`,
+        queryAnswerXml([
+          paymentInfoXml({ order_number: "A1", payment_id: "3", payment_results: "0", payment_details: "80101:Cancelled" }, secureCode),
+          paymentInfoXml({ order_number: "A1", payment_id: "2" }, secureCode),
+          paymentInfoXml({ order_number: "A1", payment_id: "1", payment_results: "-1", payment_details: "", pay_barCode: "2024050622001432901441897816" }, secureCode),
+          noAttemptInfoXml("B2"),
+        ]),
       ),
     );
-    const outcome = await client.query(credentials, ["A1", "B2"]);
+    const outcome = await client.query(credentials, [order("A1"), order("B2")]);
     expect(gateway.requests[0]?.path).toBe("/service/check/normal");
     expect(gateway.requests[0]?.form.get("order_number")).toBe("A1,B2");
     expect(gateway.requests[0]?.form.get("signValue")).toBe(sha256(`99514999514901A1,B2${secureCode}`));
     if (outcome.kind !== "answered") throw new Error(`expected answered, got ${outcome.kind}`);
-    const a1 = outcome.orders.get("A1") ?? [];
-    expect(a1.map((a) => [a.paymentId, a.result])).toEqual([["P3", "failed"], ["P2", "succeeded"], ["P1", "pending"]]);
-    expect(a1[0]).toMatchObject({ amount: "12.50", currency: "USD", details: { code: "80101", message: "Cancelled" } });
-    expect(a1[2]?.barCode).toBe("weixin://x");
-    expect(settle(a1)).toMatchObject({ status: "succeeded", attempt: { paymentId: "P2" } });
-    expect(outcome.orders.get("B2")?.map((a) => a.result)).toEqual(["none"]);
-    expect(settle(outcome.orders.get("B2") ?? [])).toEqual({ status: "no_attempt" });
+    expect(outcome.signatureMismatches).toBe(0);
+    const a1 = outcome.orders.get("A1");
+    expect(a1?.kind === "attempts" && a1.attempts.map((a) => [a.paymentId, a.result])).toEqual([["3", "failed"], ["2", "succeeded"], ["1", "pending"]]);
+    expect(settle(a1)).toMatchObject({ status: "succeeded", attempt: { paymentId: "2" } });
+    expect(settle(outcome.orders.get("B2"))).toEqual({ status: "no_attempt" });
   });
 
-  it("a single paymentInfo is still an array", async () => {
-    const { client } = await setup((_r, _req, res) =>
-      answerXml(res, `<response><account>995149</account><terminal>99514901</terminal>${info({ order_number: "A1", payment_id: "P1", payment_results: "1" })}</response>`),
-    );
-    const outcome = await client.query(credentials, ["A1"]);
-    expect(outcome.kind === "answered" && outcome.orders.get("A1")?.length).toBe(1);
+  it("required signatures: an attempt whose signValue does not verify settles nothing; optional (default) uses it and warns", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString("utf8")), cb()) }));
+    const handler: GatewayHandler = (_r, _req, res) => answerXml(res, queryAnswerXml([paymentInfoXml({ order_number: "A1" }, "another-code")]));
+    const { client } = await setup(handler, { queryAnswerSignature: "required" });
+    const strict = await client.query(credentials, [order("A1")]);
+    expect(strict.kind === "answered" && settle(strict.orders.get("A1"))).toMatchObject({ status: "unclear", failure: { reason: "signature_invalid" } });
+    const lenient = new OceanpaymentClient({ gatewayUrl: gateway?.url ?? "", queryUrl: gateway?.url ?? "", logger });
+    try {
+      const outcome = await lenient.query(credentials, [order("A1")]);
+      expect(outcome.kind === "answered" && settle(outcome.orders.get("A1"))).toMatchObject({ status: "succeeded" });
+      expect(lines.some((line) => line.includes("signValue does not verify"))).toBe(true);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it("rejected when the gateway refuses the query", async () => {
     const { client } = await setup((_r, _req, res) =>
       answerXml(res, xmlDocument({ query_status: "0", query_details: "20013:Signature error" })),
     );
-    expect(await client.query(credentials, ["A1"])).toMatchObject({ kind: "rejected", code: "20013" });
+    expect(await client.query(credentials, [order("A1")])).toMatchObject({ kind: "rejected", code: "20013" });
   });
 
   it("throws for more than 100 order numbers", async () => {
     const { client } = await setup(() => undefined);
-    await expect(client.query(credentials, Array.from({ length: 101 }, (_, i) => `N${i}`))).rejects.toBeInstanceOf(GatewayRequestInvalidError);
+    await expect(client.query(credentials, Array.from({ length: 101 }, (_, i) => order(`N${i}`)))).rejects.toBeInstanceOf(GatewayRequestInvalidError);
   });
 });
 

@@ -1,38 +1,60 @@
-import { GatewayXmlError, PayResult, gatewayCodes, parseGatewayXml, parsePaymentDetails, verifyPayResult } from "@oceanpos/core/oceanpayment";
-import { type PaymentStatus, type PaymentStore, type TransitionChange, sameAmount } from "@oceanpos/core/payments";
+import {
+  GatewayXmlError,
+  type PayResult,
+  isRequestValidationCode,
+  parseGatewayXml,
+  parsePaymentDetails,
+  shapePayResult,
+  verifyPayResult,
+} from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentStore, type ReconcileSchedule, isFinal } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { Logger } from "@oceanpos/core/logger";
 import type { NoticeRejectReason, NotifierMetrics } from "../metrics.js";
+import { type NoticeMove, matchNotice, noticeMove } from "./notice-rules.js";
 
 export interface NoticeHandlerOptions {
   stores: StoreRegistry;
   payments: PaymentStore;
+  /** Where a notice that may not move its payment asks for the payment's query (the payer's reconciler runs it). */
+  schedule: ReconcileSchedule;
   logger: Logger;
   metrics?: NotifierMetrics;
   /** Largest document accepted (also the route's body limit); default 64 KiB. */
   maxBytes?: number;
+  /** Epoch ms; default `Date.now`. */
+  clock?: () => number;
 }
 
 export type NoticeOutcome =
   | { result: "rejected"; reason: NoticeRejectReason }
-  /** Trusted and matched, but deliberately not acted on (e.g. 20061, a stale attempt's failure). */
+  /** Trusted and matched, but deliberately not acted on (e.g. 20061, another notice type). */
   | { result: "ignored"; why: string }
-  | { result: "applied"; status: PaymentStatus }
+  /** Trusted, but not proof enough to move the payment: its query was scheduled now instead. */
+  | { result: "query_requested"; why: string }
+  | { result: "applied"; status: Payment["status"] }
   /** Already there, or the state machine refuses the move (duplicates, out-of-order notices). */
   | { result: "unchanged"; why: string };
 
+type Context = Record<string, string>;
+
 /**
- * Oceanpayment transaction notices. Input is hostile (anyone can POST to the notice URL), so
- * nothing changes unless the document parses, its terminal is ours, its signature verifies with
- * that terminal's secureCode, and it names one of our payments with the same amount and currency.
- * The payment store's compare-and-set makes duplicates and reordering harmless: a final status
- * never moves, and `-1` only moves a payment still `submitting`.
+ * Oceanpayment transaction notices. Input is hostile (anyone can POST to the notice URL, and
+ * whoever holds one genuine signed document can move characters between its fields), so, in this
+ * order: the document parses; other notice types are routed away before the payment shape is
+ * applied; every signed field has its strict format; the terminal is ours and the signature
+ * verifies; it is not the echo of a refused request; it names one of our payments, on that
+ * store's account and terminal, with the amount, currency and notes we sent. Even then a notice
+ * only moves a payment whose known payment_id it carries (`notice-rules.ts`); otherwise it asks
+ * for the payment's query. The store's compare-and-set makes duplicates and reordering harmless.
  */
 export class NoticeHandler {
   private readonly o: NoticeHandlerOptions;
+  private readonly clock: () => number;
 
   constructor(options: NoticeHandlerOptions) {
     this.o = options;
+    this.clock = options.clock ?? Date.now;
   }
 
   async handle(body: Uint8Array | string | undefined): Promise<NoticeOutcome> {
@@ -43,7 +65,6 @@ export class NoticeHandler {
   }
 
   private async decide(body: Uint8Array | string | undefined): Promise<NoticeOutcome> {
-    const log = this.o.logger;
     if (body === undefined || body.length === 0) return this.reject("malformed", { problem: "empty body" });
     let tree: unknown;
     try {
@@ -52,67 +73,71 @@ export class NoticeHandler {
       if (err instanceof GatewayXmlError) return this.reject("malformed", { problem: err.message });
       throw err;
     }
-    const shaped = PayResult.safeParse(tree);
-    if (!shaped.success) return this.reject("malformed", { problem: `missing or invalid ${shaped.error.issues[0]?.path.join(".") ?? "field"}` });
-    const notice = shaped.data;
-    const context = { terminal: notice.terminal, account: notice.account, orderNumber: notice.order_number, paymentStatus: notice.payment_status };
+    // Refund and dispute notices share the URL and have another shape: routed before the payment checks.
+    const noticeType = noticeTypeOf(tree);
+    if (noticeType !== undefined && noticeType !== "transaction") return this.ignore({ noticeType }, `notice_type ${noticeType}`);
 
+    const shaped = shapePayResult(tree);
+    if (!shaped.ok) {
+      if (shaped.reason === "malformed_field") return this.reject("bad_format", { field: shaped.field ?? "?" });
+      return this.reject("malformed", { problem: shaped.message });
+    }
+    const notice = shaped.result;
+    const context: Context = { terminal: notice.terminal, account: notice.account, orderNumber: notice.order_number, paymentStatus: notice.payment_status };
     const secureCode = this.o.stores.secureCodeFor(notice.terminal);
     if (secureCode === undefined) return this.reject("unknown_terminal", context);
     if (!verifyPayResult(notice, secureCode)) return this.reject("bad_signature", context);
-    // Refund and dispute notices share the URL; they are not payment transitions.
-    if (notice.notice_type !== undefined && notice.notice_type !== "transaction") {
-      log.info({ ...context, noticeType: notice.notice_type }, "notice type not handled");
-      return { result: "ignored", why: `notice_type ${notice.notice_type}` };
-    }
+
+    const details = parsePaymentDetails(notice.payment_details);
+    // A refused request is echoed back signed, with whatever notes its sender chose: not a transaction.
+    if (notice.payment_id === "" || isRequestValidationCode(details.code)) return this.reject("refused_request", { ...context, code: details.code });
 
     const ref = { account: notice.account, orderNumber: notice.order_number };
     const payment = await this.o.payments.get(ref);
     if (!payment) return this.reject("unknown_payment", context);
-    if (this.o.stores.byStoreId(payment.storeId)?.oceanpayment.terminal !== notice.terminal) {
-      return this.reject("terminal_mismatch", context);
-    }
-    if (!sameAmount(notice.order_amount, payment.amount)) return this.reject("amount_mismatch", context);
-    if (notice.order_currency !== payment.currency) return this.reject("currency_mismatch", context);
+    const match = matchNotice(notice, payment, this.o.stores.byStoreId(payment.storeId)?.oceanpayment);
+    if (match !== undefined) return this.reject(match, context);
 
-    const gateway = parsePaymentDetails(notice.payment_details);
-    let to: PaymentStatus;
-    switch (notice.payment_status) {
-      case "1":
-        to = "succeeded";
-        break;
-      case "0":
-        // 20061: this order already succeeded once; the payer settles it by query. Never a failure.
-        if (gateway.code === gatewayCodes.duplicateOrder) return this.ignore(context, "duplicate order (20061)");
-        // A failed attempt that is not the one we know of: a newer attempt may still succeed.
-        if (payment.paymentId !== undefined && payment.paymentId !== notice.payment_id) {
-          return this.ignore(context, "failure of another attempt");
+    const move = noticeMove(notice, payment, details);
+    return this.act(move, notice, payment, { ...context, paymentId: notice.payment_id });
+  }
+
+  private async act(move: NoticeMove, notice: PayResult, payment: Payment, context: Context): Promise<NoticeOutcome> {
+    const ref = { account: notice.account, orderNumber: notice.order_number };
+    switch (move.kind) {
+      case "ignore":
+        return this.ignore(context, move.why);
+      case "unchanged":
+        this.o.logger.info({ ...context, status: payment.status, why: move.why }, "notice changed nothing");
+        return { result: "unchanged", why: move.why };
+      case "query":
+        // A contradiction waiting for a person stays out of the schedule: a query could not move it.
+        if (payment.status === "needs_review" && (await this.o.payments.awaitsOperator(ref))) {
+          this.o.logger.warn({ ...context, why: move.why }, "notice for a payment that waits for an operator: changed nothing");
+          return { result: "unchanged", why: "awaiting_operator" };
         }
-        // 80102: the gateway closed the order on our void request; the void notice may arrive
-        // before the void response reaches the payer.
-        to = gateway.code === gatewayCodes.voided && (payment.status === "awaiting_customer" || payment.status === "pending") ? "voided" : "failed";
+        await this.o.schedule.scheduleAt(ref, this.clock());
+        this.o.logger.warn({ ...context, status: payment.status, why: move.why }, "notice not applied: payment query requested");
+        return { result: "query_requested", why: move.why };
+      case "transition":
         break;
-      case "-1":
-        // Pending only tells something to a payment that has no answer yet.
-        if (payment.status !== "submitting") return { result: "unchanged", why: `pending notice while ${payment.status}` };
-        to = "pending";
-        break;
-      default:
-        return this.reject("unknown_status", context);
+      default: {
+        const never: never = move;
+        return never;
+      }
     }
-
-    const change: TransitionChange = { to, source: "notice", set: { gateway } };
-    if (gateway.code !== "") change.code = gateway.code;
-    if (notice.payment_id !== "") change.set = { ...change.set, paymentId: notice.payment_id };
-    // The payment just read is the compare-and-set's base: no second read (and none at all when
-    // it is already final, as it usually is by the time the notice arrives).
-    const result = await this.o.payments.transition(ref, change, { current: payment });
+    // The payment just read is the compare-and-set's base: no second read.
+    const result = await this.o.payments.transition(ref, move.change, { current: payment });
     switch (result.outcome) {
       case "applied":
-        log.info({ ...context, status: to, version: result.payment.version }, "notice applied");
-        return { result: "applied", status: to };
+        if (result.payment.status === "needs_review" && isFinal(payment.status)) {
+          this.o.logger.error({ ...context, was: payment.status, version: result.payment.version }, "gateway success for a payment held as final: needs_review");
+        } else {
+          this.o.logger.info({ ...context, status: result.payment.status, version: result.payment.version }, "notice applied");
+        }
+        return { result: "applied", status: result.payment.status };
       case "unchanged":
-        log.info({ ...context, status: result.payment.status, why: result.reason }, "notice changed nothing");
+        this.o.logger.info({ ...context, status: result.payment.status, why: result.reason }, "notice changed nothing");
         return { result: "unchanged", why: result.reason };
       case "not_found":
         return this.reject("unknown_payment", context);
@@ -123,14 +148,20 @@ export class NoticeHandler {
     }
   }
 
-  private reject(reason: NoticeRejectReason, context: Record<string, string>): NoticeOutcome {
+  private reject(reason: NoticeRejectReason, context: Context): NoticeOutcome {
     // Only identifiers: never the body, the signValue or a secureCode.
     this.o.logger.warn({ ...context, reason }, "notice rejected");
     return { result: "rejected", reason };
   }
 
-  private ignore(context: Record<string, string>, why: string): NoticeOutcome {
+  private ignore(context: Context, why: string): NoticeOutcome {
     this.o.logger.info({ ...context, why }, "notice ignored");
     return { result: "ignored", why };
   }
+}
+
+/** `notice_type` of a parsed document, when it has a textual one. */
+function noticeTypeOf(tree: unknown): string | undefined {
+  const value = typeof tree === "object" && tree !== null ? (tree as { notice_type?: unknown }).notice_type : undefined;
+  return typeof value === "string" ? value : undefined;
 }
