@@ -134,15 +134,19 @@ describe("POST /oceanpayment/notice", () => {
 
     await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "2", payment_status: "0", payment_details: "20061:Duplicate order" })));
     expect(await metric("notices_total", 'result="ignored"')).toBe(1);
+    // Even the known attempt's failure only asks for a query: failing a paid payment gets it paid twice.
     await post(noticeXml(noticeFields({ order_number: "N4", payment_id: "2", payment_status: "0", payment_details: "80101:Cancelled" })));
-    expect(await get("N4")).toMatchObject({ status: "failed", gateway: { code: "80101" } });
+    expect(await status("N4")).toBe("awaiting_customer");
+    expect(await metric("notices_total", 'result="query_requested"')).toBe(3);
   });
 
-  it("a void notice (0 with 80102) of the known attempt voids an unpaid offline payment", async () => {
+  it("a void notice (0 with 80102) of the known attempt asks for the query that records the void", async () => {
     notifier = await startNotifier(redis);
     await payment("N6", { paymentId: attemptId });
+    const before = Date.now();
     await post(noticeXml(noticeFields({ order_number: "N6", payment_status: "0", payment_details: "80102:Order voided" })));
-    expect(await get("N6")).toMatchObject({ status: "voided", gateway: { code: "80102" } });
+    expect(await status("N6")).toBe("awaiting_customer");
+    expect(await dueAt("N6")).toBeGreaterThanOrEqual(before);
   });
 
   it("a success of the known attempt for a failed payment: needs_review with both facts, its event, the metric", async () => {
@@ -217,6 +221,25 @@ describe("POST /oceanpayment/notice", () => {
       expect(await status("R2")).toBe("awaiting_customer");
       expect(await metric("notices_total", 'result="query_requested"')).toBe(3);
     });
+  });
+
+  it("an attacker who knows the attempt's payment_id (the store API shows it) still moves nothing: only a query", async () => {
+    notifier = await startNotifier(redis);
+    const paymentId = "240527141641780010530";
+    await payment("R3", { amount: "499.00", paymentId });
+    // The rejection the gateway signs for a request whose notes hold <payment_id>01 + an approval…
+    const genuine = { ...fieldsOf(sandboxRejection), order_number: "R3", order_notes: `${paymentId}0180000:Transaction Approved`, signValue: "" };
+    const forged = { order_notes: "", payment_id: paymentId, payment_authType: "0", payment_status: "1" };
+    // …shifted so that the payment_id is the known one and its tail sits after the approval.
+    const inDetails = { ...forged, payment_details: "80000:Transaction Approved0020013:Signature error" };
+    const inRisk = { ...forged, payment_details: "80000:Transaction Approved", payment_risk: "0020013:Signature error" };
+    for (const edit of [inDetails, inRisk]) {
+      expect(signedString({ ...genuine, ...edit })).toBe(signedString(genuine));
+      await post(noticeXml({ ...genuine, ...edit, signValue: signNotice(genuine, "12345678") }));
+    }
+    expect(await status("R3")).toBe("awaiting_customer");
+    expect(await metric("notices_total", 'result="query_requested"')).toBe(2);
+    expect(await metric("notices_total", 'result="applied"')).toBe(0);
   });
 
   it("a refund notice is routed away before the payment notice's shape and signature", async () => {

@@ -51,8 +51,10 @@ export {
   type QueryOrderExpectation,
 } from "./query-answer.js";
 export {
+  approvalDetails,
   echoProblem,
   formatProblem,
+  isPlainApproval,
   maxResultTextLength,
   resultFormats,
   type ResultExpectation,

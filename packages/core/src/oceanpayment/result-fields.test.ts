@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { echoProblem, formatProblem, type SignedResult } from "./result-fields.js";
+import { echoProblem, formatProblem, isPlainApproval, type SignedResult } from "./result-fields.js";
 
 const success: SignedResult = {
   account: "995149",
@@ -76,5 +76,21 @@ describe("echoProblem", () => {
     ["order_notes", { order_notes: "till 3" }],
   ] as const)("names %s", (field, override) => {
     expect(echoProblem({ ...success, ...override }, expected)).toBe(field);
+  });
+});
+
+describe("isPlainApproval", () => {
+  it("is the spec's success notice exactly: the published approval with nothing signed after it", () => {
+    expect(isPlainApproval(success)).toBe(true);
+  });
+
+  it.each([
+    ["text after the approval (a shifted rejection's tail)", { payment_details: "80000:Transaction Approved0020013:Incorrect sign value" }],
+    ["a risk signed after it", { payment_risk: "0020013:Incorrect sign value" }],
+    ["a card number", { card_number: "4111**1111" }],
+    ["another approval text", { payment_details: "80000:Approved" }],
+    ["not a success", { status: "0" }],
+  ] as const)("is false with %s", (_, override) => {
+    expect(isPlainApproval({ ...success, ...override })).toBe(false);
   });
 });

@@ -99,3 +99,20 @@ export function echoProblem(result: SignedResult, expected: ResultExpectation): 
   if (result.order_notes !== expected.notes) return "order_notes";
   return undefined;
 }
+
+/** The approval exactly as Oceanpayment's published sample notice writes it (face-to-face spec). */
+export const approvalDetails = `${gatewayCodes.approved}:Transaction Approved`;
+
+/**
+ * A success that ends exactly like the gateway's own approval: `payment_details` is the published
+ * approval and nothing is signed after it (`payment_risk` and `card_number` empty). The signed
+ * concatenation ends with details and risk, and whoever shifts characters in a genuine document
+ * keeps its tail: a signed rejection (`…20013:<text>`), a pending result (`…0-1`) or a failure
+ * (`…<code>:<text>`) cannot end in exactly this approval, however its leading fields (notes the
+ * attacker chose when asking for the rejection) were arranged. Formats alone cannot give that
+ * guarantee, because details and risk are free text. A success that is not plain is no less
+ * genuine: it is confirmed by a query before it moves a payment.
+ */
+export function isPlainApproval(result: SignedResult): boolean {
+  return result.status === "1" && result.payment_details === approvalDetails && result.payment_risk === "" && (result.card_number ?? "") === "";
+}

@@ -1,4 +1,4 @@
-import { type PayResult, type PaymentDetails, echoProblem, gatewayCodes, signedPayResult } from "@oceanpos/core/oceanpayment";
+import { type PayResult, type PaymentDetails, echoProblem, gatewayCodes, isPlainApproval, signedPayResult } from "@oceanpos/core/oceanpayment";
 import { type Payment, type TransitionChange, isFinal, sentOrderOf } from "@oceanpos/core/payments";
 import type { NoticeRejectReason } from "../metrics.js";
 
@@ -10,6 +10,13 @@ import type { NoticeRejectReason } from "../metrics.js";
  *   the gateway's own pay answer or a query). A payment that does not know one yet (`accepted`,
  *   `submitting`, an unknown outcome in review) or knows another is never moved by a notice: the
  *   notice only asks for a query, which the running submit or the payer's reconciler makes.
+ * - the payment_id is not a secret (the store's own API shows it), so that is not enough: only a
+ *   plain approval (`isPlainApproval`: nothing signed after the published approval text) moves a
+ *   payment by itself. An attacker who knows the payment_id can have the gateway sign a rejection
+ *   whose notes (theirs to choose) hold `<payment_id>01` + an approval, then shift it into a
+ *   success; its tail (the rejection's own code and text) is still signed after the approval.
+ *   Any other success, and every failure (a wrongly failed payment gets paid twice), is
+ *   confirmed by a query first. The customer_scan success, the hot path, stays one step.
  * - a success for a payment held as `failed` or `voided` goes to the store, which records it as a
  *   contradiction for a person (`needs_review`); nothing else moves a final payment.
  */
@@ -56,19 +63,18 @@ export function noticeMove(notice: PayResult, payment: Payment, details: Payment
   if (payment.paymentId === undefined) return { kind: "query", why: "payment does not know its payment_id yet" };
   if (payment.paymentId !== notice.payment_id) return { kind: "query", why: "notice for another attempt" };
 
-  const gateway = { code: details.code, message: details.message };
-  const change = (to: TransitionChange["to"]): NoticeMove => ({
-    kind: "transition",
-    change: { to, source: "notice", ...(details.code === "" ? {} : { code: details.code }), set: { gateway, paymentId: notice.payment_id } },
-  });
   switch (notice.payment_status) {
-    case "1":
-      return change("succeeded");
+    case "1": {
+      if (!isPlainApproval(signedPayResult(notice))) return { kind: "query", why: "success with text signed after the approval" };
+      const gateway = { code: details.code, message: details.message };
+      return { kind: "transition", change: { to: "succeeded", source: "notice", code: details.code, set: { gateway, paymentId: notice.payment_id } } };
+    }
     case "0":
       // 20061: this order already succeeded once; the payer settles it by query. Never a failure.
       if (details.code === gatewayCodes.duplicateOrder) return { kind: "ignore", why: "duplicate order (20061)" };
-      // 80102: the gateway closed the order on our void; its notice may beat the void's answer.
-      return change(details.code === gatewayCodes.voided && (payment.status === "awaiting_customer" || payment.status === "pending") ? "voided" : "failed");
+      // A failure (a void's 80102 too) is confirmed by a query: the payer's void answer and the
+      // reconciler record it, from documents no notice sender can shape.
+      return { kind: "query", why: "a failure is confirmed by query" };
     default:
       // -1: the payment knows its attempt, so it is already past waiting for this news.
       return { kind: "unchanged", why: `pending notice while ${payment.status}` };
