@@ -112,10 +112,15 @@ export class Reconciler {
     }
   }
 
-  /** Whether a claimed payment needs a query; tidies the schedule otherwise. */
+  /**
+   * Whether a claimed payment needs a query; tidies the schedule otherwise. A `failed` or `voided`
+   * payment is in the schedule only because a notice of another attempt asked for its query: it is
+   * asked once whether the gateway holds a charge (the store turns one into a contradiction for a
+   * person), then it leaves the schedule.
+   */
   private async itemToQuery(ref: PaymentRef, payment: Payment | undefined): Promise<Item | undefined> {
     const { schedule, stores, logger } = this.options;
-    if (!payment || isFinal(payment.status) || payment.status === "accepted") {
+    if (!payment || payment.status === "succeeded" || payment.status === "accepted") {
       await schedule.remove(ref);
       return undefined;
     }
@@ -212,6 +217,12 @@ export class Reconciler {
     const { recorder, logger } = this.options;
     const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
     const decision = decideSettlement(item.payment, settlement, "query");
+    // A final payment is asked once (see itemToQuery): a transition is applied (a contradiction) or
+    // answered unchanged, and either way it leaves the schedule; so must it when nothing is decided.
+    if (isFinal(item.payment.status) && decision.action !== "transition") {
+      await this.options.schedule.remove(item.ref);
+      return;
+    }
     switch (decision.action) {
       case "transition":
         await recorder.apply(item.ref, decision.change, log);
