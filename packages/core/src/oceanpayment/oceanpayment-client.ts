@@ -101,6 +101,9 @@ export class OceanpaymentClient {
         // Short idle life: a socket the server already closed yields an ambiguous reset on reuse.
         keepAliveTimeout: 4_000,
         pipelining: 1,
+        // undici 8 negotiates HTTP/2 over TLS by default; the money path keeps the HTTP/1.1 whose
+        // failures (resets, time-outs) gateway-failure.ts classifies and the tests exercise.
+        allowH2: false,
       });
   }
 

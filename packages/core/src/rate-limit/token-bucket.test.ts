@@ -61,22 +61,24 @@ describe("TokenBucket", () => {
 
   it("reserves the next tokens in order within maxWaitMs, then refuses until the queue is short enough", async () => {
     const b = bucket();
-    const limits = { ratePerSec: 10, burst: 2, maxWaitMs: 250 };
+    // One token a second: the bucket refills while the test runs (each call's round trip, up to
+    // tens of milliseconds on a loaded machine), so the bounds leave 200 ms of room for that.
+    const limits = { ratePerSec: 1, burst: 2, maxWaitMs: 2_500 };
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await b.reserve("t1", limits));
     expect(results.slice(0, 2)).toEqual([{ reserved: true, waitMs: 0 }, { reserved: true, waitMs: 0 }]);
-    // Each reservation queues behind the previous one: one token every 100 ms.
+    // Each reservation queues behind the previous one: one token every 1000 ms.
     const waits = results.slice(2, 4).map((r) => (r.reserved ? r.waitMs : Number.NaN));
-    expect(waits[0]).toBeGreaterThan(80);
-    expect(waits[0]).toBeLessThanOrEqual(100);
-    expect(waits[1]).toBeGreaterThan(180);
-    expect(waits[1]).toBeLessThanOrEqual(200);
-    // The fifth would wait ~300 ms: refused, with the time until a reservation fits in 250 ms.
+    expect(waits[0]).toBeGreaterThan(800);
+    expect(waits[0]).toBeLessThanOrEqual(1_000);
+    expect(waits[1]).toBeGreaterThan(1_800);
+    expect(waits[1]).toBeLessThanOrEqual(2_000);
+    // The fifth would wait ~3 s: refused, with the time until a reservation fits in 2.5 s.
     const refused = results[4];
     expect(refused?.reserved).toBe(false);
     expect(refused?.reserved === false && refused.retryAfterMs).toBeGreaterThan(0);
-    expect(refused?.reserved === false && refused.retryAfterMs).toBeLessThanOrEqual(50);
+    expect(refused?.reserved === false && refused.retryAfterMs).toBeLessThanOrEqual(500);
     // A plain take does not queue behind reservations: the bucket is in debt.
-    expect((await b.take("t1", { ratePerSec: 10, burst: 2 })).allowed).toBe(false);
+    expect((await b.take("t1", { ratePerSec: 1, burst: 2 })).allowed).toBe(false);
   });
 });
