@@ -41,6 +41,8 @@ describe("CSV export and the daily report", () => {
     const own = (await read("/v1/payments/export?status=succeeded", apiKeys.a)).body.trimEnd().split("\n");
     expect(own.slice(1).map((l) => l.split(",")[0])).toEqual(["EX-1"]);
     expect((await read("/v1/payments/export?storeId=store-b", apiKeys.a)).statusCode).toBe(403);
+    // Nothing matches: the header row alone.
+    expect((await read("/v1/payments/export?orderNumber=NONE")).body).toBe(`${lines[0]}\n`);
   });
 
   it("streams a large export, and a client that hangs up stops the query", async () => {

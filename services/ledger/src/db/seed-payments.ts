@@ -46,7 +46,7 @@ WITH g AS (
          date_trunc('milliseconds', $5::timestamptz - make_interval(secs => ($6::float8 / 1000) * (1 - i::float8 / $3))) AS created_at,
          CASE WHEN i % 100 < 85 THEN 'succeeded' WHEN i % 100 < 92 THEN 'failed' WHEN i % 100 < 95 THEN 'voided'
               WHEN i % 100 < 98 THEN 'pending' ELSE 'needs_review' END AS status,
-         CASE WHEN i % 2 = 0 THEN 'WeChatPay_Offline' ELSE 'Alipay_Offline' END AS method,
+         CASE WHEN (i / 3) % 2 = 0 THEN 'WeChatPay_Offline' ELSE 'Alipay_Offline' END AS method,
          CASE WHEN i % 10 = 0 THEN 'CNY' ELSE 'USD' END AS currency,
          ((1 + (i * 7919) % 500) + ((i * 31) % 100) / 100.0)::numeric(12, 2) AS amount
   FROM generate_series($1::bigint, $2::bigint) AS i

@@ -24,6 +24,10 @@ export function currencyDigits(currency: string): number {
  */
 export function formatAmount(value: string, currency: string): string {
   const digits = currencyDigits(currency);
+  // The common cases without splitting (an export formats two amounts per row).
+  const dot = value.indexOf(".");
+  if (dot === -1) return digits === 0 ? value : `${value}.${"0".repeat(digits)}`;
+  if (value.length - dot - 1 === digits) return value;
   const [whole = "0", fraction = ""] = value.split(".");
   const trimmed = fraction.replace(/0+$/, "");
   const decimals = trimmed.padEnd(Math.max(digits, trimmed.length), "0");

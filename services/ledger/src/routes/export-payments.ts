@@ -1,10 +1,10 @@
-import { Transform, pipeline } from "node:stream";
-import { stringify } from "csv-stringify";
+import { finished } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
-import QueryStream from "pg-query-stream";
+import Cursor from "pg-cursor";
 import { z } from "zod";
 import { listSql, paymentsTable } from "../db/list-sql.js";
+import { CsvExportStream } from "../export/csv-export-stream.js";
 import { CallerAuth } from "../http/caller.js";
 import { formatAmount } from "../http/currency-amount.js";
 import { type ListFilters, PaymentExportQuery } from "../http/list-query.js";
@@ -36,8 +36,9 @@ const currencyColumn = exportColumns.indexOf("currency");
 /**
  * `GET /v1/payments/export`: every payment matching the list's filters, as CSV, streamed. The rows
  * come through a server-side cursor on a connection of the export's own, a batch at a time, only
- * as fast as the client reads (memory stays flat whatever the size); a client that hangs up
- * destroys the stream, which closes the cursor and drops the connection: the query stops.
+ * as fast as the client reads (memory stays flat whatever the size; see `CsvExportStream`); a
+ * client that hangs up destroys the stream, which closes the cursor and drops the connection:
+ * the query stops.
  */
 export function registerExportRoute(app: FastifyInstance, options: ExportRouteOptions): void {
   app.get(
@@ -71,29 +72,26 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
         throw err;
       }
       const sql = listSql(paymentsTable, exportSelect, filters);
-      const rows = client.query(new QueryStream(sql.text, sql.values, { batchSize: options.batchSize ?? 1_000, rowMode: "array" }));
-      let count = 0;
-      const format = new Transform({
-        objectMode: true,
-        transform(row: string[], _encoding, done) {
+      const csv = new CsvExportStream({
+        cursor: client.query(new Cursor<string[]>(sql.text, sql.values, { rowMode: "array" })),
+        columns: exportColumns,
+        batchSize: options.batchSize ?? 1_000,
+        mapRow: (row) => {
           const currency = row[currencyColumn] as string;
           row[amountColumn] = formatAmount(row[amountColumn] as string, currency);
           row[refundedColumn] = formatAmount(row[refundedColumn] as string, currency);
-          count++;
-          done(null, row);
         },
       });
-      const csv = stringify({ header: true, columns: [...exportColumns] });
       const started = Date.now();
-      pipeline(rows, format, csv, (err) => {
-        options.metrics.exportRows.inc(count);
+      finished(csv, (err) => {
+        options.metrics.exportRows.inc(csv.rows);
         if (err) {
           // Cut by the client (or failed): the connection is dropped, so nothing keeps running.
-          request.log.info({ rows: count, ms: Date.now() - started, reason: err.message }, "export stopped before its end");
+          request.log.info({ rows: csv.rows, ms: Date.now() - started, reason: err.message }, "export stopped before its end");
           release(true);
           return;
         }
-        request.log.info({ rows: count, ms: Date.now() - started }, "export sent");
+        request.log.info({ rows: csv.rows, ms: Date.now() - started }, "export sent");
         client.query("RESET statement_timeout").then(
           () => release(false),
           () => release(true),
