@@ -12,6 +12,7 @@ import type { Redis } from "@oceanpos/core/redis";
  * → the stored position ('' when the group does not exist yet)
  */
 const advanceLua = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('GET', KEYS[2]) or '' end
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
 local last
 for _, g in ipairs(groups) do
