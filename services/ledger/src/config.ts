@@ -25,7 +25,7 @@ export const LedgerConfig = z
       .string()
       .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
       .default(ledgerDefaults.databaseUrl),
-    /** Connections of this process to PostgreSQL: one for the drain, the rest for reads and exports. */
+    /** Connections of this process to PostgreSQL: one for the drain (and migrations), the rest for reads and exports. */
     DATABASE_POOL_SIZE: positiveInt(10, 200).pipe(z.number().min(2, "must be at least 2 (the drain holds one)")),
     /** A read (list, report) running longer than this is cancelled by PostgreSQL; exports are not bounded. */
     DATABASE_STATEMENT_TIMEOUT_MS: envDurationMs(30_000).pipe(z.number().min(100, "must be at least 100")),

@@ -30,13 +30,16 @@ export interface LedgerOptions {
 }
 
 /**
- * Everything the ledger process runs, wired: the PostgreSQL pool, the migrations, the drain
+ * Everything the ledger process runs, wired: the PostgreSQL pools, the migrations, the drain
  * (event stream → PostgreSQL) and the HTTP app. `main.ts` and the integration tests build it
  * here, so tests run the real wiring.
  */
 export class Ledger {
   readonly app: FastifyInstance;
+  /** Reads and exports. */
   readonly pool: pg.Pool;
+  /** The drain's and the migrations' own connections: exports holding every read connection never stall the archive. */
+  private readonly drainPool: pg.Pool;
   readonly drain: EventDrain;
   readonly position: ArchivedPosition;
   readonly registry: Registry;
@@ -44,9 +47,10 @@ export class Ledger {
   private readonly connections: Redis[] = [];
   private shuttingDown = false;
 
-  private constructor(o: LedgerOptions, app: FastifyInstance, parts: { pool: pg.Pool; drain: EventDrain; position: ArchivedPosition; registry: Registry }) {
+  private constructor(o: LedgerOptions, app: FastifyInstance, parts: { pool: pg.Pool; drainPool: pg.Pool; drain: EventDrain; position: ArchivedPosition; registry: Registry }) {
     this.app = app;
     this.pool = parts.pool;
+    this.drainPool = parts.drainPool;
     this.drain = parts.drain;
     this.position = parts.position;
     this.registry = parts.registry;
@@ -65,7 +69,9 @@ export class Ledger {
     const keys = redisKeys(config.REDIS_KEY_PREFIX);
     const redis = connect("producer", "ledger");
     const drainRedis = connect("worker", "ledger-drain");
-    const pool = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, logger });
+    const timeoutMs = config.DATABASE_STATEMENT_TIMEOUT_MS;
+    const pool = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE - 1, statementTimeoutMs: timeoutMs, logger });
+    const drainPool = createPool({ url: config.DATABASE_URL, max: 1, statementTimeoutMs: timeoutMs, logger, applicationName: "oceanpos-ledger-drain" });
     const registry = o.registry ?? createMetricsRegistry("ledger");
     const metrics = new LedgerMetrics(registry);
     const position = new ArchivedPosition({ redis: drainRedis, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP });
@@ -78,7 +84,7 @@ export class Ledger {
       consumer: o.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
       batchSize: config.LEDGER_BATCH_SIZE,
       claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
-      writer: new ArchiveWriter({ pool }),
+      writer: new ArchiveWriter({ pool: drainPool }),
       position,
       logger: logger.child({ component: "drain" }),
       metrics,
@@ -94,7 +100,7 @@ export class Ledger {
       checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
       isShuttingDown: () => built.ledger?.shuttingDown ?? false,
     });
-    const ledger = new Ledger(o, app, { pool, drain, position, registry });
+    const ledger = new Ledger(o, app, { pool, drainPool, drain, position, registry });
     ledger.connections.push(...connections);
     built.ledger = ledger;
     return ledger;
@@ -107,7 +113,7 @@ export class Ledger {
   async start(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await migrate(this.pool, this.logger);
+        const applied = await migrate(this.drainPool, this.logger);
         if (applied.length > 0) this.logger.info({ applied }, "migrations applied");
         break;
       } catch (err) {
@@ -128,7 +134,9 @@ export class Ledger {
       ["redis", async () => {
         await Promise.all(this.connections.map((c) => c.quit().then(() => undefined, () => c.disconnect())));
       }],
-      ["postgres", () => this.pool.end()],
+      ["postgres", async () => {
+        await Promise.all([this.pool.end(), this.drainPool.end()]);
+      }],
     ];
   }
 

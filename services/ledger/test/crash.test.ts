@@ -50,7 +50,7 @@ describe("a ledger killed mid-batch", () => {
     });
     const pool = db.pool();
     await waitFor(
-      async () => Number((await pool.query("select count(*) from pg_stat_activity where application_name = 'oceanpos-ledger' and wait_event_type = 'Lock'")).rows[0].count) > 0,
+      async () => Number((await pool.query("select count(*) from pg_stat_activity where application_name like 'oceanpos-ledger%' and wait_event_type = 'Lock'")).rows[0].count) > 0,
       { timeoutMs: 30_000, message: "the child ledger's batch waiting on the locked table" },
     );
     const exited = new Promise((resolve) => child?.once("exit", resolve));
@@ -62,7 +62,7 @@ describe("a ledger killed mid-batch", () => {
     const backlog = await streamGroupBacklog(redis.client(), payments.eventsKey, "ledger");
     expect(backlog?.pending, "the killed ledger's batch is read but not acknowledged").toBeGreaterThan(0);
     // Its transaction died with it: nothing of the batch is in the archive.
-    await waitFor(async () => Number((await pool.query("select count(*) from pg_stat_activity where application_name = 'oceanpos-ledger'")).rows[0].count) === 0, { message: "the killed ledger's sessions gone" });
+    await waitFor(async () => Number((await pool.query("select count(*) from pg_stat_activity where application_name like 'oceanpos-ledger%'")).rows[0].count) === 0, { message: "the killed ledger's sessions gone" });
     expect(Number((await pool.query("select count(*) from events")).rows[0].count)).toBe(0);
 
     ledgers.push(await startLedger(config, "second"));

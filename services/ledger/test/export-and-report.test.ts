@@ -82,6 +82,30 @@ describe("CSV export and the daily report", () => {
     expect((await read("/v1/payments?limit=1")).statusCode).toBe(200);
   });
 
+  it("exports that hold every read connection do not stall the drain", async () => {
+    await ledger.close();
+    ledger = await startLedger(testConfig(db, redis, { DATABASE_POOL_SIZE: "2" }));
+    // More than the sockets' buffers hold (~16 MB): an export whose client stops reading stays open.
+    await seedPayments(db.pool(), { count: 100_000, stores: ["store-a"], days: 1, until: new Date("2026-03-02T00:00:00Z") });
+    await ledger.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = ledger.app.server.address() as AddressInfo;
+    // Two exports whose clients read one chunk and then nothing: each holds (or waits for) a connection.
+    const held = [];
+    for (let i = 0; i < 2; i++) {
+      const req = get(`http://127.0.0.1:${port}/v1/payments/export`, { headers: bearer(adminToken), agent: false });
+      req.on("error", () => {});
+      req.on("response", (res) => res.once("data", () => res.pause()));
+      held.push(req);
+    }
+    try {
+      const paid = await payments.pay();
+      await settled(redis);
+      expect((await db.pool().query("select version from payments where order_number = $1", [paid.orderNumber])).rows).toEqual([{ version: 3 }]);
+    } finally {
+      for (const req of held) req.destroy();
+    }
+  });
+
   it("sums one day per store and currency in a time zone, exactly, across the zone's midnight", async () => {
     // Asia/Shanghai is UTC+8: 15:59:59.999Z is 23:59:59.999 on the 9th there, 16:00Z is midnight of the 10th.
     await payments.pay({ storeId: "store-a", amount: "0.10", createdAt: new Date("2026-03-09T15:59:59.999Z") });

@@ -8,6 +8,8 @@ export interface CreatePoolOptions {
   /** Statement timeout of every connection, ms (0: none); exports lift it on their own connection. */
   statementTimeoutMs: number;
   logger: Logger;
+  /** Shown in pg_stat_activity; default `oceanpos-ledger`. */
+  applicationName?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function createPool(options: CreatePoolOptions): pg.Pool {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs || undefined,
-    application_name: "oceanpos-ledger",
+    application_name: options.applicationName ?? "oceanpos-ledger",
   });
   pool.on("error", (err) => options.logger.warn({ err: err.message }, "postgresql connection error"));
   return pool;
