@@ -74,9 +74,12 @@ export class Ledger {
     const drainPool = createPool({ url: config.DATABASE_URL, max: 1, statementTimeoutMs: timeoutMs, logger, applicationName: "oceanpos-ledger-drain" });
     const registry = o.registry ?? createMetricsRegistry("ledger");
     const metrics = new LedgerMetrics(registry);
-    const position = new ArchivedPosition({ redis: drainRedis, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP });
+    const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP });
+    // Moved on the drain's connection, between its reads; read on scrape through the other one.
+    const position = positionOn(drainRedis);
+    const scraped = positionOn(redis);
     registerStreamGroupMetrics(registry, redis, [{ stream: "events", key: keys.events, group: config.LEDGER_GROUP }]);
-    metrics.collectLag(registry, () => new ArchivedPosition({ redis, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP }).oldestUnarchived());
+    metrics.collectLag(registry, () => scraped.oldestUnarchived());
     const drain = new EventDrain({
       redis: drainRedis,
       streamKey: keys.events,
