@@ -9,11 +9,12 @@ COPY packages/testing/package.json packages/testing/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
+COPY services/ledger/package.json services/ledger/
 COPY tools/stack/package.json tools/stack/
 RUN npm ci
 COPY packages packages
 COPY services services
-RUN npx turbo run build --filter=@oceanpos/intake --filter=@oceanpos/payer --filter=@oceanpos/notifier --filter=@oceanpos/sandbox
+RUN npx turbo run build --filter=@oceanpos/intake --filter=@oceanpos/payer --filter=@oceanpos/notifier --filter=@oceanpos/ledger --filter=@oceanpos/sandbox
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -30,12 +31,16 @@ COPY packages/sandbox/package.json packages/sandbox/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
+COPY services/ledger/package.json services/ledger/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/sandbox/dist packages/sandbox/dist
 COPY --from=build /app/services/intake/dist services/intake/dist
 COPY --from=build /app/services/payer/dist services/payer/dist
 COPY --from=build /app/services/notifier/dist services/notifier/dist
+COPY --from=build /app/services/ledger/dist services/ledger/dist
+# The ledger's migrations are SQL files, read at start-up next to its dist.
+COPY --from=build /app/services/ledger/migrations services/ledger/migrations
 COPY config config
 USER node
 ARG SERVICE_DIR=services/intake

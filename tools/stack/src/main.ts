@@ -1,13 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
+import { ensurePostgres, redact } from "./ensure-postgres.js";
 import { ensureRedis } from "./ensure-redis.js";
 import { prefixLines } from "./log-lines.js";
 import { type ServiceSpec, portOf, repoRoot, services } from "./services.js";
 import { waitUntilReady } from "./wait-ready.js";
 
 /**
- * `npm start`: the whole stack (sandbox, intake, payer, notifier) as child processes with
- * prefixed, readable logs, on the Redis at REDIS_URL or on a redis-server child when none answers.
+ * `npm start`: the whole stack (sandbox, intake, payer, notifier, ledger) as child processes with
+ * prefixed, readable logs, on the Redis at REDIS_URL or on a redis-server child when none answers,
+ * and on the PostgreSQL at DATABASE_URL (its database created when missing) or on an embedded
+ * PostgreSQL when none answers.
  * Ctrl-C stops everything. `--watch` (`npm run dev`): each service runs under `node --watch` and
  * restarts when a source file it loaded (its own or a package's) changes.
  */
@@ -24,11 +27,22 @@ const redis = await ensureRedis(redisUrl, redisDir).catch((err: Error) => {
 });
 if (redis.child) stackLine(`no Redis answered at ${redisUrl}; started redis-server at ${redis.url} (data in ${redisDir})`);
 
+const databaseUrl = env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/oceanpos";
+const pgDir = resolve(env.INIT_CWD ?? repoRoot, env.STACK_PG_DIR ?? ".pg-data");
+const postgres = await ensurePostgres(databaseUrl, pgDir, { create: env.NODE_ENV !== "production" }).catch(async (err: Error) => {
+  stackLine(err.message);
+  if (redis.child) await redis.child.stop();
+  process.exit(1);
+});
+if (postgres.child) stackLine(`no PostgreSQL answered at ${redact(databaseUrl)}; started an embedded PostgreSQL at ${postgres.url} (data in ${pgDir})`);
+else if (postgres.created) stackLine(`created the database of ${redact(postgres.url)}`);
+
 const sandboxPort = portOf(services[0] as ServiceSpec, env);
 const notifierPort = portOf(services[3] as ServiceSpec, env);
 const childEnv: Record<string, string | undefined> = {
   ...env,
   REDIS_URL: redis.url,
+  DATABASE_URL: postgres.url,
   ...(env.STORES_FILE ? { STORES_FILE: resolve(env.INIT_CWD ?? process.cwd(), env.STORES_FILE) } : {}),
   OCEANPAYMENT_GATEWAY_URL: env.OCEANPAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${sandboxPort}`,
   OCEANPAYMENT_QUERY_URL: env.OCEANPAYMENT_QUERY_URL ?? `http://127.0.0.1:${sandboxPort}`,
@@ -70,18 +84,23 @@ try {
 }
 
 const intake = `http://127.0.0.1:${portOf(services[1] as ServiceSpec, env)}`;
+const ledger = `http://127.0.0.1:${portOf(services[4] as ServiceSpec, env)}`;
 const admin = env.ADMIN_TOKEN ?? "demo-admin";
 for (const line of [
   "",
   "ready:",
   ...services.map((s) => `  ${s.name.padEnd(9)} http://127.0.0.1:${portOf(s, env)}`),
   `  redis     ${redis.url}`,
+  // The embedded server's URL in full (its password is a fixed development one); your own, without its password.
+  `  postgres  ${postgres.child ? postgres.url : redact(postgres.url)}`,
   "",
   `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin}`,
-  `API reference: ${intake}/docs`,
+  `API reference: ${intake}/docs (back office: ${ledger}/docs)`,
   "try:",
   `  curl -s ${intake}/v1/payments -H 'Authorization: Bearer demo-key' -H 'Content-Type: application/json' -H 'Prefer: wait=5' \\`,
   `    -d '{"orderNumber":"DEMO-'$RANDOM'","amount":"12.50","currency":"USD","mode":"merchant_scan","authCode":"134567890123456780"}'`,
+  `  curl -s '${ledger}/v1/payments?limit=5' -H 'Authorization: Bearer ${admin}'`,
+  `  curl -s '${ledger}/v1/reports/daily?date='$(TZ=Asia/Shanghai date +%F) -H 'Authorization: Bearer demo-key'`,
   "",
   ...(watch ? ["Watching: a service restarts when a source file it loaded changes."] : []),
   "Ctrl-C stops everything.",
@@ -100,6 +119,8 @@ async function stop(code: number): Promise<void> {
   }, 8_000);
   await Promise.all(exited);
   clearTimeout(deadline);
+  // The services are gone: their databases can stop.
+  if (postgres.child) await postgres.child.stop();
   if (redis.child) await redis.child.stop();
   stackLine("stopped");
   process.exit(code);

@@ -13,6 +13,8 @@ import { repoRoot } from "../src/services.js";
 // is a workspace with a composition root, and every variable it sets is one that process reads.
 interface ComposeService {
   build?: { context?: string; args?: Record<string, string> };
+  depends_on?: Record<string, { condition?: string }>;
+  volumes?: string[];
   environment?: Record<string, string>;
   command?: string[];
   image?: string;
@@ -27,6 +29,7 @@ const configModules: Record<string, () => Promise<Record<string, unknown>>> = {
   "services/intake": () => import("@oceanpos/intake/config"),
   "services/payer": () => import("@oceanpos/payer/config"),
   "services/notifier": () => import("@oceanpos/notifier/config"),
+  "services/ledger": () => import("@oceanpos/ledger/config"),
   "packages/sandbox": () => import("@oceanpos/sandbox/config"),
 };
 
@@ -65,15 +68,30 @@ describe("docker-compose.yml", () => {
     expect(redis?.command?.join(" ")).toContain("--maxmemory-policy noeviction");
   });
 
-  // Services built from this repository; image-only ones (redis, prometheus, grafana) have no config module.
+  it("runs PostgreSQL on a pinned release with a volume and a health check, and the ledger waits for it", () => {
+    const postgres = compose.services.postgres;
+    expect(postgres?.image).toMatch(/^postgres:\d+\.\d+/);
+    expect(postgres?.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
+    expect(postgres?.healthcheck?.test?.slice(0, 2)).toEqual(["CMD", "pg_isready"]);
+    const ledger = compose.services.ledger;
+    expect(ledger?.depends_on?.postgres?.condition).toBe("service_healthy");
+    expect(ledger?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/oceanpos$/);
+    expect(postgres?.environment?.POSTGRES_DB).toBe("oceanpos");
+  });
+
+  it("ships the ledger's migrations in the image", () => {
+    expect(dockerfile).toContain("COPY --from=build /app/services/ledger/migrations services/ledger/migrations");
+  });
+
+  // Services built from this repository; image-only ones (redis, postgres, prometheus, grafana) have no config module.
   const appServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
   it("has one container per process", () => {
-    expect(appServices.map(([name]) => name).sort()).toEqual(["intake", "notifier", "payer", "sandbox"]);
+    expect(appServices.map(([name]) => name).sort()).toEqual(["intake", "ledger", "notifier", "payer", "sandbox"]);
   });
 
   it("starts the observability images only under the `observability` profile", () => {
-    const images = Object.entries(compose.services).filter(([name, service]) => service.build === undefined && name !== "redis");
+    const images = Object.entries(compose.services).filter(([name, service]) => service.build === undefined && name !== "redis" && name !== "postgres");
     expect(images.map(([name]) => name).sort()).toEqual(["grafana", "prometheus"]);
     for (const [name, service] of images) expect(service.profiles, name).toEqual(["observability"]);
   });

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { type ReadinessCheck, lazyRequestLogger, registerOpsRoutes } from "@oceanpos/core/http";
+import type { Logger } from "@oceanpos/core/logger";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type pg from "pg";
+import type { Registry } from "prom-client";
+import { ApiError } from "./http/api-error.js";
+import type { CallerAuth } from "./http/caller.js";
+import { errorHandler } from "./http/error-handler.js";
+import { registerOpenApi } from "./http/openapi.js";
+import type { LedgerMetrics } from "./metrics.js";
+import { registerDailyReportRoute } from "./routes/daily-report.js";
+import { registerExportRoute } from "./routes/export-payments.js";
+import { registerListRoutes } from "./routes/list-routes.js";
+
+export interface AppDeps {
+  logger: Logger;
+  registry: Registry;
+  metrics: LedgerMetrics;
+  /** Reads (lists, reports) and exports. */
+  pool: pg.Pool;
+  auth: CallerAuth;
+  /** `GATEWAY_TIME_ZONE`. */
+  defaultTimeZone: string;
+  /** `/readyz`: PostgreSQL and Redis. */
+  checks: Record<string, ReadinessCheck>;
+  isShuttingDown?: () => boolean;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** The ledger's HTTP surface, not listening: `main.ts` listens, tests use `app.inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
+    childLoggerFactory: lazyRequestLogger,
+    return503OnClosing: false,
+    // The caller's Request-Id when it is a sane one, else a new one; echoed on every response.
+    genReqId: (req) => {
+      const given = req.headers["request-id"];
+      return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  });
+  // Route schemas document the API; handlers parse with them so every error keeps the contract's shape.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(new ApiError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`).toBody(request.id)),
+  );
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("request-id", request.id);
+    if (deps.isShuttingDown?.() && !opsRoutes.has(request.routeOptions.url ?? "")) {
+      throw new ApiError(503, "unavailable", "this instance is shutting down; retry (another instance will answer)", { headers: { "retry-after": "1" } });
+    }
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const labels = { route: request.routeOptions.url ?? "unmatched", method: request.method, status: String(reply.statusCode) };
+    deps.metrics.httpRequests.inc(labels);
+    deps.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  registerOpsRoutes(app, { registry: deps.registry, checks: deps.checks, ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}) });
+  await registerOpenApi(app);
+  registerListRoutes(app, { pool: deps.pool, auth: deps.auth });
+  registerExportRoute(app, { pool: deps.pool, auth: deps.auth, metrics: deps.metrics });
+  registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
+  return app;
+}

@@ -1,0 +1,105 @@
+import type pg from "pg";
+import type { ArchiveRecords } from "./archive-records.js";
+
+/** What one committed batch changed. */
+export interface WriteResult {
+  /** Event rows inserted (entries already archived are not counted). */
+  events: number;
+  /** Payment and refund rows inserted or moved to a newer version. */
+  payments: number;
+  refunds: number;
+}
+
+// A batch's resources travel as one text, JSON documents joined by U+001E (a control character
+// JSON text never holds raw, so the split cannot cut a document), and every other column as an
+// array. Measured per event: pg's array escaping of the documents cost the drain ~25 µs of CPU,
+// json_to_recordset of one big document ~30 µs of PostgreSQL's; the split and ::json, ~2 µs.
+const separator = "\u001e";
+
+const insertEvents = `
+INSERT INTO events (stream_id, type, at, store_id, order_number, data)
+SELECT s, t, a, st, o, d::json
+FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], string_to_array($6::text, E'\\x1e')) AS x(s, t, a, st, o, d)
+ON CONFLICT (stream_id) DO NOTHING`;
+
+// An older version never replaces a newer one, whatever the order in which they arrive.
+const upsertPayments = `
+INSERT INTO payments (store_id, order_number, created_at, updated_at, version, status, mode, method, currency, amount,
+                      refunded_amount, payment_id, gateway_code, stream_id, resource)
+SELECT st, o, c, u, v, s, m, me, cu, am, ra, pid, gc, sid, r::json
+FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::text[],
+            $9::text[], $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::text[], string_to_array($15::text, E'\\x1e'))
+     AS x(st, o, c, u, v, s, m, me, cu, am, ra, pid, gc, sid, r)
+ON CONFLICT (store_id, order_number, created_at) DO UPDATE SET
+  updated_at = excluded.updated_at, version = excluded.version, status = excluded.status, mode = excluded.mode,
+  method = excluded.method, currency = excluded.currency, amount = excluded.amount, refunded_amount = excluded.refunded_amount,
+  payment_id = excluded.payment_id, gateway_code = excluded.gateway_code, stream_id = excluded.stream_id, resource = excluded.resource
+WHERE payments.version < excluded.version`;
+
+const upsertRefunds = `
+INSERT INTO refunds (store_id, order_number, refund_number, created_at, updated_at, version, status, currency, amount,
+                     refund_id, gateway_code, stream_id, resource)
+SELECT st, o, n, c, u, v, s, cu, am, rid, gc, sid, r::json
+FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::text[],
+            $9::numeric[], $10::text[], $11::text[], $12::text[], string_to_array($13::text, E'\\x1e'))
+     AS x(st, o, n, c, u, v, s, cu, am, rid, gc, sid, r)
+ON CONFLICT (store_id, order_number, refund_number, created_at) DO UPDATE SET
+  updated_at = excluded.updated_at, version = excluded.version, status = excluded.status, currency = excluded.currency,
+  amount = excluded.amount, refund_id = excluded.refund_id, gateway_code = excluded.gateway_code,
+  stream_id = excluded.stream_id, resource = excluded.resource
+WHERE refunds.version < excluded.version`;
+
+/** The columns of `rows` as arrays, in order. */
+const columns = <T>(rows: readonly T[], ...getters: ((row: T) => unknown)[]) => getters.map((get) => rows.map(get));
+
+/**
+ * Writes a batch in one transaction: its events (idempotent on the stream id) and the newest
+ * version of each payment and refund in it. Either all of it is committed or none of it; writing
+ * the same batch again (a replay after a crash, an entry claimed from a dead ledger) changes nothing.
+ */
+export class ArchiveWriter {
+  private readonly pool: pg.Pool;
+
+  constructor(options: { pool: pg.Pool }) {
+    this.pool = options.pool;
+  }
+
+  async write(records: ArchiveRecords): Promise<WriteResult> {
+    const { events, payments, refunds } = records;
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const e = events.length === 0 ? undefined : await client.query(insertEvents, [
+        ...columns(events, (r) => r.streamId, (r) => r.type, (r) => r.at, (r) => r.storeId, (r) => r.orderNumber),
+        events.map((r) => r.data).join(separator),
+      ]);
+      const p = payments.length === 0 ? undefined : await client.query(upsertPayments, [
+        ...columns(
+          payments,
+          (r) => r.storeId, (r) => r.orderNumber, (r) => r.createdAt, (r) => r.updatedAt, (r) => r.version, (r) => r.status, (r) => r.mode,
+          (r) => r.method, (r) => r.currency, (r) => r.amount, (r) => r.refundedAmount, (r) => r.paymentId, (r) => r.gatewayCode, (r) => r.streamId,
+        ),
+        payments.map((r) => r.resource).join(separator),
+      ]);
+      const r = refunds.length === 0 ? undefined : await client.query(upsertRefunds, [
+        ...columns(
+          refunds,
+          (x) => x.storeId, (x) => x.orderNumber, (x) => x.refundNumber, (x) => x.createdAt, (x) => x.updatedAt, (x) => x.version, (x) => x.status,
+          (x) => x.currency, (x) => x.amount, (x) => x.refundId, (x) => x.gatewayCode, (x) => x.streamId,
+        ),
+        refunds.map((x) => x.resource).join(separator),
+      ]);
+      await client.query("COMMIT");
+      return { events: e?.rowCount ?? 0, payments: p?.rowCount ?? 0, refunds: r?.rowCount ?? 0 };
+    } catch (err) {
+      // A connection PostgreSQL dropped is not returned to the pool; a live one is rolled back.
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Logger } from "@oceanpos/core/logger";
+import { type StreamEntry, StreamGroupReader, type StreamGroupReaderOptions } from "@oceanpos/core/redis";
+import type { LedgerMetrics } from "../metrics.js";
+import { archiveRecords } from "./archive-records.js";
+import type { ArchivedPosition } from "./archived-position.js";
+import type { ArchiveWriter } from "./archive-writer.js";
+
+export interface EventDrainOptions extends Pick<StreamGroupReaderOptions, "redis" | "consumer" | "claimIdleMs" | "blockMs" | "lingerMs"> {
+  /** The event stream key (`redisKeys(prefix).events`). */
+  streamKey: string;
+  /** Consumer group shared by every ledger; default `ledger`. */
+  group?: string;
+  /** Entries per read and per transaction; default 500. */
+  batchSize?: number;
+  writer: ArchiveWriter;
+  position: ArchivedPosition;
+  logger: Logger;
+  metrics?: LedgerMetrics;
+}
+
+/**
+ * The drain: reads the event stream through the `ledger` consumer group and writes each batch to
+ * PostgreSQL in one transaction, then acknowledges it, then moves the archived position up.
+ * Nothing is acknowledged before it is committed: a ledger that dies (or loses PostgreSQL)
+ * mid-batch leaves the batch pending, to be written again by itself after the error, or by
+ * another ledger once idle for `claimIdleMs`; writing it twice changes nothing (events are keyed
+ * by stream id, resources by version). A new group starts at the beginning of the stream, so a
+ * first ledger archives everything Redis still holds.
+ */
+export class EventDrain {
+  private readonly o: EventDrainOptions & { group: string };
+  private readonly reader: StreamGroupReader;
+
+  constructor(options: EventDrainOptions) {
+    this.o = { group: "ledger", ...options };
+    this.reader = new StreamGroupReader({
+      redis: this.o.redis,
+      streamKey: this.o.streamKey,
+      group: this.o.group,
+      consumer: this.o.consumer,
+      name: "ledger drain",
+      logger: this.o.logger,
+      startId: "0",
+      batchSize: this.o.batchSize ?? 500,
+      ...(this.o.claimIdleMs !== undefined ? { claimIdleMs: this.o.claimIdleMs } : {}),
+      ...(this.o.blockMs !== undefined ? { blockMs: this.o.blockMs } : {}),
+      // A few ms more per batch under light load; many events per transaction under heavy load.
+      lingerMs: this.o.lingerMs ?? 10,
+      handle: (entries, fresh) => this.handle(entries, fresh),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.reader.start();
+  }
+
+  /** Stops reading; the batch being written finishes (committed and acknowledged) first. */
+  async close(): Promise<void> {
+    await this.reader.close();
+    this.o.redis.disconnect();
+  }
+
+  private async handle(entries: StreamEntry[], fresh: boolean): Promise<void> {
+    const started = process.hrtime.bigint();
+    const records = archiveRecords(entries);
+    for (const u of records.unreadable) this.o.logger.error({ streamId: u.streamId, type: u.type, reason: u.reason }, "event archived without its resource row: the resource could not be read");
+    if (records.vanished.length > 0) {
+      this.o.logger.error({ count: records.vanished.length, first: records.vanished[0] }, "pending events were deleted from the stream before they were archived");
+    }
+    try {
+      const written = await this.o.writer.write(records);
+      this.o.metrics?.eventsArchived.inc(written.events);
+      this.o.metrics?.eventsSkipped.inc({ reason: "already_archived" }, records.events.length - written.events);
+      if (records.unreadable.length > 0) this.o.metrics?.eventsSkipped.inc({ reason: "unreadable_resource" }, records.unreadable.length);
+      if (records.vanished.length > 0) this.o.metrics?.eventsSkipped.inc({ reason: "deleted_from_stream" }, records.vanished.length);
+      if (!fresh && written.events < records.events.length) this.o.logger.info({ count: records.events.length - written.events }, "events read again were already archived");
+    } catch (err) {
+      this.o.metrics?.batchFailures.inc();
+      throw err;
+    } finally {
+      this.o.metrics?.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    await this.o.redis.xack(this.o.streamKey, this.o.group, ...entries.map(([id]) => id));
+    await this.o.position.advance();
+  }
+}

@@ -1,0 +1,35 @@
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * Decimals of a currency (ISO 4217 minor units as CLDR gives them: USD 2, JPY 0, KWD 3); 2 for a
+ * code the runtime does not know.
+ */
+export function currencyDigits(currency: string): number {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * An exact decimal (PostgreSQL's numeric text, `-12.5`, `7`) written with the currency's decimals:
+ * `12.5` USD → `12.50`, `1200` JPY → `1200`. Text only, never a float; digits are never dropped:
+ * an amount more precise than its currency keeps its own decimals.
+ */
+export function formatAmount(value: string, currency: string): string {
+  const digits = currencyDigits(currency);
+  // The common cases without splitting (an export formats two amounts per row).
+  const dot = value.indexOf(".");
+  if (dot === -1) return digits === 0 ? value : `${value}.${"0".repeat(digits)}`;
+  if (value.length - dot - 1 === digits) return value;
+  const [whole = "0", fraction = ""] = value.split(".");
+  const trimmed = fraction.replace(/0+$/, "");
+  const decimals = trimmed.padEnd(Math.max(digits, trimmed.length), "0");
+  return decimals === "" ? whole : `${whole}.${decimals}`;
+}

@@ -1,0 +1,68 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/** Why an entry read by the drain added no row of its own. */
+export type SkipReason = "already_archived" | "unreadable_resource" | "deleted_from_stream";
+
+/** The ledger's metrics, registered on the process registry. */
+export class LedgerMetrics {
+  readonly eventsArchived: Counter;
+  readonly eventsSkipped: Counter<"reason">;
+  readonly batchDuration: Histogram;
+  readonly batchFailures: Counter;
+  readonly httpRequests: Counter<"route" | "method" | "status">;
+  readonly httpDuration: Histogram<"route" | "method" | "status">;
+  readonly exportRows: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.eventsArchived = new Counter({ name: "ledger_events_archived_total", help: "Events written to PostgreSQL for the first time", registers });
+    this.eventsSkipped = new Counter({
+      name: "ledger_events_skipped_total",
+      help: "Entries read that added no event row (already archived), or no resource row (unreadable, deleted before archived)",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: "ledger_batch_duration_seconds",
+      help: "Time to write one batch of events to PostgreSQL (one transaction)",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.batchFailures = new Counter({
+      name: "ledger_batch_failures_total",
+      help: "Batches not committed (PostgreSQL unreachable or failing): left pending and written again",
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: "http_requests_total",
+      help: "HTTP requests answered, by route template, method and status code",
+      labelNames: ["route", "method", "status"],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: "http_request_duration_seconds",
+      help: "Time to answer an HTTP request (to the last byte of an export)",
+      labelNames: ["route", "method", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+      registers,
+    });
+    this.exportRows = new Counter({ name: "ledger_export_rows_total", help: "Rows written to CSV exports", registers });
+  }
+
+  /**
+   * `ledger_lag_seconds`, computed on scrape: the age of the oldest event not yet archived (0 when
+   * everything is). `oldestUnarchived` answers with that event's time, or undefined.
+   */
+  collectLag(registry: Registry, oldestUnarchived: () => Promise<Date | undefined>): void {
+    new Gauge({
+      name: "ledger_lag_seconds",
+      help: "Age of the oldest event in the stream that is not in PostgreSQL yet (0: all archived)",
+      registers: [registry],
+      async collect() {
+        // Redis not answering: the last value stays (0 would claim everything is archived).
+        const oldest = await oldestUnarchived().then((d) => ({ d }), () => undefined);
+        if (oldest) this.set(oldest.d ? Math.max(0, (Date.now() - oldest.d.getTime()) / 1000) : 0);
+      },
+    });
+  }
+}
