@@ -70,14 +70,19 @@ export const assumedCodes = {
   invalidAuthType: { code: "20078", text: "Invalid payment_authType" },
   invalidRefund: { code: "20079", text: "Invalid refund field" },
   unknownPaymentId: { code: "20080", text: "Unknown payment_id" },
+  /** More than what is left of the charge (pending and succeeded refunds count; failed ones do not), or nothing charged. */
   refundExceedsCapture: { code: "20081", text: "Refund exceeds the captured amount" },
+  /** queryRefund: no refund with this refund_id on the asking terminal. */
+  unknownRefundId: { code: "20082", text: "Unknown refund_id" },
+  /** A refund that waited for the balance until it was failed (`POST /sandbox/refunds/{refundId}/fail`). */
+  refundFailedBalance: { code: "80103", text: "Refund failed: insufficient balance" },
 } as const satisfies Record<string, { code: string; text: string }>;
 
 export const resultCodes = { ...publishedCodes, ...assumedCodes };
 
 export type ResultCode = (typeof resultCodes)[keyof typeof resultCodes];
 
-/** `code:text`, the shape of `payment_details`, `void_details`, `query_details`, `refund_details`. */
+/** `code:text`, the shape of `payment_details`, `void_details`, `query_details`, `refund_details`, `push_details`. */
 export function details(result: ResultCode): string {
   return `${result.code}:${result.text}`;
 }
