@@ -9,6 +9,8 @@ import type { CredentialsLookup } from "./field-rules.js";
 import { registerGatewayRoutes } from "./gateway-routes.js";
 import { Ledger } from "./ledger.js";
 import { NoticeDispatcher } from "./notice-dispatcher.js";
+import { registerOrdersListRoutes } from "./orders-list-routes.js";
+import { registerOrphanChargeRoutes } from "./orphan-charge-routes.js";
 import { PaymentEngine } from "./payment-engine.js";
 import { registerQueryRoutes } from "./query-routes.js";
 import { registerRefundControlRoutes } from "./refund-control-routes.js";
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   autoPayMs?: number;
   /** A filed refund succeeds this long later (when the balance is sufficient). Default 1 000 ms. */
   refundMs?: number;
+  /** Where `POST /sandbox/orphan-charge` records a charge that names no terminal. Default the development credentials, `995149` / `99514901`. */
+  defaultTerminal?: { account: string; terminal: string };
   /** Default: a silent logger. */
   logger?: Logger;
   /** Epoch milliseconds, for payment ids and `payment_dateTime`. Default `Date.now`. */
@@ -94,8 +98,10 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   registerGatewayRoutes(app, { engine, credentials, faults, wrapper, now });
   registerQueryRoutes(app, { ledger, credentials, faults, wrapper });
   registerRefundRoutes(app, { refunds: engine.refunds, credentials, faults, wrapper });
+  registerOrdersListRoutes(app, { ledger, credentials, faults, wrapper, now });
   registerControlRoutes(app, { engine, ledger, faults });
   registerRefundControlRoutes(app, { refunds: engine.refunds });
+  registerOrphanChargeRoutes(app, { engine, credentials, now, defaultTerminal: options.defaultTerminal ?? { account: "995149", terminal: "99514901" } });
 
   // Hooks rather than only `close()`, so `app.close()` alone also stops everything.
   app.addHook("preClose", async () => wrapper.releaseHung());

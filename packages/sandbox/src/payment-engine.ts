@@ -27,6 +27,19 @@ export interface PaymentEngineOptions {
 export type PayOutcome = { kind: "duplicate" } | { kind: "attempt"; attempt: Attempt };
 export type ScanOutcome = "not_found" | "not_awaiting" | "ambiguous" | Attempt;
 export type VoidOutcome = { voided: boolean; result: ResultCode };
+export type OrphanOutcome = { kind: "charged"; attempt: Attempt } | { kind: "already_charged" };
+
+/** `POST /sandbox/orphan-charge`: a charge no request of ours made, at `at` (epoch ms). */
+export interface OrphanCharge {
+  account: string;
+  terminal: string;
+  orderNumber: string;
+  currency: string;
+  amount: string;
+  method: OfflineMethod;
+  at: number;
+}
+
 /** What an attempt is made of; the rest (ids, times, status) the engine fills in. */
 interface AttemptSpec {
   mode: PayMode;
@@ -112,6 +125,21 @@ export class PaymentEngine {
     }
     for (const attempt of open) this.finish(attempt, "voided", resultCodes.voided);
     return { voided: true, result: resultCodes.voided };
+  }
+
+  /**
+   * A charge no request made (validated by the caller): a succeeded attempt at `at`, no notice (no
+   * noticeUrl), listed by QueryOrdersList and queryable like any other. An order that already
+   * succeeded is refused (a second charge would break the ledger's proof); open attempts of the
+   * order are closed as duplicates, as when any attempt succeeds.
+   */
+  orphanCharge(charge: OrphanCharge): OrphanOutcome {
+    const { ledger } = this.options;
+    if (ledger.order(charge.account, charge.terminal, charge.orderNumber)?.succeeded) return { kind: "already_charged" };
+    const order = ledger.order(charge.account, charge.terminal, charge.orderNumber, true);
+    const attempt = this.addAttempt(order, { ...charge, mode: "merchant_scan", notes: "", noticeUrl: "" }, charge.at);
+    this.succeed(attempt, charge.at);
+    return { kind: "charged", attempt };
   }
 
   /** Forgets every order and refund and cancels their timers (`DELETE /sandbox/ledger`). */

@@ -74,6 +74,12 @@ export const assumedCodes = {
   refundExceedsCapture: { code: "20081", text: "Refund exceeds the captured amount" },
   /** queryRefund: no refund with this refund_id on the asking terminal. */
   unknownRefundId: { code: "20082", text: "Unknown refund_id" },
+  /** QueryOrdersList: a date that is not `yyyy-mm-dd HH:mm:ss` (or no such time), or begin after end. */
+  invalidDateRange: { code: "20083", text: "Invalid order date range" },
+  /** QueryOrdersList: order_beginDate before the last six months. */
+  dateRangeTooOld: { code: "20084", text: "Only the last six months can be queried" },
+  /** QueryOrdersList: `pages` that is not a whole number. */
+  invalidPages: { code: "20085", text: "Invalid pages" },
   /** A refund that waited for the balance until it was failed (`POST /sandbox/refunds/{refundId}/fail`). */
   refundFailedBalance: { code: "80103", text: "Refund failed: insufficient balance" },
 } as const satisfies Record<string, { code: string; text: string }>;

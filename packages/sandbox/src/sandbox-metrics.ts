@@ -1,10 +1,10 @@
 import { Counter, type Registry } from "prom-client";
 
 /**
- * The protocol endpoints, as counted: pay and void on the gateway host; query, refund (applyRefund)
- * and refundQuery (queryRefund) on the query host.
+ * The protocol endpoints, as counted: pay and void on the gateway host; query, refund (applyRefund),
+ * refundQuery (queryRefund) and ordersList (QueryOrdersList) on the query host.
  */
-export type SandboxEndpoint = "pay" | "void" | "query" | "refund" | "refundQuery";
+export type SandboxEndpoint = "pay" | "void" | "query" | "refund" | "refundQuery" | "ordersList";
 /**
  * What the client got: `answered` (an XML answer, approval or rejection alike), or the transport
  * fault that replaced it — `error` (500 before processing), `timeout` and `reset` (after it).

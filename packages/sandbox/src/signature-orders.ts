@@ -88,6 +88,11 @@ export const signatureOrders = {
     "push_status",
     "push_details",
   ],
+  /**
+   * The QueryOrdersList answer. *(assumed)*: not published. Oceanpayment's answer carries one
+   * signValue above its orderInfo lines; this string covers that header only, not the lines.
+   */
+  ordersListAnswer: ["account", "terminal", "results", "details", "count", "totalpages", "pages"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SignedDocument = keyof typeof signatureOrders;
