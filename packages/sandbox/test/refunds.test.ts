@@ -251,6 +251,22 @@ describe("refused applications", () => {
   });
 });
 
+describe("the published request vectors (Postman: account 995378, terminal 99537801) reach the refund rules", () => {
+  it("applyRefund and queryRefund verify the published strings: unknown ids, not wrong signatures", async () => {
+    const postman = await startSandbox({ credentials: (t) => (t === "99537801" ? "12345678" : undefined) });
+    try {
+      const base = { account: "995378", terminal: "99537801" };
+      const apply = { ...base, payment_id: "231220170723834010513", refund_type: "1", refund_amount: "0.1", refund_description: "ProductDamage" };
+      const applied = leaves((await postForm(`${postman.base}/service/applyRefund`, { ...apply, signValue: "c719beb74b87d4f200a1c9c42aa87d3ecdab6b78aa9f2f4f9a126b16cb1d4a91" })).body);
+      expect(applied).toMatchObject({ refund_results: "0", refund_details: "20080:Unknown payment_id" });
+      const query = { ...base, refund_id: "0", signValue: "9aa2eb3fbba5ae6cc151f7d7500c77033cd4ca1d6b92a0fb3ed14cb63e02b226" };
+      expect(leaves((await postForm(`${postman.base}/service/queryRefund`, query)).body)).toEqual({ query_status: "0", query_details: "20082:Unknown refund_id" });
+    } finally {
+      await postman.sandbox.close();
+    }
+  });
+});
+
 describe("queryRefund refusals", () => {
   it("an unknown refund_id (20082), no refund_id (20079) and a wrong signature (20013): unsigned query refusals", async () => {
     expect(await queryRefund("123")).toEqual({ query_status: "0", query_details: "20082:Unknown refund_id" });
