@@ -9,8 +9,12 @@ import type { CredentialsLookup } from "./field-rules.js";
 import { registerGatewayRoutes } from "./gateway-routes.js";
 import { Ledger } from "./ledger.js";
 import { NoticeDispatcher } from "./notice-dispatcher.js";
+import { registerOrdersListRoutes } from "./orders-list-routes.js";
+import { registerOrphanChargeRoutes } from "./orphan-charge-routes.js";
 import { PaymentEngine } from "./payment-engine.js";
 import { registerQueryRoutes } from "./query-routes.js";
+import { registerRefundControlRoutes } from "./refund-control-routes.js";
+import { registerRefundRoutes } from "./refund-routes.js";
 import { SandboxMetrics } from "./sandbox-metrics.js";
 
 export interface SandboxOptions {
@@ -20,6 +24,10 @@ export interface SandboxOptions {
   pendingMs?: number;
   /** customer_scan QRs are paid automatically after this long. Default: off (only `/sandbox/scan`). */
   autoPayMs?: number;
+  /** A filed refund succeeds this long later (when the balance is sufficient). Default 1 000 ms. */
+  refundMs?: number;
+  /** Where `POST /sandbox/orphan-charge` records a charge that names no terminal. Default the development credentials, `995149` / `99514901`. */
+  defaultTerminal?: { account: string; terminal: string };
   /** Default: a silent logger. */
   logger?: Logger;
   /** Epoch milliseconds, for payment ids and `payment_dateTime`. Default `Date.now`. */
@@ -69,6 +77,7 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
     credentials,
     pendingMs: options.pendingMs ?? 2_000,
     autoPayMs: options.autoPayMs,
+    refundMs: options.refundMs ?? 1_000,
     now,
     logger,
     metrics,
@@ -87,8 +96,12 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   registerGatewayRoutes(app, { engine, credentials, faults, wrapper, now });
-  registerQueryRoutes(app, { engine, ledger, credentials, faults, wrapper });
+  registerQueryRoutes(app, { ledger, credentials, faults, wrapper });
+  registerRefundRoutes(app, { refunds: engine.refunds, credentials, faults, wrapper });
+  registerOrdersListRoutes(app, { ledger, credentials, faults, wrapper, now });
   registerControlRoutes(app, { engine, ledger, faults });
+  registerRefundControlRoutes(app, { refunds: engine.refunds });
+  registerOrphanChargeRoutes(app, { engine, credentials, now, defaultTerminal: options.defaultTerminal ?? { account: "995149", terminal: "99514901" } });
 
   // Hooks rather than only `close()`, so `app.close()` alone also stops everything.
   app.addHook("preClose", async () => wrapper.releaseHung());

@@ -17,6 +17,8 @@ export const SandboxConfig = z
     SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
     /** Payment codes ending in 7 succeed this long after answering pending. */
     SANDBOX_PENDING_MS: envDurationMs(2_000),
+    /** A filed refund succeeds this long after applyRefund (when the balance is sufficient). */
+    SANDBOX_REFUND_MS: envDurationMs(1_000),
     /** Unset: customer_scan QRs are only paid through `POST /sandbox/scan`. */
     SANDBOX_AUTO_PAY_MS: z.coerce
       .number({ error: "must be a number of milliseconds" })

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { controlError as error, invalidRequest as invalid } from "./control-replies.js";
 import { FaultUpdate, type Faults } from "./faults.js";
 import { type Ledger, type LedgerEntry, entryOf } from "./ledger.js";
 import type { PaymentEngine } from "./payment-engine.js";
@@ -82,18 +83,4 @@ function combined(entries: LedgerEntry[]) {
     paymentIds: entries.flatMap((e) => e.paymentIds),
     terminals: entries,
   };
-}
-
-function invalid(reply: FastifyReply, err: z.ZodError): FastifyReply {
-  const issues = err.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: "unknown field" }))
-      : [{ path: issue.path.join(".") || "(body)", message: issue.message }],
-  );
-  const names = issues.map((i) => i.path).join(", ");
-  return reply.code(400).send({ error: { code: "invalid_request", message: `invalid fields: ${names}`, issues } });
-}
-
-function error(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).send({ error: { code, message } });
 }

@@ -77,8 +77,11 @@ describe("amountToCents", () => {
     expect(amountToCents(amount)).toBe(cents);
   });
 
-  it("formats minor units back", () => {
-    expect(centsToAmount(1205)).toBe("12.05");
+  it("formats minor units back with the currency's decimals", () => {
+    expect(centsToAmount(1205, "USD")).toBe("12.05");
+    expect(centsToAmount(0, "USD")).toBe("0.00");
+    expect(centsToAmount(120_000, "JPY")).toBe("1200");
+    expect(centsToAmount(0, "JPY")).toBe("0");
   });
 });
 

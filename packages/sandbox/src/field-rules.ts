@@ -88,9 +88,14 @@ export function amountToCents(value: string | undefined): number | undefined {
   return cents > 0 ? cents : undefined;
 }
 
-/** Decimal string of minor units, for amounts the sandbox computes (refund balances). */
-export function centsToAmount(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+/**
+ * Decimal string of hundredths with the currency's decimals, for amounts the sandbox computes or
+ * normalises (ledger sums, refund amounts): `1205` USD → `12.05`, `120000` JPY → `1200`.
+ */
+export function centsToAmount(cents: number, currency: string): string {
+  const whole = String(Math.floor(cents / 100));
+  const decimals = currencyDecimals(currency);
+  return decimals === 0 ? whole : `${whole}.${String(cents % 100).padStart(2, "0").slice(0, decimals)}`;
 }
 
 /** noticeUrl: optional (empty: no notices), at most 500 characters. */

@@ -20,6 +20,7 @@ const sandbox = buildSandbox({
   credentials: stores,
   pendingMs: config.SANDBOX_PENDING_MS,
   autoPayMs: config.SANDBOX_AUTO_PAY_MS,
+  refundMs: config.SANDBOX_REFUND_MS,
   logger,
   noticeTimeoutMs: config.SANDBOX_NOTICE_TIMEOUT_MS,
   noticeRetryDelaysMs: defaultNoticeRetryDelaysMs.map((ms) => Math.round(ms * config.SANDBOX_NOTICE_RETRY_SCALE)),

@@ -1,10 +1,11 @@
 import type { Logger } from "@oceanpos/core/logger";
-import { type CredentialsLookup, amountToCents } from "./field-rules.js";
+import type { CredentialsLookup, OfflineMethod } from "./field-rules.js";
 import type { Attempt, AttemptStatus, Ledger, Order } from "./ledger.js";
 import type { NoticeDispatcher } from "./notice-dispatcher.js";
-import type { PayRequest } from "./pay-request.js";
+import type { PayMode, PayRequest } from "./pay-request.js";
 import { PaymentIds, barCodeFor, formatDateTime } from "./payment-ids.js";
 import { type PaymentResultFields, attemptFields, renderPaymentResult } from "./payment-result.js";
+import { RefundEngine } from "./refund-engine.js";
 import { type ResultCode, resultCodes } from "./result-codes.js";
 import type { SandboxMetrics } from "./sandbox-metrics.js";
 
@@ -16,6 +17,8 @@ export interface PaymentEngineOptions {
   pendingMs: number;
   /** customer_scan attempts are paid by the "customer" after this long; undefined = only by `/sandbox/scan`. */
   autoPayMs: number | undefined;
+  /** A filed refund is paid out this long later (when the balance allows). */
+  refundMs: number;
   now: () => number;
   logger: Logger;
   metrics: SandboxMetrics;
@@ -24,7 +27,28 @@ export interface PaymentEngineOptions {
 export type PayOutcome = { kind: "duplicate" } | { kind: "attempt"; attempt: Attempt };
 export type ScanOutcome = "not_found" | "not_awaiting" | "ambiguous" | Attempt;
 export type VoidOutcome = { voided: boolean; result: ResultCode };
-export type RefundOutcome = { ok: true; refundId: string } | { ok: false; result: ResultCode };
+export type OrphanOutcome = { kind: "charged"; attempt: Attempt } | { kind: "already_charged" };
+
+/** `POST /sandbox/orphan-charge`: a charge no request of ours made, at `at` (epoch ms). */
+export interface OrphanCharge {
+  account: string;
+  terminal: string;
+  orderNumber: string;
+  currency: string;
+  amount: string;
+  method: OfflineMethod;
+  at: number;
+}
+
+/** What an attempt is made of; the rest (ids, times, status) the engine fills in. */
+interface AttemptSpec {
+  mode: PayMode;
+  method: OfflineMethod;
+  currency: string;
+  amount: string;
+  notes: string;
+  noticeUrl: string;
+}
 
 const isOpen = (a: Attempt): boolean => a.status === "pending" || a.status === "awaiting_customer";
 
@@ -36,13 +60,16 @@ const isOpen = (a: Attempt): boolean => a.status === "pending" || a.status === "
  * new attempt; the first attempt to succeed takes the order's only charge and every other open
  * attempt of the order is closed at that moment as failed `20061:Duplicate order` (with its
  * notice), so it can never succeed later (its timer is cancelled, `/sandbox/scan` answers 409).
+ * Refunds of the charges are {@link RefundEngine}'s (`refunds`), which shares the id sequence.
  */
 export class PaymentEngine {
+  readonly refunds: RefundEngine;
   private readonly timers = new Map<Attempt, NodeJS.Timeout>();
   private readonly ids: PaymentIds;
 
   constructor(private readonly options: PaymentEngineOptions) {
     this.ids = new PaymentIds(options.now);
+    this.refunds = new RefundEngine({ ...options, ids: this.ids });
   }
 
   pay(request: PayRequest): PayOutcome {
@@ -50,26 +77,8 @@ export class PaymentEngine {
     const known = ledger.order(request.account, request.terminal, request.orderNumber);
     if (known?.succeeded) return { kind: "duplicate" };
     const order = known ?? ledger.order(request.account, request.terminal, request.orderNumber, true);
-    const paymentId = this.ids.next();
-    const now = this.options.now();
     const customerScan = request.mode === "customer_scan";
-    const attempt: Attempt = {
-      paymentId,
-      order,
-      mode: request.mode,
-      method: request.method,
-      currency: request.currency,
-      amount: request.amount,
-      notes: request.notes,
-      noticeUrl: request.noticeUrl,
-      barCode: customerScan ? barCodeFor(paymentId) : "",
-      createdAt: now,
-      updatedAt: now,
-      status: customerScan ? "awaiting_customer" : "pending",
-      result: undefined,
-      refundedCents: 0,
-    };
-    ledger.addAttempt(attempt);
+    const attempt = this.addAttempt(order, request, this.options.now());
 
     if (customerScan) {
       if (this.options.autoPayMs !== undefined) this.schedule(attempt, this.options.autoPayMs);
@@ -118,30 +127,57 @@ export class PaymentEngine {
     return { voided: true, result: resultCodes.voided };
   }
 
-  refund(account: string, terminal: string, paymentId: string, amount: string): RefundOutcome {
-    const attempt = this.options.ledger.attempt(paymentId);
-    if (!attempt || attempt.order.account !== account || attempt.order.terminal !== terminal) {
-      return { ok: false, result: resultCodes.unknownPaymentId };
-    }
-    const cents = amountToCents(amount);
-    const captured = attempt.status === "succeeded" ? (amountToCents(attempt.amount) ?? 0) : 0;
-    if (cents === undefined) return { ok: false, result: resultCodes.invalidRefund };
-    if (attempt.refundedCents + cents > captured) return { ok: false, result: resultCodes.refundExceedsCapture };
-    attempt.refundedCents += cents;
-    return { ok: true, refundId: this.ids.next() };
+  /**
+   * A charge no request made (validated by the caller): a succeeded attempt at `at`, no notice (no
+   * noticeUrl), listed by QueryOrdersList and queryable like any other. An order that already
+   * succeeded is refused (a second charge would break the ledger's proof); open attempts of the
+   * order are closed as duplicates, as when any attempt succeeds.
+   */
+  orphanCharge(charge: OrphanCharge): OrphanOutcome {
+    const { ledger } = this.options;
+    if (ledger.order(charge.account, charge.terminal, charge.orderNumber)?.succeeded) return { kind: "already_charged" };
+    const order = ledger.order(charge.account, charge.terminal, charge.orderNumber, true);
+    const attempt = this.addAttempt(order, { ...charge, mode: "merchant_scan", notes: "", noticeUrl: "" }, charge.at);
+    this.succeed(attempt, charge.at);
+    return { kind: "charged", attempt };
   }
 
-  /** Forgets every order and cancels their timers (`DELETE /sandbox/ledger`). */
+  /** Forgets every order and refund and cancels their timers (`DELETE /sandbox/ledger`). */
   reset(): void {
     this.cancelTimers();
+    this.refunds.reset();
     this.options.ledger.reset();
   }
 
   close(): void {
     this.cancelTimers();
+    this.refunds.close();
   }
 
-  private succeed(attempt: Attempt): void {
+  private addAttempt(order: Order, spec: AttemptSpec, at: number): Attempt {
+    const paymentId = this.ids.next(at);
+    const customerScan = spec.mode === "customer_scan";
+    const attempt: Attempt = {
+      paymentId,
+      order,
+      mode: spec.mode,
+      method: spec.method,
+      currency: spec.currency,
+      amount: spec.amount,
+      notes: spec.notes,
+      noticeUrl: spec.noticeUrl,
+      barCode: customerScan ? barCodeFor(paymentId) : "",
+      createdAt: at,
+      updatedAt: at,
+      status: customerScan ? "awaiting_customer" : "pending",
+      result: undefined,
+      refunds: [],
+    };
+    this.options.ledger.addAttempt(attempt);
+    return attempt;
+  }
+
+  private succeed(attempt: Attempt, at = this.options.now()): void {
     const order = attempt.order;
     if (order.succeeded) {
       // Unreachable while the policy above holds; refusing here keeps the second charge impossible.
@@ -150,19 +186,19 @@ export class PaymentEngine {
     }
     this.options.ledger.recordCharge(attempt);
     this.options.metrics.charges.inc();
-    this.finish(attempt, "succeeded", resultCodes.approved);
+    this.finish(attempt, "succeeded", resultCodes.approved, at);
     for (const other of order.attempts) {
       if (other !== attempt && isOpen(other)) this.finish(other, "failed", resultCodes.duplicateOrder);
     }
   }
 
   /** Moves an attempt to a final state and sends its notice. */
-  private finish(attempt: Attempt, status: AttemptStatus, result: ResultCode): void {
+  private finish(attempt: Attempt, status: AttemptStatus, result: ResultCode, at = this.options.now()): void {
     const before = attemptFields(attempt);
     this.cancelTimer(attempt);
     attempt.status = status;
     attempt.result = result;
-    attempt.updatedAt = this.options.now();
+    attempt.updatedAt = at;
     this.notify(attempt, attemptFields(attempt), before);
   }
 

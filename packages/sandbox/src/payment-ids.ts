@@ -1,5 +1,6 @@
 /**
- * Oceanpayment-looking identifiers and times. `payment_id`: `yyMMddHHmmss` + a 9-digit sequence,
+ * Oceanpayment-looking identifiers and times. `payment_id` (and `refund_id`, from the same
+ * sequence): `yyMMddHHmmss` + a 9-digit sequence,
  * 21 digits like the documented `240506101548268260914`; the sequence never resets (not even with
  * the ledger), so ids stay unique for the life of the process whatever the clock does.
  * `pay_barCode`: a bare 28-digit string like the documented `2024050622001432901441897816`.
@@ -33,9 +34,10 @@ export class PaymentIds {
 
   constructor(private readonly now: () => number) {}
 
-  next(): string {
+  /** A new id stamped with `at` (default: now): an orphan charge's id carries its own time. */
+  next(at = this.now()): string {
     this.sequence = (this.sequence + 1) % 1_000_000_000;
-    return formatDateTime(this.now()).replace(/\D/g, "").slice(2) + String(this.sequence).padStart(9, "0");
+    return formatDateTime(at).replace(/\D/g, "").slice(2) + String(this.sequence).padStart(9, "0");
   }
 }
 

@@ -1,6 +1,7 @@
-import type { Attempt } from "./ledger.js";
+import { type Attempt, refundCents } from "./ledger.js";
 import { formatDateTime } from "./payment-ids.js";
 import { paymentStatusOf } from "./payment-result.js";
+import { refundList } from "./refund-answers.js";
 import { type ResultCode, details } from "./result-codes.js";
 import { corruptSignature, signDocument } from "./signature.js";
 import { type XmlNode, xmlDocument } from "./xml.js";
@@ -45,14 +46,16 @@ const networkToken: XmlNode = ["networkToken", [["create_status", ""], ["recurri
 
 type InfoValues = Partial<Record<(typeof paymentInfoElements)[number], string>>;
 
-function paymentInfo(values: InfoValues): XmlNode {
-  return ["paymentInfo", [...paymentInfoElements.map((name): XmlNode => [name, values[name] ?? ""]), networkToken]];
+function paymentInfo(values: InfoValues, refunds: XmlNode = ["refundList", ""]): XmlNode {
+  const elements = paymentInfoElements.map((name): XmlNode => (name === "refundList" ? refunds : [name, values[name] ?? ""]));
+  return ["paymentInfo", [...elements, networkToken]];
 }
 
 /**
  * One attempt, signed with the `queryAnswer` order *(assumed sign string)*. `payment_dateTime` is
  * when the attempt was made, `payment_debitTime` when it became final (empty while open);
- * `refund_status` `1` once anything was refunded *(assumed value)*.
+ * `refund_status` `1` once a refund of it succeeded *(assumed value)*; `refundList` every refund
+ * filed against it (`refundList` in refund-answers.ts).
  */
 export function attemptInfo(attempt: Attempt, secureCode: string, corrupt: boolean): XmlNode {
   const open = attempt.status === "pending" || attempt.status === "awaiting_customer";
@@ -71,13 +74,13 @@ export function attemptInfo(attempt: Attempt, secureCode: string, corrupt: boole
     auth_status: "0",
     payment_debitTime: open ? "" : formatDateTime(attempt.updatedAt),
     pay_barCode: attempt.barCode,
-    refund_status: attempt.refundedCents > 0 ? "1" : "0",
+    refund_status: refundCents(attempt, ["succeeded"]) > 0 ? "1" : "0",
     chargeBack_status: "0",
     duplicate_status: "0",
     update_status: "0",
   };
   const signValue = signDocument("queryAnswer", values, secureCode);
-  return paymentInfo({ ...values, signValue: corrupt ? corruptSignature(signValue) : signValue });
+  return paymentInfo({ ...values, signValue: corrupt ? corruptSignature(signValue) : signValue }, refundList(attempt));
 }
 
 /**

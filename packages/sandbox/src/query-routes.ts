@@ -1,16 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { FaultWrapper } from "./fault-wrapper.js";
-import { type CredentialsLookup, type FormFields, amountToCents, orderNumberRule } from "./field-rules.js";
+import { type CredentialsLookup, orderNumberRule } from "./field-rules.js";
 import type { Faults } from "./faults.js";
 import type { Ledger } from "./ledger.js";
-import type { PaymentEngine } from "./payment-engine.js";
 import { attemptInfo, noAttemptInfo, queryAnswer, queryRefusal } from "./query-answer.js";
-import { type ResultCode, details, resultCodes } from "./result-codes.js";
+import { resultCodes } from "./result-codes.js";
 import { checkSigned } from "./signed-request.js";
-import { xmlDocument } from "./xml.js";
 
 export interface QueryRoutesOptions {
-  engine: PaymentEngine;
   ledger: Ledger;
   credentials: CredentialsLookup;
   faults: Faults;
@@ -20,9 +17,9 @@ export interface QueryRoutesOptions {
 /** Oceanpayment's limit on order numbers per query (its order-management parameter reference). */
 const maxOrderNumbers = 100;
 
-/** The order-management host: `/service/check/normal` (query) and `/service/applyRefund`. */
+/** The order-management host's order query, `/service/check/normal` (refunds: refund-routes.ts). */
 export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOptions): void {
-  const { engine, ledger, credentials, faults, wrapper } = options;
+  const { ledger, credentials, faults, wrapper } = options;
 
   app.post(
     "/service/check/normal",
@@ -43,35 +40,4 @@ export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOp
       return queryAnswer(infos);
     }),
   );
-
-  app.post(
-    "/service/applyRefund",
-    wrapper.wrap("refund", (fields) => {
-      // refund_number is an unsigned extra field: the published sign string has none.
-      const signed = checkSigned(fields, credentials, "refundRequest");
-      if (!signed.ok) return refundResponse(fields, "", signed.result);
-      const { payment_id: paymentId, refund_number: refundNumber = "", refund_type: type, refund_amount: amount } = fields;
-      const badNumber = refundNumber !== "" && orderNumberRule(refundNumber) !== undefined;
-      if (!paymentId || badNumber || (type !== "1" && type !== "2") || amountToCents(amount) === undefined) {
-        return refundResponse(fields, "", resultCodes.invalidRefund);
-      }
-      const outcome = engine.refund(signed.account, signed.terminal, paymentId, amount ?? "");
-      return outcome.ok
-        ? refundResponse(fields, outcome.refundId, resultCodes.approved)
-        : refundResponse(fields, "", outcome.result);
-    }),
-  );
-}
-
-/** *(assumed)* shape: Oceanpayment does not publish the applyRefund answer. Unsigned. */
-function refundResponse(fields: FormFields, refundId: string, result: ResultCode): string {
-  return xmlDocument("response", [
-    ["account", fields.account ?? ""],
-    ["terminal", fields.terminal ?? ""],
-    ["payment_id", fields.payment_id ?? ""],
-    ["refund_number", fields.refund_number ?? ""],
-    ["refund_id", refundId],
-    ["refund_results", refundId === "" ? "0" : "1"],
-    ["refund_details", details(result)],
-  ]);
 }

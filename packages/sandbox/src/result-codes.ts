@@ -70,14 +70,25 @@ export const assumedCodes = {
   invalidAuthType: { code: "20078", text: "Invalid payment_authType" },
   invalidRefund: { code: "20079", text: "Invalid refund field" },
   unknownPaymentId: { code: "20080", text: "Unknown payment_id" },
+  /** More than what is left of the charge (pending and succeeded refunds count; failed ones do not), or nothing charged. */
   refundExceedsCapture: { code: "20081", text: "Refund exceeds the captured amount" },
+  /** queryRefund: no refund with this refund_id on the asking terminal. */
+  unknownRefundId: { code: "20082", text: "Unknown refund_id" },
+  /** QueryOrdersList: a date that is not `yyyy-mm-dd HH:mm:ss` (or no such time), or begin after end. */
+  invalidDateRange: { code: "20083", text: "Invalid order date range" },
+  /** QueryOrdersList: order_beginDate before the last six months. */
+  dateRangeTooOld: { code: "20084", text: "Only the last six months can be queried" },
+  /** QueryOrdersList: `pages` that is not a whole number. */
+  invalidPages: { code: "20085", text: "Invalid pages" },
+  /** A refund that waited for the balance until it was failed (`POST /sandbox/refunds/{refundId}/fail`). */
+  refundFailedBalance: { code: "80103", text: "Refund failed: insufficient balance" },
 } as const satisfies Record<string, { code: string; text: string }>;
 
 export const resultCodes = { ...publishedCodes, ...assumedCodes };
 
 export type ResultCode = (typeof resultCodes)[keyof typeof resultCodes];
 
-/** `code:text`, the shape of `payment_details`, `void_details`, `query_details`, `refund_details`. */
+/** `code:text`, the shape of `payment_details`, `void_details`, `query_details`, `refund_details`, `push_details`. */
 export function details(result: ResultCode): string {
   return `${result.code}:${result.text}`;
 }

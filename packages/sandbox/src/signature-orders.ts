@@ -4,7 +4,9 @@
  * SHA-256. Deliberately NOT the client's table (`@oceanpos/core/oceanpayment`): the emulator and the
  * client meet only on the wire, so a wrong order on either side fails a test instead of agreeing
  * with itself. Every published order here is checked against Oceanpayment's vectors in
- * `signature.test.ts` (sources: shared/oceanpayment.md, docs/oceanpayment-wire.md).
+ * `signature.test.ts` (sources: shared/oceanpayment.md, docs/oceanpayment-wire.md). The orders of
+ * what the sandbox sends and Oceanpayment does not publish are marked *(assumed)*: this file is
+ * the one place each is chosen.
  */
 export const signatureOrders = {
   /** `POST /gateway/directservice/pay` (reproduces the documented sample's vector). */
@@ -52,6 +54,45 @@ export const signatureOrders = {
   successfulOrdersRequest: ["account", "terminal", "order_beginDate", "order_endDate"],
   /** `POST /service/BusinessOrdersList` (Postman vector). */
   businessOrdersRequest: ["account", "terminal", "order_beginDate", "order_endDate", "pages"],
+  /**
+   * The queryRefund answer. *(assumed)*: neither the answer nor its string is published. The status
+   * is one character between a currency and a `code:text`, so no boundary shift can forge one.
+   */
+  refundQueryAnswer: [
+    "account",
+    "terminal",
+    "order_number",
+    "payment_id",
+    "refund_id",
+    "refund_number",
+    "refund_amount",
+    "refund_currency",
+    "refund_status",
+    "refund_details",
+  ],
+  /**
+   * Refund notices (`notice_type` refund / partialRefund). *(assumed)*: the string is not published.
+   * push_status (one character) follows push_id, the gateway's digits: taking a `1` from push_id
+   * changes the refund it names, and the leftover digit breaks push_details' `NNNNN:` code.
+   */
+  refundNotice: [
+    "account",
+    "terminal",
+    "order_number",
+    "order_currency",
+    "order_amount",
+    "payment_id",
+    "refund_number",
+    "notice_type",
+    "push_id",
+    "push_status",
+    "push_details",
+  ],
+  /**
+   * The QueryOrdersList answer. *(assumed)*: not published. Oceanpayment's answer carries one
+   * signValue above its orderInfo lines; this string covers that header only, not the lines.
+   */
+  ordersListAnswer: ["account", "terminal", "results", "details", "count", "totalpages", "pages"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SignedDocument = keyof typeof signatureOrders;

@@ -316,9 +316,7 @@ describe("void and refund", () => {
     expect((await h.settled(["V2"])).get("V2")?.status).toBe("succeeded");
   });
 
-  // Fails until the client signs applyRefund in the published order (no refund_number: Postman
-  // vector c719beb7…): today it signs refund_number too and the sandbox answers 20013. Once the
-  // client is fixed this reports "expected to fail": turn it back into a plain `it`.
+  // The client signs applyRefund in the published order (no refund_number: Postman vector c719beb7…).
   it("accepts a refund of a paid order; more than captured is refused", async () => {
     const h = await start();
     const paid = expectKind(await h.pay("RF", merchant(wechatCode(0)), { amount: "10.00", items: [{ name: "Tea", sku: "T", price: "10.00", quantity: 1 }] }), "succeeded");

@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoticeReceiver } from "./support/notice-receiver.js";
-import { payFields, postForm, queryFields, sendJson, wechatCode } from "./support/protocol.js";
+import { leaves, ordersListFields, payFields, postForm, queryFields, refundFields, refundQueryFields, sendJson, wechatCode } from "./support/protocol.js";
 import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
 
 /** The value of one series in the registry's exposition text (0 when absent). */
@@ -15,7 +15,7 @@ describe("sandbox metrics", () => {
   let running: RunningSandbox;
   let receiver: NoticeReceiver;
   beforeAll(async () => {
-    running = await startSandbox({ registry });
+    running = await startSandbox({ registry, refundMs: 20 });
     receiver = await new NoticeReceiver().start();
   });
   afterAll(async () => {
@@ -46,5 +46,25 @@ describe("sandbox metrics", () => {
     expect(await sample(registry, "sandbox_charges_total")).toBe(2);
     expect(await sample(registry, 'sandbox_notices_total{result="delivered"}')).toBe(2);
     expect(await sample(registry, 'sandbox_notices_total{result="dropped"}')).toBe(1);
+  });
+
+  it("counts refund calls, the order list and refunds filed, paid out and failed", async () => {
+    const paid = leaves((await pay("M-REFUND", 0)).body);
+    const refund = async (amount: string) => leaves((await postForm(`${running.base}/service/applyRefund`, refundFields(paid.payment_id ?? "", amount, "MR"))).body);
+    const paidOut = await refund("1.00");
+    await receiver.waitForRefund(paidOut.refund_id ?? "", 1);
+    await sendJson(`${running.base}/sandbox/balance`, "POST", { sufficient: false });
+    const failed = await refund("2.00");
+    expect((await sendJson(`${running.base}/sandbox/refunds/${failed.refund_id}/fail`, "POST")).status).toBe(200);
+    await sendJson(`${running.base}/sandbox/balance`, "POST", { sufficient: true });
+    await postForm(`${running.base}/service/queryRefund`, refundQueryFields(paidOut.refund_id ?? ""));
+    await postForm(`${running.base}/service/QueryOrdersList`, ordersListFields("2024-05-27 00:00:00", "2024-05-27 23:59:59"));
+
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="refund",outcome="answered"}')).toBe(2);
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="refundQuery",outcome="answered"}')).toBe(1);
+    expect(await sample(registry, 'sandbox_requests_total{endpoint="ordersList",outcome="answered"}')).toBe(1);
+    expect(await sample(registry, 'sandbox_refunds_total{event="filed"}')).toBe(2);
+    expect(await sample(registry, 'sandbox_refunds_total{event="succeeded"}')).toBe(1);
+    expect(await sample(registry, 'sandbox_refunds_total{event="failed"}')).toBe(1);
   });
 });

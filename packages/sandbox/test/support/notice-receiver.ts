@@ -46,23 +46,37 @@ export class NoticeReceiver {
 
   /** Resolves once `count` notices about `orderNumber` arrived; fails with a clear message after `timeoutMs`. */
   async waitFor(orderNumber: string, count: number, timeoutMs = 3_000): Promise<RecordedNotice[]> {
-    const done = () => this.forOrder(orderNumber).length >= count;
-    if (done()) return this.forOrder(orderNumber);
+    return this.waitForMatching(`for ${orderNumber}`, (n) => n.fields.order_number === orderNumber, count, timeoutMs);
+  }
+
+  /** Refund notices (any notice_type but `transaction`) whose push_id is `refundId`. */
+  refundNotices(refundId: string): RecordedNotice[] {
+    return this.notices.filter((n) => n.fields.notice_type !== "transaction" && n.fields.push_id === refundId);
+  }
+
+  /** Resolves once `count` refund notices for `refundId` arrived; fails with a clear message after `timeoutMs`. */
+  async waitForRefund(refundId: string, count: number, timeoutMs = 3_000): Promise<RecordedNotice[]> {
+    return this.waitForMatching(`for refund ${refundId}`, (n) => n.fields.notice_type !== "transaction" && n.fields.push_id === refundId, count, timeoutMs);
+  }
+
+  /** Resolves with the matching notices once there are `count`; rejects naming `what` after `timeoutMs`. */
+  async waitForMatching(what: string, matches: (n: RecordedNotice) => boolean, count: number, timeoutMs = 3_000): Promise<RecordedNotice[]> {
+    const found = () => this.notices.filter(matches);
+    if (found().length >= count) return found();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.events.off("notice", check);
-        const got = this.forOrder(orderNumber).length;
-        reject(new Error(`expected ${count} notice(s) for ${orderNumber} within ${timeoutMs} ms, got ${got}`));
+        reject(new Error(`expected ${count} notice(s) ${what} within ${timeoutMs} ms, got ${found().length}`));
       }, timeoutMs);
       const check = () => {
-        if (!done()) return;
+        if (found().length < count) return;
         clearTimeout(timer);
         this.events.off("notice", check);
         resolve();
       };
       this.events.on("notice", check);
     });
-    return this.forOrder(orderNumber);
+    return found();
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,8 @@ export const alipayCode = (lastDigit: number) => `28765432109876543${lastDigit}`
 
 export type Fields = Record<string, string>;
 
-// Field orders, restated (shared/oceanpayment.md; the query answer's is the agreed assumption).
+// Field orders, restated (shared/oceanpayment.md; the answers' and refund notices' are the
+// assumptions written down in docs/oceanpayment-wire.md).
 export const orders = {
   payRequest: ["account", "terminal", "order_number", "order_currency", "order_amount", "billing_firstName", "billing_lastName", "billing_email"],
   paymentResult: ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "card_number", "payment_id", "payment_authType", "payment_status", "payment_details", "payment_risk"],
@@ -22,6 +23,11 @@ export const orders = {
   queryAnswer: ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "payment_id", "payment_results", "payment_details", "payment_risk"],
   voidRequest: ["account", "terminal", "order_number", "payment_authType"],
   refundRequest: ["account", "terminal", "payment_id", "refund_type", "refund_amount", "refund_description"],
+  refundQueryRequest: ["account", "terminal", "refund_id"],
+  ordersListRequest: ["account", "terminal", "order_beginDate", "order_endDate"],
+  refundQueryAnswer: ["account", "terminal", "order_number", "payment_id", "refund_id", "refund_number", "refund_amount", "refund_currency", "refund_status", "refund_details"],
+  refundNotice: ["account", "terminal", "order_number", "order_currency", "order_amount", "payment_id", "refund_number", "notice_type", "push_id", "push_status", "push_details"],
+  ordersListAnswer: ["account", "terminal", "results", "details", "count", "totalpages", "pages"],
 } as const;
 
 export function sha256Sign(fields: Fields, order: readonly string[], code = secureCode): string {
@@ -62,9 +68,20 @@ export function voidFields(orderNumber: string): Fields {
 }
 
 /** An applyRefund request signed in the published order; refund_number travels unsigned. */
-export function refundFields(paymentId: string, amount: string, refundNumber: string): Fields {
-  const fields: Fields = { account, terminal, payment_id: paymentId, refund_number: refundNumber, refund_type: "2", refund_amount: amount, refund_description: "returned" };
+export function refundFields(paymentId: string, amount: string, refundNumber: string, overrides: Fields = {}): Fields {
+  const fields: Fields = { account, terminal, payment_id: paymentId, refund_number: refundNumber, refund_type: "2", refund_amount: amount, refund_description: "returned", ...overrides };
   return { ...fields, signValue: sha256Sign(fields, orders.refundRequest) };
+}
+
+export function refundQueryFields(refundId: string, overrides: Fields = {}, code = secureCode): Fields {
+  const fields: Fields = { account, terminal, refund_id: refundId, ...overrides };
+  return { ...fields, signValue: sha256Sign(fields, orders.refundQueryRequest, code) };
+}
+
+/** A QueryOrdersList request; `pages` is sent unsigned (the published string has none). */
+export function ordersListFields(begin: string, end: string, overrides: Fields = {}, code = secureCode): Fields {
+  const fields: Fields = { account, terminal, order_beginDate: begin, order_endDate: end, ...overrides };
+  return { ...fields, signValue: sha256Sign(fields, orders.ordersListRequest, code) };
 }
 
 /** signValue compared case-insensitively, as a receiver must. */
@@ -75,6 +92,10 @@ export const resultSignatureValid = (doc: Fields): boolean => signedBy(doc, orde
 
 /** True when one paymentInfo carries a signValue over the agreed query-answer fields. */
 export const infoSignatureValid = (info: Fields): boolean => signedBy(info, orders.queryAnswer);
+
+export const refundAnswerSignatureValid = (doc: Fields): boolean => signedBy(doc, orders.refundQueryAnswer);
+export const refundNoticeSignatureValid = (doc: Fields): boolean => signedBy(doc, orders.refundNotice);
+export const ordersListSignatureValid = (doc: Fields): boolean => signedBy(doc, orders.ordersListAnswer);
 
 export interface FormResponse {
   status: number;
@@ -106,7 +127,8 @@ export async function sendJson(url: string, method: string, body?: unknown): Pro
   return { status: response.statusCode, json: text === "" ? undefined : JSON.parse(text) };
 }
 
-const reader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => name === "paymentInfo" });
+const repeated = new Set(["paymentInfo", "orderInfo", "refundInfo"]);
+const reader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => repeated.has(name) });
 const orderedReader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, preserveOrder: true });
 
 /** Text elements of an element (nested elements and the indentation between them dropped). */
@@ -124,6 +146,18 @@ export function leaves(xml: string): Fields {
 export function paymentInfos(xml: string): Fields[] {
   const response = (reader.parse(xml) as { response?: { paymentInfo?: unknown[] } }).response;
   return (response?.paymentInfo ?? []).map(textOf);
+}
+
+/** The `<refundInfo>` blocks of each paymentInfo's `<refundList>`, one list per paymentInfo. */
+export function refundLists(xml: string): Fields[][] {
+  const response = (reader.parse(xml) as { response?: { paymentInfo?: Array<{ refundList?: { refundInfo?: unknown[] } | string }> } }).response;
+  return (response?.paymentInfo ?? []).map((info) => (typeof info.refundList === "object" ? (info.refundList.refundInfo ?? []).map(textOf) : []));
+}
+
+/** The `<orderInfo>` lines of a QueryOrdersList answer, in document order. */
+export function orderInfos(xml: string): Fields[] {
+  const response = (reader.parse(xml) as { response?: { orderInfo?: unknown[] } }).response;
+  return (response?.orderInfo ?? []).map(textOf);
 }
 
 type Ordered = Array<Record<string, unknown>>;
