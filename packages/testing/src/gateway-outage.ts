@@ -37,6 +37,8 @@ export interface OutageScenarioOptions {
   dropNotices?: boolean;
   /** Bounded wait, from recovery, for every payment to be final. Default 60 000 ms. */
   settleTimeoutMs?: number;
+  /** How often every payment is read while waiting (the figure comes from `updatedAt`, not from this). Default 100 ms. */
+  pollIntervalMs?: number;
 }
 
 export interface OutagePaymentResult {
@@ -100,7 +102,7 @@ export async function runGatewayOutage(system: OutageSystem, options: OutageScen
       open = orders.filter((_, i) => !finalStatuses.has(statuses[i] ?? "")).map((o) => o.orderNumber);
       return open.length === 0;
     },
-    { timeoutMs: options.settleTimeoutMs ?? 60_000, intervalMs: 100, message: "every payment final after the gateway recovered" },
+    { timeoutMs: options.settleTimeoutMs ?? 60_000, intervalMs: options.pollIntervalMs ?? 100, message: "every payment final after the gateway recovered" },
   ).catch(() => problems.push(`not final ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s after recovery: ${open.join(", ")}`));
 
   const payments = await Promise.all(
