@@ -177,7 +177,6 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       `submitting ${plan.length} payments at ${options.ratePerSec}/s (≈${((windowMs + options.outageMs) / 1000).toFixed(0)} s) with ${actions.length} disruptions and a forged-notice attacker`,
     );
     const submitStarted = Date.now();
-    let lastProgress = 0;
     let submitEnded = 0;
     for (const tap of taps) tap.holding = true;
     const script = runChaosScript(actions, { startedAt: submitStarted, windowMs, log, ...(signal ? { signal } : {}) });
@@ -194,11 +193,10 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
         () => submitEnded > 0,
       ),
       (async () => {
-        while (lastProgress < 1 && !signal?.aborted) {
+        while (submitEnded === 0 && !signal?.aborted) {
           await sleep(Math.max(2_000, windowMs / 10));
           const accepted = [...load.submissions.values()].filter((s) => s.accepted).length;
           const final = [...tailer.latest.values()].filter((l) => isSettled(l.status)).length;
-          lastProgress = accepted / plan.length;
           log(`progress: ${accepted} accepted, ${final} final, ${tailer.events.length} events`);
         }
       })(),
