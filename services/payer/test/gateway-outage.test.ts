@@ -1,7 +1,6 @@
 import type { PaymentRef } from "@oceanpos/core/payments";
-import { waitFor } from "@oceanpos/testing";
+import { runGatewayOutage, waitFor } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
-import { runGatewayOutage } from "./support/gateway-outage.js";
 import { type Running, account, authCodeEnding, fastJobOptions, orderNumber, usePayerEnv } from "./support/payer-env.js";
 
 /**
@@ -154,7 +153,7 @@ describe("payer: gateway outage and recovery", () => {
         },
         { failingMs, payments: 90, settleTimeoutMs: 45_000 },
       );
-      await annotate(`${result.secondsToLastSettlement.toFixed(1)} s from recovery to the last settlement`);
+      await annotate(`${result.secondsToLastSettlement?.toFixed(1) ?? "—"} s from recovery to the last settlement`);
       expect(result.problems).toEqual([]);
       expect(result.payments).toHaveLength(90);
       expect(result.payments.filter((p) => p.status === "failed")).toHaveLength(10); // digit 8: declined

@@ -11,6 +11,7 @@ import type { BenchContext, CountedPhase } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
 import { batchPhase, intakePhase } from "./phases/intake-phase.js";
 import { noticesPhase } from "./phases/notices-phase.js";
+import { outagePhase } from "./phases/outage-phase.js";
 import { rawBullmq } from "./phases/raw-bullmq.js";
 import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
@@ -22,10 +23,10 @@ import { round } from "./stats.js";
 /**
  * `npm run bench`: own Redis + own stack, every phase bounded, results in
  * bench/results/<timestamp>.json and a Markdown table on stdout.
- * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices picks phases;
+ * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices,outage picks phases;
  * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS for the services.
  */
-const allPhases = ["raw", "intake", "batch", "e2e", "notices"] as const;
+const allPhases = ["raw", "intake", "batch", "e2e", "notices", "outage"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
 const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
@@ -40,7 +41,8 @@ const loadavgAtStart = loadavg().map((l) => round(l));
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
 const profileDir = join(tmpdir(), "oceanpos-bench-profiles", stamp);
 const log = (line: string) => console.log(`bench │ ${line}`);
-const TOTAL_CAP_MS = 330_000;
+// Every phase is bounded: about 5 minutes, plus the outage phase's minute of failures and its wait (≤ 75 s).
+const TOTAL_CAP_MS = 540_000;
 
 log(`starting Redis and the stack (${runtime}, LOG_LEVEL=warn${profile.length ? `, profiling ${profile.join(", ")}` : ""})…`);
 const t0 = performance.now();
@@ -172,6 +174,11 @@ try {
     log("notices: 2,000 signed success notices straight to the notifier, 3 subscriptions; then paced…");
     details.notices = await measured("notices", () => noticesPhase(ctx, { blastNotices: 2_000, maxPacedRate: 100, pacedDurationMs: 5_000, subscriptions: 3, concurrency: 32, capMs: 90_000 }));
   }
+  // Last: calls the time-out fault leaves hanging end only at the payer's deadlines.
+  if (phases.has("outage")) {
+    log("outage: 180 payments over 60 s while 30 % of gateway calls fail and notices are dropped; then healthy…");
+    details.outage = await measured("outage", () => outagePhase(ctx, { failingMs: 60_000, failureRate: 0.3, payments: 180, settleTimeoutMs: 75_000 }));
+  }
 } catch (err) {
   log(`phase failed: ${(err as Error).stack ?? String(err)}`);
   details.error = String(err);
@@ -189,6 +196,7 @@ const d = details as {
   batch?: { paymentsPerSec: number };
   e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
   notices?: { noticesPerSec: number; deliveriesPerSec: number; paced: { p99Ms: number; ratePerSec: number }; blastNoticeToWebhook: { p99Ms: number } };
+  outage?: { secondsToLastSettlement: number | null; payments: number; failingMs: number; failureRate: number; problems: string[] };
 };
 const rss = Object.fromEntries(sampler.peakMb);
 const figures: Figures = {
@@ -206,6 +214,7 @@ const figures: Figures = {
   "notices.perSec": d.notices?.noticesPerSec ?? nan,
   "fanout.deliveriesPerSec": d.notices?.deliveriesPerSec ?? nan,
   "fanout.noticeToWebhookP99Ms": d.notices?.paced.p99Ms ?? nan,
+  "outage.secondsToLastSettlement": d.outage?.secondsToLastSettlement ?? nan,
   "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
 };
 
@@ -241,6 +250,9 @@ const notes: Partial<Record<keyof Figures, string>> = {
   "intake.p99Ms": "closed loop, 128 connections",
   "e2e.p99Ms": d.e2e ? `paced at ${d.e2e.paced.ratePerSec}/s (burst p99 ${d.e2e.burst.p99Ms} ms)` : "",
   "fanout.noticeToWebhookP99Ms": d.notices ? `${d.notices.paced.ratePerSec} notices/s × 3 subscriptions (blast p99 ${d.notices.blastNoticeToWebhook.p99Ms} ms)` : "",
+  "outage.secondsToLastSettlement": d.outage
+    ? `${d.outage.payments} payments, ${Math.round(d.outage.failureRate * 100)} % of gateway calls failing for ${d.outage.failingMs / 1000} s, notices dropped${d.outage.problems.length ? `; ${d.outage.problems.length} problems` : ""}`
+    : "",
   "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v} (${sampler.peakPhase.get(k) ?? "?"})`).join(", "),
 };
 writeFileSync(

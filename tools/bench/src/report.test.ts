@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuPerOperation, cpuPerOperationTable, verdict } from "./report.js";
+import { type Figures, cpuPerOperation, cpuPerOperationTable, markdownTable, targets, verdict } from "./report.js";
 
 describe("verdict", () => {
   it("compares against the target's direction; NaN fails", () => {
@@ -21,5 +21,18 @@ describe("cpuPerOperation", () => {
       "|---|---:|---:|---:|---:|",
       "| e2e | 200 | 2 | 3 | 5 |",
     ]);
+  });
+});
+
+describe("outage figure", () => {
+  it("is held to at most 30 s from recovery to the last settlement; a payment that never settled (NaN) fails", () => {
+    expect(targets["outage.secondsToLastSettlement"]).toEqual({ op: "<=", value: 30 });
+    const row = (seconds: number) =>
+      markdownTable({ "outage.secondsToLastSettlement": seconds } as Figures, { "outage.secondsToLastSettlement": "180 payments" })
+        .split("\n")
+        .find((line) => line.startsWith("| outage."));
+    expect(row(19.024)).toBe("| outage.secondsToLastSettlement | 19 | <= 30 | pass | 180 payments |");
+    expect(row(31.5)).toBe("| outage.secondsToLastSettlement | 31.5 | <= 30 | FAIL | 180 payments |");
+    expect(row(Number.NaN)).toBe("| outage.secondsToLastSettlement | n/a | <= 30 | FAIL | 180 payments |");
   });
 });

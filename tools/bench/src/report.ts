@@ -16,6 +16,8 @@ export interface Figures {
   "notices.perSec": number;
   "fanout.deliveriesPerSec": number;
   "fanout.noticeToWebhookP99Ms": number;
+  /** After a burst of gateway failures: seconds from recovery to the last payment's settlement (NaN: one never settled). */
+  "outage.secondsToLastSettlement": number;
   "memory.maxRssMb": number;
 }
 
@@ -31,6 +33,7 @@ export const targets: Partial<Record<keyof Figures, Target>> = {
   "e2e.paymentsPerSec": { op: ">=", value: 1500 },
   "e2e.ratioToRawBullmq": { op: ">=", value: 0.1 },
   "fanout.noticeToWebhookP99Ms": { op: "<=", value: 50 },
+  "outage.secondsToLastSettlement": { op: "<=", value: 30 },
   "memory.maxRssMb": { op: "<=", value: 200 },
 };
 

@@ -14,6 +14,8 @@ export interface ClusterOptions {
   pendingMs: number;
   /** WEBHOOK_RETRY_SCALE of the notifiers. */
   webhookRetryScale: number;
+  /** NOTICE_URL of payer 1 and payer 2 (default: notifier 1's and notifier 2's notice URL), e.g. a recording proxy in front of each. */
+  payerNoticeUrls?: readonly [string, string];
 }
 
 export const adminToken = "demo-admin";
@@ -21,7 +23,7 @@ export const adminToken = "demo-admin";
 /**
  * The system as separate processes on 127.0.0.1: a Redis (AOF, `appendfsync always`), one
  * sandbox, one intake, two payers and two notifiers. Payer 1 has the sandbox send its notices to
- * notifier 1, payer 2 to notifier 2. Every knob that makes recovery slow in production (stall
+ * notifier 1, payer 2 to notifier 2 (or through `payerNoticeUrls`). Every knob that makes recovery slow in production (stall
  * detection, reconciliation, sweeps, webhook retries) is shortened so a run settles in minutes.
  */
 export class Cluster {
@@ -67,14 +69,14 @@ export class Cluster {
       SHUTDOWN_TIMEOUT_MS: "5000",
       INIT_CWD: repoRoot,
     };
-    const payer = (name: string, port: number, noticePort: number) => ({
+    const payer = (name: string, port: number, noticeUrl: string) => ({
       name,
       dir: "services/payer",
       port,
       env: {
         ...common,
         PAYER_PORT: String(port),
-        NOTICE_URL: `http://127.0.0.1:${noticePort}/oceanpayment/notice`,
+        NOTICE_URL: noticeUrl,
         OCEANPAYMENT_GATEWAY_URL: sandboxUrl,
         OCEANPAYMENT_QUERY_URL: sandboxUrl,
         OCEANPAYMENT_PAY_TIMEOUT_MS: "3000",
@@ -134,8 +136,8 @@ export class Cluster {
         },
         logDir,
       ),
-      new ServiceProcess(payer("payer-1", payer1Port, notifier1Port), logDir),
-      new ServiceProcess(payer("payer-2", payer2Port, notifier2Port), logDir),
+      new ServiceProcess(payer("payer-1", payer1Port, o.payerNoticeUrls?.[0] ?? noticeUrlOf(notifier1Port)), logDir),
+      new ServiceProcess(payer("payer-2", payer2Port, o.payerNoticeUrls?.[1] ?? noticeUrlOf(notifier2Port)), logDir),
       new ServiceProcess(notifier("notifier-1", notifier1Port), logDir),
       new ServiceProcess(notifier("notifier-2", notifier2Port), logDir),
     ];
@@ -163,6 +165,8 @@ export class Cluster {
     await this.redis.stop({ hard: true });
   }
 }
+
+const noticeUrlOf = (port: number) => `http://127.0.0.1:${port}/oceanpayment/notice`;
 
 async function distinctPorts(n: number): Promise<number[]> {
   const ports = new Set<number>();

@@ -9,10 +9,21 @@ export interface SeenEvent {
   version: number;
   /** `data.status`: must be the status named by `type`. */
   status: string;
+  /** `createdAt` (epoch ms): when the transition was written. */
+  at: number;
+  /** `data.paymentId`, once the payment knows its attempt. */
+  paymentId?: string;
+  /** `data.gateway`: the gateway's code and message the payment carries. */
+  gateway?: { code: string; message: string };
 }
 
 interface EventPage {
-  events: { id: string; type: string; data: { orderNumber: string; storeId: string; version: number; status: string } }[];
+  events: {
+    id: string;
+    type: string;
+    createdAt: string;
+    data: { orderNumber: string; storeId: string; version: number; status: string; paymentId?: string; gateway?: { code: string; message: string } };
+  }[];
   next: string | null;
 }
 
@@ -127,6 +138,9 @@ export class EventTailer {
       storeId: e.data.storeId,
       version: e.data.version,
       status: e.data.status,
+      at: Date.parse(e.createdAt),
+      ...(e.data.paymentId === undefined ? {} : { paymentId: e.data.paymentId }),
+      ...(e.data.gateway === undefined ? {} : { gateway: { code: e.data.gateway.code, message: e.data.gateway.message } }),
     };
     this.events.push(seen);
     const latest = this.latest.get(seen.orderNumber);

@@ -1,4 +1,5 @@
 import { type HttpClient, retryableStatus, sleep } from "./http-client.js";
+import type { LedgerOrder } from "./forgery-verdict.js";
 import type { PlannedPayment } from "./payment-plan.js";
 
 /** `GET /v1/payments/{orderNumber}` for each payment (its own store's key): status and version, or undefined on 404. */
@@ -36,11 +37,20 @@ async function fetchOne(http: HttpClient, url: string, token: string): Promise<{
   }
 }
 
-/** `GET /sandbox/ledger`: order number → successful charges (summed when several terminals used it). */
-export async function fetchLedger(http: HttpClient, sandboxUrl: string): Promise<Map<string, number>> {
-  const res = await http.json<{ orders: { orderNumber: string; charges: number }[] }>("GET", `${sandboxUrl}/sandbox/ledger`, { timeoutMs: 30_000 });
+/** `GET /sandbox/ledger`: order number → its charges, status and payment_ids (summed over terminals using it). */
+export async function fetchLedger(http: HttpClient, sandboxUrl: string): Promise<Map<string, LedgerOrder>> {
+  const res = await http.json<{ orders: { orderNumber: string; charges: number; status: string; paymentIds: string[] }[] }>("GET", `${sandboxUrl}/sandbox/ledger`, {
+    timeoutMs: 30_000,
+  });
   if (res.status !== 200) throw new Error(`GET /sandbox/ledger answered ${res.status}`);
-  const charges = new Map<string, number>();
-  for (const o of res.body.orders) charges.set(o.orderNumber, (charges.get(o.orderNumber) ?? 0) + o.charges);
-  return charges;
+  const orders = new Map<string, LedgerOrder>();
+  for (const o of res.body.orders) {
+    const seen = orders.get(o.orderNumber);
+    orders.set(o.orderNumber, {
+      charges: (seen?.charges ?? 0) + o.charges,
+      status: seen?.status === "succeeded" ? seen.status : o.status,
+      paymentIds: [...(seen?.paymentIds ?? []), ...o.paymentIds],
+    });
+  }
+  return orders;
 }

@@ -27,25 +27,30 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: "application/json", ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.body !== undefined) headers["content-type"] = "application/json";
+    const res = await this.text(method, url, { headers, ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+    let body: unknown = undefined;
+    if (res.body.length > 0) {
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        body = res.body;
+      }
+    }
+    return { ...res, body: body as T };
+  }
+
+  /** Any body as given (a form, an XML notice), the answer as text. */
+  async text(method: Dispatcher.HttpMethod, url: string, o: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<JsonResponse<string>> {
     const timeout = o.timeoutMs ?? 30_000;
     const res = await request(url, {
       method,
       dispatcher: this.agent,
-      headers,
-      body: o.body === undefined ? null : JSON.stringify(o.body),
+      headers: o.headers ?? {},
+      body: o.body ?? null,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    const text = await res.body.text();
-    let body: unknown = undefined;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    return { status: res.statusCode, headers: res.headers, body: body as T };
+    return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,18 @@ export interface ChaosOptions {
   logLevel: string;
   /** Seed of the plan and of every random choice of the runner. */
   seed: number;
+  /**
+   * The gateway-failure burst after the other disruptions: this long with `outageFailureRate` of
+   * gateway calls failing (5xx, time-outs, resets after charge) and notices dropped, while payments
+   * keep arriving at `ratePerSec` (they are added to the plan); then healthy.
+   */
+  outageMs: number;
+  /** Share of gateway calls failing during the burst. */
+  outageFailureRate: number;
+  /** In-flight payments the forged-notice attacker goes after (one at a time, spread over the submission). */
+  attackTargets: number;
+  /** Baits: payments the gateway holds pending (never charged) until the run voids them; the attacker's steady targets. */
+  baits: number;
 }
 
 /** `npm run chaos`: ≥ 10 000 payments. */
@@ -31,9 +43,13 @@ export const fullRun: Readonly<ChaosOptions> = Object.freeze({
   pendingMs: 1_000,
   logLevel: "warn",
   seed: 1,
+  outageMs: 60_000,
+  outageFailureRate: 0.3,
+  attackTargets: 300,
+  baits: 20,
 });
 
-/** The version inside `npm test`: same script, a few hundred payments, about 90 s. */
+/** The version inside `npm test`: same script, a few hundred payments, about two minutes. */
 export const shortRun: Readonly<ChaosOptions> = Object.freeze({
   payments: 300,
   ratePerSec: 15,
@@ -44,9 +60,13 @@ export const shortRun: Readonly<ChaosOptions> = Object.freeze({
   pendingMs: 800,
   logLevel: "warn",
   seed: 1,
+  outageMs: 12_000,
+  outageFailureRate: 0.3,
+  attackTargets: 40,
+  baits: 6,
 });
 
-/** `CHAOS_PROFILE=short|full` (default full), overridden field by field by `CHAOS_PAYMENTS`, `CHAOS_RATE`, … */
+/** `CHAOS_PROFILE=short|full` (default full), overridden field by field by `CHAOS_PAYMENTS`, `CHAOS_RATE`, `CHAOS_OUTAGE_S`, … */
 export function optionsFromEnv(env: Record<string, string | undefined>): ChaosOptions {
   const profile = env.CHAOS_PROFILE ?? "full";
   if (profile !== "short" && profile !== "full") throw new Error(`CHAOS_PROFILE must be "short" or "full", not "${profile}"`);
@@ -62,6 +82,7 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ChaosOp
   o.ratePerSec = num("CHAOS_RATE", 1, 5_000) ?? o.ratePerSec;
   o.settleTimeoutMs = (num("CHAOS_SETTLE_TIMEOUT_S", 5, 3_600) ?? o.settleTimeoutMs / 1000) * 1000;
   o.seed = num("CHAOS_SEED", 0, 2 ** 31) ?? o.seed;
+  o.outageMs = (num("CHAOS_OUTAGE_S", 1, 600) ?? o.outageMs / 1000) * 1000;
   o.logLevel = env.CHAOS_LOG_LEVEL ?? o.logLevel;
   return o;
 }

@@ -4,7 +4,8 @@ export type Scenario =
   | "delayed" // merchant_scan, code ending 7: pending, then succeeds
   | "declined" // merchant_scan, code ending 8: fails
   | "qr" // customer_scan: paid automatically by the sandbox
-  | "qr_void"; // customer_scan voided by the POS while the customer pays: either may win
+  | "qr_void" // customer_scan voided by the POS while the customer pays: either may win
+  | "bait"; // merchant_scan, code ending 9: pending until the POS voids it; the forged-notice attacker's steady target
 
 export type FinalStatus = "succeeded" | "failed" | "voided";
 
@@ -41,11 +42,16 @@ export interface PlanOptions {
   voidShare?: number;
   /** Share of payments sent twice concurrently; default 0.02. */
   duplicateShare?: number;
+  /** Baits (never charged, voided by the POS at the end), spread evenly over the first `baitsWithin` payments; default 0. */
+  baits?: number;
+  /** Default `count`. */
+  baitsWithin?: number;
 }
 
 /**
- * The payments of a run: both stores, both modes, merchant_scan codes ending 0–8 (never 9, which
- * stays pending for ever), WeChat and Alipay codes, amounts with cents.
+ * The payments of a run: both stores, both modes, merchant_scan codes ending 0–8 (9 stays pending
+ * for ever: only the baits end in 9, and the run voids them), WeChat and Alipay codes, amounts
+ * with cents.
  */
 export function planPayments(o: PlanOptions): PlannedPayment[] {
   const random = o.random ?? Math.random;
@@ -53,6 +59,8 @@ export function planPayments(o: PlanOptions): PlannedPayment[] {
   const voidShare = o.voidShare ?? 0.05;
   const duplicateShare = o.duplicateShare ?? 0.02;
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join("");
+  const baitsWithin = Math.min(o.count, o.baitsWithin ?? o.count);
+  const baitAt = new Set(Array.from({ length: Math.min(o.baits ?? 0, baitsWithin) }, (_, k) => Math.floor(((k + 0.5) * baitsWithin) / (o.baits ?? 1))));
   const plan: PlannedPayment[] = [];
   for (let i = 0; i < o.count; i++) {
     const store = demoStores[i % demoStores.length] as DemoStore;
@@ -61,7 +69,10 @@ export function planPayments(o: PlanOptions): PlannedPayment[] {
     const base = { orderNumber, amount, currency: "USD", notes: "chaos" };
     let body: Record<string, unknown>;
     let scenario: Scenario;
-    if (random() < qrShare) {
+    if (baitAt.has(i)) {
+      scenario = "bait";
+      body = { ...base, mode: "merchant_scan", authCode: `13${digits(15)}9` };
+    } else if (random() < qrShare) {
       scenario = random() < voidShare ? "qr_void" : "qr";
       body = { ...base, mode: "customer_scan", method: random() < 0.5 ? "WeChatPay_Offline" : "Alipay_Offline" };
     } else {
@@ -87,6 +98,8 @@ export function expectedOf(scenario: Scenario): readonly FinalStatus[] {
       return ["failed"];
     case "qr_void":
       return ["succeeded", "voided"];
+    case "bait":
+      return ["voided"];
     default:
       return scenario satisfies never;
   }

@@ -1,6 +1,52 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ChaosReport } from "./run-chaos.js";
+import type { ActionRecord } from "./chaos-script.js";
+import type { AttackKind } from "./forgery.js";
+import type { LoadTotals } from "./load-generator.js";
+import type { NoticeAttacker } from "./notice-attacker.js";
+import type { ChaosOptions } from "./options.js";
+import type { RecoveryFigure } from "./recovery.js";
+import type { Counts } from "./verify.js";
+
+export interface ChaosReport {
+  ok: boolean;
+  /** The non-zero counts that fail the run. */
+  failures: string[];
+  counts: Counts;
+  samples: Record<string, string[]>;
+  options: ChaosOptions;
+  startedAt: string;
+  durationMs: number;
+  submission: LoadTotals & { planned: number; accepted: number; unexpected: number; createdTwice: number; voidAnswers: Record<string, number>; windowMs: number };
+  throughput: { submittedPerSec: number; settledPerSec: number | null };
+  settle: { allFinalAfterMs: number | null; webhooksCompleteAfterMs: number | null; timedOut: boolean };
+  statuses: Record<string, number>;
+  ledger: { orders: number; charges: number };
+  events: { read: number; pages: number; readErrors: number };
+  chaos: ActionRecord[];
+  starts: Record<string, number>;
+  receivers: Record<string, { requests: number; accepted: number; refusedOnPurpose: number; unverifiable: number; duplicates: number; unverifiableSamples: string[] }>;
+  deadLettersReplayed: number;
+  /** The forged-notice attacker: what it sent (by attack), at how many payments, from which documents. */
+  forgery: {
+    sent: Record<AttackKind, number>;
+    sentTotal: number;
+    targets: number;
+    /** Targets by their status when attacked (`held notice`: attacked from a notice the tap held). */
+    targetsByStatus: Record<string, number>;
+    baits: number;
+    /** Each bait's status once the POS voided it. */
+    baitStatuses: Record<string, number>;
+    documents: NoticeAttacker["documents"];
+    tap: { seen: number; held: number; heldLost: number; notOk: number };
+    postFailures: number;
+    notReceiveOk: number;
+  };
+  /** The gateway-failure burst and how long the payments open at its end took to settle (null: it never ran). */
+  recovery: (RecoveryFigure & { failingMs: number; failureRate: number; startedAfterMs: number | null; targetSeconds: number }) | null;
+  logsDir: string;
+}
+
 
 /** Writes `<dir>/<timestamp>.json`; returns its path. */
 export function writeReport(report: ChaosReport, dir: string): string {
@@ -13,7 +59,8 @@ export function writeReport(report: ChaosReport, dir: string): string {
 /** The human summary: one line per check, ✗ on every failing one, then samples of each failure. */
 export function formatReport(r: ChaosReport): string {
   const c = r.counts;
-  const rows: [string, string | number, boolean?][] = [
+  // true: a count that must be 0; "pass" / "fail": a figure against its target.
+  const rows: [string, string | number, (boolean | "pass" | "fail")?][] = [
     ["payments planned / accepted (2xx)", `${r.submission.planned} / ${r.submission.accepted}`],
     ["requests (retries) · singles · batches", `${r.submission.requests} (${r.submission.retries}) · ${r.submission.singles} · ${r.submission.batches}`],
     ["throughput accepted/s · settled/s", `${r.throughput.submittedPerSec} · ${r.throughput.settledPerSec ?? "—"}`],
@@ -33,7 +80,17 @@ export function formatReport(r: ChaosReport): string {
     ["events inconsistent (type ≠ status, beyond version)", c.eventsInconsistent, true],
     ["events out of version order", c.eventsOutOfOrder, true],
     ["unexpected intake answers", c.unexpectedIntakeAnswers, true],
+    ["forged/replayed notices sent", `${r.forgery.sentTotal}: ${Object.entries(r.forgery.sent).map(([k, v]) => `${k} ${v}`).join(", ")}`],
+    ["attack targets (status when attacked) · baits", `${r.forgery.targets} (${Object.entries(r.forgery.targetsByStatus).map(([k, v]) => `${k} ${v}`).join(", ")}) · ${r.forgery.baits}`],
+    ["forged notices applied", c.forgedApplied, true],
   ];
+  const rec = r.recovery;
+  const recovered = rec !== null && rec.secondsToLastSettlement !== null && rec.secondsToLastSettlement <= rec.targetSeconds;
+  rows.push([
+    `gateway outage: payments open at recovery · seconds to the last settlement (≤ ${rec?.targetSeconds ?? "?"})`,
+    rec === null ? "did not run" : `${rec.unsettledAtRecovery} · ${rec.secondsToLastSettlement === null ? `never (${rec.notSettledCount} still open)` : rec.secondsToLastSettlement.toFixed(1)}`,
+    recovered ? "pass" : "fail",
+  ]);
   for (const [name, w] of Object.entries(c.webhooks)) {
     rows.push([`webhooks ${name}: missing (of ${w.expected})`, w.missing, true]);
     rows.push([`webhooks ${name}: unverifiable`, w.unverifiable, true]);
@@ -44,7 +101,7 @@ export function formatReport(r: ChaosReport): string {
   rows.push(["settle: all final · webhooks complete after", `${fmtMs(r.settle.allFinalAfterMs)} · ${fmtMs(r.settle.webhooksCompleteAfterMs)}${r.settle.timedOut ? " (TIMED OUT)" : ""}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v, check]) => {
-    const mark = check ? (v === 0 ? "✓" : "✗") : " ";
+    const mark = check === "pass" ? "✓" : check === "fail" ? "✗" : check ? (v === 0 ? "✓" : "✗") : " ";
     return `${mark} ${k.padEnd(width)}  ${v}`;
   });
   lines.push("", "disruptions:");

@@ -1,50 +1,28 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ChaosAction, type ActionRecord, runChaosScript } from "./chaos-script.js";
+import { runAttacks, voidBaits } from "./attack-phase.js";
+import { type ChaosAction, runChaosScript } from "./chaos-script.js";
 import { Cluster, adminToken } from "./cluster.js";
 import { EventTailer } from "./event-tailer.js";
 import { fetchLedger, fetchPayments } from "./final-state.js";
 import { HttpClient, sleep } from "./http-client.js";
-import { LoadGenerator, type LoadTotals } from "./load-generator.js";
+import { LoadGenerator } from "./load-generator.js";
+import { NoticeAttacker } from "./notice-attacker.js";
+import { NoticeTap } from "./notice-tap.js";
 import { type ChaosOptions, seededRandom } from "./options.js";
+import { type Subscriber, awaitQuiescence, isSettled } from "./quiescence.js";
+import { gatewayOutage, sandboxFaults } from "./outage-phase.js";
 import { planPayments } from "./payment-plan.js";
-import { type Counts, finalStatuses, typeMatches, verify } from "./verify.js";
+import { recoveryFigure, recoveryTargetSeconds } from "./recovery.js";
+import type { ChaosReport } from "./report.js";
+import { verify } from "./verify.js";
 import type { ServiceProcess } from "./service-process.js";
 import { type ReceiverMode, WebhookReceiver } from "./webhook-receiver.js";
-
-export interface ChaosReport {
-  ok: boolean;
-  /** The non-zero counts that fail the run. */
-  failures: string[];
-  counts: Counts;
-  samples: Record<string, string[]>;
-  options: ChaosOptions;
-  startedAt: string;
-  durationMs: number;
-  submission: LoadTotals & { planned: number; accepted: number; unexpected: number; createdTwice: number; voidAnswers: Record<string, number>; windowMs: number };
-  throughput: { submittedPerSec: number; settledPerSec: number | null };
-  settle: { allFinalAfterMs: number | null; webhooksCompleteAfterMs: number | null; timedOut: boolean };
-  statuses: Record<string, number>;
-  ledger: { orders: number; charges: number };
-  events: { read: number; pages: number; readErrors: number };
-  chaos: ActionRecord[];
-  starts: Record<string, number>;
-  receivers: Record<string, { requests: number; accepted: number; refusedOnPurpose: number; unverifiable: number; duplicates: number; unverifiableSamples: string[] }>;
-  deadLettersReplayed: number;
-  logsDir: string;
-}
 
 export interface RunContext {
   log: (line: string) => void;
   signal?: AbortSignal;
-}
-
-interface Subscriber {
-  receiver: WebhookReceiver;
-  events: string[];
-  storeIds?: string[];
-  id?: string;
 }
 
 /** Moderate rates of every sandbox fault. */
@@ -81,6 +59,17 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
   ];
   const [, , down] = subscribers as [Subscriber, Subscriber, Subscriber];
   let cluster: Cluster | undefined;
+  let attacker: NoticeAttacker | undefined;
+  // On the wire between the sandbox and each notifier (the payers' NOTICE_URL): record, and hold some notices for the attacker.
+  const taps = await Promise.all(
+    [0, 1].map((k) =>
+      NoticeTap.start({
+        http,
+        notifierUrls: () => (cluster ? [cluster.notifiers[k], cluster.notifiers[1 - k]].map((n) => n?.url ?? "") : []),
+        onNotice: (fields, held) => attacker?.onNotice(fields, held),
+      }),
+    ),
+  );
   const onAbort = () => void cluster?.kill();
   signal?.addEventListener("abort", onAbort, { once: true });
   let tailer: EventTailer | undefined;
@@ -93,6 +82,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       autoPayMs: options.autoPayMs,
       pendingMs: options.pendingMs,
       webhookRetryScale: options.webhookRetryScale,
+      payerNoticeUrls: [taps[0]?.noticeUrl ?? "", taps[1]?.noticeUrl ?? ""],
     });
     const c = cluster;
     log(`ready in ${((Date.now() - began) / 1000).toFixed(1)} s: redis ${c.redis.url}, ${c.all.map((s) => `${s.name} ${s.url}`).join(", ")}`);
@@ -116,7 +106,17 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
     tailer = new EventTailer({ http, notifierUrls, adminToken });
     tailer.start();
 
-    const plan = planPayments({ count: options.payments, runId: `${Date.now().toString(36)}`, random });
+    // The other disruptions happen while the first `options.payments` arrive; the gateway outage while the rest do.
+    const outagePayments = Math.round((options.outageMs / 1000) * options.ratePerSec);
+    const plan = planPayments({
+      count: options.payments + outagePayments,
+      runId: `${Date.now().toString(36)}`,
+      random,
+      baits: options.baits,
+      baitsWithin: Math.floor(options.payments / 2),
+    });
+    const baits = plan.filter((p) => p.scenario === "bait");
+    const baitNumbers = new Set(baits.map((p) => p.orderNumber));
     const windowMs = (options.payments / options.ratePerSec) * 1000;
     const load = new LoadGenerator({
       http,
@@ -126,6 +126,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       random,
       ...(signal ? { signal } : {}),
     });
+    attacker = new NoticeAttacker({ http, sandboxUrl: c.sandbox.url, intakeUrl: c.intake.url, notifierUrls, random });
     const faults = (body: unknown) => sandboxFaults(http, c.sandbox.url, body);
     const [payer1, payer2] = c.payers as [ServiceProcess, ServiceProcess];
     const [notifier1, notifier2] = c.notifiers as [ServiceProcess, ServiceProcess];
@@ -141,6 +142,14 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       );
     };
     const setDown = (mode: ReceiverMode) => () => down.receiver.setMode(mode);
+    const outage = gatewayOutage({
+      http,
+      sandboxUrl: c.sandbox.url,
+      failingMs: options.outageMs,
+      failureRate: options.outageFailureRate,
+      before: async () => void (await Promise.allSettled(restarts)),
+      during: () => load.run(plan.slice(options.payments)),
+    });
     const actions: ChaosAction[] = [
       { at: 0.08, name: "SIGKILL payer-1, restart", run: crash(payer1) },
       { at: 0.15, name: "sandbox faults on (latency, 5xx, time-outs, resets after charge, duplicate/reordered/delayed notices, bad signatures)", run: () => faults(faultsOn) },
@@ -160,76 +169,73 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       { at: 0.7, name: "SIGKILL payer-2, restart", run: crash(payer2) },
       { at: 0.78, name: "SIGKILL notifier-2, restart", run: crash(notifier2) },
       { at: 0.85, name: "sandbox faults cleared", run: () => sandboxFaults(http, c.sandbox.url, null) },
+      // Last, once the crashed services are back: the outage's payments are submitted during it.
+      outage.action(1),
     ];
 
-    log(`submitting ${plan.length} payments at ${options.ratePerSec}/s (≈${(windowMs / 1000).toFixed(0)} s) with ${actions.length} disruptions`);
+    log(
+      `submitting ${plan.length} payments at ${options.ratePerSec}/s (≈${((windowMs + options.outageMs) / 1000).toFixed(0)} s) with ${actions.length} disruptions and a forged-notice attacker`,
+    );
     const submitStarted = Date.now();
-    let lastProgress = 0;
     let submitEnded = 0;
-    const [submissions, chaosRecords] = await Promise.all([
-      load.run(plan).then((r) => {
+    for (const tap of taps) tap.holding = true;
+    const script = runChaosScript(actions, { startedAt: submitStarted, windowMs, log, ...(signal ? { signal } : {}) });
+    const [chaosRecords] = await Promise.all([
+      script,
+      // Submitted: the first payments (with the other disruptions), then the outage's (during it).
+      Promise.all([load.run(plan.slice(0, options.payments)), script]).then(() => {
         submitEnded = Date.now();
-        log(`submitted: ${[...r.values()].filter((s) => s.accepted).length}/${plan.length} accepted in ${((submitEnded - submitStarted) / 1000).toFixed(1)} s`);
-        return r;
+        for (const tap of taps) tap.holding = false;
+        log(`submitted: ${[...load.submissions.values()].filter((s) => s.accepted).length}/${plan.length} accepted in ${((submitEnded - submitStarted) / 1000).toFixed(1)} s`);
       }),
-      runChaosScript(actions, { startedAt: submitStarted, windowMs, log, ...(signal ? { signal } : {}) }),
+      runAttacks(
+        { attacker, plan, dispatched: () => load.submissions.size, targets: options.attackTargets, windowMs: windowMs + options.outageMs, ...(signal ? { signal } : {}) },
+        () => submitEnded > 0,
+      ),
       (async () => {
-        while (lastProgress < 1 && !signal?.aborted) {
+        while (submitEnded === 0 && !signal?.aborted) {
           await sleep(Math.max(2_000, windowMs / 10));
           const accepted = [...load.submissions.values()].filter((s) => s.accepted).length;
-          const final = [...tailer.latest.values()].filter((l) => finalStatuses.has(l.status) || l.status === "needs_review").length;
-          lastProgress = accepted / plan.length;
+          const final = [...tailer.latest.values()].filter((l) => isSettled(l.status)).length;
           log(`progress: ${accepted} accepted, ${final} final, ${tailer.events.length} events`);
         }
       })(),
     ]);
     const restartErrors = (await Promise.allSettled(restarts)).filter((r) => r.status === "rejected");
     if (restartErrors.length > 0) throw new Error(`a crashed service did not come back: ${String((restartErrors[0] as PromiseRejectedResult).reason)}`);
+    const { startedAt: outageFrom, recoveredAt: outageTo } = outage.times;
+    if (outageFrom !== undefined && outageTo !== undefined) {
+      log(`gateway outage from +${((outageFrom - submitStarted) / 1000).toFixed(1)} s to +${((outageTo - submitStarted) / 1000).toFixed(1)} s`);
+    }
+    const submissions = load.submissions;
     const accepted = plan.filter((p) => submissions.get(p.orderNumber)?.accepted);
 
-    // Quiescence, bounded: every accepted payment final, then the down receiver comes back, its
-    // dead letters are replayed, and every subscriber has every matching event.
-    const settleDeadline = submitEnded + options.settleTimeoutMs;
-    const allFinal = () => accepted.every((p) => isSettled(tailer?.latest.get(p.orderNumber)?.status));
-    let allFinalAt: number | null = null;
-    while (Date.now() < settleDeadline - options.settleTimeoutMs / 3 && !signal?.aborted) {
-      if (allFinal()) {
-        allFinalAt = Date.now();
-        break;
-      }
-      await sleep(1_000);
-    }
-    log(allFinalAt ? `all ${accepted.length} accepted payments final ${((allFinalAt - submitEnded) / 1000).toFixed(1)} s after the last submission` : "not every payment is final yet; bringing the down receiver back anyway");
+    // The POS voids the baits; the attacker then tries a success on them (the contract sends a
+    // gateway success for a voided payment to needs_review: a forgery must not get there).
+    const baitStatuses = await voidBaits(http, c.intake.url, baits);
+    for (const p of baits) if (baitStatuses.get(p.orderNumber) === "voided") await attacker.attackPayment(p, true);
+    await attacker.drain();
+    log(`forged-notice attacker: ${attacker.sentTotal} forged or replayed notices at ${attacker.targets.size} payments; baits ${[...baitStatuses.values()].join(", ")}`);
 
-    await down.receiver.setMode("ok");
-    log("receiver 'down' is up again; replaying its dead letters");
-    let deadLettersReplayed = await replayDeadLetters(http, notifierUrls, down);
-    let webhooksCompleteAt: number | null = null;
-    let lastReplay = Date.now();
-    while (Date.now() < settleDeadline && !signal?.aborted) {
-      await tailer.catchUp(10_000).catch(() => undefined);
-      if (allFinalAt === null && allFinal()) allFinalAt = Date.now();
-      const missing = subscribers.map((s) => missingFor(s, tailer as EventTailer));
-      if (allFinalAt !== null && missing.every((m) => m === 0)) {
-        webhooksCompleteAt = Date.now();
-        break;
-      }
-      if (Date.now() - lastReplay > 10_000) {
-        // Deliveries in their last retry when the receiver came back may have been dead-lettered since.
-        deadLettersReplayed += await replayDeadLetters(http, notifierUrls, down);
-        lastReplay = Date.now();
-        log(`waiting: missing webhooks ${subscribers.map((s, i) => `${s.receiver.name}=${missing[i]}`).join(" ")}`);
-      }
-      await sleep(1_000);
-    }
-    if (signal?.aborted) throw new Error("interrupted");
+    const { allFinalAt, webhooksCompleteAt, deadLettersReplayed } = await awaitQuiescence({
+      http,
+      tailer,
+      accepted,
+      subscribers,
+      down,
+      notifierUrls,
+      deadline: submitEnded + options.settleTimeoutMs,
+      settleTimeoutMs: options.settleTimeoutMs,
+      submitEnded,
+      log,
+      ...(signal ? { signal } : {}),
+    });
     const timedOut = webhooksCompleteAt === null;
-    log(timedOut ? `settle time-out (${options.settleTimeoutMs / 1000} s) reached; checking what there is` : "quiescent; checking");
 
     await tailer.stop();
     await tailer.catchUp();
     const finals = await fetchPayments(http, c.intake.url, plan);
-    const charges = await fetchLedger(http, c.sandbox.url);
+    const ledger = await fetchLedger(http, c.sandbox.url);
     const verdict = verify({
       payments: plan
         .filter((p) => submissions.get(p.orderNumber)?.accepted || finals.get(p.orderNumber))
@@ -240,7 +246,8 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
           expected: p.expected,
           final: finals.get(p.orderNumber),
         })),
-      charges,
+      ledger,
+      attackTargets: new Map([...attacker.targets.keys()].map((n) => [n, { bait: baitNumbers.has(n) }])),
       events: tailer.events,
       subscribers: subscribers.map((s) => ({
         name: s.receiver.name,
@@ -251,6 +258,21 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       })),
       unexpectedIntakeAnswers: [...submissions.values()].filter((s) => s.unexpected).length,
     });
+    const recovered = outage.times.recoveredAt;
+    const recovery =
+      recovered === undefined
+        ? null
+        : {
+            ...recoveryFigure(tailer.events, recovered, (n) => !baitNumbers.has(n)),
+            failingMs: options.outageMs,
+            failureRate: options.outageFailureRate,
+            startedAfterMs: outage.times.startedAt === undefined ? null : outage.times.startedAt - submitStarted,
+            targetSeconds: recoveryTargetSeconds,
+          };
+    if (recovery === null || recovery.secondsToLastSettlement === null || recovery.secondsToLastSettlement > recoveryTargetSeconds) {
+      verdict.failures.push("recovery.secondsToLastSettlement");
+      if (recovery && recovery.notSettled.length > 0) verdict.samples["recovery.notSettled"] = recovery.notSettled;
+    }
     const unexpectedSamples = [...submissions].filter(([, s]) => s.unexpected).slice(0, 20);
     if (unexpectedSamples.length > 0) verdict.samples.unexpectedIntakeAnswers = unexpectedSamples.map(([o, s]) => `${o}: ${s.unexpected}`);
 
@@ -286,7 +308,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
         timedOut,
       },
       statuses,
-      ledger: { orders: charges.size, charges: [...charges.values()].reduce((a, b) => a + b, 0) },
+      ledger: { orders: ledger.size, charges: [...ledger.values()].reduce((a, b) => a + b.charges, 0) },
       events: { read: tailer.events.length, pages: tailer.pagesRead, readErrors: tailer.readErrors },
       chaos: chaosRecords,
       starts: Object.fromEntries(c.all.map((s) => [s.name, s.starts])),
@@ -297,6 +319,24 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
         ]),
       ),
       deadLettersReplayed,
+      forgery: {
+        sent: attacker.sent,
+        sentTotal: attacker.sentTotal,
+        targets: attacker.targets.size,
+        targetsByStatus: tally([...attacker.targets.values()].flatMap((t) => [...t.statuses])),
+        baits: baits.length,
+        baitStatuses: tally([...baitStatuses.values()]),
+        documents: attacker.documents,
+        tap: {
+          seen: sumOf(taps.map((t) => t.seen)),
+          held: sumOf(taps.map((t) => t.held)),
+          heldLost: sumOf(taps.map((t) => t.heldLost)),
+          notOk: sumOf(taps.map((t) => t.notOk)),
+        },
+        postFailures: attacker.postFailures,
+        notReceiveOk: attacker.notReceiveOk,
+      },
+      recovery,
       logsDir: c.logDir,
     };
   } finally {
@@ -305,39 +345,17 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
     if (signal?.aborted) await cluster?.kill();
     else await cluster?.stop();
     await Promise.all(subscribers.map((s) => s.receiver.close()));
+    await Promise.all(taps.map((t) => t.close()));
     await http.close();
   }
 }
 
-function isSettled(status: string | undefined): boolean {
-  return status !== undefined && (finalStatuses.has(status) || status === "needs_review");
-}
-
-function missingFor(s: Subscriber, tailer: EventTailer): number {
-  let missing = 0;
-  for (const e of tailer.events) {
-    if (!typeMatches(s.events, e.type) || (s.storeIds && !s.storeIds.includes(e.storeId))) continue;
-    if (!s.receiver.received.has(e.id)) missing++;
-  }
-  return missing;
-}
-
-async function sandboxFaults(http: HttpClient, sandboxUrl: string, body: unknown): Promise<void> {
-  const res = await http.json(body === null ? "DELETE" : "POST", `${sandboxUrl}/sandbox/faults`, body === null ? {} : { body });
-  if (res.status !== 200) throw new Error(`/sandbox/faults answered ${res.status}: ${JSON.stringify(res.body)}`);
-}
-
-/** `POST /v1/subscriptions/{id}/dead-letters/replay` on the first notifier that answers; the number replayed. */
-async function replayDeadLetters(http: HttpClient, notifierUrls: () => readonly string[], s: Subscriber): Promise<number> {
-  for (const base of notifierUrls()) {
-    try {
-      const res = await http.json<{ replayed: number }>("POST", `${base}/v1/subscriptions/${s.id}/dead-letters/replay`, { token: adminToken });
-      if (res.status === 202) return res.body.replayed;
-    } catch {
-      // try the other notifier
-    }
-  }
-  return 0;
-}
-
 const round = (n: number) => Math.round(n * 10) / 10;
+
+const sumOf = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+function tally(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}

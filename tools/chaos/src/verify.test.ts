@@ -9,6 +9,7 @@ const ev = (id: number, orderNumber: string, version: number, status: string, st
   storeId,
   version,
   status,
+  at: id,
 });
 const paid = (orderNumber: string, over: Partial<PaymentFacts> = {}): PaymentFacts => ({
   orderNumber,
@@ -18,9 +19,11 @@ const paid = (orderNumber: string, over: Partial<PaymentFacts> = {}): PaymentFac
   final: { status: "succeeded", version: 3 },
   ...over,
 });
+const charged = (charges: number) => ({ charges, status: charges > 0 ? "succeeded" : "failed", paymentIds: [] });
 const clean = (): VerifyInput => ({
   payments: [paid("A")],
-  charges: new Map([["A", 1]]),
+  ledger: new Map([["A", charged(1)]]),
+  attackTargets: new Map(),
   events: [ev(1, "A", 1, "accepted"), ev(2, "A", 2, "submitting"), ev(3, "A", 3, "succeeded")],
   subscribers: [{ name: "hooks", events: ["payment.succeeded"], received: new Map([["evt_3-0", { deliveries: 2 }]]), unverifiable: 0 }],
   unexpectedIntakeAnswers: 0,
@@ -36,7 +39,7 @@ describe("verify", () => {
   it("flags a lost payment, a double charge and a charge behind a failed payment", () => {
     const input = clean();
     input.payments = [paid("A"), paid("B", { final: undefined }), paid("C", { expected: ["failed"], final: { status: "failed", version: 1 } })];
-    input.charges = new Map([["A", 2], ["C", 1]]);
+    input.ledger = new Map([["A", charged(2)], ["C", charged(1)]]);
     input.events = [...input.events, ev(4, "C", 1, "failed")];
     const v = verify(input);
     expect(v.counts).toMatchObject({ lost: 1, chargedMoreThanOnce: 1, succeededWithoutOneCharge: 1, chargedButNotSucceeded: 1 });
@@ -63,6 +66,17 @@ describe("verify", () => {
     const v = verify(input);
     expect(v.failures).toEqual(["webhooks.s2only.unverifiable", "webhooks.s2only.unexpected", "webhooks.all.missing"]);
     expect(v.counts.webhooks.all?.missing).toBe(3);
+  });
+
+  it("fails the run on a forged notice applied to a target, with its reason", () => {
+    const input = clean();
+    input.attackTargets = new Map([["A", { bait: false }]]);
+    expect(verify(input).failures).toEqual([]);
+    input.events = input.events.map((e) => (e.version === 3 ? { ...e, paymentId: "9000" } : e));
+    const v = verify(input);
+    expect(v.counts.forgedApplied).toBe(1);
+    expect(v.failures).toEqual(["forgedApplied"]);
+    expect(v.samples.forgedApplied).toEqual(["A: carried payment_id 9000, which the gateway never issued for it"]);
   });
 
   it("matches the contract's event patterns", () => {

@@ -1,4 +1,5 @@
 import type { SeenEvent } from "./event-tailer.js";
+import { type LedgerOrder, forgedApplied } from "./forgery-verdict.js";
 
 export const finalStatuses: ReadonlySet<string> = new Set(["succeeded", "failed", "voided"]);
 
@@ -26,8 +27,10 @@ export interface SubscriberFacts {
 
 export interface VerifyInput {
   payments: readonly PaymentFacts[];
-  /** Sandbox ledger: order number → successful charges (summed over terminals). */
-  charges: ReadonlyMap<string, number>;
+  /** Sandbox ledger: order number → charges, status and payment_ids (summed over terminals). */
+  ledger: ReadonlyMap<string, LedgerOrder>;
+  /** Payments forged or replayed notices were aimed at (`bait`: never charged, voided by the POS at the end). */
+  attackTargets: ReadonlyMap<string, { bait: boolean }>;
   /** Every event of `GET /v1/events`, in log order. */
   events: readonly SeenEvent[];
   subscribers: readonly SubscriberFacts[];
@@ -59,6 +62,8 @@ export interface Counts {
   eventsInconsistent: number;
   eventsOutOfOrder: number;
   unexpectedIntakeAnswers: number;
+  /** Attack targets showing an effect only a forged notice could have caused (`forgery-verdict.ts`). */
+  forgedApplied: number;
   webhooks: Record<string, SubscriberCounts>;
 }
 
@@ -96,6 +101,7 @@ export function verify(input: VerifyInput, sampleSize = 20): Verdict {
     eventsInconsistent: 0,
     eventsOutOfOrder: 0,
     unexpectedIntakeAnswers: input.unexpectedIntakeAnswers,
+    forgedApplied: 0,
     webhooks: {},
   };
   const bump = (key: Exclude<keyof Counts, "webhooks">, id: string, detail?: string) => {
@@ -117,7 +123,7 @@ export function verify(input: VerifyInput, sampleSize = 20): Verdict {
 
   const existing = new Set<string>();
   for (const p of input.payments) {
-    const charges = input.charges.get(p.orderNumber) ?? 0;
+    const charges = input.ledger.get(p.orderNumber)?.charges ?? 0;
     if (charges > 1) bump("chargedMoreThanOnce", p.orderNumber, `${charges} charges`);
     if (!p.final) {
       if (p.accepted) bump("lost", p.orderNumber);
@@ -138,9 +144,14 @@ export function verify(input: VerifyInput, sampleSize = 20): Verdict {
     }
     for (const v of versions.keys()) if (v > version) bump("eventsInconsistent", p.orderNumber, `event v${v} beyond the payment's v${version}`);
   }
-  for (const [orderNumber, charges] of input.charges) {
+  for (const [orderNumber, { charges }] of input.ledger) {
     if (charges > 0 && !existing.has(orderNumber)) bump("chargedUnknownOrder", orderNumber, `${charges} charges`);
   }
+
+  const finals = new Map(input.payments.map((p) => [p.orderNumber, p.final]));
+  const forged = forgedApplied({ targets: input.attackTargets, finals, events: input.events, ledger: input.ledger }, sampleSize);
+  counts.forgedApplied = forged.applied;
+  if (forged.samples.length > 0) samples.forgedApplied = forged.samples;
 
   const byId = new Map(input.events.map((e) => [e.id, e]));
   for (const s of input.subscribers) {

@@ -16,8 +16,8 @@ export async function unsubscribe(ctx: BenchContext, id: string): Promise<void> 
 /** The notifier's subscription cache refreshes every SUBSCRIPTION_REFRESH_MS (2 s): wait it out. */
 export const subscriptionSettleMs = 2_600;
 
-/** Sets sandbox fault injection (e.g. `{ latencyMs: 20 }`); `undefined` clears it. */
-export async function sandboxFaults(ctx: BenchContext, faults: Record<string, number> | undefined): Promise<void> {
+/** Merges sandbox fault injection settings (e.g. `{ latencyMs: 20 }`); `undefined` clears them all. */
+export async function sandboxFaults(ctx: BenchContext, faults: Record<string, number | boolean> | undefined): Promise<void> {
   const res = faults === undefined ? await json(ctx.sandbox, "DELETE", "/sandbox/faults") : await json(ctx.sandbox, "POST", "/sandbox/faults", { body: faults });
   if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 }

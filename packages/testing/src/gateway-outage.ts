@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { waitFor } from "@oceanpos/testing";
+import { waitFor } from "./wait-for.js";
 
 /**
- * The gateway-outage scenario of the money-safety issue (section 4), for the payer's test suite
- * and for the chaos run: the sandbox fails a share of every call (HTTP 500 before processing,
- * time-outs and connection resets after the charge, in equal parts) for `failingMs` while
- * payments keep coming, then it is healthy again. Passes when every payment ends final with the
- * sandbox's scripted outcome, none in `needs_review`, each succeeded order charged exactly once
- * and each failed one never. Only HTTP-level facts are used, through {@link OutageSystem}, so
- * that the chaos run can drive it against separate processes.
+ * The gateway-outage scenario of the money-safety issue (section 4), shared by the payer's test
+ * suite, the benchmark's `outage` phase and (its fault mix, {@link outageFaults}) the chaos run:
+ * the sandbox fails a share of every call (HTTP 500 before processing, time-outs and connection
+ * resets after the charge, in equal parts) for `failingMs` while payments keep coming, then it is
+ * healthy again. Passes when every payment ends final with the sandbox's scripted outcome, none in
+ * `needs_review`, each succeeded order charged exactly once and each failed one never. Only the
+ * facts of {@link OutageSystem} are used, so that it runs in-process (the payer's tests) or
+ * against separate processes over HTTP (the benchmark).
  */
 
 /** What the scenario needs of the system under test. */
@@ -36,6 +37,8 @@ export interface OutageScenarioOptions {
   dropNotices?: boolean;
   /** Bounded wait, from recovery, for every payment to be final. Default 60 000 ms. */
   settleTimeoutMs?: number;
+  /** How often every payment is read while waiting (the figure comes from `updatedAt`, not from this). Default 100 ms. */
+  pollIntervalMs?: number;
 }
 
 export interface OutagePaymentResult {
@@ -52,8 +55,12 @@ export interface OutageScenarioResult {
   payments: OutagePaymentResult[];
   /** When the faults were cleared (epoch ms). */
   recoveredAt: number;
-  /** Seconds from recovery to the last payment's settlement; 0 when every one settled before. */
-  secondsToLastSettlement: number;
+  /**
+   * Seconds from recovery to the last payment's settlement (its `updatedAt`: the time of the move
+   * to a final status, not of the poll that saw it); 0 when every one settled before recovery;
+   * null when one was still not final when the wait ran out.
+   */
+  secondsToLastSettlement: number | null;
   /** Everything that breaks the contract, one line each; empty when the scenario passed. */
   problems: string[];
 }
@@ -95,7 +102,7 @@ export async function runGatewayOutage(system: OutageSystem, options: OutageScen
       open = orders.filter((_, i) => !finalStatuses.has(statuses[i] ?? "")).map((o) => o.orderNumber);
       return open.length === 0;
     },
-    { timeoutMs: options.settleTimeoutMs ?? 60_000, intervalMs: 100, message: "every payment final after the gateway recovered" },
+    { timeoutMs: options.settleTimeoutMs ?? 60_000, intervalMs: options.pollIntervalMs ?? 100, message: "every payment final after the gateway recovered" },
   ).catch(() => problems.push(`not final ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s after recovery: ${open.join(", ")}`));
 
   const payments = await Promise.all(
@@ -111,6 +118,7 @@ export async function runGatewayOutage(system: OutageSystem, options: OutageScen
     if (p.status === "succeeded" && p.charges !== 1) problems.push(`${p.orderNumber} succeeded with ${p.charges} charges`);
     if (p.status !== "succeeded" && p.charges > 0) problems.push(`${p.orderNumber} is ${p.status} with ${p.charges} charges`);
   }
-  const lastSettledAt = Math.max(recoveredAt, ...payments.filter((p) => finalStatuses.has(p.status)).map((p) => p.updatedAt));
-  return { payments, recoveredAt, secondsToLastSettlement: (lastSettledAt - recoveredAt) / 1000, problems };
+  const settled = payments.every((p) => finalStatuses.has(p.status));
+  const lastSettledAt = Math.max(recoveredAt, ...payments.map((p) => p.updatedAt));
+  return { payments, recoveredAt, secondsToLastSettlement: settled ? (lastSettledAt - recoveredAt) / 1000 : null, problems };
 }
