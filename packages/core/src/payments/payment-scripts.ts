@@ -39,7 +39,7 @@ end
  * One payment, optionally taking a rate-limit token first (the intake's per-store bucket), so that
  * a POST costs one round trip: a refused request creates nothing and replays nothing.
  * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed
- * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, indexMember, score,
+ * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, member (`refMember`), score,
  *       ratePerSec ('' for no limit), burst, cost
  * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {-9, retryAfterMs} rate limited
  */
@@ -51,7 +51,7 @@ end
 return create_payment(KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
-/** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the index member). */
+/** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the member, `refMember`). */
 const createPaymentsArgsPerPayment = 9;
 
 /**
@@ -59,7 +59,7 @@ const createPaymentsArgsPerPayment = 9;
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
  * KEYS: events, acceptedIndex, submit feed, then the payments' keys
- * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, indexMember
+ * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, member
  * → per payment four values: 1, eventStreamId, '', '' (created) | 0, json, requestHash, storeId (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
@@ -81,11 +81,11 @@ return out
  * contradicted it (mode `contradiction`: it showed a success). Such a payment is marked
  * (`review` = `contradiction`, and listed in the contradictions index), taken out of the
  * reconciliation schedule, and only an `operator` transition moves it on (which lifts the mark).
- * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, member =
- * indexMember) in the same step, only when the move is applied: the payer saves a round trip per
+ * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, by the payment's
+ * member) in the same step, only when the move is applied: the payer saves a round trip per
  * transition and the schedule can no longer lag behind the status after a crash.
  * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index
- * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal,
+ * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, member, isFinal,
  *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that),
  *       mode ('' | 'contradiction'), source, now (epoch ms)
  * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment

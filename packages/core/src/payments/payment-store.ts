@@ -6,6 +6,7 @@ import { xinfoFields } from "../redis/xinfo-fields.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
+import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 import { submitFeed } from "./submit-feed.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 
@@ -16,12 +17,6 @@ export interface PaymentStoreOptions {
   /** Events older than this are trimmed from the stream; default 7 days. */
   eventRetentionMs?: number;
   clock?: () => Date;
-}
-
-/** Where a payment lives: the gateway's order numbers are unique per Oceanpayment account. */
-export interface PaymentRef {
-  account: string;
-  orderNumber: string;
 }
 
 export interface NewPayment extends PaymentRef {
@@ -166,7 +161,7 @@ export class PaymentStore {
     const args = [this.minId(now), String(now.getTime())];
     for (const input of inputs) {
       keys.push(this.keys.payment(input.account, input.orderNumber));
-      args.push(...createFields(input), indexMember(input));
+      args.push(...createFields(input), refMember(input));
     }
     const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
     return inputs.map((input, i) => {
@@ -188,7 +183,7 @@ export class PaymentStore {
       this.keys.submits,
       ...createFields(input),
       this.minId(now),
-      indexMember(input),
+      refMember(input),
       String(now.getTime()),
       ...(limit ? takeArgs(limit) : ["", "", ""]),
     ];
@@ -260,7 +255,7 @@ export class PaymentStore {
   /** Payments still `accepted` since before `olderThan` (the intake recovery sweep re-enqueues them). */
   async acceptedBefore(olderThan: Date, limit = 1000): Promise<PaymentRef[]> {
     const members = await this.redis.zrangebyscore(this.keys.acceptedIndex, "-inf", olderThan.getTime(), "LIMIT", 0, limit);
-    return members.map(parseIndexMember);
+    return members.map(parseRefMember).filter((ref): ref is PaymentRef => ref !== undefined);
   }
 
   /**
@@ -324,7 +319,7 @@ export class PaymentStore {
         entry.at,
         this.minId(at),
         this.keys.paymentChannel(ref.account, ref.orderNumber),
-        indexMember(ref),
+        refMember(ref),
         isFinal(next.status) ? "1" : "0",
         reconcile,
         contradiction ? "contradiction" : "",
@@ -388,13 +383,4 @@ function createFields(input: NewPayment): string[] {
     eventTypeOf(payment.status),
     payment.createdAt,
   ];
-}
-
-function indexMember(ref: PaymentRef): string {
-  return `${ref.account}:${ref.orderNumber}`;
-}
-
-function parseIndexMember(member: string): PaymentRef {
-  const i = member.indexOf(":");
-  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
 }
