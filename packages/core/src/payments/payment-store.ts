@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { compareStreamIds } from "../events/stream-id.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
+import { ScriptErrorCode } from "../redis/script-error-code.js";
 import { xinfoFields } from "../redis/xinfo-fields.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
@@ -94,7 +95,7 @@ const maxCasAttempts = 20;
 /** Payments per create script call: bounds how long one call holds Redis (a batch is ≤ 500). */
 export const maxPaymentsPerCreateCall = 500;
 
-/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{-9, retryAfterMs}` rate limited. */
+/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{RateLimited, retryAfterMs}`. */
 type CreateReply = [number, string, string?, string?];
 
 /**
@@ -139,7 +140,7 @@ export class PaymentStore {
    */
   async createWithinLimit(input: NewPayment, limit: CreateLimit): Promise<CreateResult | { limited: true; retryAfterMs: number }> {
     const reply = (await this.redis.opCreatePayment(...this.createArgs(input, this.clock(), limit))) as unknown as CreateReply;
-    if (reply[0] === -9) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
+    if (reply[0] === ScriptErrorCode.RateLimited) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
     return this.createResult(input, reply);
   }
 
@@ -223,9 +224,9 @@ export class PaymentStore {
   async recordSend(ref: PaymentRef, expectedSends?: number): Promise<RecordSendResult> {
     const expected = expectedSends === undefined ? "" : String(expectedSends);
     const reply = await this.redis.opRecordSend(this.keys.payment(ref.account, ref.orderNumber), expected);
-    if (reply === -1) return { recorded: false, reason: "not_found" };
-    if (reply === -2) return { recorded: false, reason: "not_submitting" };
-    if (reply === -3) return { recorded: false, reason: "count_moved" };
+    if (reply === ScriptErrorCode.NotFound) return { recorded: false, reason: "not_found" };
+    if (reply === ScriptErrorCode.NotSubmitting) return { recorded: false, reason: "not_submitting" };
+    if (reply === ScriptErrorCode.CountMoved) return { recorded: false, reason: "count_moved" };
     return { recorded: true, sends: reply };
   }
 
@@ -327,13 +328,13 @@ export class PaymentStore {
         String(at.getTime()),
       );
       if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
-      if (code === -1) return { outcome: "not_found" };
+      if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
       // The stored status is final (or waits for an operator): nothing else may move it.
-      if (code === -2 || code === -3) {
+      if (code === ScriptErrorCode.Final || code === ScriptErrorCode.AwaitingOperator) {
         if (!fresh) continue; // return the stored resource, not the caller's copy
-        return { outcome: "unchanged", payment: current, reason: code === -2 ? "final" : "awaiting_operator" };
+        return { outcome: "unchanged", payment: current, reason: code === ScriptErrorCode.Final ? "final" : "awaiting_operator" };
       }
-      // 0: the version moved under us; re-read and decide again.
+      // Conflict: the version moved under us; re-read and decide again.
     }
     throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
   }
