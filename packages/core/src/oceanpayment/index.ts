@@ -10,7 +10,7 @@ export {
   type GatewayErrorDetails,
 } from "./errors.js";
 export { billingTextMaxLength, normalizeBilling, normalizeBillingText, type PayBilling } from "./normalize-billing.js";
-export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
+export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "../payments/money.js";
 export type { OceanpaymentCredentials } from "./request-validation.js";
 export { encodeForm, formValue, type FormFields } from "./form-fields.js";
 export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
