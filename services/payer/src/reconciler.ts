@@ -1,8 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
-import { type AmbiguousFailure, type GatewayFailure, type OceanpaymentClient, type Settlement, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal, sentOrderOf } from "@oceanpos/core/payments";
+import {
+  type AmbiguousFailure,
+  type GatewayFailure,
+  type OceanpaymentClient,
+  type Settlement,
+  assertNever,
+  maxQueryOrderNumbers,
+  sentOrderOf,
+  settle,
+  settlementDecision,
+} from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
@@ -216,7 +226,7 @@ export class Reconciler {
   private async adopt(item: Item, settlement: Settlement): Promise<void> {
     const { recorder, logger } = this.options;
     const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
-    const decision = decideSettlement(item.payment, settlement, "query");
+    const decision = settlementDecision(item.payment, settlement, "query");
     // A final payment is asked once (see itemToQuery): a transition is applied (a contradiction) or
     // answered unchanged, and either way it leaves the schedule; so must it when nothing is decided.
     if (isFinal(item.payment.status) && decision.action !== "transition") {

@@ -8,17 +8,11 @@ import {
   type PayOutcome,
   assertNever,
   buildPayForm,
+  payAnswerDecision,
   payOutcomeError,
+  settlementDecision,
 } from "@oceanpos/core/oceanpayment";
-import {
-  type Payment,
-  type PaymentRef,
-  type PaymentStore,
-  type ReconcileSchedule,
-  type SubmitSnapshot,
-  decideSettlement,
-  qrCodePath,
-} from "@oceanpos/core/payments";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary, isUnanswered } from "./errors.js";
@@ -216,37 +210,15 @@ export class SubmitProcessor {
   }
 
   private async record(ctx: Context, payment: Payment, outcome: PayOutcome): Promise<string> {
-    const { recorder } = this.options;
     const { ref, log } = ctx;
-    switch (outcome.kind) {
-      case "succeeded":
-      case "failed":
-      case "pending": {
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const set = outcome.paymentId === "" ? { gateway } : { paymentId: outcome.paymentId, gateway };
-        await recorder.apply(ref, { to: outcome.kind, source: "payer", code: outcome.details.code, set }, log, payment);
+    const decision = payAnswerDecision(outcome);
+    switch (decision.action) {
+      case "transition":
+        await this.options.recorder.apply(ref, decision.change, log, payment);
         return outcome.kind;
-      }
-      case "awaiting_customer": {
-        const set = {
-          paymentId: outcome.paymentId,
-          barCode: outcome.barCode,
-          qrCode: qrCodePath(payment.orderNumber),
-          gateway: { code: outcome.details.code, message: outcome.details.message },
-        };
-        await recorder.apply(ref, { to: "awaiting_customer", source: "payer", code: outcome.details.code, set }, log, payment);
-        return outcome.kind;
-      }
-      case "rejected": {
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const reason = "request refused by the gateway";
-        await recorder.apply(ref, { to: "failed", source: "payer", code: outcome.code, reason, set: { gateway } }, log, payment);
-        return "rejected";
-      }
-      case "retryable":
-        throw payOutcomeError(outcome) as Error;
-      case "ambiguous":
-      case "duplicate_order": {
+      case "unanswered":
+        throw payOutcomeError(decision.failure) as Error;
+      case "query": {
         log.warn({ outcome: outcome.kind }, "pay outcome uncertain: settling by query");
         await this.gate(ctx, "query");
         const settled = await this.queryAndAdopt(ctx, payment);
@@ -257,7 +229,7 @@ export class SubmitProcessor {
         return settled;
       }
       default:
-        return assertNever(outcome);
+        return assertNever(decision);
     }
   }
 
@@ -265,7 +237,7 @@ export class SubmitProcessor {
   private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
     const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, payment);
     this.options.backoff.answered(ctx.ref.account);
-    const decision = decideSettlement(payment, settlement, "query");
+    const decision = settlementDecision(payment, settlement, "query");
     switch (decision.action) {
       case "transition": {
         const result = await this.options.recorder.apply(ctx.ref, decision.change, ctx.log, payment);

@@ -6,9 +6,11 @@ import {
   type VoidOutcome,
   assertNever,
   gatewayCodes,
+  settlementDecision,
+  voidAnswerDecision,
   voidOutcomeError,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, decideSettlement } from "@oceanpos/core/payments";
+import type { Payment, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, errorSummary } from "./errors.js";
@@ -27,9 +29,6 @@ export interface VoidProcessorOptions {
   metrics: PayerMetrics;
   logger: Logger;
 }
-
-/** History reason when a void loses the race against the customer's payment. */
-export const voidRacedSuccess = "void raced a success";
 
 interface Context {
   job: Job;
@@ -80,33 +79,27 @@ export class VoidProcessor {
 
   private async handle(ctx: Context, outcome: VoidOutcome): Promise<string> {
     const { metrics, recorder } = this.options;
-    switch (outcome.kind) {
-      case "voided": {
-        metrics.voids.inc({ outcome: "voided" });
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const result = await recorder.apply(ctx.ref, { to: "voided", source: "void", code: outcome.details.code, set: { gateway } }, ctx.log);
+    metrics.voids.inc({ outcome: outcome.kind === "refused" && outcome.code === gatewayCodes.alreadyPaid ? "raced_success" : outcome.kind });
+    const decision = voidAnswerDecision(outcome);
+    switch (decision.action) {
+      case "transition": {
+        const result = await recorder.apply(ctx.ref, decision.change, ctx.log);
         if (result.outcome === "unchanged" && result.payment.status !== "voided") {
           ctx.log.error({ status: result.payment.status }, "gateway confirmed a void of a payment recorded otherwise");
         }
         return "voided";
       }
+      case "query":
+        // A refusal (the order was paid) is news; an unclear answer is a warning.
+        ctx.log[outcome.kind === "refused" ? "info" : "warn"]({ why: decision.why }, "void not confirmed: settling by query");
+        return this.settleByQuery(ctx);
       case "refused":
-        metrics.voids.inc({ outcome: outcome.code === gatewayCodes.alreadyPaid ? "raced_success" : "refused" });
-        ctx.log.info({ code: outcome.code }, "void refused: settling by query");
-        return this.settleByQuery(ctx);
-      case "rejected":
-        metrics.voids.inc({ outcome: "rejected" });
-        ctx.log.error({ code: outcome.code }, "void request refused by the gateway");
-        throw new UnrecoverableError(`void refused by the gateway (${outcome.code})`);
-      case "retryable":
-        metrics.voids.inc({ outcome: "retryable" });
-        throw voidOutcomeError(outcome) as Error;
-      case "ambiguous":
-        metrics.voids.inc({ outcome: "ambiguous" });
-        ctx.log.warn({ reason: outcome.reason }, "void outcome uncertain: settling by query");
-        return this.settleByQuery(ctx);
+        ctx.log.error({ code: decision.code }, "void request refused by the gateway");
+        throw new UnrecoverableError(`void refused by the gateway (${decision.code})`);
+      case "unanswered":
+        throw voidOutcomeError(decision.failure) as Error;
       default:
-        return assertNever(outcome);
+        return assertNever(decision);
     }
   }
 
@@ -114,13 +107,11 @@ export class VoidProcessor {
   private async settleByQuery(ctx: Context): Promise<string> {
     await this.gate(ctx);
     const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.payment);
-    const decision = decideSettlement(ctx.payment, settlement, "void");
+    const decision = settlementDecision(ctx.payment, settlement, "void");
     switch (decision.action) {
-      case "transition": {
-        const change = decision.change.to === "succeeded" ? { ...decision.change, reason: voidRacedSuccess } : decision.change;
-        await this.options.recorder.apply(ctx.ref, change, ctx.log);
-        return change.to;
-      }
+      case "transition":
+        await this.options.recorder.apply(ctx.ref, decision.change, ctx.log);
+        return decision.change.to;
       case "open":
         throw new OutcomeUnsettledError("void not confirmed: the order still has an open attempt");
       case "no_attempt":

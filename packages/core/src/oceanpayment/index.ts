@@ -65,3 +65,15 @@ export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
+export {
+  noticeDecision,
+  payAnswerDecision,
+  sentOrderOf,
+  settlementDecision,
+  voidAnswerDecision,
+  voidRacedSuccess,
+  type NoticeMismatch,
+  type PaymentDecision,
+  type PaymentDecisionOf,
+  type StoreTerminal,
+} from "./payment-changes.js";

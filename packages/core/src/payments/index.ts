@@ -42,4 +42,3 @@ export {
   type ReconcileScheduleOptions,
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
-export { decideSettlement, qrCodePath, sentOrderOf, type SettlementDecision } from "./settlement.js";
