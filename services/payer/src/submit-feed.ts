@@ -3,8 +3,8 @@ import type { Logger } from "@oceanpos/core/logger";
 import { type PaymentRef, submitFeed, submitFeedRef } from "@oceanpos/core/payments";
 import { type Redis, type StreamEntry, StreamGroupReader } from "@oceanpos/core/redis";
 import type { JobsOptions, Queue } from "bullmq";
+import { assertNever } from "@oceanpos/core/oceanpayment";
 import { errorSummary } from "./errors.js";
-import { ParkedError } from "./gateway-limiter.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { SubmitProcessor } from "./submit-processor.js";
 
@@ -38,9 +38,9 @@ export interface SubmitFeedOptions {
 /**
  * The payer's first sends, straight from the submit feed the create script writes: no BullMQ job
  * (its add, fetch and completion were most of the payer's and Redis's queue cost per payment).
- * Each entry runs `SubmitProcessor.submit` and is acknowledged once that run ended, or once the
- * payment was handed to a submit job: a parked run (rate-limited terminal, or a gateway that did
- * not answer) as a delayed job, a failure after an answer as a job that counts this run as its
+ * Each entry runs `SubmitProcessor.submit` and carries out how that run ended: acknowledged once
+ * it is done, or once the payment was handed to a submit job: a parked run (rate-limited terminal,
+ * or a gateway that did not answer) as a delayed job, a retry as a job that counts this run as its
  * first attempt.
  *
  * A payer that dies leaves its entries pending: another payer claims them after `claimIdleMs` and
@@ -136,15 +136,25 @@ export class SubmitFeed {
 
   private async run(id: string, ref: PaymentRef): Promise<void> {
     const { submit, metrics, logger } = this.o;
-    let result: "sent" | "queued";
     try {
-      try {
-        await submit.submit(ref, { id: `feed:${id}`, attemptsMade: 0, attempts: this.jobOptions.attempts, park: parkInFeed });
-        result = "sent";
-      } catch (error) {
-        // Parked: a delayed job takes over, no attempt used; failed: the job's first run is the second attempt.
-        await (error instanceof ParkedError ? this.handOver(ref, error.delayMs, 0, error.reservedAt) : this.handOver(ref, firstRetryDelayMs(this.jobOptions.backoff), 1));
-        result = "queued";
+      const end = await submit.submit(ref, { id: `feed:${id}`, attemptsMade: 0, attempts: this.jobOptions.attempts });
+      let result: "sent" | "queued";
+      switch (end.end) {
+        case "done":
+          result = "sent";
+          break;
+        case "park":
+          // A delayed job takes over, no attempt used.
+          await this.handOver(ref, end.delayMs, 0, end.reservedAt);
+          result = "queued";
+          break;
+        case "retry":
+          // The job's first run is the second attempt.
+          await this.handOver(ref, firstRetryDelayMs(this.jobOptions.backoff), 1);
+          result = "queued";
+          break;
+        default:
+          return assertNever(end);
       }
       await this.ack(id);
       metrics.feedRuns.inc({ result });
@@ -166,8 +176,6 @@ export class SubmitFeed {
     await this.o.acks.xack(this.o.streamKey, submitFeed.group, ...ids);
   }
 }
-
-const parkInFeed = (delayMs: number, reservedAt?: number): Promise<never> => Promise.reject(new ParkedError(delayMs, reservedAt));
 
 /** The backoff's first step, with its jitter, as BullMQ would wait before a job's second attempt. */
 function firstRetryDelayMs(backoff: SubmitJobOptions["backoff"]): number {
