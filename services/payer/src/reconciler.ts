@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
   type AmbiguousFailure,
@@ -21,6 +21,7 @@ import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { PaymentRecorder } from "./payment-recorder.js";
 import type { SettlementWindow } from "./settlement-window.js";
+import type { SubmitFeed } from "./submit-feed.js";
 
 export interface ReconcilerOptions {
   schedule: ReconcileSchedule;
@@ -33,6 +34,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** The submit queue: a `submitting` payment whose job is still alive is left to it. */
   submitQueue: Queue;
+  /** The submit feed: a `submitting` payment whose first send is still to be made or being made is left to it. */
+  feed: Pick<SubmitFeed, "entryPending">;
   /** Where expired QRs are sent to be voided. */
   voidQueue: Queue;
   /** Pause between looks at the schedule when nothing more is due. */
@@ -147,7 +150,7 @@ export class Reconciler {
   private async submitAlive(ref: PaymentRef): Promise<boolean> {
     const [state, feedPending] = await Promise.all([
       this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref)),
-      this.options.store.feedEntryPending(ref),
+      this.options.feed.entryPending(ref),
     ]);
     return feedPending || liveJobStates.has(state);
   }
@@ -266,11 +269,7 @@ export class Reconciler {
   }
 
   private async expire(item: Item, log: ChildLogger): Promise<void> {
-    const data = { account: item.ref.account, orderNumber: item.ref.orderNumber };
-    await this.options.voidQueue.add(jobCatalog.voidPayment.name, jobCatalog.voidPayment.schema.parse(data), {
-      ...jobCatalog.voidPayment.options,
-      jobId: jobCatalog.voidPayment.jobId(data),
-    });
+    await addJobs(this.options.voidQueue, [paymentJob("voidPayment", item.ref)]);
     log.info("unpaid QR expired: void requested");
   }
 }

@@ -1,14 +1,11 @@
 import type { Redis } from "ioredis";
-import { compareStreamIds } from "../events/stream-id.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
-import { xinfoFields } from "../redis/xinfo-fields.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
-import { submitFeed } from "./submit-feed.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -230,22 +227,9 @@ export class PaymentStore {
     return { recorded: true, sends: reply };
   }
 
-  /**
-   * Whether the payment's submit feed entry is still unacknowledged: a payer is making its first
-   * send, or will (unread, or held by a dead payer until another claims it). False for a payment
-   * without one (created before the feed, or its entry trimmed unread).
-   */
-  async feedEntryPending(ref: PaymentRef): Promise<boolean> {
-    const feedId = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId");
-    if (!feedId) return false;
-    const group = await this.redis.xinfo("GROUPS", this.keys.submits).catch(() => [] as unknown[]);
-    const payer = (group as unknown[][]).map(xinfoFields).find((g) => g.get("name") === submitFeed.group);
-    if (!payer || compareStreamIds(feedId, String(payer.get("last-delivered-id"))) > 0) {
-      // Not read yet, unless trimmed from the feed before any payer read it.
-      return (await this.redis.xrange(this.keys.submits, feedId, feedId, "COUNT", 1)).length > 0;
-    }
-    const pending = (await this.redis.xpending(this.keys.submits, submitFeed.group, feedId, feedId, 1)) as unknown[];
-    return pending.length > 0;
+  /** The id of the payment's submit feed entry (undefined for a payment created before the feed). */
+  async feedEntryId(ref: PaymentRef): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId")) ?? undefined;
   }
 
   /** Pay requests recorded by {@link recordSend} so far (0 when none or no such payment). */

@@ -5,3 +5,4 @@ export { StreamGroupReader, type StreamGroupReaderOptions, type StreamEntry } fr
 export { xinfoFields } from "./xinfo-fields.js";
 export { streamGroupBacklog } from "./stream-group-backlog.js";
 export { ScriptErrorCode } from "./script-error-code.js";
+export { StreamGroupWorker, type StreamGroupWorkerOptions, type StartedWork, type EntrySettled } from "./stream-group-worker.js";
