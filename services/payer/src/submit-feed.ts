@@ -1,4 +1,4 @@
-import { type JobPayload, addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
+import { type IdentifiedJob, type JobPayload, addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import type { Logger } from "@oceanpos/core/logger";
 import { assertNever } from "@oceanpos/core/oceanpayment";
 import { type PaymentRef, type PaymentStore, submitFeed, submitFeedRef } from "@oceanpos/core/payments";
@@ -127,7 +127,7 @@ export class SubmitFeed {
   }
 
   /** A submit job for what the feed could not finish now; its id is the payment's, so it exists once. */
-  private handOver(job: ReturnType<typeof paymentJob<"submitPayment">>): Promise<void> {
+  private handOver(job: IdentifiedJob<JobPayload<"submitPayment">>): Promise<void> {
     return addJobs(this.o.queue, [job]);
   }
 }
