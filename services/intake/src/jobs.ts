@@ -1,4 +1,4 @@
-import { type JobPayload, jobCatalog } from "@oceanpos/core/jobs";
+import { type JobPayload, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import type { PaymentRef } from "@oceanpos/core/payments";
 import type { Queue } from "bullmq";
 
@@ -11,18 +11,14 @@ export interface IntakeQueues {
   void: VoidQueue;
 }
 
-/** A submit job for `addBulk`; its id comes from the payment, so adding it twice is harmless. */
+/** A submit job for `addBulk`, from the job catalog's builder: its id comes from the payment, so adding it twice is harmless. */
 export function submitJob(ref: PaymentRef) {
-  const spec = jobCatalog.submitPayment;
-  const data = spec.schema.parse({ account: ref.account, orderNumber: ref.orderNumber });
-  return { name: spec.name, data, opts: { ...spec.options, jobId: spec.jobId(data) } };
+  return paymentJob("submitPayment", ref);
 }
 
 /** A void job; one per payment for the same reason. */
 export function voidJob(ref: PaymentRef) {
-  const spec = jobCatalog.voidPayment;
-  const data = spec.schema.parse({ account: ref.account, orderNumber: ref.orderNumber });
-  return { name: spec.name, data, opts: { ...spec.options, jobId: spec.jobId(data) } };
+  return paymentJob("voidPayment", ref);
 }
 
 /**

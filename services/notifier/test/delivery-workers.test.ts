@@ -1,11 +1,11 @@
-import { deliveryQueueName, webhookJobName } from "@oceanpos/core/webhooks";
+import { done } from "@oceanpos/core/jobs";
+import { deliveryJobOptions, deliveryQueueName, webhookJobName } from "@oceanpos/core/webhooks";
 import { redisKeys } from "@oceanpos/core/redis";
 import { useRedis, waitFor } from "@oceanpos/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { DeliveryProcessor } from "../src/delivery/delivery-processor.js";
-import { deliveryJobOptions } from "../src/delivery/delivery-queues.js";
 import { DeliveryWorkers } from "../src/delivery/delivery-workers.js";
 
 describe("DeliveryWorkers", () => {
@@ -54,7 +54,10 @@ describe("DeliveryWorkers", () => {
     });
     const delivered: string[] = [];
     const processor = {
-      process: async (job: { id: string }) => void delivered.push(job.id),
+      process: async (job: { id: string }) => {
+        delivered.push(job.id);
+        return done("delivered");
+      },
       failedForGood: async () => {},
     } as unknown as DeliveryProcessor;
     const workers = new DeliveryWorkers({

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { type WorkEnd, park } from "@oceanpos/core/jobs";
 import type { ReserveResult, TakeResult, TokenBucket } from "@oceanpos/core/rate-limit";
-import { DelayedError, type Job } from "bullmq";
 
 /** Paces calls to the gateway per terminal, so that one busy store cannot starve the others. */
 export interface GatewayLimiter {
@@ -34,23 +34,6 @@ export class TerminalRateLimiter implements GatewayLimiter {
   }
 }
 
-/**
- * Puts a run aside for `delayMs` instead of making it wait in place; never returns normally.
- * `reservedAt`: the run holds a reserved gateway call for that time (it must not take another).
- */
-export type Park = (delayMs: number, reservedAt?: number) => Promise<never>;
-
-/** Thrown by a {@link Park} that leaves the waiting to its caller (the submit feed queues a delayed job). */
-export class ParkedError extends Error {
-  constructor(
-    readonly delayMs: number,
-    readonly reservedAt?: number,
-  ) {
-    super(`parked for ${delayMs} ms`);
-    this.name = "ParkedError";
-  }
-}
-
 /** A run's reserved gateway call, if it was parked for one; consumed by its next gate. */
 export interface HeldReservation {
   reservedAt?: number | undefined;
@@ -59,48 +42,35 @@ export interface HeldReservation {
 /** How late a parked run may wake and still use the call it reserved (else it reserves again). */
 const reservationGraceMs = 250;
 
+/** A run that must wait for its gateway call: parked until its slot (see {@link gateCall}). */
+export type ParkedRun = WorkEnd<never> & { end: "park" };
+
 /**
- * Lets one gateway call through: a run woken for the call it reserved goes at once (once); any
- * other takes a token, or reserves the next one and is parked until its slot (never sleeping in
- * the worker, which would hold a concurrency slot, unless the slot is only milliseconds away).
- * Parked runs thus wake once, in the order they reserved, instead of all retrying whenever a token
- * is back. With the queue longer than the limiter allows, the run is parked until it is not.
+ * Lets one gateway call through (undefined), or says how long to park the run: a run woken for
+ * the call it reserved goes at once (once); any other takes a token, or reserves the next one
+ * and is parked until its slot (never sleeping in the worker, which would hold a concurrency
+ * slot, unless the slot is only milliseconds away). Parked runs thus wake once, in the order they
+ * reserved, instead of all retrying whenever a token is back. With the queue longer than the
+ * limiter allows, the run is parked until it is not.
  */
-export async function takeOrPark(
+export async function gateCall(
   limiter: GatewayLimiter,
   terminal: { account: string; terminal: string },
-  park: Park,
   held: HeldReservation,
   onDelay: () => void,
-): Promise<void> {
+): Promise<ParkedRun | undefined> {
   const reservedAt = held.reservedAt;
   held.reservedAt = undefined;
   const now = Date.now();
-  if (reservedAt !== undefined && now >= reservedAt - 50 && now - reservedAt <= reservationGraceMs) return;
+  if (reservedAt !== undefined && now >= reservedAt - 50 && now - reservedAt <= reservationGraceMs) return undefined;
   const answer = await limiter.reserve(terminal);
-  if (answer.reserved && answer.waitMs === 0) return;
+  if (answer.reserved && answer.waitMs === 0) return undefined;
   onDelay();
   if (answer.reserved && answer.waitMs <= 50) {
     await sleep(answer.waitMs);
-    return;
+    return undefined;
   }
   if (answer.reserved) return park(answer.waitMs, Date.now() + answer.waitMs);
   // Refused: a little jitter so that runs parked together do not all come back in the same millisecond.
   return park(answer.retryAfterMs + Math.floor(Math.random() * 50));
-}
-
-/**
- * Parks a job in `delayed` (`DelayedError`, which BullMQ does not count as a failed attempt),
- * with its reservation in its data so that the run that wakes for it knows.
- */
-export function parkJob(job: Job, token: string | undefined): Park {
-  return async (delayMs, reservedAt) => {
-    const data = job.data as { reservedAt?: number };
-    if (reservedAt !== undefined || data.reservedAt !== undefined) {
-      const { reservedAt: _previous, ...rest } = data;
-      await job.updateData(reservedAt === undefined ? rest : { ...rest, reservedAt });
-    }
-    await job.moveToDelayed(Date.now() + delayMs, token);
-    throw new DelayedError();
-  };
 }

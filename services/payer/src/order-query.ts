@@ -5,9 +5,10 @@ import {
   type Settlement,
   assertNever,
   queryOutcomeError,
+  sentOrderOf,
   settle,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, sentOrderOf } from "@oceanpos/core/payments";
+import type { Payment } from "@oceanpos/core/payments";
 import type { PayerMetrics } from "./payer-metrics.js";
 
 /**

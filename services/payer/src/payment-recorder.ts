@@ -10,6 +10,7 @@ import {
   isFinal,
 } from "@oceanpos/core/payments";
 import type { PayerMetrics } from "./payer-metrics.js";
+import { withQrCode } from "./qr-code.js";
 
 /**
  * Why a payment went to review (metric label): `unsettled`, its outcome still unknown when the
@@ -36,9 +37,13 @@ export interface PaymentRecorderOptions {
 export class PaymentRecorder {
   constructor(private readonly options: PaymentRecorderOptions) {}
 
-  /** `current`: the payment as the caller last read it (saves a read; see `TransitionOptions`). */
-  async apply(ref: PaymentRef, change: TransitionChange, log: ChildLogger, current?: Payment): Promise<TransitionResult> {
+  /**
+   * `current`: the payment as the caller last read it (saves a read; see `TransitionOptions`). A
+   * change that learns a barCode also gives the resource its `qrCode` (`withQrCode`).
+   */
+  async apply(ref: PaymentRef, learnt: TransitionChange, log: ChildLogger, current?: Payment): Promise<TransitionResult> {
     const { store, schedule, metrics, clock } = this.options;
+    const change = withQrCode(learnt, ref.orderNumber);
     const result = await store.transition(ref, change, { reconcile: this.reconcileFor(change.to, clock()), ...(current ? { current } : {}) });
     if (result.outcome === "not_found") {
       log.warn({ to: change.to }, "payment vanished before its transition");

@@ -1,8 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
-import { type AmbiguousFailure, type GatewayFailure, type OceanpaymentClient, type Settlement, assertNever, maxQueryOrderNumbers, settle } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, decideSettlement, isFinal, sentOrderOf } from "@oceanpos/core/payments";
+import {
+  type AmbiguousFailure,
+  type GatewayFailure,
+  type OceanpaymentClient,
+  type Settlement,
+  assertNever,
+  maxQueryOrderNumbers,
+  sentOrderOf,
+  settle,
+  settlementDecision,
+} from "@oceanpos/core/oceanpayment";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
@@ -11,6 +21,7 @@ import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { PaymentRecorder } from "./payment-recorder.js";
 import type { SettlementWindow } from "./settlement-window.js";
+import type { SubmitFeed } from "./submit-feed.js";
 
 export interface ReconcilerOptions {
   schedule: ReconcileSchedule;
@@ -23,6 +34,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** The submit queue: a `submitting` payment whose job is still alive is left to it. */
   submitQueue: Queue;
+  /** The submit feed: a `submitting` payment whose first send is still to be made or being made is left to it. */
+  feed: Pick<SubmitFeed, "entryPending">;
   /** Where expired QRs are sent to be voided. */
   voidQueue: Queue;
   /** Pause between looks at the schedule when nothing more is due. */
@@ -137,7 +150,7 @@ export class Reconciler {
   private async submitAlive(ref: PaymentRef): Promise<boolean> {
     const [state, feedPending] = await Promise.all([
       this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref)),
-      this.options.store.feedEntryPending(ref),
+      this.options.feed.entryPending(ref),
     ]);
     return feedPending || liveJobStates.has(state);
   }
@@ -216,7 +229,7 @@ export class Reconciler {
   private async adopt(item: Item, settlement: Settlement): Promise<void> {
     const { recorder, logger } = this.options;
     const log = lazyChildLogger(logger, { storeId: item.payment.storeId, orderNumber: item.ref.orderNumber });
-    const decision = decideSettlement(item.payment, settlement, "query");
+    const decision = settlementDecision(item.payment, settlement, "query");
     // A final payment is asked once (see itemToQuery): a transition is applied (a contradiction) or
     // answered unchanged, and either way it leaves the schedule; so must it when nothing is decided.
     if (isFinal(item.payment.status) && decision.action !== "transition") {
@@ -256,11 +269,7 @@ export class Reconciler {
   }
 
   private async expire(item: Item, log: ChildLogger): Promise<void> {
-    const data = { account: item.ref.account, orderNumber: item.ref.orderNumber };
-    await this.options.voidQueue.add(jobCatalog.voidPayment.name, jobCatalog.voidPayment.schema.parse(data), {
-      ...jobCatalog.voidPayment.options,
-      jobId: jobCatalog.voidPayment.jobId(data),
-    });
+    await addJobs(this.options.voidQueue, [paymentJob("voidPayment", item.ref)]);
     log.info("unpaid QR expired: void requested");
   }
 }

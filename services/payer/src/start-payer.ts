@@ -92,6 +92,8 @@ export interface Payer {
   metrics: PayerMetrics;
   schedule: ReconcileSchedule;
   reconciler: Reconciler;
+  /** The first sends read from the submit feed. */
+  feed: SubmitFeed;
   submitQueue: Queue;
   voidQueue: Queue;
   closeWorkers(): Promise<void>;
@@ -155,6 +157,7 @@ export function startPayer(deps: PayerDeps): Payer {
     streamKey: redisKeys(keyPrefix).submits,
     consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     submit,
+    store,
     queue: submitQueue,
     metrics,
     logger: logger.child({ component: "submit-feed" }),
@@ -175,7 +178,7 @@ export function startPayer(deps: PayerDeps): Payer {
   }
 
   const reconciler = new Reconciler({
-    schedule, store, stores, client, recorder, limiter, metrics, submitQueue, voidQueue, clock,
+    schedule, store, stores, client, recorder, limiter, metrics, submitQueue, voidQueue, feed, clock,
     logger: logger.child({ component: "reconciler" }),
     tickMs: options.reconcileTickMs ?? 500,
     batch: options.reconcileBatch ?? 1_000,
@@ -192,6 +195,7 @@ export function startPayer(deps: PayerDeps): Payer {
     metrics,
     schedule,
     reconciler,
+    feed,
     submitQueue,
     voidQueue,
     closeWorkers: () => (workersClosed ??= Promise.all([feed.close(), ...workers.map((w) => w.close())]).then(() => undefined)),

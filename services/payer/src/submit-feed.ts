@@ -1,10 +1,9 @@
-import { jobCatalog, type JobPayload } from "@oceanpos/core/jobs";
+import { type IdentifiedJob, type JobPayload, addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import type { Logger } from "@oceanpos/core/logger";
-import { type PaymentRef, submitFeed, submitFeedRef } from "@oceanpos/core/payments";
-import { type Redis, type StreamEntry, StreamGroupReader } from "@oceanpos/core/redis";
+import { assertNever } from "@oceanpos/core/oceanpayment";
+import { type PaymentRef, type PaymentStore, submitFeed, submitFeedRef } from "@oceanpos/core/payments";
+import { type Redis, type StartedWork, type StreamEntry, StreamGroupWorker } from "@oceanpos/core/redis";
 import type { JobsOptions, Queue } from "bullmq";
-import { errorSummary } from "./errors.js";
-import { ParkedError } from "./gateway-limiter.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { SubmitProcessor } from "./submit-processor.js";
 
@@ -14,13 +13,15 @@ export type SubmitJobOptions = JobsOptions & { attempts: number; backoff: { type
 export interface SubmitFeedOptions {
   /** A dedicated connection (worker role): the blocking read holds it. Closed with the feed. */
   redis: Redis;
-  /** Acknowledgements and renewals, while a read may hold `redis` (the store's connection). */
+  /** Acknowledgements, renewals and look-ups, while a read may hold `redis` (the store's connection). */
   acks: Redis;
   /** `redisKeys(prefix).submits`. */
   streamKey: string;
   /** This process's consumer name (unique per process). */
   consumer: string;
   submit: SubmitProcessor;
+  /** Where each payment's feed entry id is kept. */
+  store: PaymentStore;
   /** Where a first send that must wait or be retried goes. */
   queue: Queue<JobPayload<"submitPayment">>;
   /** Attempts and backoff of those jobs (and of the first send's count); default the catalog's. */
@@ -38,28 +39,24 @@ export interface SubmitFeedOptions {
 /**
  * The payer's first sends, straight from the submit feed the create script writes: no BullMQ job
  * (its add, fetch and completion were most of the payer's and Redis's queue cost per payment).
- * Each entry runs `SubmitProcessor.submit` and is acknowledged once that run ended, or once the
- * payment was handed to a submit job: a parked run (rate-limited terminal, or a gateway that did
- * not answer) as a delayed job, a failure after an answer as a job that counts this run as its
- * first attempt.
+ * Reading, renewing, acknowledging and closing are core's `StreamGroupWorker`, as for the
+ * notifier's relay; at most `concurrency` first sends run at once. Each entry runs
+ * `SubmitProcessor.submit` and carries out how that run ended: done, or handed to a submit job,
+ * a parked run (rate-limited terminal, or a gateway that did not answer) as a delayed job, a retry
+ * as a job that counts this run as its first attempt; the entry is acknowledged then.
  *
  * A payer that dies leaves its entries pending: another payer claims them after `claimIdleMs` and
  * runs them again, which is a resumed submit (a `submitting` payment is queried before any resend).
- * Entries still running here are renewed every third of `claimIdleMs`, so that a slow gateway
- * call is never mistaken for a dead payer.
  */
 export class SubmitFeed {
-  private readonly reader: StreamGroupReader;
-  private readonly inFlight = new Set<string>();
-  private readonly runs = new Set<Promise<void>>();
+  private readonly worker: StreamGroupWorker;
   private readonly jobOptions: SubmitJobOptions;
-  private roomWaiter: (() => void) | undefined;
-  private closed: Promise<void> | undefined;
 
   constructor(private readonly o: SubmitFeedOptions) {
     this.jobOptions = o.jobOptions ?? jobCatalog.submitPayment.options;
-    this.reader = new StreamGroupReader({
+    this.worker = new StreamGroupWorker({
       redis: o.redis,
+      acks: o.acks,
       streamKey: o.streamKey,
       group: submitFeed.group,
       consumer: o.consumer,
@@ -69,15 +66,14 @@ export class SubmitFeed {
       startId: "0",
       ...(o.claimIdleMs === undefined ? {} : { claimIdleMs: o.claimIdleMs }),
       ...(o.blockMs === undefined ? {} : { blockMs: o.blockMs }),
-      inFlight: this.inFlight,
-      renewWith: o.acks,
-      room: () => this.room(),
-      handle: (entries) => this.handle(entries),
+      maxInFlight: o.concurrency,
+      work: (entries) => Promise.resolve(this.firstSends(entries)),
+      onSettled: (_id, settled) => o.metrics.feedRuns.inc({ result: settled.acknowledged ? String(settled.values[0]) : "left_pending" }),
     });
   }
 
   start(): Promise<void> {
-    return this.reader.start();
+    return this.worker.start();
   }
 
   /**
@@ -85,89 +81,56 @@ export class SubmitFeed {
    * pending, for another payer to claim (and query first).
    */
   close(graceMs = 10_000): Promise<void> {
-    this.closed ??= (async () => {
-      const reading = this.reader.close();
-      this.roomWaiter?.();
-      await reading;
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      });
-      await Promise.race([Promise.allSettled([...this.runs]), grace]);
-      clearTimeout(timer);
-      this.o.redis.disconnect();
-    })();
-    return this.closed;
+    return this.worker.close(graceMs);
   }
 
-  /** How many entries may be read now; waits while every slot is taken. */
-  private async room(): Promise<number> {
-    while (this.inFlight.size >= this.o.concurrency && !this.closed) {
-      await new Promise<void>((resolve) => {
-        this.roomWaiter = resolve;
-      });
-    }
-    return Math.max(1, this.o.concurrency - this.inFlight.size);
+  /**
+   * Whether the payment's first send is still to be made or being made: its entry is unread, or
+   * read and unacknowledged (in flight, or held by a dead payer until another claims it). False
+   * for a payment without one (created before the feed, or its entry trimmed unread).
+   */
+  async entryPending(ref: PaymentRef): Promise<boolean> {
+    const id = await this.o.store.feedEntryId(ref);
+    return id !== undefined && (await this.worker.outstanding(id));
   }
 
-  private handle(entries: readonly StreamEntry[]): Promise<void> {
-    const malformed: string[] = [];
+  private firstSends(entries: readonly StreamEntry[]): StartedWork {
+    const running = new Map<string, Promise<unknown>[]>();
+    let malformed = 0;
     for (const [id, fields] of entries) {
       const ref = submitFeedRef(fields);
-      if (!ref) {
-        // Deleted while pending, or not written by the create script: nothing to send.
-        malformed.push(id);
-        continue;
-      }
-      this.inFlight.add(id);
-      const run = this.run(id, ref).finally(() => {
-        this.inFlight.delete(id);
-        this.runs.delete(run);
-        const wake = this.roomWaiter;
-        this.roomWaiter = undefined;
-        wake?.();
-      });
-      this.runs.add(run);
+      // Deleted while pending, or not written by the create script: nothing to send.
+      if (ref) running.set(id, [this.run(id, ref)]);
+      else malformed++;
     }
-    if (malformed.length === 0) return Promise.resolve();
-    this.o.logger.warn({ count: malformed.length }, "submit feed entries without a payment: acknowledged");
-    return this.ack(...malformed);
+    if (malformed > 0) this.o.logger.warn({ count: malformed }, "submit feed entries without a payment: acknowledged");
+    return { running };
   }
 
-  private async run(id: string, ref: PaymentRef): Promise<void> {
-    const { submit, metrics, logger } = this.o;
-    let result: "sent" | "queued";
-    try {
-      try {
-        await submit.submit(ref, { id: `feed:${id}`, attemptsMade: 0, attempts: this.jobOptions.attempts, park: parkInFeed });
-        result = "sent";
-      } catch (error) {
-        // Parked: a delayed job takes over, no attempt used; failed: the job's first run is the second attempt.
-        await (error instanceof ParkedError ? this.handOver(ref, error.delayMs, 0, error.reservedAt) : this.handOver(ref, firstRetryDelayMs(this.jobOptions.backoff), 1));
-        result = "queued";
-      }
-      await this.ack(id);
-      metrics.feedRuns.inc({ result });
-    } catch (error) {
-      metrics.feedRuns.inc({ result: "left_pending" });
-      logger.warn({ orderNumber: ref.orderNumber, err: errorSummary(error) }, "submit feed entry left pending; it will be claimed again");
+  /** One first send, carried out: `sent` (the run ended here) or `queued` (handed to a job). */
+  private async run(id: string, ref: PaymentRef): Promise<"sent" | "queued"> {
+    const end = await this.o.submit.submit(ref, { id: `feed:${id}`, attemptsMade: 0, attempts: this.jobOptions.attempts });
+    switch (end.end) {
+      case "done":
+        return "sent";
+      case "park":
+        // A delayed job takes over, no attempt used.
+        await this.handOver(paymentJob("submitPayment", ref, { delayMs: end.delayMs, reservedAt: end.reservedAt }, this.jobOptions));
+        return "queued";
+      case "retry":
+        // The job's first run is the second attempt.
+        await this.handOver(paymentJob("submitPayment", ref, { priorAttempts: 1, delayMs: firstRetryDelayMs(this.jobOptions.backoff) }, this.jobOptions));
+        return "queued";
+      default:
+        return assertNever(end);
     }
   }
 
   /** A submit job for what the feed could not finish now; its id is the payment's, so it exists once. */
-  private async handOver(ref: PaymentRef, delayMs: number, priorAttempts: number, reservedAt?: number): Promise<void> {
-    const spec = jobCatalog.submitPayment;
-    const data = spec.schema.parse({ ...ref, ...(priorAttempts > 0 ? { priorAttempts } : {}), ...(reservedAt === undefined ? {} : { reservedAt }) });
-    const { attempts } = this.jobOptions;
-    await this.o.queue.add(spec.name, data, { ...this.jobOptions, attempts: attempts - priorAttempts, delay: delayMs, jobId: spec.jobId(data) });
-  }
-
-  private async ack(...ids: string[]): Promise<void> {
-    await this.o.acks.xack(this.o.streamKey, submitFeed.group, ...ids);
+  private handOver(job: IdentifiedJob<JobPayload<"submitPayment">>): Promise<void> {
+    return addJobs(this.o.queue, [job]);
   }
 }
-
-const parkInFeed = (delayMs: number, reservedAt?: number): Promise<never> => Promise.reject(new ParkedError(delayMs, reservedAt));
 
 /** The backoff's first step, with its jitter, as BullMQ would wait before a job's second attempt. */
 function firstRetryDelayMs(backoff: SubmitJobOptions["backoff"]): number {

@@ -1,34 +1,28 @@
-import { jobCatalog, type JobPayload } from "@oceanpos/core/jobs";
+import { type JobPayload, done, endJob, jobCatalog, retry } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
-  GatewayPermanentError,
   GatewayRequestInvalidError,
   type OceanpaymentClient,
   type OceanpaymentCredentials,
   type PayOutcome,
   assertNever,
   buildPayForm,
+  payAnswerDecision,
   payOutcomeError,
+  settlementDecision,
 } from "@oceanpos/core/oceanpayment";
-import {
-  type Payment,
-  type PaymentRef,
-  type PaymentStore,
-  type ReconcileSchedule,
-  type SubmitSnapshot,
-  decideSettlement,
-  qrCodePath,
-} from "@oceanpos/core/payments";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
-import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary, isUnanswered } from "./errors.js";
-import { type GatewayLimiter, type Park, ParkedError, parkJob, takeOrPark } from "./gateway-limiter.js";
+import { type Job, UnrecoverableError } from "bullmq";
+import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
+import { type GatewayLimiter, type ParkedRun, gateCall } from "./gateway-limiter.js";
 import type { OutageBackoff } from "./outage-backoff.js";
 import { queryOrder } from "./order-query.js";
 import { buildPayInput, credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { NeedsReviewKind, PaymentRecorder } from "./payment-recorder.js";
+import type { PaymentRecorder } from "./payment-recorder.js";
 import type { SettlementWindow } from "./settlement-window.js";
+import { type SubmitEnd, type SubmitRunEnd, submitEndAfter } from "./submit-end.js";
 
 export interface SubmitProcessorOptions {
   store: PaymentStore;
@@ -60,9 +54,7 @@ export interface SubmitRun {
   attemptsMade: number;
   /** Such runs allowed in all; past the last one the payment goes to `needs_review`. */
   attempts: number;
-  /** Put the run aside for a while, no attempt used: the terminal has no token left, or the gateway did not answer. */
-  park: Park;
-  /** The gateway call this run was parked for and holds (`takeOrPark` consumes it). */
+  /** The gateway call this run was parked for and holds (`gateCall` consumes it). */
   reservedAt?: number | undefined;
 }
 
@@ -83,11 +75,15 @@ interface Context {
  * gateway is queried first and its answer adopted, and a resend happens only when the query
  * proves it holds no attempt. A gateway call that gets no answer is made again later (the run is
  * parked) without using up an attempt, until the settlement window runs out.
+ *
+ * A run ends as a value (`SubmitRunEnd`), whichever its carrier: the BullMQ job (`process`, through
+ * `endJob`) or the submit feed carries it out. How a failed run ends is decided by
+ * `submitEndAfter`; this class carries out what concerns the payment (a review, the schedule).
  */
 export class SubmitProcessor {
   constructor(private readonly options: SubmitProcessorOptions) {}
 
-  /** A submit job's run: a first send that had to wait, or a retry. */
+  /** A submit job's run: a first send that had to wait, or a retry. The worker boundary. */
   readonly process = async (job: Job, token?: string): Promise<string> => {
     if (job.name !== jobCatalog.submitPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
     const data: SubmitPayment = jobCatalog.submitPayment.schema.parse(job.data);
@@ -96,17 +92,13 @@ export class SubmitProcessor {
       id: job.id ?? "",
       attemptsMade: prior + job.attemptsMade,
       attempts: prior + (job.opts.attempts ?? 1),
-      park: parkJob(job, token),
       reservedAt: data.reservedAt,
     };
-    return this.submit({ account: data.account, orderNumber: data.orderNumber }, run);
+    return endJob(job, token, await this.submit({ account: data.account, orderNumber: data.orderNumber }, run));
   };
 
-  /**
-   * A run of any carrier. A failure that may be retried, and a parked run, reach the caller as
-   * errors (`DelayedError` or `ParkedError` for a park); anything else ends here.
-   */
-  async submit(ref: PaymentRef, run: SubmitRun): Promise<string> {
+  /** A run of any carrier; it never throws: every error ends in a decision. */
+  async submit(ref: PaymentRef, run: SubmitRun): Promise<SubmitRunEnd> {
     const bindings = { run: run.id, orderNumber: ref.orderNumber, account: ref.account };
     // The run's logger, with the store once known; a pino child only if the run logs.
     let log: ChildLogger | undefined;
@@ -115,17 +107,16 @@ export class SubmitProcessor {
       const snapshot = await this.options.store.submitSnapshot(ref);
       if (!snapshot) {
         this.options.logger.warn(bindings, "submit for an unknown payment");
-        return "not_found";
+        return done("not_found");
       }
       log = lazyChildLogger(this.options.logger, { ...bindings, storeId: snapshot.payment.storeId });
       return await this.attempt(run, ref, snapshot, log);
     } catch (error) {
-      if (error instanceof DelayedError || error instanceof ParkedError || error instanceof UnrecoverableError) throw error;
-      return this.failed(run, ref, error, log ?? lazyChildLogger(this.options.logger, bindings));
+      return this.failed(run, ref, error, log ?? lazyChildLogger(this.options.logger, bindings)).catch((failure: unknown) => retry(failure));
     }
   }
 
-  private async attempt(run: SubmitRun, ref: PaymentRef, snapshot: SubmitSnapshot, log: ChildLogger): Promise<string> {
+  private async attempt(run: SubmitRun, ref: PaymentRef, snapshot: SubmitSnapshot, log: ChildLogger): Promise<SubmitRunEnd> {
     const { schedule, clock } = this.options;
     const { payment, authCode } = snapshot;
     switch (payment.status) {
@@ -133,12 +124,12 @@ export class SubmitProcessor {
       case "failed":
       case "voided":
       case "needs_review":
-        return payment.status;
+        return done(payment.status);
       case "pending":
       case "awaiting_customer":
         // Sent already; make sure something keeps asking until a notice or a query settles it.
         await schedule.schedule(ref, clock());
-        return payment.status;
+        return done(payment.status);
       case "accepted":
       case "submitting":
         break;
@@ -148,7 +139,8 @@ export class SubmitProcessor {
     const store = this.options.stores.byStoreId(payment.storeId);
     if (!store) throw new PaymentUnworkableError(`store ${payment.storeId} is not in the stores file`);
     const ctx: Context = { run, ref, store, credentials: credentialsOf(store), log, authCode };
-    await this.gate(ctx, "submit");
+    const parked = await this.gate(ctx, "submit");
+    if (parked) return parked;
 
     let current = payment;
     let resumed = payment.status === "submitting";
@@ -162,12 +154,12 @@ export class SubmitProcessor {
         // Watchdog, set with the move: should this job be lost for good, the reconciler still settles the payment.
         { current: payment, reconcile: { dueAt: clock() + this.options.watchdogMs } },
       );
-      if (moved.outcome === "not_found") return "not_found";
+      if (moved.outcome === "not_found") return done("not_found");
       current = moved.payment;
       if (moved.outcome !== "applied") {
         // Someone else moved it first: start over from a fresh read of everything.
         const fresh = await this.options.store.submitSnapshot(ref);
-        if (!fresh) return "not_found";
+        if (!fresh) return done("not_found");
         if (fresh.payment.status !== "submitting") return this.attempt(run, ref, fresh, log);
         current = fresh.payment;
         sends = fresh.sends;
@@ -179,8 +171,9 @@ export class SubmitProcessor {
     if (resumed || sends > 0) {
       log.info({ sends, resumed }, "submit resumed: querying before any resend");
       const settled = await this.queryAndAdopt(ctx, current);
-      if (settled !== "no_attempt") return settled;
-      await this.gate(ctx, "submit");
+      if (settled !== "no_attempt") return done(settled);
+      const parkedAgain = await this.gate(ctx, "submit");
+      if (parkedAgain) return parkedAgain;
     }
     return this.send(ctx, current, sends);
   }
@@ -189,7 +182,7 @@ export class SubmitProcessor {
    * One pay request: counted first (only if nobody else counted one since `sendsSeen` was read),
    * then sent, then its outcome recorded.
    */
-  private async send(ctx: Context, payment: Payment, sendsSeen: number): Promise<string> {
+  private async send(ctx: Context, payment: Payment, sendsSeen: number): Promise<SubmitRunEnd> {
     const { store, client, recorder, metrics } = this.options;
     const input = buildPayInput({ payment, store: ctx.store, authCode: ctx.authCode, noticeUrl: this.options.noticeUrl });
     try {
@@ -198,7 +191,7 @@ export class SubmitProcessor {
       if (!(error instanceof GatewayRequestInvalidError)) throw error;
       // The same request was invalid every time: nothing can have reached the gateway.
       await recorder.apply(ctx.ref, { to: "failed", source: "payer", code: error.code, reason: `request invalid: ${error.field}` }, ctx.log, payment);
-      return "failed";
+      return done("failed");
     }
     const counted = await store.recordSend(ctx.ref, sendsSeen);
     if (!counted.recorded) {
@@ -207,7 +200,7 @@ export class SubmitProcessor {
         throw new OutcomeUnsettledError("another payer sent this payment concurrently");
       }
       ctx.log.info({ why: counted.reason }, "payment left submitting before the send: not sent");
-      return counted.reason;
+      return done(counted.reason);
     }
     const outcome = await client.pay(input);
     metrics.submissions.inc({ outcome: outcome.kind });
@@ -215,49 +208,28 @@ export class SubmitProcessor {
     return this.record(ctx, payment, outcome);
   }
 
-  private async record(ctx: Context, payment: Payment, outcome: PayOutcome): Promise<string> {
-    const { recorder } = this.options;
+  private async record(ctx: Context, payment: Payment, outcome: PayOutcome): Promise<SubmitRunEnd> {
     const { ref, log } = ctx;
-    switch (outcome.kind) {
-      case "succeeded":
-      case "failed":
-      case "pending": {
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const set = outcome.paymentId === "" ? { gateway } : { paymentId: outcome.paymentId, gateway };
-        await recorder.apply(ref, { to: outcome.kind, source: "payer", code: outcome.details.code, set }, log, payment);
-        return outcome.kind;
-      }
-      case "awaiting_customer": {
-        const set = {
-          paymentId: outcome.paymentId,
-          barCode: outcome.barCode,
-          qrCode: qrCodePath(payment.orderNumber),
-          gateway: { code: outcome.details.code, message: outcome.details.message },
-        };
-        await recorder.apply(ref, { to: "awaiting_customer", source: "payer", code: outcome.details.code, set }, log, payment);
-        return outcome.kind;
-      }
-      case "rejected": {
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const reason = "request refused by the gateway";
-        await recorder.apply(ref, { to: "failed", source: "payer", code: outcome.code, reason, set: { gateway } }, log, payment);
-        return "rejected";
-      }
-      case "retryable":
-        throw payOutcomeError(outcome) as Error;
-      case "ambiguous":
-      case "duplicate_order": {
+    const decision = payAnswerDecision(outcome);
+    switch (decision.action) {
+      case "transition":
+        await this.options.recorder.apply(ref, decision.change, log, payment);
+        return done(outcome.kind);
+      case "unanswered":
+        throw payOutcomeError(decision.failure) as Error;
+      case "query": {
         log.warn({ outcome: outcome.kind }, "pay outcome uncertain: settling by query");
-        await this.gate(ctx, "query");
+        const parked = await this.gate(ctx, "query");
+        if (parked) return parked;
         const settled = await this.queryAndAdopt(ctx, payment);
         if (settled === "no_attempt") {
           // Possibly still in flight at the gateway: retry later; the next run queries first again.
           throw new OutcomeUnsettledError(`pay was ${outcome.kind} and the gateway shows no attempt yet`);
         }
-        return settled;
+        return done(settled);
       }
       default:
-        return assertNever(outcome);
+        return assertNever(decision);
     }
   }
 
@@ -265,7 +237,7 @@ export class SubmitProcessor {
   private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
     const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, payment);
     this.options.backoff.answered(ctx.ref.account);
-    const decision = decideSettlement(payment, settlement, "query");
+    const decision = settlementDecision(payment, settlement, "query");
     switch (decision.action) {
       case "transition": {
         const result = await this.options.recorder.apply(ctx.ref, decision.change, ctx.log, payment);
@@ -280,59 +252,49 @@ export class SubmitProcessor {
     }
   }
 
-  private gate(ctx: Context, operation: string): Promise<void> {
-    return takeOrPark(this.options.limiter, ctx.credentials, ctx.run.park, ctx.run, () => this.options.metrics.rateLimited.inc({ operation }));
+  private gate(ctx: Context, operation: string): Promise<ParkedRun | undefined> {
+    return gateCall(this.options.limiter, ctx.credentials, ctx.run, () => this.options.metrics.rateLimited.inc({ operation }));
   }
 
-  /**
-   * A run ended in an error. No answer from the gateway: park the run (no attempt used) until the
-   * settlement window runs out. Otherwise retry while attempts remain. Then `needs_review` (never
-   * a guessed `failed`).
-   */
-  private async failed(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
-    if (isUnanswered(error)) return this.unanswered(run, ref, error, log);
-    const permanent = error instanceof GatewayPermanentError || error instanceof PaymentUnworkableError;
-    const last = run.attemptsMade + 1 >= run.attempts;
-    if (!permanent && !last) {
-      this.options.metrics.retries.inc();
-      log.warn({ attempt: run.attemptsMade + 1, attempts: run.attempts, reason: errorSummary(error) }, "submit will be retried");
-      throw error;
+  /** A run ended in an error: `submitEndAfter` decides how; this carries out what concerns the payment. */
+  private async failed(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<SubmitRunEnd> {
+    const { store, window, backoff, metrics, schedule, clock } = this.options;
+    const end: SubmitEnd = await submitEndAfter({
+      error,
+      attemptsMade: run.attemptsMade,
+      attempts: run.attempts,
+      payment: () => store.get(ref),
+      now: clock(),
+      window,
+      unansweredDelayMs: () => backoff.unanswered(ref.account),
+    });
+    switch (end.end) {
+      case "park":
+        metrics.retries.inc();
+        log.warn({ delayMs: end.delayMs, reason: errorSummary(error) }, "gateway did not answer: submit parked, no attempt used");
+        return end;
+      case "retry":
+        metrics.retries.inc();
+        log.warn({ attempt: run.attemptsMade + 1, attempts: run.attempts, reason: errorSummary(error) }, "submit will be retried");
+        return end;
+      case "done":
+        // The payment moved on despite the error: that answer stands, and keeps being asked about while open.
+        if (end.result === "pending" || end.result === "awaiting_customer") await schedule.schedule(ref, clock());
+        return end;
+      case "review":
+        return this.review(ref, end, error, log);
+      default:
+        return assertNever(end);
     }
-    const kind = error instanceof PaymentUnworkableError ? "unworkable" : permanent ? "gateway_refused" : "attempts_exhausted";
-    const reason = `${kind === "attempts_exhausted" ? `outcome unknown after ${run.attemptsMade + 1} attempts` : "cannot submit"}: ${errorSummary(error)}`;
-    return this.review(ref, await this.options.store.get(ref), kind, reason, error, log);
   }
 
-  /** The gateway did not answer: ask again after the backoff, or ask a person once the window is over. */
-  private async unanswered(run: SubmitRun, ref: PaymentRef, error: unknown, log: ChildLogger): Promise<string> {
-    const { store, window, backoff, metrics, clock } = this.options;
-    const payment = await store.get(ref);
-    const now = clock();
-    const open = payment?.status === "accepted" || payment?.status === "submitting";
-    if (!payment || !open || window.expired(payment, now)) {
-      const reason = payment ? window.reason(payment, now, errorSummary(error)) : "";
-      return this.review(ref, payment, "unsettled", reason, error, log);
-    }
-    const delayMs = backoff.unanswered(ref.account);
-    metrics.retries.inc();
-    log.warn({ delayMs, reason: errorSummary(error) }, "gateway did not answer: submit parked, no attempt used");
-    return run.park(delayMs);
-  }
-
-  /** Moves the payment to `needs_review`, unless it moved on (pending, awaiting, final) despite the error. */
-  private async review(ref: PaymentRef, payment: Payment | undefined, kind: NeedsReviewKind, reason: string, error: unknown, log: ChildLogger): Promise<string> {
-    if (!payment) throw error;
-    if (payment.status !== "accepted" && payment.status !== "submitting") {
-      // That answer stands.
-      if (payment.status === "pending" || payment.status === "awaiting_customer") await this.options.schedule.schedule(ref, this.options.clock());
-      return payment.status;
-    }
-    if (payment.status === "accepted") {
-      // Nothing was sent (accepted never reaches the gateway); make it reviewable without guessing.
+  /** Moves the payment to `needs_review` (an `accepted` one through `submitting`: nothing was sent). */
+  private async review(ref: PaymentRef, end: SubmitEnd & { end: "review" }, error: unknown, log: ChildLogger): Promise<SubmitRunEnd> {
+    if (end.status === "accepted") {
       await this.options.store.transition(ref, { to: "submitting", source: "payer", reason: "moved for review" });
     }
-    const result = await this.options.recorder.needsReview(ref, "payer", kind, reason, log);
-    if (result.outcome === "not_found") throw error;
-    return "needs_review";
+    const result = await this.options.recorder.needsReview(ref, "payer", end.kind, end.reason, log);
+    if (result.outcome === "not_found") return retry(error);
+    return done("needs_review");
   }
 }

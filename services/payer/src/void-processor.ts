@@ -1,4 +1,4 @@
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { type WorkEnd, done, endJob, fail, jobCatalog, retry } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
   type OceanpaymentClient,
@@ -6,13 +6,15 @@ import {
   type VoidOutcome,
   assertNever,
   gatewayCodes,
+  settlementDecision,
+  voidAnswerDecision,
   voidOutcomeError,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, decideSettlement } from "@oceanpos/core/payments";
+import type { Payment, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
-import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import { type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, errorSummary } from "./errors.js";
-import { type GatewayLimiter, type HeldReservation, parkJob, takeOrPark } from "./gateway-limiter.js";
+import { type GatewayLimiter, type HeldReservation, type ParkedRun, gateCall } from "./gateway-limiter.js";
 import { queryOrder } from "./order-query.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
@@ -28,12 +30,7 @@ export interface VoidProcessorOptions {
   logger: Logger;
 }
 
-/** History reason when a void loses the race against the customer's payment. */
-export const voidRacedSuccess = "void raced a success";
-
 interface Context {
-  job: Job;
-  token: string | undefined;
   /** The gateway call the job was parked for, if any. */
   held: HeldReservation;
   ref: PaymentRef;
@@ -50,77 +47,75 @@ interface Context {
 export class VoidProcessor {
   constructor(private readonly options: VoidProcessorOptions) {}
 
+  /** A void job's run; the worker boundary, which carries its end out (`endJob`). */
   readonly process = async (job: Job, token?: string): Promise<string> => {
     if (job.name !== jobCatalog.voidPayment.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
+    return endJob(job, token, await this.run(job));
+  };
+
+  private async run(job: Job): Promise<WorkEnd<string>> {
     const data = jobCatalog.voidPayment.schema.parse(job.data);
     const ref = { account: data.account, orderNumber: data.orderNumber };
     const bindings = { jobId: job.id, orderNumber: data.orderNumber, account: data.account };
     const payment = await this.options.store.get(ref);
-    if (!payment) return "not_found";
+    if (!payment) return done("not_found");
     const log = lazyChildLogger(this.options.logger, { ...bindings, storeId: payment.storeId });
     if (payment.status !== "awaiting_customer" && payment.status !== "pending") {
       log.info({ status: payment.status }, "nothing to void");
-      return payment.status;
+      return done(payment.status);
     }
     const store = this.options.stores.byStoreId(payment.storeId);
-    if (!store) throw new UnrecoverableError(`store ${payment.storeId} is not in the stores file`);
-    const ctx: Context = { job, token, held: { reservedAt: data.reservedAt }, ref, payment, credentials: credentialsOf(store), log };
+    if (!store) return fail(new Error(`store ${payment.storeId} is not in the stores file`));
+    const ctx: Context = { held: { reservedAt: data.reservedAt }, ref, payment, credentials: credentialsOf(store), log };
     try {
-      await this.gate(ctx);
+      const parked = await this.gate(ctx);
+      if (parked) return parked;
       const outcome = await this.options.client.void(ctx.credentials, ref.orderNumber);
       return await this.handle(ctx, outcome);
     } catch (error) {
-      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
       this.options.metrics.retries.inc();
       log.warn({ attempt: job.attemptsMade + 1, reason: errorSummary(error) }, "void will be retried");
       // After the last attempt the payment stays open: the reconciler keeps settling it by query.
-      throw error;
+      return retry(error);
     }
-  };
+  }
 
-  private async handle(ctx: Context, outcome: VoidOutcome): Promise<string> {
+  private async handle(ctx: Context, outcome: VoidOutcome): Promise<WorkEnd<string>> {
     const { metrics, recorder } = this.options;
-    switch (outcome.kind) {
-      case "voided": {
-        metrics.voids.inc({ outcome: "voided" });
-        const gateway = { code: outcome.details.code, message: outcome.details.message };
-        const result = await recorder.apply(ctx.ref, { to: "voided", source: "void", code: outcome.details.code, set: { gateway } }, ctx.log);
+    metrics.voids.inc({ outcome: outcome.kind === "refused" && outcome.code === gatewayCodes.alreadyPaid ? "raced_success" : outcome.kind });
+    const decision = voidAnswerDecision(outcome);
+    switch (decision.action) {
+      case "transition": {
+        const result = await recorder.apply(ctx.ref, decision.change, ctx.log);
         if (result.outcome === "unchanged" && result.payment.status !== "voided") {
           ctx.log.error({ status: result.payment.status }, "gateway confirmed a void of a payment recorded otherwise");
         }
-        return "voided";
+        return done("voided");
       }
+      case "query":
+        // A refusal (the order was paid) is news; an unclear answer is a warning.
+        ctx.log[outcome.kind === "refused" ? "info" : "warn"]({ why: decision.why }, "void not confirmed: settling by query");
+        return this.settleByQuery(ctx);
       case "refused":
-        metrics.voids.inc({ outcome: outcome.code === gatewayCodes.alreadyPaid ? "raced_success" : "refused" });
-        ctx.log.info({ code: outcome.code }, "void refused: settling by query");
-        return this.settleByQuery(ctx);
-      case "rejected":
-        metrics.voids.inc({ outcome: "rejected" });
-        ctx.log.error({ code: outcome.code }, "void request refused by the gateway");
-        throw new UnrecoverableError(`void refused by the gateway (${outcome.code})`);
-      case "retryable":
-        metrics.voids.inc({ outcome: "retryable" });
-        throw voidOutcomeError(outcome) as Error;
-      case "ambiguous":
-        metrics.voids.inc({ outcome: "ambiguous" });
-        ctx.log.warn({ reason: outcome.reason }, "void outcome uncertain: settling by query");
-        return this.settleByQuery(ctx);
+        ctx.log.error({ code: decision.code }, "void request refused by the gateway");
+        return fail(new Error(`void refused by the gateway (${decision.code})`));
+      case "unanswered":
+        throw voidOutcomeError(decision.failure) as Error;
       default:
-        return assertNever(outcome);
+        return assertNever(decision);
     }
   }
 
   /** Adopts what the gateway holds; an attempt still open means the void has not taken effect: retry it. */
-  private async settleByQuery(ctx: Context): Promise<string> {
-    await this.gate(ctx);
+  private async settleByQuery(ctx: Context): Promise<WorkEnd<string>> {
+    const parked = await this.gate(ctx);
+    if (parked) return parked;
     const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.payment);
-    const decision = decideSettlement(ctx.payment, settlement, "void");
+    const decision = settlementDecision(ctx.payment, settlement, "void");
     switch (decision.action) {
-      case "transition": {
-        const change = decision.change.to === "succeeded" ? { ...decision.change, reason: voidRacedSuccess } : decision.change;
-        await this.options.recorder.apply(ctx.ref, change, ctx.log);
-        return change.to;
-      }
+      case "transition":
+        await this.options.recorder.apply(ctx.ref, decision.change, ctx.log);
+        return done(decision.change.to);
       case "open":
         throw new OutcomeUnsettledError("void not confirmed: the order still has an open attempt");
       case "no_attempt":
@@ -130,7 +125,7 @@ export class VoidProcessor {
     }
   }
 
-  private gate(ctx: Context): Promise<void> {
-    return takeOrPark(this.options.limiter, ctx.credentials, parkJob(ctx.job, ctx.token), ctx.held, () => this.options.metrics.rateLimited.inc({ operation: "void" }));
+  private gate(ctx: Context): Promise<ParkedRun | undefined> {
+    return gateCall(this.options.limiter, ctx.credentials, ctx.held, () => this.options.metrics.rateLimited.inc({ operation: "void" }));
   }
 }

@@ -41,7 +41,7 @@ describe("payer: crash safety", () => {
       timeoutMs: 5_000,
       message: "the claimed feed entry to be run and acknowledged",
     });
-    expect(await run.store.feedEntryPending(ref)).toBe(false);
+    expect(await run.payer.feed.entryPending(ref)).toBe(false);
     expect(await run.store.sendCount(ref)).toBe(1);
     expect(await run.counter("payer_submissions_total")).toBe(0);
     expect(await run.charges(ref.orderNumber)).toBe(1);

@@ -31,7 +31,7 @@ describe("payer: submit feed", () => {
       timeoutMs: 5_000,
       message: "six feed entries run and acknowledged",
     });
-    for (const ref of refs) expect(await run.store.feedEntryPending(ref)).toBe(false);
+    for (const ref of refs) expect(await run.payer.feed.entryPending(ref)).toBe(false);
     expect(await run.payer.submitQueue.count()).toBe(0);
   });
 
@@ -43,7 +43,7 @@ describe("payer: submit feed", () => {
     await run.payer.closeWorkers();
     for (const ref of refs) {
       expect((await run.store.get(ref))?.status).toBe("succeeded");
-      expect(await run.store.feedEntryPending(ref)).toBe(false);
+      expect(await run.payer.feed.entryPending(ref)).toBe(false);
       expect(await run.charges(ref.orderNumber)).toBe(1);
     }
   });
@@ -87,7 +87,7 @@ describe("payer: submit feed", () => {
     await waitFor(
       async () => {
         const statuses = await Promise.all(refs.map(async (ref) => (await run.store.get(ref))?.status));
-        const pending = await Promise.all(refs.map((ref) => run.store.feedEntryPending(ref)));
+        const pending = await Promise.all(refs.map((ref) => run.payer.feed.entryPending(ref)));
         return statuses.every((s) => s === "succeeded") && pending.every((p) => !p);
       },
       { timeoutMs: 20_000, message: "every payment succeeded and its entry acknowledged after the outage" },

@@ -1,4 +1,4 @@
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import type { PaymentRef } from "@oceanpos/core/payments";
 import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
@@ -311,11 +311,8 @@ describe("payer: submit watchdog", () => {
         if (!ref || !dead) throw new Error("setup did not run");
         // The job is alive before the watchdog can be due: waiting in a paused queue, or delayed.
         if (state === "waiting") await run.payer.submitQueue.pause();
-        await run.payer.submitQueue.add(jobCatalog.submitPayment.name, ref, {
-          ...fastJobOptions,
-          jobId: jobIdOf(ref),
-          ...(state === "delayed" ? { delay: 600_000 } : {}),
-        });
+        const job = paymentJob("submitPayment", ref, state === "delayed" ? { delayMs: 600_000 } : {}, fastJobOptions);
+        await run.payer.submitQueue.add(job.name, job.data, job.opts);
         expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe(state);
         // Submitting with its watchdog due at once, and charged at the gateway: a query would settle it.
         await moveToSubmitting(dead, ref, Date.now());
@@ -350,7 +347,7 @@ describe("payer: submit watchdog", () => {
 
       await waitForClaims(run, ref, 2);
       expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe("unknown");
-      expect(await run.store.feedEntryPending(ref)).toBe(true);
+      expect(await run.payer.feed.entryPending(ref)).toBe(true);
       expect((await run.store.get(ref))?.status).toBe("submitting");
       expect(await run.counter("payer_queries_total")).toBe(0);
 

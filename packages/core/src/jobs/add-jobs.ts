@@ -6,6 +6,9 @@ export interface JobToAdd<T> {
   opts: JobsOptions;
 }
 
+/** A job as the catalog's builders make it: always with its id (`paymentJob`, `deliveryJob`). */
+export type IdentifiedJob<T> = JobToAdd<T> & { opts: JobsOptions & { jobId: string } };
+
 /**
  * Adds jobs in one call. A lone job goes through `add` (one script call): `addBulk` wraps even
  * one job in a MULTI whose ioredis pipeline copies every BullMQ script defined on the connection

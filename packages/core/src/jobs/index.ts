@@ -1,2 +1,4 @@
-export { jobCatalog, type JobKind, type JobPayload, PaymentJob } from "./job-catalog.js";
-export { addJobs, type JobToAdd } from "./add-jobs.js";
+export { jobCatalog, jobOptionsAfter, paymentJob, type JobKind, type JobPayload, type JobStart, PaymentJob } from "./job-catalog.js";
+export { addJobs, type IdentifiedJob, type JobToAdd } from "./add-jobs.js";
+export { type WorkEnd, done, fail, park, retry } from "./work-end.js";
+export { endJob } from "./end-job.js";

@@ -1,5 +1,7 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import type { PaymentRef } from "../payments/payment-ref.js";
+import type { IdentifiedJob } from "./add-jobs.js";
 
 const PaymentJob = z.strictObject({
   account: z.string().regex(/^[A-Za-z0-9]{6}$/),
@@ -51,3 +53,44 @@ export const jobCatalog = {
 export type JobKind = keyof typeof jobCatalog;
 export type JobPayload<K extends JobKind> = z.infer<(typeof jobCatalog)[K]["schema"]>;
 export { PaymentJob };
+
+/** How a job starts when it takes over work begun without one (a first attempt made from a stream). */
+export interface JobStart {
+  /** Attempts made before the job existed: they count against its `attempts` and ride in its data. Default 0. */
+  priorAttempts?: number;
+  /** Wait this long before its first run. Default none. */
+  delayMs?: number;
+  /** Payment jobs: the gateway call reserved for when it wakes (epoch ms). */
+  reservedAt?: number;
+}
+
+/**
+ * A job's options: `options` with its id, the attempts left once `priorAttempts` are counted (at
+ * least one), and its delay. The one place where a hand-over's attempts are counted.
+ */
+export function jobOptionsAfter(options: JobsOptions, jobId: string, start: JobStart = {}): JobsOptions & { jobId: string } {
+  const prior = start.priorAttempts ?? 0;
+  return {
+    ...options,
+    jobId,
+    attempts: Math.max(1, (options.attempts ?? 1) - prior),
+    ...(start.delayMs ? { delay: start.delayMs } : {}),
+  };
+}
+
+/**
+ * The job of `kind` for a payment, as every producer adds it: its payload validated against the
+ * catalog, its id derived from the payment (adding it twice is harmless), the catalog's options
+ * (or `options`, a test's faster backoff) less the attempts already made.
+ */
+export function paymentJob<K extends JobKind>(kind: K, ref: PaymentRef, start: JobStart = {}, options: JobsOptions = jobCatalog[kind].options): IdentifiedJob<JobPayload<K>> {
+  const spec = jobCatalog[kind];
+  const prior = start.priorAttempts ?? 0;
+  const data = spec.schema.parse({
+    account: ref.account,
+    orderNumber: ref.orderNumber,
+    ...(prior > 0 ? { priorAttempts: prior } : {}),
+    ...(start.reservedAt === undefined ? {} : { reservedAt: start.reservedAt }),
+  }) as JobPayload<K>;
+  return { name: spec.name, data, opts: jobOptionsAfter(options, spec.jobId(data), start) };
+}

@@ -1,4 +1,4 @@
-import { isDecimalAmount } from "./decimal-amount.js";
+import { isDecimalAmount } from "../payments/money.js";
 import type { FormFields } from "./form-fields.js";
 import { normalizeBilling, type PayBilling } from "./normalize-billing.js";
 import {

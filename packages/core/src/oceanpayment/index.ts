@@ -10,7 +10,7 @@ export {
   type GatewayErrorDetails,
 } from "./errors.js";
 export { billingTextMaxLength, normalizeBilling, normalizeBillingText, type PayBilling } from "./normalize-billing.js";
-export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
+export { canonicalAmount, isDecimalAmount, isPositiveAmount, sameAmount } from "../payments/money.js";
 export type { OceanpaymentCredentials } from "./request-validation.js";
 export { encodeForm, formValue, type FormFields } from "./form-fields.js";
 export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
@@ -65,3 +65,15 @@ export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
+export {
+  noticeDecision,
+  payAnswerDecision,
+  sentOrderOf,
+  settlementDecision,
+  voidAnswerDecision,
+  voidRacedSuccess,
+  type NoticeMismatch,
+  type PaymentDecision,
+  type PaymentDecisionOf,
+  type StoreTerminal,
+} from "./payment-changes.js";

@@ -1,4 +1,4 @@
-import { currencyAmountProblem, isPositiveAmount } from "./decimal-amount.js";
+import { currencyAmountProblem, isPositiveAmount } from "../payments/money.js";
 import { GatewayRequestInvalidError } from "./errors.js";
 
 /**

@@ -1,4 +1,4 @@
-import { sameAmount } from "./decimal-amount.js";
+import { sameAmount } from "../payments/money.js";
 import { gatewayCodes, parsePaymentDetails } from "./gateway-codes.js";
 
 /**

@@ -25,7 +25,6 @@ export {
 export {
   PaymentStore,
   type PaymentStoreOptions,
-  type PaymentRef,
   type NewPayment,
   type CreateResult,
   type CreateLimit,
@@ -35,6 +34,7 @@ export {
   type SubmitSnapshot,
 } from "./payment-store.js";
 export { type RecordSendResult } from "./payment-store.js";
+export { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 export { submitFeed, submitFeedMaxLen, submitFeedRef } from "./submit-feed.js";
 export {
   ReconcileSchedule,
@@ -42,4 +42,3 @@ export {
   type ReconcileScheduleOptions,
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
-export { decideSettlement, qrCodePath, sentOrderOf, type SettlementDecision } from "./settlement.js";

@@ -9,6 +9,7 @@
  * person, see `transitionPaymentLua`).
  */
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
+import { ScriptErrorCode as E } from "../redis/script-error-code.js";
 import { submitFeedMaxLen } from "./submit-feed.js";
 
 /**
@@ -39,19 +40,19 @@ end
  * One payment, optionally taking a rate-limit token first (the intake's per-store bucket), so that
  * a POST costs one round trip: a refused request creates nothing and replays nothing.
  * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed
- * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, indexMember, score,
+ * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, member (`refMember`), score,
  *       ratePerSec ('' for no limit), burst, cost
- * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {-9, retryAfterMs} rate limited
+ * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {RateLimited, retryAfterMs}
  */
 export const createPaymentLua = `${takeTokensLuaFunction}${createPaymentLuaFunction}
 if ARGV[12] ~= '' then
   local limit = take_tokens(KEYS[4], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]))
-  if limit[1] == 0 then return {-9, limit[2]} end
+  if limit[1] == 0 then return {${E.RateLimited}, limit[2]} end
 end
 return create_payment(KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
-/** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the index member). */
+/** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the member, `refMember`). */
 const createPaymentsArgsPerPayment = 9;
 
 /**
@@ -59,7 +60,7 @@ const createPaymentsArgsPerPayment = 9;
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
  * KEYS: events, acceptedIndex, submit feed, then the payments' keys
- * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, indexMember
+ * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, member
  * → per payment four values: 1, eventStreamId, '', '' (created) | 0, json, requestHash, storeId (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
@@ -81,27 +82,27 @@ return out
  * contradicted it (mode `contradiction`: it showed a success). Such a payment is marked
  * (`review` = `contradiction`, and listed in the contradictions index), taken out of the
  * reconciliation schedule, and only an `operator` transition moves it on (which lifts the mark).
- * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, member =
- * indexMember) in the same step, only when the move is applied: the payer saves a round trip per
+ * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, by the payment's
+ * member) in the same step, only when the move is applied: the payer saves a round trip per
  * transition and the schedule can no longer lag behind the status after a crash.
  * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index
- * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, indexMember, isFinal,
+ * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, member, isFinal,
  *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that),
  *       mode ('' | 'contradiction'), source, now (epoch ms)
- * → {1, eventStreamId} applied | {0, currentVersion} version moved | {-1} no such payment
- *   | {-2} already final | {-3} waits for an operator
+ * → {1, eventStreamId} applied | {Conflict, currentVersion} version moved | {NotFound}
+ *   | {Final} already final | {AwaitingOperator} waits for an operator
  */
 export const transitionPaymentLua = `
 local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review')
-if not cur[1] then return {-1} end
+if not cur[1] then return {${E.NotFound}} end
 local contradiction = ARGV[12] == 'contradiction'
 if cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided' then
-  if not (contradiction and cur[2] ~= 'succeeded' and ARGV[3] == 'needs_review') then return {-2} end
+  if not (contradiction and cur[2] ~= 'succeeded' and ARGV[3] == 'needs_review') then return {${E.Final}} end
 elseif contradiction then
-  return {0, cur[1]}
+  return {${E.Conflict}, cur[1]}
 end
-if cur[1] ~= ARGV[1] then return {0, cur[1]} end
-if cur[4] == 'contradiction' and ARGV[13] ~= 'operator' then return {-3} end
+if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
+if cur[4] == 'contradiction' and ARGV[13] ~= 'operator' then return {${E.AwaitingOperator}} end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4])
 if ARGV[10] == '1' then redis.call('HDEL', KEYS[1], 'authCode') end
 redis.call('ZREM', KEYS[3], ARGV[9])
@@ -136,12 +137,12 @@ return {1, id}
  * after seeing the same count, only one may.
  * KEYS: payment
  * ARGV: expected count, or '' for none
- * → sends after the increment | -1 no such payment | -2 not `submitting` | -3 count moved (nothing counted)
+ * → sends after the increment | NotFound | NotSubmitting | CountMoved (nothing counted)
  */
 export const recordSendLua = `
 local h = redis.call('HMGET', KEYS[1], 'status', 'sends')
-if not h[1] then return -1 end
-if h[1] ~= 'submitting' then return -2 end
-if ARGV[1] ~= '' and tonumber(h[2] or '0') ~= tonumber(ARGV[1]) then return -3 end
+if not h[1] then return ${E.NotFound} end
+if h[1] ~= 'submitting' then return ${E.NotSubmitting} end
+if ARGV[1] ~= '' and tonumber(h[2] or '0') ~= tonumber(ARGV[1]) then return ${E.CountMoved} end
 return redis.call('HINCRBY', KEYS[1], 'sends', 1)
 `;

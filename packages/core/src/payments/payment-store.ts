@@ -1,12 +1,11 @@
 import type { Redis } from "ioredis";
-import { compareStreamIds } from "../events/stream-id.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
-import { xinfoFields } from "../redis/xinfo-fields.js";
+import { ScriptErrorCode } from "../redis/script-error-code.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
-import { submitFeed } from "./submit-feed.js";
+import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 
 export interface PaymentStoreOptions {
@@ -16,12 +15,6 @@ export interface PaymentStoreOptions {
   /** Events older than this are trimmed from the stream; default 7 days. */
   eventRetentionMs?: number;
   clock?: () => Date;
-}
-
-/** Where a payment lives: the gateway's order numbers are unique per Oceanpayment account. */
-export interface PaymentRef {
-  account: string;
-  orderNumber: string;
 }
 
 export interface NewPayment extends PaymentRef {
@@ -99,7 +92,7 @@ const maxCasAttempts = 20;
 /** Payments per create script call: bounds how long one call holds Redis (a batch is ≤ 500). */
 export const maxPaymentsPerCreateCall = 500;
 
-/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{-9, retryAfterMs}` rate limited. */
+/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{RateLimited, retryAfterMs}`. */
 type CreateReply = [number, string, string?, string?];
 
 /**
@@ -144,7 +137,7 @@ export class PaymentStore {
    */
   async createWithinLimit(input: NewPayment, limit: CreateLimit): Promise<CreateResult | { limited: true; retryAfterMs: number }> {
     const reply = (await this.redis.opCreatePayment(...this.createArgs(input, this.clock(), limit))) as unknown as CreateReply;
-    if (reply[0] === -9) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
+    if (reply[0] === ScriptErrorCode.RateLimited) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
     return this.createResult(input, reply);
   }
 
@@ -166,7 +159,7 @@ export class PaymentStore {
     const args = [this.minId(now), String(now.getTime())];
     for (const input of inputs) {
       keys.push(this.keys.payment(input.account, input.orderNumber));
-      args.push(...createFields(input), indexMember(input));
+      args.push(...createFields(input), refMember(input));
     }
     const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
     return inputs.map((input, i) => {
@@ -188,7 +181,7 @@ export class PaymentStore {
       this.keys.submits,
       ...createFields(input),
       this.minId(now),
-      indexMember(input),
+      refMember(input),
       String(now.getTime()),
       ...(limit ? takeArgs(limit) : ["", "", ""]),
     ];
@@ -228,28 +221,15 @@ export class PaymentStore {
   async recordSend(ref: PaymentRef, expectedSends?: number): Promise<RecordSendResult> {
     const expected = expectedSends === undefined ? "" : String(expectedSends);
     const reply = await this.redis.opRecordSend(this.keys.payment(ref.account, ref.orderNumber), expected);
-    if (reply === -1) return { recorded: false, reason: "not_found" };
-    if (reply === -2) return { recorded: false, reason: "not_submitting" };
-    if (reply === -3) return { recorded: false, reason: "count_moved" };
+    if (reply === ScriptErrorCode.NotFound) return { recorded: false, reason: "not_found" };
+    if (reply === ScriptErrorCode.NotSubmitting) return { recorded: false, reason: "not_submitting" };
+    if (reply === ScriptErrorCode.CountMoved) return { recorded: false, reason: "count_moved" };
     return { recorded: true, sends: reply };
   }
 
-  /**
-   * Whether the payment's submit feed entry is still unacknowledged: a payer is making its first
-   * send, or will (unread, or held by a dead payer until another claims it). False for a payment
-   * without one (created before the feed, or its entry trimmed unread).
-   */
-  async feedEntryPending(ref: PaymentRef): Promise<boolean> {
-    const feedId = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId");
-    if (!feedId) return false;
-    const group = await this.redis.xinfo("GROUPS", this.keys.submits).catch(() => [] as unknown[]);
-    const payer = (group as unknown[][]).map(xinfoFields).find((g) => g.get("name") === submitFeed.group);
-    if (!payer || compareStreamIds(feedId, String(payer.get("last-delivered-id"))) > 0) {
-      // Not read yet, unless trimmed from the feed before any payer read it.
-      return (await this.redis.xrange(this.keys.submits, feedId, feedId, "COUNT", 1)).length > 0;
-    }
-    const pending = (await this.redis.xpending(this.keys.submits, submitFeed.group, feedId, feedId, 1)) as unknown[];
-    return pending.length > 0;
+  /** The id of the payment's submit feed entry (undefined for a payment created before the feed). */
+  async feedEntryId(ref: PaymentRef): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "feedId")) ?? undefined;
   }
 
   /** Pay requests recorded by {@link recordSend} so far (0 when none or no such payment). */
@@ -260,7 +240,7 @@ export class PaymentStore {
   /** Payments still `accepted` since before `olderThan` (the intake recovery sweep re-enqueues them). */
   async acceptedBefore(olderThan: Date, limit = 1000): Promise<PaymentRef[]> {
     const members = await this.redis.zrangebyscore(this.keys.acceptedIndex, "-inf", olderThan.getTime(), "LIMIT", 0, limit);
-    return members.map(parseIndexMember);
+    return members.map(parseRefMember).filter((ref): ref is PaymentRef => ref !== undefined);
   }
 
   /**
@@ -324,7 +304,7 @@ export class PaymentStore {
         entry.at,
         this.minId(at),
         this.keys.paymentChannel(ref.account, ref.orderNumber),
-        indexMember(ref),
+        refMember(ref),
         isFinal(next.status) ? "1" : "0",
         reconcile,
         contradiction ? "contradiction" : "",
@@ -332,13 +312,13 @@ export class PaymentStore {
         String(at.getTime()),
       );
       if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
-      if (code === -1) return { outcome: "not_found" };
+      if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
       // The stored status is final (or waits for an operator): nothing else may move it.
-      if (code === -2 || code === -3) {
+      if (code === ScriptErrorCode.Final || code === ScriptErrorCode.AwaitingOperator) {
         if (!fresh) continue; // return the stored resource, not the caller's copy
-        return { outcome: "unchanged", payment: current, reason: code === -2 ? "final" : "awaiting_operator" };
+        return { outcome: "unchanged", payment: current, reason: code === ScriptErrorCode.Final ? "final" : "awaiting_operator" };
       }
-      // 0: the version moved under us; re-read and decide again.
+      // Conflict: the version moved under us; re-read and decide again.
     }
     throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
   }
@@ -388,13 +368,4 @@ function createFields(input: NewPayment): string[] {
     eventTypeOf(payment.status),
     payment.createdAt,
   ];
-}
-
-function indexMember(ref: PaymentRef): string {
-  return `${ref.account}:${ref.orderNumber}`;
-}
-
-function parseIndexMember(member: string): PaymentRef {
-  const i = member.indexOf(":");
-  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
 }

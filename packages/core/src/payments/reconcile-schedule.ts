@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { redisKeys } from "../redis/redis-keys.js";
-import type { PaymentRef } from "./payment-store.js";
+import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 
 /**
  * Default check intervals after a payment becomes `pending` / `awaiting_customer`: 2 s, 5 s, 15 s,
@@ -143,7 +143,7 @@ export class ReconcileSchedule {
 
   /** Check no later than `dueAt` (epoch ms). */
   async scheduleAt(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), memberOf(ref));
+    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), refMember(ref));
   }
 
   /** Claims up to `limit` due payments and pushes each one's next check. */
@@ -157,7 +157,8 @@ export class ReconcileSchedule {
     );
     const claims: ReconcileClaim[] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      claims.push({ ref: refOf(String(reply[i])), checks: Number(reply[i + 1]) });
+      const ref = parseRefMember(String(reply[i]));
+      if (ref) claims.push({ ref, checks: Number(reply[i + 1]) });
     }
     return claims;
   }
@@ -167,7 +168,7 @@ export class ReconcileSchedule {
    * payment taken out of the schedule meanwhile (settled, or set aside for a person) stays out.
    */
   async hasten(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), memberOf(ref));
+    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), refMember(ref));
   }
 
   /**
@@ -178,26 +179,17 @@ export class ReconcileSchedule {
    */
   async retryAt(refs: readonly PaymentRef[], dueAt: number): Promise<void> {
     if (refs.length === 0) return;
-    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(memberOf));
+    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(refMember));
   }
 
   /** Stops checking a payment (it reached a final answer). */
   async remove(ref: PaymentRef): Promise<void> {
-    await this.redis.opReconcileRemove(this.key, this.checksKey, memberOf(ref));
+    await this.redis.opReconcileRemove(this.key, this.checksKey, refMember(ref));
   }
 
   /** Due time of a payment, or undefined when it is not scheduled. */
   async dueAt(ref: PaymentRef): Promise<number | undefined> {
-    const score = await this.redis.zscore(this.key, memberOf(ref));
+    const score = await this.redis.zscore(this.key, refMember(ref));
     return score === null ? undefined : Number(score);
   }
-}
-
-function memberOf(ref: PaymentRef): string {
-  return `${ref.account}:${ref.orderNumber}`;
-}
-
-function refOf(member: string): PaymentRef {
-  const i = member.indexOf(":");
-  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
 }

@@ -1,4 +1,4 @@
-import type { PaymentRef } from "./payment-store.js";
+import { type PaymentRef, parseRefMember } from "./payment-ref.js";
 
 /**
  * The submit feed (`redisKeys(prefix).submits`): one stream entry per created payment, written by
@@ -23,8 +23,5 @@ export const submitFeedMaxLen = 1_000_000;
 /** The payment of a feed entry (flat field/value list), or undefined for a malformed one. */
 export function submitFeedRef(fields: readonly string[] | null): PaymentRef | undefined {
   if (!fields || fields[0] !== submitFeed.field) return undefined;
-  const member = fields[1] ?? "";
-  const i = member.indexOf(":");
-  if (i <= 0 || i === member.length - 1) return undefined;
-  return { account: member.slice(0, i), orderNumber: member.slice(i + 1) };
+  return parseRefMember(fields[1] ?? "");
 }

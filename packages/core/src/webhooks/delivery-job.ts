@@ -1,4 +1,9 @@
+import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import type { IdentifiedJob } from "../jobs/add-jobs.js";
+import { type JobStart, jobOptionsAfter } from "../jobs/job-catalog.js";
+import { eventIdOf } from "../payments/payment-event.js";
+import { maxDeliveryAttempts } from "./retry-schedule.js";
 
 /**
  * The webhook delivery job: one (event, subscription) pair. It carries ids only; the worker
@@ -32,4 +37,28 @@ export function deliveryJobId(streamId: string, subscriptionId: string): string 
 /** A replay must run again, so it gets a fresh id; `nonce` tells replays apart. */
 export function replayJobId(streamId: string, subscriptionId: string, nonce: string): string {
   return `whk-${streamId}-${subscriptionId}-r${nonce}`;
+}
+
+/** Backoff type handled by the delivery workers' own strategy (schedule, jitter, Retry-After). */
+export const webhookBackoffType = "webhook";
+
+export const deliveryJobOptions: JobsOptions = {
+  attempts: maxDeliveryAttempts(),
+  backoff: { type: webhookBackoffType },
+  // Completed jobs are kept for a day so that a relay re-delivering an event (crash before
+  // XACK) hits the same jobId and is dropped; failed ones for a week, like the event stream.
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+};
+
+/**
+ * The delivery job of an event (by its stream id) to a subscription, as every producer adds it:
+ * the relay's (its id deduplicates a second enqueue), a retry after the relay's own first attempt
+ * (`priorAttempts`, `delayMs`), or a replay (`replayNonce`: a fresh id, so that it runs again).
+ */
+export function deliveryJob(streamId: string, subscriptionId: string, start: JobStart & { replayNonce?: string } = {}): IdentifiedJob<WebhookDeliveryJob> {
+  const prior = start.priorAttempts ?? 0;
+  const data: WebhookDeliveryJob = { subscriptionId, eventId: eventIdOf(streamId), ...(prior > 0 ? { priorAttempts: prior } : {}) };
+  const jobId = start.replayNonce === undefined ? deliveryJobId(streamId, subscriptionId) : replayJobId(streamId, subscriptionId, start.replayNonce);
+  return { name: webhookJobName, data, opts: jobOptionsAfter(deliveryJobOptions, jobId, start) };
 }

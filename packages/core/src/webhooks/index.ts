@@ -23,8 +23,11 @@ export {
 export {
   WebhookDeliveryJob,
   webhookJobName,
+  webhookBackoffType,
   deliveryQueueName,
+  deliveryJob,
   deliveryJobId,
+  deliveryJobOptions,
   replayJobId,
 } from "./delivery-job.js";
 export { generateWebhookSecret, generateSubscriptionId } from "./webhook-secret.js";

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { redisKeys } from "../redis/redis-keys.js";
+import { ScriptErrorCode } from "../redis/script-error-code.js";
 import { type CreateSubscription, Subscription, type UpdateSubscription } from "./subscription.js";
 import { generateSubscriptionId, generateWebhookSecret } from "./webhook-secret.js";
 
@@ -37,12 +38,12 @@ export function signingSecretsAt(secrets: SigningSecrets | undefined, now: Date)
 /**
  * KEYS: subscriptions, version. ARGV: id, expected json, next json.
  * Compare-and-set, so two concurrent PATCHes (or a PATCH racing an automatic 410 disable) never
- * lose each other's fields. → 1 written | 0 changed under us | -1 gone
+ * lose each other's fields. → 1 written | Conflict (changed under us) | NotFound
  */
 const updateLua = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if not cur then return -1 end
-if cur ~= ARGV[2] then return 0 end
+if not cur then return ${ScriptErrorCode.NotFound} end
+if cur ~= ARGV[2] then return ${ScriptErrorCode.Conflict} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('INCR', KEYS[2])
 return 1
@@ -51,10 +52,10 @@ return 1
 /**
  * KEYS: subscriptions, secrets, previous secrets, version. ARGV: id, new secret, expiresAt ('' for none).
  * Replaces the secret; the old one keeps signing until expiresAt (with '' it stops at once).
- * → 1 rotated | -1 no such subscription
+ * → 1 rotated | NotFound
  */
 const rotateSecretLua = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return ${ScriptErrorCode.NotFound} end
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if ARGV[3] ~= '' and old then
@@ -144,7 +145,7 @@ export class SubscriptionStore {
         JSON.stringify(next),
       );
       if (result === 1) return next;
-      if (result === -1) return undefined;
+      if (result === ScriptErrorCode.NotFound) return undefined;
     }
     throw new Error(`subscription ${id}: too many concurrent updates`);
   }

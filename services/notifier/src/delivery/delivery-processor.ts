@@ -1,4 +1,5 @@
 import type { EventLog } from "@oceanpos/core/events";
+import { type WorkEnd, done, fail, retry } from "@oceanpos/core/jobs";
 import { streamIdOf } from "@oceanpos/core/payments";
 import {
   type DeadLetter,
@@ -17,7 +18,10 @@ import type { RecentEvents } from "../relay/recent-events.js";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
 import { type SendResult, type WebhookSender, delivered } from "./webhook-sender.js";
 
-/** A failed attempt that will be retried after `delayMs` (schedule or the receiver's Retry-After). */
+/**
+ * A failed attempt that will be retried after `delayMs` (schedule or the receiver's Retry-After):
+ * the error of a `retry` end, which the workers' backoff strategy reads the delay from.
+ */
 export class DeliveryRetryError extends Error {
   constructor(
     message: string,
@@ -28,7 +32,10 @@ export class DeliveryRetryError extends Error {
   }
 }
 
-/** The delivery is over without success (dead-lettered or 410): BullMQ must not retry it. */
+/**
+ * The delivery is over without success (dead-lettered or 410): the error of a `fail` end, already
+ * recorded, so that BullMQ neither retries it nor dead-letters it a second time.
+ */
 export class DeliveryFinalError extends UnrecoverableError {
   constructor(message: string) {
     super(message);
@@ -63,7 +70,12 @@ export interface DeliveryJobContext {
   attemptsMade: number;
 }
 
-/** One attempt of one webhook delivery: load, sign, send, log, and decide what comes next. */
+/**
+ * One attempt of one webhook delivery: load, sign, send, log, and decide what comes next, as a
+ * value (`WorkEnd`: done, retry after a delay, fail for good) that its carrier carries out: the
+ * subscription's BullMQ worker (`endJob`), or the relay for a first attempt made without a job.
+ * It throws only when the attempt could not be made at all (Redis failing around it).
+ */
 export class DeliveryProcessor {
   private readonly o: DeliveryProcessorOptions;
   private readonly clock: () => Date;
@@ -74,7 +86,7 @@ export class DeliveryProcessor {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async process(job: DeliveryJobContext, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  async process(job: DeliveryJobContext, signal?: AbortSignal): Promise<WorkEnd<DeliveryOutcome>> {
     const { subscriptionId, eventId, priorAttempts = 0 } = WebhookDeliveryJob.parse(job.data);
     const attempt = priorAttempts + job.attemptsMade + 1;
     // Bindings, not a child logger: a child per job costs CPU even when nothing is logged.
@@ -84,19 +96,19 @@ export class DeliveryProcessor {
     const streamId = streamIdOf(eventId) ?? "0-0";
     const [current, entry] = await Promise.all([this.o.cache.current(subscriptionId), this.o.recent?.get(streamId) ?? this.o.eventLog.get(streamId)]);
     // Deleted: nothing to deliver to and nowhere to log it.
-    if (!current) return this.count("skipped");
+    if (!current) return done(this.count("skipped"));
     const { subscription, secrets } = current;
     const type = entry?.event.type ?? "unknown";
     const base = { eventId, type, attempt, at: this.clock().toISOString() };
     if (!subscription.enabled) {
       await this.record(subscriptionId, { ...base, outcome: "skipped", error: "subscription disabled" });
-      return this.count("skipped");
+      return done(this.count("skipped"));
     }
     if (!entry) {
       await this.deadLetter(subscriptionId, { ...base, error: "event no longer retained" }, null);
-      throw new DeliveryFinalError("event no longer retained");
+      return fail(new DeliveryFinalError("event no longer retained"));
     }
-    if (secrets.length === 0) return this.count("skipped");
+    if (secrets.length === 0) return done(this.count("skipped"));
 
     const { id, createdAt, data } = entry.event;
     const body = JSON.stringify({ id, type, createdAt, data });
@@ -107,7 +119,7 @@ export class DeliveryProcessor {
     if (delivered(result)) {
       await this.record(subscriptionId, { ...base, ...facts, outcome: "delivered" });
       if (log.isLevelEnabled("debug")) log.debug({ ...ids, ...facts }, "webhook delivered");
-      return this.count("delivered");
+      return done(this.count("delivered"));
     }
     const error = describeFailure(result);
     if (result.statusCode === 410) {
@@ -115,19 +127,19 @@ export class DeliveryProcessor {
       this.o.onDisabled?.(subscriptionId);
       await this.deadLetter(subscriptionId, { ...base, ...facts, error }, "gone");
       log.warn(ids, "webhook endpoint answered 410: subscription disabled");
-      throw new DeliveryFinalError(error);
+      return fail(new DeliveryFinalError(error));
     }
     if (attempt >= this.attempts) {
       await this.deadLetter(subscriptionId, { ...base, ...facts, error }, null);
       log.warn({ ...ids, statusCode: result.statusCode, error }, "webhook dead-lettered after the last attempt");
-      throw new DeliveryFinalError(error);
+      return fail(new DeliveryFinalError(error));
     }
     const delayMs = this.nextDelay(attempt, result);
     const nextTryAt = new Date(this.clock().getTime() + delayMs).toISOString();
     await this.record(subscriptionId, { ...base, ...facts, outcome: "retrying", error, nextTryAt });
     this.count("retrying");
     log.info({ ...ids, statusCode: result.statusCode, error, delayMs }, "webhook failed; will retry");
-    throw new DeliveryRetryError(error, delayMs);
+    return retry(new DeliveryRetryError(error, delayMs), delayMs);
   }
 
   /**

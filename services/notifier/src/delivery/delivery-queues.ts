@@ -1,16 +1,11 @@
 import type { Redis } from "ioredis";
-import { Queue, type JobsOptions } from "bullmq";
-import { addJobs } from "@oceanpos/core/jobs";
-import { deliveryQueueName, maxDeliveryAttempts, type WebhookDeliveryJob, webhookJobName } from "@oceanpos/core/webhooks";
+import { Queue } from "bullmq";
+import { type IdentifiedJob, addJobs } from "@oceanpos/core/jobs";
+import { type WebhookDeliveryJob, deliveryQueueName } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 
-/** One delivery to enqueue: `jobId` decides whether it dedupes (relay) or runs again (replay). */
-export interface DeliveryRequest {
-  jobId: string;
-  data: WebhookDeliveryJob;
-  /** Wait this long before the first attempt of the job (a retry after a direct attempt). */
-  delayMs?: number;
-}
+/** One delivery to enqueue, from the catalog's `deliveryJob`: its id decides whether it dedupes (relay) or runs again (replay). */
+export type DeliveryJobToAdd = IdentifiedJob<WebhookDeliveryJob>;
 
 export interface DeliveryQueuesOptions {
   /** A producer connection; queues share it. */
@@ -19,18 +14,6 @@ export interface DeliveryQueuesOptions {
   prefix: string;
   logger: Logger;
 }
-
-/** Backoff type handled by the workers' custom strategy (schedule, jitter, Retry-After). */
-export const webhookBackoffType = "webhook";
-
-export const deliveryJobOptions: JobsOptions = {
-  attempts: maxDeliveryAttempts(),
-  backoff: { type: webhookBackoffType },
-  // Completed jobs are kept for a day so that a relay re-delivering an event (crash before
-  // XACK) hits the same jobId and is dropped; failed ones for a week, like the event stream.
-  removeOnComplete: { age: 24 * 3600, count: 50_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
-};
 
 /** Producer side of the per-subscription delivery queues. */
 export class DeliveryQueues {
@@ -55,20 +38,15 @@ export class DeliveryQueues {
     return queue;
   }
 
-  /** Adds every request (grouped per subscription queue). Throws if Redis refuses: callers retry. */
-  async enqueue(requests: readonly DeliveryRequest[]): Promise<void> {
-    const bySubscription = new Map<string, DeliveryRequest[]>();
-    for (const r of requests) {
-      const list = bySubscription.get(r.data.subscriptionId) ?? [];
-      list.push(r);
-      bySubscription.set(r.data.subscriptionId, list);
+  /** Adds every job (grouped per subscription queue). Throws if Redis refuses: callers retry. */
+  async enqueue(jobs: readonly DeliveryJobToAdd[]): Promise<void> {
+    const bySubscription = new Map<string, DeliveryJobToAdd[]>();
+    for (const job of jobs) {
+      const list = bySubscription.get(job.data.subscriptionId) ?? [];
+      list.push(job);
+      bySubscription.set(job.data.subscriptionId, list);
     }
-    await Promise.all(
-      [...bySubscription].map(async ([subscriptionId, list]) => {
-        const jobs = list.map((r) => ({ name: webhookJobName, data: r.data, opts: jobOptions(r) }));
-        await addJobs(this.queue(subscriptionId), jobs);
-      }),
-    );
+    await Promise.all([...bySubscription].map(([subscriptionId, list]) => addJobs(this.queue(subscriptionId), list)));
   }
 
   /** Waiting + delayed (retries) + prioritized deliveries per subscription. */
@@ -99,15 +77,4 @@ export class DeliveryQueues {
     this.queues.clear();
     await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   }
-}
-
-/** The job's options: attempts left after those made before it existed, and its delay. */
-function jobOptions(request: DeliveryRequest): JobsOptions {
-  const prior = request.data.priorAttempts ?? 0;
-  return {
-    ...deliveryJobOptions,
-    jobId: request.jobId,
-    attempts: Math.max(1, maxDeliveryAttempts() - prior),
-    ...(request.delayMs ? { delay: request.delayMs } : {}),
-  };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { type Job, Worker } from "bullmq";
+import { endJob } from "@oceanpos/core/jobs";
 import { deliveryQueueName, retryDelayMs } from "@oceanpos/core/webhooks";
 import type { Subscription } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
@@ -69,7 +70,7 @@ export class DeliveryWorkers {
     const log = this.o.logger.child({ subscriptionId });
     const worker = new Worker(
       deliveryQueueName(subscriptionId),
-      (job: Job) => this.o.processor.process(job, this.abort.signal),
+      async (job: Job, token?: string) => endJob(job, token, await this.o.processor.process(job, this.abort.signal)),
       {
         connection: this.o.connection,
         prefix: this.o.prefix,

@@ -1,6 +1,7 @@
 import type { Logger } from "@oceanpos/core/logger";
-import { type DeliveryProcessor, DeliveryFinalError, DeliveryRetryError } from "./delivery-processor.js";
-import type { DeliveryQueues, DeliveryRequest } from "./delivery-queues.js";
+import { deliveryJob } from "@oceanpos/core/webhooks";
+import type { DeliveryProcessor } from "./delivery-processor.js";
+import type { DeliveryQueues } from "./delivery-queues.js";
 
 export interface DirectDeliveriesOptions {
   processor: Pick<DeliveryProcessor, "process">;
@@ -12,14 +13,22 @@ export interface DirectDeliveriesOptions {
   waitMs: number;
 }
 
+/** The delivery of one event (by its stream id) to one subscription. */
+export interface DirectDelivery {
+  streamId: string;
+  subscriptionId: string;
+}
+
 /**
  * First attempts of webhook deliveries made by the relay itself, without a BullMQ job: most
  * deliveries succeed at once, and a job's add, fetch and completion cost more CPU (Redis's and
- * ours) than the HTTP request. An attempt that fails becomes a job for the next one
- * (`priorAttempts: 1`, delayed by the schedule or Retry-After), so retries, dead letters and
- * replays stay BullMQ's. Each subscription has a lane of `perSubscription` attempts in flight;
- * when it is full the relay waits for room a little ({@link admit}), then queues the delivery as
- * a job, so a slow endpoint holds only its own lane, as it holds only its own worker's slots.
+ * ours) than the HTTP request. The relay's `StreamGroupWorker` keeps each event in flight until
+ * its attempts settle. An attempt that fails becomes a job for the next one (`priorAttempts: 1`,
+ * delayed by the schedule or Retry-After), so retries, dead letters and replays stay BullMQ's.
+ * This class is the relay's policy for them: each subscription has a lane of `perSubscription`
+ * attempts in flight; when it is full the relay waits for room a little ({@link admit}), then
+ * queues the delivery as a job, so a slow endpoint holds only its own lane, as it holds only its
+ * own worker's slots.
  */
 export class DirectDeliveries {
   private readonly lanes = new Map<string, number>();
@@ -27,9 +36,6 @@ export class DirectDeliveries {
   private readonly waiting = new Map<string, Array<() => void>>();
   /** Lanes that stayed full for a whole wait: no more waits until they are half empty. */
   private readonly slow = new Set<string>();
-  private readonly running = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
-  private closed = false;
 
   constructor(private readonly o: DirectDeliveriesOptions) {}
 
@@ -37,27 +43,20 @@ export class DirectDeliveries {
    * Starts the first attempt if the subscription's lane has room. The promise settles once the
    * delivery was made, given up (dead letter, 410) or queued for its next attempt, and rejects
    * when that queueing failed: the event must then stay unacknowledged. `undefined`: the lane is
-   * full (or closing) and nothing was started.
+   * full (or the relay is closing) and nothing was started.
    */
-  private start(request: DeliveryRequest): Promise<void> | undefined {
-    const id = request.data.subscriptionId;
+  private start(delivery: DirectDelivery, signal: AbortSignal): Promise<void> | undefined {
+    const id = delivery.subscriptionId;
     const busy = this.lanes.get(id) ?? 0;
-    if (this.closed || busy >= this.o.perSubscription) return undefined;
+    if (signal.aborted || busy >= this.o.perSubscription) return undefined;
     this.lanes.set(id, busy + 1);
-    const run = this.attempt(request).finally(() => {
+    return this.attempt(delivery, signal).finally(() => {
       const left = (this.lanes.get(id) ?? 1) - 1;
       if (left > 0) this.lanes.set(id, left);
       else this.lanes.delete(id);
       if (left <= this.o.perSubscription / 2) this.slow.delete(id);
       this.wake(id);
     });
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.running.add(settled);
-    void settled.then(() => this.running.delete(settled));
-    return run;
   }
 
   /**
@@ -69,13 +68,13 @@ export class DirectDeliveries {
    * marked slow: until it is half empty its deliveries go to jobs at once, so a hanging endpoint
    * costs the relay one wait, not one per batch, and the other subscriptions' deliveries with it.
    */
-  async admit(request: DeliveryRequest, batchStartedAt: number): Promise<{ run: Promise<void> } | undefined> {
-    const id = request.data.subscriptionId;
+  async admit(delivery: DirectDelivery, batchStartedAt: number, signal: AbortSignal): Promise<{ run: Promise<void> } | undefined> {
+    const id = delivery.subscriptionId;
     for (;;) {
-      const run = this.start(request);
+      const run = this.start(delivery, signal);
       // Wrapped: an async function returning the promise itself would wait for the delivery.
       if (run) return { run };
-      if (this.closed || this.slow.has(id)) return undefined;
+      if (signal.aborted || this.slow.has(id)) return undefined;
       const left = batchStartedAt + this.o.waitMs - Date.now();
       if (left <= 0) {
         this.slow.add(id);
@@ -98,30 +97,34 @@ export class DirectDeliveries {
     for (const wake of waiters ?? []) wake();
   }
 
-  /** Starts nothing more; attempts still in flight after `graceMs` are aborted (and queued as retries). */
-  async close(graceMs: number): Promise<void> {
-    this.closed = true;
-    for (const id of [...this.waiting.keys()]) this.wake(id);
-    const timer = setTimeout(() => this.abort.abort(), graceMs);
-    timer.unref();
-    while (this.running.size > 0) await Promise.all([...this.running]);
-    clearTimeout(timer);
-  }
-
-  private async attempt(request: DeliveryRequest): Promise<void> {
+  /** One first attempt, carried out: done or given up (recorded), or queued as the job of the next attempt. */
+  private async attempt(delivery: DirectDelivery, signal: AbortSignal): Promise<void> {
+    const { streamId, subscriptionId } = delivery;
+    const first = deliveryJob(streamId, subscriptionId);
+    let end: Awaited<ReturnType<DeliveryProcessor["process"]>>;
     try {
-      await this.o.processor.process({ id: request.jobId, data: request.data, attemptsMade: 0 }, this.abort.signal);
+      end = await this.o.processor.process({ id: first.opts.jobId, data: first.data, attemptsMade: 0 }, signal);
     } catch (err) {
-      // Dead-lettered or disabled (410): the processor recorded it; nothing comes next.
-      if (err instanceof DeliveryFinalError) return;
-      if (err instanceof DeliveryRetryError) {
-        await this.o.queues.enqueue([{ jobId: request.jobId, data: { ...request.data, priorAttempts: 1 }, delayMs: err.delayMs }]);
-        return;
-      }
       // Not an answer of the endpoint (e.g. Redis failed around it): the job makes the attempt again.
-      const { subscriptionId, eventId } = request.data;
-      this.o.logger.warn({ err: (err as Error).message, subscriptionId, eventId }, "direct webhook attempt failed; queued as a job");
-      await this.o.queues.enqueue([request]);
+      this.o.logger.warn({ err: (err as Error).message, subscriptionId, eventId: first.data.eventId }, "direct webhook attempt failed; queued as a job");
+      await this.o.queues.enqueue([first]);
+      return;
+    }
+    switch (end.end) {
+      case "done":
+      case "fail":
+        // Delivered, skipped, or dead-lettered / disabled (410): the processor recorded it; nothing comes next.
+        return;
+      case "retry":
+        await this.o.queues.enqueue([deliveryJob(streamId, subscriptionId, { priorAttempts: 1, delayMs: end.delayMs })]);
+        return;
+      case "park":
+        await this.o.queues.enqueue([deliveryJob(streamId, subscriptionId, { delayMs: end.delayMs })]);
+        return;
+      default: {
+        const never: never = end;
+        return never;
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { EventLog } from "@oceanpos/core/events";
 import { streamIdOf } from "@oceanpos/core/payments";
-import { type DeliveryLog, type Subscription, replayJobId, subscriptionMatches } from "@oceanpos/core/webhooks";
-import type { DeliveryQueues, DeliveryRequest } from "./delivery-queues.js";
+import { type DeliveryLog, type Subscription, deliveryJob, subscriptionMatches } from "@oceanpos/core/webhooks";
+import type { DeliveryJobToAdd, DeliveryQueues } from "./delivery-queues.js";
 
 export interface ReplayerOptions {
   eventLog: EventLog;
@@ -27,12 +27,9 @@ export class Replayer {
     const nonce = newNonce();
     let count = 0;
     for await (const batch of this.o.eventLog.since(since)) {
-      const requests: DeliveryRequest[] = batch
+      const requests: DeliveryJobToAdd[] = batch
         .filter(({ event }) => subscriptionMatches(subscription, event))
-        .map(({ streamId, event }) => ({
-          jobId: replayJobId(streamId, subscription.id, nonce),
-          data: { subscriptionId: subscription.id, eventId: event.id },
-        }));
+        .map(({ streamId }) => deliveryJob(streamId, subscription.id, { replayNonce: nonce }));
       if (requests.length > 0) await this.o.queues.enqueue(requests);
       count += requests.length;
     }
@@ -44,12 +41,12 @@ export class Replayer {
     const nonce = newNonce();
     const letters = await this.o.deliveryLog.deadLetters(subscription.id, 10_000);
     const seen = new Set<string>();
-    const requests: DeliveryRequest[] = [];
+    const requests: DeliveryJobToAdd[] = [];
     for (const letter of letters) {
       const streamId = streamIdOf(letter.eventId);
       if (!streamId || seen.has(streamId)) continue;
       seen.add(streamId);
-      requests.push({ jobId: replayJobId(streamId, subscription.id, nonce), data: { subscriptionId: subscription.id, eventId: letter.eventId } });
+      requests.push(deliveryJob(streamId, subscription.id, { replayNonce: nonce }));
     }
     if (requests.length > 0) await this.o.queues.enqueue(requests);
     await this.o.deliveryLog.removeDeadLetters(subscription.id, letters);

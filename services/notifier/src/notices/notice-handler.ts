@@ -1,7 +1,9 @@
 import {
   GatewayXmlError,
   type PayResult,
+  type PaymentDecisionOf,
   isRequestValidationCode,
+  noticeDecision,
   parseGatewayXml,
   parsePaymentDetails,
   shapePayResult,
@@ -11,7 +13,6 @@ import { type Payment, type PaymentStore, type ReconcileSchedule, isFinal } from
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { Logger } from "@oceanpos/core/logger";
 import type { NoticeRejectReason, NotifierMetrics } from "../metrics.js";
-import { type NoticeMove, matchNotice, noticeMove } from "./notice-rules.js";
 
 export interface NoticeHandlerOptions {
   stores: StoreRegistry;
@@ -45,8 +46,9 @@ type Context = Record<string, string>;
  * applied; every signed field has its strict format; the terminal is ours and the signature
  * verifies; it is not the echo of a refused request; it names one of our payments, on that
  * store's account and terminal, with the amount, currency and notes we sent. Even then a notice
- * only moves a payment whose known payment_id it carries (`notice-rules.ts`); otherwise it asks
- * for the payment's query. The store's compare-and-set makes duplicates and reordering harmless.
+ * only moves a payment whose known payment_id it carries (core's `noticeDecision`, the one
+ * translation of gateway answers into payment changes); otherwise it asks for the payment's
+ * query. The store's compare-and-set makes duplicates and reordering harmless.
  */
 export class NoticeHandler {
   private readonly o: NoticeHandlerOptions;
@@ -95,16 +97,14 @@ export class NoticeHandler {
     const ref = { account: notice.account, orderNumber: notice.order_number };
     const payment = await this.o.payments.get(ref);
     if (!payment) return this.reject("unknown_payment", context);
-    const match = matchNotice(notice, payment, this.o.stores.byStoreId(payment.storeId)?.oceanpayment);
-    if (match !== undefined) return this.reject(match, context);
-
-    const move = noticeMove(notice, payment, details);
-    return this.act(move, notice, payment, { ...context, paymentId: notice.payment_id });
+    const decision = noticeDecision(notice, details, payment, this.o.stores.byStoreId(payment.storeId)?.oceanpayment);
+    if (decision.action === "reject") return this.reject(decision.reason, context);
+    return this.act(decision, notice, payment, { ...context, paymentId: notice.payment_id });
   }
 
-  private async act(move: NoticeMove, notice: PayResult, payment: Payment, context: Context): Promise<NoticeOutcome> {
+  private async act(move: PaymentDecisionOf<"transition" | "query" | "ignore" | "unchanged">, notice: PayResult, payment: Payment, context: Context): Promise<NoticeOutcome> {
     const ref = { account: notice.account, orderNumber: notice.order_number };
-    switch (move.kind) {
+    switch (move.action) {
       case "ignore":
         return this.ignore(context, move.why);
       case "unchanged":

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { jobCatalog } from "@oceanpos/core/jobs";
+import { jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import { createLogger } from "@oceanpos/core/logger";
 import { OceanpaymentClient, type OceanpaymentTimeouts } from "@oceanpos/core/oceanpayment";
 import { type Payment, type PaymentRef, type PaymentStatus, PaymentStore, submitFeed } from "@oceanpos/core/payments";
@@ -242,11 +242,8 @@ export function usePayerEnv(): PayerEnv {
         if (!res.ok) throw new Error(`scan: ${res.status} ${await res.text()}`);
       },
       async requestVoid(ref) {
-        await payer.voidQueue.add(jobCatalog.voidPayment.name, ref, {
-          ...jobCatalog.voidPayment.options,
-          backoff: { type: "exponential", delay: 30, jitter: 0.5 },
-          jobId: jobCatalog.voidPayment.jobId(ref),
-        });
+        const job = paymentJob("voidPayment", ref, {}, { ...jobCatalog.voidPayment.options, backoff: { type: "exponential", delay: 30, jitter: 0.5 } });
+        await payer.voidQueue.add(job.name, job.data, job.opts);
       },
       async startAnother() {
         return launch(new Registry()).payer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalAmount, currencyAmountProblem, currencyDecimals, isDecimalAmount, isPositiveAmount, sameAmount } from "./decimal-amount.js";
+import { canonicalAmount, currencyAmountProblem, currencyDecimals, isDecimalAmount, isPositiveAmount, sameAmount } from "./money.js";
 
 describe("decimal amounts", () => {
   it.each(["0.01", "12.5", "12.50", "100", "0"])("accepts %s", (value) => {
