@@ -1,7 +1,6 @@
-import { type HttpError, fastifyClientError, sendError } from "@oceanpos/core/http";
+import { ApiError, type HttpError, fastifyClientError, sendError } from "@oceanpos/core/http";
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ApiError } from "./errors.js";
 import { unavailableErrorOf } from "./redis-failure.js";
 
 /** Methods that change nothing, whatever Redis did with their commands. */

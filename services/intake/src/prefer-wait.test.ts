@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidRequestError } from "./errors.js";
+import { InvalidRequestError } from "@oceanpos/core/http";
 import { parsePreferWait } from "./prefer-wait.js";
 
 describe("parsePreferWait", () => {

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from "./errors.js";
+import { InvalidRequestError } from "@oceanpos/core/http";
 
 /** The longest `Prefer: wait=N` the contract allows, in seconds. */
 export const maxWaitSeconds = 30;
@@ -21,7 +21,7 @@ export function parsePreferWait(header: string | string[] | undefined): number |
     if (name !== "wait") continue;
     const raw = eq < 0 ? "" : head.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
     if (!/^[0-9]{1,3}$/.test(raw) || Number(raw) > maxWaitSeconds || wait !== undefined) {
-      throw new InvalidRequestError([{ path: "Prefer", message: waitMessage }], "the Prefer header is not valid");
+      throw new InvalidRequestError([{ path: "Prefer", message: waitMessage }], { message: "the Prefer header is not valid" });
     }
     wait = Number(raw);
   }

@@ -1,5 +1,6 @@
 import type { EventLog } from "@oceanpos/core/events";
 import {
+  ApiError,
   type ReadinessCheck,
   fastifyClientError,
   frameworkErrors,
@@ -86,6 +87,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHttpErrors(app, { errorHandler: false });
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
     // Fastify's own client errors, in the contract's words (its messages quote the URL or body).
     const client = fastifyClientError(error);
     if (client) return sendError(reply, client);

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { sendError } from "./http-errors.js";
+import { ApiError, sendError } from "@oceanpos/core/http";
 
 /** Who is calling: the operator (everything) or one store (its own events only). */
 export type Caller = { kind: "operator" } | { kind: "store"; storeId: string };
@@ -35,15 +35,15 @@ export class Authenticator {
   /** The caller, or undefined after answering 401. */
   any(request: FastifyRequest, reply: FastifyReply): Caller | undefined {
     const caller = this.caller(request);
-    if (!caller) void sendError(reply, 401, "unauthorized", "a valid Bearer token is required");
+    if (!caller) void sendError(reply, new ApiError(401, "unauthorized", "a valid Bearer token is required"));
     return caller;
   }
 
   /** Fastify preHandler for operator-only routes: 401 without a valid token, 403 for a store key. */
   readonly operatorOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const caller = this.caller(request);
-    if (!caller) return sendError(reply, 401, "unauthorized", "the operator token is required");
-    if (caller.kind !== "operator") return sendError(reply, 403, "forbidden", "this call needs the operator token");
+    if (!caller) return sendError(reply, new ApiError(401, "unauthorized", "the operator token is required"));
+    if (caller.kind !== "operator") return sendError(reply, new ApiError(403, "forbidden", "this call needs the operator token"));
     return undefined;
   };
 }

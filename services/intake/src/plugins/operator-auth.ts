@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
-import { ApiError } from "../errors.js";
+import { ApiError, sendError } from "@oceanpos/core/http";
 
 /**
  * An `onRequest` hook admitting only the operator token (`ADMIN_TOKEN`), sent either as
@@ -17,7 +17,7 @@ export function operatorAuth(adminToken: string): onRequestAsyncHookHandler {
     const error = new ApiError(401, "unauthorized", "the operator token is required: Authorization: Bearer <ADMIN_TOKEN>, or Basic auth with it as password", {
       headers: { "www-authenticate": 'Basic realm="oceanpos"' },
     });
-    return reply.code(error.status).headers(error.headers).send(error.toBody());
+    return sendError(reply, error);
   };
 }
 

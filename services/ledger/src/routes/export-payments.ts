@@ -1,3 +1,4 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import { finished } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
@@ -8,7 +9,6 @@ import { CsvExportStream } from "../export/csv-export-stream.js";
 import { CallerAuth } from "../http/caller.js";
 import { formatAmount } from "../http/currency-amount.js";
 import { type ListFilters, PaymentExportQuery } from "../http/list-query.js";
-import { parseQuery } from "../http/parse-query.js";
 import { errorResponses } from "../http/schemas.js";
 import type { LedgerMetrics } from "../metrics.js";
 
@@ -55,7 +55,7 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
     },
     async (request, reply) => {
       const caller = options.auth.callerOf(request);
-      const query = parseQuery(PaymentExportQuery, request.query);
+      const query = parseOrThrow(PaymentExportQuery, request.query ?? {}, "query");
       const filters: ListFilters = { ...query, storeId: CallerAuth.scope(caller, query.storeId) };
       const client = await options.pool.connect();
       let released = false;

@@ -1,3 +1,4 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
@@ -5,7 +6,6 @@ import { type ListedTable, cursorCreatedAt, listSql, paymentsTable, refundsTable
 import { CallerAuth } from "../http/caller.js";
 import { listCursor } from "../http/list-cursor.js";
 import { type ListFilters, PaymentListQuery, RefundListQuery } from "../http/list-query.js";
-import { parseQuery } from "../http/parse-query.js";
 import { errorResponses } from "../http/schemas.js";
 
 export interface ListRoutesOptions {
@@ -35,7 +35,7 @@ export function registerListRoutes(app: FastifyInstance, options: ListRoutesOpti
       },
       async (request, reply) => {
         const caller = options.auth.callerOf(request);
-        const query = parseQuery(schema, request.query);
+        const query = parseOrThrow(schema, request.query ?? {}, "query");
         const filters: ListFilters = { ...query, storeId: CallerAuth.scope(caller, query.storeId) };
         const keyParts = spec.keyColumns.length;
         const after = query.cursor !== undefined ? listCursor.decode(query.cursor, filters, keyParts) : undefined;

@@ -1,9 +1,9 @@
 import type { EventLog } from "@oceanpos/core/events";
+import { InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
 import { type PaymentEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Authenticator, Caller } from "../auth.js";
-import { invalidRequest, issuesOf } from "../http-errors.js";
 import type { EventStreamHub } from "./event-stream-hub.js";
 
 export interface EventRoutesOptions {
@@ -29,10 +29,9 @@ export function registerEventRoutes(app: FastifyInstance, o: EventRoutesOptions)
   app.get("/v1/events", async (request, reply) => {
     const caller = o.auth.any(request, reply);
     if (!caller) return reply;
-    const query = PageQuery.safeParse(request.query);
-    if (!query.success) return invalidRequest(reply, issuesOf(query.error));
-    const after = query.data.after ? streamIdOf(query.data.after) : undefined;
-    const page = await o.eventLog.page(after, query.data.limit, filterFor(caller));
+    const query = parseOrThrow(PageQuery, request.query, "query");
+    const after = query.after ? streamIdOf(query.after) : undefined;
+    const page = await o.eventLog.page(after, query.limit, filterFor(caller));
     return {
       events: page.events.map(({ event }) => event),
       // The last id read (even when filtered out) so paging skips what this caller may not see.
@@ -43,13 +42,12 @@ export function registerEventRoutes(app: FastifyInstance, o: EventRoutesOptions)
   app.get("/v1/events/stream", async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = o.auth.any(request, reply);
     if (!caller) return reply;
-    const query = StreamQuery.safeParse(request.query);
-    if (!query.success) return invalidRequest(reply, issuesOf(query.error));
+    const query = parseOrThrow(StreamQuery, request.query, "query");
     const header = request.headers["last-event-id"];
-    const lastEventId = (typeof header === "string" && header.trim() !== "" ? header.trim() : undefined) ?? query.data.lastEventId;
+    const lastEventId = (typeof header === "string" && header.trim() !== "" ? header.trim() : undefined) ?? query.lastEventId;
     const after = lastEventId === undefined ? undefined : streamIdOf(lastEventId);
     if (lastEventId !== undefined && after === undefined) {
-      return invalidRequest(reply, [{ path: "Last-Event-ID", message: "must be an event id (evt_…)" }]);
+      throw new InvalidRequestError([{ path: "Last-Event-ID", message: "must be an event id (evt_…)" }]);
     }
     reply.hijack();
     const raw = reply.raw;

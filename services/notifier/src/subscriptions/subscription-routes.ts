@@ -7,13 +7,13 @@ import {
   type SubscriptionStore,
   UpdateSubscription,
 } from "@oceanpos/core/webhooks";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { ApiError, type ErrorIssue, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../auth.js";
 import type { DeliveryQueues } from "../delivery/delivery-queues.js";
 import type { TestWebhookResult } from "../delivery/test-webhook.js";
 import type { Replayer } from "../delivery/replayer.js";
-import { type ApiIssue, invalidRequest, issuesOf, sendError } from "../http-errors.js";
 import { type UrlGuard, UrlRefusedError } from "./url-guard.js";
 
 export interface SubscriptionRoutesOptions {
@@ -36,11 +36,12 @@ const ReplayBody = z.strictObject({ since: z.iso.datetime({ offset: true, error:
 
 /** Operator API: `/v1/subscriptions/…`. */
 export function registerSubscriptionRoutes(app: FastifyInstance, o: SubscriptionRoutesOptions): void {
-  const notFound = (reply: FastifyReply) => sendError(reply, 404, "not_found", "no such subscription");
+  const notFound = () => new ApiError(404, "not_found", "no such subscription");
+  const disabled = () => new ApiError(409, "subscription_disabled", "enable the subscription before replaying to it");
 
-  /** 400 issues for a URL or store ids a subscription may not use. */
-  const checkTargets = async (body: { url?: string; storeIds?: string[] | null }): Promise<ApiIssue[]> => {
-    const issues: ApiIssue[] = [];
+  /** Throws a 400 naming a URL or store ids a subscription may not use. */
+  const checkTargets = async (body: { url?: string; storeIds?: string[] | null }): Promise<void> => {
+    const issues: ErrorIssue[] = [];
     if (body.url !== undefined) {
       try {
         await o.guard.check(body.url);
@@ -52,14 +53,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
     body.storeIds?.forEach((id, i) => {
       if (!o.stores.byStoreId(id)) issues.push({ path: `storeIds.${i}`, message: `unknown store "${id}"` });
     });
-    return issues;
+    if (issues.length > 0) throw new InvalidRequestError(issues);
   };
 
-  /** Loads the subscription named in the path, or answers 404. */
-  const load = async (params: unknown, reply: FastifyReply): Promise<Subscription | undefined> => {
+  /** The subscription named in the path, or a 404 thrown. */
+  const load = async (params: unknown): Promise<Subscription> => {
     const parsed = IdParams.safeParse(params);
     const subscription = parsed.success ? await o.store.get(parsed.data.id) : undefined;
-    if (!subscription) void notFound(reply);
+    if (!subscription) throw notFound();
     return subscription;
   };
 
@@ -67,11 +68,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
     scope.addHook("preHandler", o.auth.operatorOnly);
 
     scope.post("/v1/subscriptions", async (request, reply) => {
-      const body = CreateSubscription.safeParse(request.body ?? {});
-      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
-      const issues = await checkTargets(body.data);
-      if (issues.length > 0) return invalidRequest(reply, issues);
-      const { subscription, secret } = await o.store.create(body.data);
+      const body = parseOrThrow(CreateSubscription, request.body ?? {});
+      await checkTargets(body);
+      const { subscription, secret } = await o.store.create(body);
       await o.changed();
       request.log.info({ subscriptionId: subscription.id }, "subscription created");
       return reply.code(201).header("location", `/v1/subscriptions/${subscription.id}`).send({ ...subscription, secret });
@@ -79,27 +78,20 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
     scope.get("/v1/subscriptions", async () => ({ subscriptions: await o.store.list() }));
 
-    scope.get("/v1/subscriptions/:id", async (request, reply) => {
-      const subscription = await load(request.params, reply);
-      return subscription ?? reply;
-    });
+    scope.get("/v1/subscriptions/:id", async (request) => load(request.params));
 
-    scope.patch("/v1/subscriptions/:id", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      const body = UpdateSubscription.safeParse(request.body ?? {});
-      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
-      const issues = await checkTargets(body.data);
-      if (issues.length > 0) return invalidRequest(reply, issues);
-      const updated = await o.store.update(current.id, body.data);
-      if (!updated) return notFound(reply);
+    scope.patch("/v1/subscriptions/:id", async (request) => {
+      const current = await load(request.params);
+      const body = parseOrThrow(UpdateSubscription, request.body ?? {});
+      await checkTargets(body);
+      const updated = await o.store.update(current.id, body);
+      if (!updated) throw notFound();
       await o.changed();
       return updated;
     });
 
-    scope.delete("/v1/subscriptions/:id", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
+    scope.delete("/v1/subscriptions/:id", async (request) => {
+      const current = await load(request.params);
       await o.store.delete(current.id);
       await o.changed();
       await o.queues.drop(current.id);
@@ -109,15 +101,12 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
     // A new secret, shown once; the replaced one keeps signing next to it for a while (Stripe's
     // "roll secret"), so that the subscriber can switch without refusing a delivery.
-    scope.post("/v1/subscriptions/:id/rotate-secret", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      const body = RotateSecret.safeParse(request.body ?? {});
-      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
-      const seconds = body.data.previousSecretExpiresInSeconds;
+    scope.post("/v1/subscriptions/:id/rotate-secret", async (request) => {
+      const current = await load(request.params);
+      const seconds = parseOrThrow(RotateSecret, request.body ?? {}).previousSecretExpiresInSeconds;
       const previousSecretExpiresAt = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
       const rotated = await o.store.rotateSecret(current.id, previousSecretExpiresAt);
-      if (!rotated) return notFound(reply);
+      if (!rotated) throw notFound();
       await o.changed();
       request.log.info({ subscriptionId: current.id, previousSecretExpiresAt }, "subscription secret rotated");
       return { ...current, secret: rotated.secret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null };
@@ -125,43 +114,36 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
     // One signed `webhook.test` event, answered with what the endpoint said: to check a new
     // endpoint or secret without waiting for a payment.
-    scope.post("/v1/subscriptions/:id/test", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
+    scope.post("/v1/subscriptions/:id/test", async (request) => {
+      const current = await load(request.params);
       const result = await o.sendTest(current.id);
-      return result ?? notFound(reply);
+      if (!result) throw notFound();
+      return result;
     });
 
-    scope.get("/v1/subscriptions/:id/deliveries", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      const query = LimitQuery.safeParse(request.query);
-      if (!query.success) return invalidRequest(reply, issuesOf(query.error));
-      return { deliveries: await o.deliveryLog.attempts(current.id, query.data.limit) };
+    scope.get("/v1/subscriptions/:id/deliveries", async (request) => {
+      const current = await load(request.params);
+      const { limit } = parseOrThrow(LimitQuery, request.query, "query");
+      return { deliveries: await o.deliveryLog.attempts(current.id, limit) };
     });
 
-    scope.get("/v1/subscriptions/:id/dead-letters", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      const query = LimitQuery.safeParse(request.query);
-      if (!query.success) return invalidRequest(reply, issuesOf(query.error));
-      return { deadLetters: await o.deliveryLog.deadLetters(current.id, query.data.limit) };
+    scope.get("/v1/subscriptions/:id/dead-letters", async (request) => {
+      const current = await load(request.params);
+      const { limit } = parseOrThrow(LimitQuery, request.query, "query");
+      return { deadLetters: await o.deliveryLog.deadLetters(current.id, limit) };
     });
 
     scope.post("/v1/subscriptions/:id/replay", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      const body = ReplayBody.safeParse(request.body ?? {});
-      if (!body.success) return invalidRequest(reply, issuesOf(body.error));
-      if (!current.enabled) return sendError(reply, 409, "subscription_disabled", "enable the subscription before replaying to it");
-      const replayed = await o.replayer.since(current, new Date(body.data.since));
+      const current = await load(request.params);
+      const { since } = parseOrThrow(ReplayBody, request.body ?? {});
+      if (!current.enabled) throw disabled();
+      const replayed = await o.replayer.since(current, new Date(since));
       return reply.code(202).send({ replayed });
     });
 
     scope.post("/v1/subscriptions/:id/dead-letters/replay", async (request, reply) => {
-      const current = await load(request.params, reply);
-      if (!current) return reply;
-      if (!current.enabled) return sendError(reply, 409, "subscription_disabled", "enable the subscription before replaying to it");
+      const current = await load(request.params);
+      if (!current.enabled) throw disabled();
       const replayed = await o.replayer.deadLetters(current);
       return reply.code(202).send({ replayed });
     });
