@@ -1,14 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { buildOpsServer, createMetricsRegistry, registerQueueMetrics, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { jobCatalog } from "@oceanpos/core/jobs";
+import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { PaymentStore, ReconcileSchedule, submitFeed } from "@oceanpos/core/payments";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
-import { type Redis, redisKeys } from "@oceanpos/core/redis";
+import { redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue, Worker } from "bullmq";
 import type { Registry } from "prom-client";
+import type { PayerConfig } from "./config.js";
 import { type GatewayLimiter, TerminalRateLimiter } from "./gateway-limiter.js";
 import { OutageBackoff, type OutageBackoffOptions } from "./outage-backoff.js";
 import { PayerMetrics } from "./payer-metrics.js";
@@ -19,112 +22,84 @@ import { SubmitFeed, type SubmitJobOptions } from "./submit-feed.js";
 import { SubmitProcessor } from "./submit-processor.js";
 import { VoidProcessor } from "./void-processor.js";
 
-/** Tunables of a payer (from `PayerConfig` in production, chosen by tests). */
-export interface PayerOptions {
-  /** Jobs worked on at once per queue. Default 100. */
-  concurrency?: number;
-  noticeUrl: string;
-  /** BullMQ lock of an active job. Default 30 000 ms. */
-  lockDurationMs?: number;
-  /** How often stalled jobs (of crashed payers) are looked for. Default 30 000 ms. */
-  stalledIntervalMs?: number;
-  /** Reconciliation check delays; the last repeats. */
-  reconcileIntervalsMs?: readonly number[];
-  /** Default 500 ms. */
-  reconcileTickMs?: number;
-  /** Default 1 000. */
-  reconcileBatch?: number;
-  /** Default 10 min. */
-  qrExpiryMs?: number;
-  /** Default 10 min. */
-  submitWatchdogMs?: number;
-  /**
-   * `UNSETTLED_REVIEW_AFTER_MS`: a payment whose outcome is still unknown this long after its
-   * submit began goes to `needs_review`. Default 15 min.
-   */
-  unsettledReviewAfterMs?: number;
+/** What tests tune besides the settings (production keeps every default). */
+export interface PayerTuning {
   /** A `needs_review` payment is queried at least this often until the gateway settles it. Default 30 000 ms. */
   reviewQueryMs?: number;
   /** Waits after gateway calls that get no answer. Default 1 s doubling to 10 s, with jitter. */
   outageBackoff?: OutageBackoffOptions;
-  /** Gateway calls per second and terminal. Default 50. */
-  gatewayRatePerTerminal?: number;
-  /** Default 100. */
-  gatewayBurstPerTerminal?: number;
   /** Attempts and backoff of the submit jobs this payer queues; default the job catalog's. */
   submitJobOptions?: SubmitJobOptions;
-  /** Submit feed entries of a dead payer are claimed after this long. Default 60 000 ms. */
-  feedClaimIdleMs?: number;
-  /** Start the reconciliation loop. Default true. */
+  /** Run the reconciliation loop. Default true. */
   reconcile?: boolean;
-  /** `EVENT_RETENTION_MS`: how long events stay in the stream. Default 7 days. */
-  eventRetentionMs?: number;
 }
 
 export interface PayerDeps {
-  /** A worker-role connection (`maxRetriesPerRequest: null`) for BullMQ; shared, never closed by the payer. */
-  redis: Redis;
-  /**
-   * The payment store's, schedule's and rate limiter's connection, worker role too; default
-   * `redis`. Production passes an auto-pipelined one (never BullMQ's): the commands of concurrent
-   * jobs then share writes.
-   */
-  storeRedis?: Redis;
-  /** `REDIS_KEY_PREFIX`. */
-  keyPrefix: string;
   stores: StoreRegistry;
-  client: OceanpaymentClient;
   logger: Logger;
-  registry: Registry;
-  options: PayerOptions;
+  /** Opens the payer's Redis connections (worker role: BullMQ's, and the store's); the payer closes them. */
+  connect: RedisConnector;
+  /** The gateway client; the payer closes it. */
+  client: OceanpaymentClient;
+  /** Default: the process's own (`createMetricsRegistry("payer")`). */
+  registry?: Registry;
   /** Replaces the per-terminal Redis token bucket. */
   limiter?: GatewayLimiter;
   clock?: () => number;
   /** This process's submit feed consumer name; default `<host>-<pid>-<random>`. */
   consumerName?: string;
+  tuning?: PayerTuning;
 }
 
-/**
- * A running payer. Close steps in shutdown order: workers (the submit feed with them) → reconciler
- * → queues (each safe twice).
- */
-export interface Payer {
+/** The payer process: its ops server as `app`, and what tests look into. */
+export interface Payer extends Service {
   metrics: PayerMetrics;
   schedule: ReconcileSchedule;
   reconciler: Reconciler;
   submitQueue: Queue;
   voidQueue: Queue;
+  /** The "workers" shutdown step: the submit feed and the workers stop taking work; what is in hand finishes. */
   closeWorkers(): Promise<void>;
-  closeReconciler(): Promise<void>;
-  closeQueues(): Promise<void>;
-  /** All of the above, in order. */
-  close(): Promise<void>;
 }
 
-/** Builds and starts the payer's workers and reconciliation loop. */
-export function startPayer(deps: PayerDeps): Payer {
-  const { redis, keyPrefix, stores, client, logger, options } = deps;
-  const storeRedis = deps.storeRedis ?? redis;
+/** A review query at least this often (not a setting: the settlement window is). */
+const defaultReviewQueryMs = 30_000;
+
+/**
+ * The payer process: the submit feed's first sends, the submit and void workers, the
+ * reconciliation loop, and an HTTP server of ops routes only. `start()` starts the work.
+ */
+export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps): Promise<Payer> {
+  const { stores, client, logger } = deps;
+  const tuning = deps.tuning ?? {};
+  const keyPrefix = config.REDIS_KEY_PREFIX;
+  const keys = redisKeys(keyPrefix);
   const clock = deps.clock ?? Date.now;
-  const prefix = redisKeys(keyPrefix).bullPrefix;
-  const metrics = new PayerMetrics(deps.registry);
-  const store = new PaymentStore({ redis: storeRedis, keyPrefix, ...(options.eventRetentionMs ? { eventRetentionMs: options.eventRetentionMs } : {}) });
-  const schedule = new ReconcileSchedule({ redis: storeRedis, keyPrefix, intervalsMs: options.reconcileIntervalsMs });
+  const connections = new RedisConnections(deps.connect, logger);
+  // BullMQ's; the store's, schedule's and rate limiter's on an auto-pipelined one (the commands
+  // of concurrent jobs share writes); the feed's blocking read on its own.
+  const redis = connections.open("worker", "payer");
+  const storeRedis = connections.open("worker", "payer-store", true);
+  const feedRedis = connections.open("worker", "payer-feed");
+  const registry = deps.registry ?? createMetricsRegistry("payer");
+  const metrics = new PayerMetrics(registry);
+  const store = new PaymentStore({ redis: storeRedis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
+  const schedule = new ReconcileSchedule({ redis: storeRedis, keyPrefix, intervalsMs: config.RECONCILE_SCHEDULE_MS });
   const limiter =
     deps.limiter ??
     new TerminalRateLimiter({
       bucket: new TokenBucket({ redis: storeRedis, keyPrefix, scope: rateLimitScopes.terminal }),
-      ratePerSec: options.gatewayRatePerTerminal ?? 50,
-      burst: options.gatewayBurstPerTerminal ?? 100,
+      ratePerSec: config.GATEWAY_RATE_PER_TERMINAL,
+      burst: config.GATEWAY_BURST_PER_TERMINAL,
     });
-  const reviewQueryMs = options.reviewQueryMs ?? 30_000;
+  const reviewQueryMs = tuning.reviewQueryMs ?? defaultReviewQueryMs;
   const recorder = new PaymentRecorder({ store, schedule, metrics, clock, reviewQueryMs });
   // One per process, shared: a gateway that fails the submits' calls fails the reconciler's too.
-  const backoff = new OutageBackoff(options.outageBackoff);
-  const window = new SettlementWindow(options.unsettledReviewAfterMs ?? 900_000);
+  const backoff = new OutageBackoff(tuning.outageBackoff);
+  const window = new SettlementWindow(config.UNSETTLED_REVIEW_AFTER_MS);
 
-  const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix });
-  const voidQueue = new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix });
+  const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: keys.bullPrefix });
+  const voidQueue = new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: keys.bullPrefix });
   for (const queue of [submitQueue, voidQueue]) {
     queue.on("error", (err) => logger.warn({ queue: queue.name, err: err.message }, "queue error"));
   }
@@ -132,37 +107,37 @@ export function startPayer(deps: PayerDeps): Payer {
   const submit = new SubmitProcessor({
     store, stores, client, recorder, schedule, limiter, metrics, clock,
     logger: logger.child({ component: "submit" }),
-    noticeUrl: options.noticeUrl,
-    watchdogMs: options.submitWatchdogMs ?? 600_000,
+    noticeUrl: config.NOTICE_URL,
+    watchdogMs: config.SUBMIT_WATCHDOG_MS,
     backoff,
     window,
   });
   const voids = new VoidProcessor({ store, stores, client, recorder, limiter, metrics, logger: logger.child({ component: "void" }) });
   const workerOptions = {
     connection: redis,
-    prefix,
-    concurrency: options.concurrency ?? 100,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    prefix: keys.bullPrefix,
+    concurrency: config.PAYER_CONCURRENCY,
+    lockDuration: config.PAYER_LOCK_DURATION_MS,
+    stalledInterval: config.PAYER_STALLED_INTERVAL_MS,
     // A job whose payer died comes back (and queries first); a job that kills payers every time
     // fails for good after this many and the watchdog settles its payment.
     maxStalledCount: 3,
+    // Started by start(), not by the constructor.
+    autorun: false,
   };
   const feed = new SubmitFeed({
-    // Its own connection: the blocking read holds it.
-    redis: redis.duplicate({ connectionName: "payer-feed" }),
+    redis: feedRedis,
     acks: storeRedis,
-    streamKey: redisKeys(keyPrefix).submits,
+    streamKey: keys.submits,
     consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     submit,
     queue: submitQueue,
     metrics,
     logger: logger.child({ component: "submit-feed" }),
-    concurrency: options.concurrency ?? 100,
-    ...(options.feedClaimIdleMs === undefined ? {} : { claimIdleMs: options.feedClaimIdleMs }),
-    ...(options.submitJobOptions === undefined ? {} : { jobOptions: options.submitJobOptions }),
+    concurrency: config.PAYER_CONCURRENCY,
+    claimIdleMs: config.SUBMIT_FEED_CLAIM_IDLE_MS,
+    ...(tuning.submitJobOptions === undefined ? {} : { jobOptions: tuning.submitJobOptions }),
   });
-  void feed.start();
   const workers = [
     new Worker(jobCatalog.submitPayment.queue, submit.process, { ...workerOptions, name: "payer-submit" }),
     new Worker(jobCatalog.voidPayment.queue, voids.process, { ...workerOptions, name: "payer-void" }),
@@ -173,35 +148,53 @@ export function startPayer(deps: PayerDeps): Payer {
       if (job && err.name !== "DelayedError") logger.warn({ jobId: job.id, queue: job.queueName, reason: err.message }, "job run failed");
     });
   }
-
   const reconciler = new Reconciler({
     schedule, store, stores, client, recorder, limiter, metrics, submitQueue, voidQueue, clock,
     logger: logger.child({ component: "reconciler" }),
-    tickMs: options.reconcileTickMs ?? 500,
-    batch: options.reconcileBatch ?? 1_000,
-    qrExpiryMs: options.qrExpiryMs ?? 600_000,
+    tickMs: config.RECONCILE_TICK_MS,
+    batch: config.RECONCILE_BATCH,
+    qrExpiryMs: config.QR_EXPIRY_MS,
     backoff,
     window,
     reviewQueryMs,
   });
-  if (options.reconcile ?? true) reconciler.start();
+
+  let shuttingDown = false;
+  registerQueueMetrics(registry, [submitQueue, voidQueue]);
+  registerStreamGroupMetrics(registry, storeRedis, [{ stream: "submits", key: keys.submits, group: submitFeed.group }]);
+  // Health and metrics only; any other path answers in the contract's error shape.
+  const app = buildOpsServer({
+    logger: logger.child({ component: "http" }),
+    registry,
+    checks: { redis: () => redis.ping() },
+    isShuttingDown: () => shuttingDown,
+  });
 
   let workersClosed: Promise<void> | undefined;
   let queuesClosed: Promise<void> | undefined;
-  const payer: Payer = {
+  const closeWorkers = () => (workersClosed ??= Promise.all([feed.close(), ...workers.map((w) => w.close())]).then(() => undefined));
+  return defineService({
+    app,
     metrics,
     schedule,
     reconciler,
     submitQueue,
     voidQueue,
-    closeWorkers: () => (workersClosed ??= Promise.all([feed.close(), ...workers.map((w) => w.close())]).then(() => undefined)),
-    closeReconciler: () => reconciler.close(),
-    closeQueues: () => (queuesClosed ??= Promise.all([submitQueue.close(), voidQueue.close()]).then(() => undefined)),
-    close: async () => {
-      await payer.closeWorkers();
-      await payer.closeReconciler();
-      await payer.closeQueues();
+    closeWorkers,
+    start: async () => {
+      void feed.start();
+      for (const worker of workers) worker.run().catch((err: Error) => logger.error({ worker: worker.name, err: err.message }, "worker stopped"));
+      if (tuning.reconcile ?? true) reconciler.start();
     },
-  };
-  return payer;
+    shutdownSteps: [
+      { name: "mark-draining", close: () => void (shuttingDown = true) },
+      { name: "http", close: () => app.close() },
+      // Active jobs and first sends finish (a pay in flight gets its answer recorded); nothing new is taken.
+      { name: "workers", close: closeWorkers },
+      { name: "reconciler", close: () => reconciler.close() },
+      { name: "queues", close: () => (queuesClosed ??= Promise.all([submitQueue.close(), voidQueue.close()]).then(() => undefined)) },
+      { name: "oceanpayment-client", close: () => client.close() },
+      { name: "redis", close: () => connections.close() },
+    ],
+  });
 }
