@@ -4,7 +4,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
-import type { CallerAuth } from "./http/caller.js";
+import type { CallerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import type { LedgerMetrics } from "./metrics.js";

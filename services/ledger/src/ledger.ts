@@ -15,7 +15,7 @@ import { migrate } from "./db/migrate.js";
 import { ArchiveWriter } from "./drain/archive-writer.js";
 import { ArchivedPosition } from "./drain/archived-position.js";
 import { EventDrain } from "./drain/event-drain.js";
-import { CallerAuth } from "./http/caller.js";
+import { CallerAuth } from "./http/auth.js";
 import { LedgerMetrics } from "./metrics.js";
 
 export interface LedgerDeps {

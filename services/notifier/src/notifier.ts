@@ -11,7 +11,7 @@ import { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.js";
-import { Authenticator } from "./auth.js";
+import { Authenticator } from "./http/auth.js";
 import type { NotifierConfig } from "./config.js";
 import { DeliveryProcessor } from "./delivery/delivery-processor.js";
 import { DeliveryQueues } from "./delivery/delivery-queues.js";
@@ -26,7 +26,7 @@ import { NoticeHandler } from "./notices/notice-handler.js";
 import { EventRelay } from "./relay/event-relay.js";
 import { RecentEvents } from "./relay/recent-events.js";
 import { SubscriptionCache } from "./subscriptions/subscription-cache.js";
-import { type ResolveHost, UrlGuard } from "./subscriptions/url-guard.js";
+import { type ResolveHost, UrlGuard } from "./delivery/url-guard.js";
 
 export interface NotifierDeps {
   stores: StoreRegistry;

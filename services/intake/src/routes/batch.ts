@@ -1,7 +1,7 @@
 import type { PaymentRequest as PaymentRequestType } from "@oceanpos/core/payments";
 import type { FastifyInstance } from "fastify";
 import { InvalidRequestError, errorBody, parseOrThrow, parseRequest } from "@oceanpos/core/http";
-import { BatchEnvelope, BatchRequest, type BatchResult, BatchResponse, ErrorBody, PaymentRequest, errorResponses } from "../schemas.js";
+import { BatchEnvelope, BatchRequest, type BatchResult, BatchResponse, ErrorBody, PaymentRequest, errorResponses } from "../http/schemas.js";
 import type { RouteContext } from "./route-context.js";
 
 /**

@@ -1,6 +1,6 @@
 import { ApiError, fastifyClientError, sendError } from "@oceanpos/core/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { unavailable } from "./api-error.js";
+import { unavailable } from "../errors.js";
 
 /** PostgreSQL errors that say "not now" rather than "wrong": connection, shutdown, resources, timeouts. */
 function isDatabaseUnavailable(err: unknown): boolean {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { type DailyReportRow, dailyReportSql } from "../db/daily-report-sql.js";
-import { CallerAuth } from "../http/caller.js";
+import { CallerAuth } from "../http/auth.js";
 import { formatAmount } from "../http/currency-amount.js";
 import { errorResponses } from "../http/schemas.js";
 import { isTimeZone } from "../http/time-zone.js";

@@ -6,7 +6,7 @@ import Cursor from "pg-cursor";
 import { z } from "zod";
 import { listSql, paymentsTable } from "../db/list-sql.js";
 import { CsvExportStream } from "../export/csv-export-stream.js";
-import { CallerAuth } from "../http/caller.js";
+import { CallerAuth } from "../http/auth.js";
 import { formatAmount } from "../http/currency-amount.js";
 import { type ListFilters, PaymentExportQuery } from "../http/list-query.js";
 import { errorResponses } from "../http/schemas.js";

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { type ListedTable, cursorCreatedAt, listSql, paymentsTable, refundsTable } from "../db/list-sql.js";
-import { CallerAuth } from "../http/caller.js";
+import { CallerAuth } from "../http/auth.js";
 import { listCursor } from "../http/list-cursor.js";
 import { type ListFilters, PaymentListQuery, RefundListQuery } from "../http/list-query.js";
 import { errorResponses } from "../http/schemas.js";

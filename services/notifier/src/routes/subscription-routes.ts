@@ -10,11 +10,11 @@ import {
 import { ApiError, type ErrorIssue, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { Authenticator } from "../auth.js";
+import type { Authenticator } from "../http/auth.js";
 import type { DeliveryQueues } from "../delivery/delivery-queues.js";
 import type { TestWebhookResult } from "../delivery/test-webhook.js";
 import type { Replayer } from "../delivery/replayer.js";
-import { type UrlGuard, UrlRefusedError } from "./url-guard.js";
+import { type UrlGuard, UrlRefusedError } from "../delivery/url-guard.js";
 
 export interface SubscriptionRoutesOptions {
   auth: Authenticator;

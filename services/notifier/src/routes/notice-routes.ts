@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { NotifierMetrics } from "../metrics.js";
-import type { NoticeHandler } from "./notice-handler.js";
+import type { NoticeHandler } from "../notices/notice-handler.js";
 
 export interface NoticeRoutesOptions {
   handler: NoticeHandler;

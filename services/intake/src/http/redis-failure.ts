@@ -1,4 +1,4 @@
-import { UnavailableError } from "./errors.js";
+import { UnavailableError } from "../errors.js";
 
 /**
  * What a failed Redis call lets us tell the client about its request. Only what ioredis proves

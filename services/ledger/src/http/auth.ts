@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyRequest } from "fastify";
-import { forbidden, unauthorized } from "./api-error.js";
+import { forbidden, unauthorized } from "../errors.js";
 
 /** Who is calling: the operator (every store) or one store (its own payments only). */
 export type Caller = { kind: "operator" } | { kind: "store"; storeId: string };

@@ -3,8 +3,8 @@ import { InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
 import { type PaymentEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Authenticator, Caller } from "../auth.js";
-import type { EventStreamHub } from "./event-stream-hub.js";
+import type { Authenticator, Caller } from "../http/auth.js";
+import type { EventStreamHub } from "../events/event-stream-hub.js";
 
 export interface EventRoutesOptions {
   auth: Authenticator;

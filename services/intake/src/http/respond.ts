@@ -1,7 +1,7 @@
 import type { Payment, PaymentRef } from "@oceanpos/core/payments";
 import type { FastifyReply } from "fastify";
-import { paymentLocation } from "./build-payment.js";
-import type { PaymentWaiter } from "./payment-waiter.js";
+import { paymentLocation } from "../build-payment.js";
+import type { PaymentWaiter } from "../payment-waiter.js";
 
 /** Statuses a `Prefer: wait` on creation waits out: the payment has no outcome yet. */
 export const inFlightStatuses: ReadonlySet<Payment["status"]> = new Set(["accepted", "submitting"]);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { RateLimitedError } from "../errors.js";
 import type { IntakeMetrics } from "../metrics.js";
-import { beforeAnyWrite } from "../redis-failure.js";
+import { beforeAnyWrite } from "./redis-failure.js";
 
 export interface StoreRateLimitOptions {
   redis: Redis;
