@@ -4,7 +4,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
-import type { CallerAuth } from "./http/auth.js";
+import type { ReadAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import type { LedgerMetrics } from "./metrics.js";
@@ -18,7 +18,7 @@ export interface AppDeps {
   metrics: LedgerMetrics;
   /** Reads (lists, reports) and exports. */
   pool: pg.Pool;
-  auth: CallerAuth;
+  auth: ReadAuth;
   /** `GATEWAY_TIME_ZONE`. */
   defaultTimeZone: string;
   /** `/readyz`: PostgreSQL and Redis. */

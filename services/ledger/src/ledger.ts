@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
-import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
+import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
@@ -15,7 +14,7 @@ import { migrate } from "./db/migrate.js";
 import { ArchiveWriter } from "./drain/archive-writer.js";
 import { ArchivedPosition } from "./drain/archived-position.js";
 import { EventDrain } from "./drain/event-drain.js";
-import { CallerAuth } from "./http/auth.js";
+import { ReadAuth } from "./http/auth.js";
 import { LedgerMetrics } from "./metrics.js";
 
 export interface LedgerDeps {
@@ -79,24 +78,18 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     registry,
     metrics,
     pool,
-    auth: new CallerAuth({ adminToken: config.ADMIN_TOKEN, stores: deps.stores }),
+    auth: new ReadAuth({ adminToken: config.ADMIN_TOKEN, stores: deps.stores }),
     defaultTimeZone: config.GATEWAY_TIME_ZONE,
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
   });
 
   const start = async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const applied = await migrate(drainPool, logger);
-        if (applied.length > 0) logger.info({ applied }, "migrations applied");
-        break;
-      } catch (err) {
-        if (shuttingDown) throw err;
-        logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, "cannot migrate the archive yet; retrying");
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+    const migrateArchive = async () => {
+      const applied = await migrate(drainPool, logger);
+      if (applied.length > 0) logger.info({ applied }, "migrations applied");
+    };
+    await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
     if (!shuttingDown) await drain.start();
   };
   let poolsEnded: Promise<void> | undefined;

@@ -1,10 +1,9 @@
 import { hostname } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
-import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
+import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
@@ -173,19 +172,12 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
   });
 
   const start = async () => {
-    // Redis going away during start-up (restarted together with this process) is waited out, not
-    // a reason to exit: only a shutdown ends the wait.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await ready(redis);
-        await cache.start();
-        break;
-      } catch (err) {
-        if (shuttingDown) throw err;
-        logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, "subscriptions not loaded yet; retrying");
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+    // The producer connection fails fast: nothing may run before Redis is up.
+    const loadSubscriptions = async () => {
+      await ready(redis);
+      await cache.start();
+    };
+    await retryStart(loadSubscriptions, { logger, stopping: () => shuttingDown, retrying: "subscriptions not loaded yet; retrying" });
     await relay.start();
   };
   // Active deliveries get half the shutdown budget before their requests are aborted (and retried later).

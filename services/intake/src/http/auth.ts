@@ -1,3 +1,4 @@
+import { bearerToken } from "@oceanpos/core/http";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { UnauthorizedError } from "../errors.js";
@@ -20,9 +21,4 @@ export function registerStoreAuth(app: FastifyInstance, stores: StoreRegistry): 
     // is logged. The log calls and the error handler add `storeId` themselves.
     request.store = store;
   });
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const m = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  return m?.[1];
 }

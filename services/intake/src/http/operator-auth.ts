@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
-import { ApiError, sendError } from "@oceanpos/core/http";
+import { ApiError, bearerToken, sendError, tokenDigest } from "@oceanpos/core/http";
 
 /**
  * An `onRequest` hook admitting only the operator token (`ADMIN_TOKEN`), sent either as
@@ -10,10 +10,10 @@ import { ApiError, sendError } from "@oceanpos/core/http";
  * error body is kept even under plugins that install their own error handler (Bull Board does).
  */
 export function operatorAuth(adminToken: string): onRequestAsyncHookHandler {
-  const expected = digest(adminToken);
+  const expected = tokenDigest(adminToken);
   return async function checkOperator(request: FastifyRequest, reply: FastifyReply) {
     const presented = credentialOf(request.headers.authorization);
-    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return;
+    if (presented !== undefined && timingSafeEqual(tokenDigest(presented), expected)) return;
     const error = new ApiError(401, "unauthorized", "the operator token is required: Authorization: Bearer <ADMIN_TOKEN>, or Basic auth with it as password", {
       headers: { "www-authenticate": 'Basic realm="oceanpos"' },
     });
@@ -24,16 +24,11 @@ export function operatorAuth(adminToken: string): onRequestAsyncHookHandler {
 /** The token of a Bearer header or the password of a Basic one. */
 function credentialOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (bearer) return bearer[1];
+  const bearer = bearerToken(header);
+  if (bearer !== undefined) return bearer;
   const basic = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!basic) return undefined;
   const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   return colon < 0 ? undefined : decoded.slice(colon + 1);
-}
-
-/** Fixed-length digests, so the comparison takes the same time whatever the lengths. */
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
 }

@@ -1,38 +1,20 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type { StoreRegistry } from "@oceanpos/core/stores";
+import { type Caller, CallerAuth, type CallerAuthOptions } from "@oceanpos/core/http";
 import type { FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../errors.js";
 
-/** Who is calling: the operator (every store) or one store (its own payments only). */
-export type Caller = { kind: "operator" } | { kind: "store"; storeId: string };
-
-export interface CallerAuthOptions {
-  /** `ADMIN_TOKEN`. */
-  adminToken: string;
-  /** The stores file: store keys are checked against its hashes, as the intake checks them. */
-  stores: StoreRegistry;
-}
-
-/** Bearer tokens → {@link Caller}. Tokens are compared by digest and never logged. */
-export class CallerAuth {
-  private readonly adminDigest: Buffer;
-  private readonly stores: StoreRegistry;
+/** Who may read what: the operator every store, a store key its own store only. */
+export class ReadAuth {
+  private readonly callers: CallerAuth;
 
   constructor(options: CallerAuthOptions) {
-    this.adminDigest = digest(options.adminToken);
-    this.stores = options.stores;
+    this.callers = new CallerAuth(options);
   }
 
-  /** The caller, or a 401 {@link ApiError} thrown. */
+  /** The caller, or a 401 thrown. */
   callerOf(request: FastifyRequest): Caller {
-    const header = request.headers.authorization;
-    const token = typeof header === "string" ? /^Bearer[ ]+(\S+)\s*$/i.exec(header)?.[1] : undefined;
-    if (!token) throw unauthorized();
-    // Equal-length digests: the comparison time says nothing about the token.
-    if (timingSafeEqual(digest(token), this.adminDigest)) return { kind: "operator" };
-    const store = this.stores.byApiKey(token);
-    if (!store) throw unauthorized();
-    return { kind: "store", storeId: store.id };
+    const caller = this.callers.callerOf(request);
+    if (!caller) throw unauthorized();
+    return caller;
   }
 
   /**
@@ -44,8 +26,4 @@ export class CallerAuth {
     if (requested !== undefined && requested !== caller.storeId) throw forbidden("a store key reads only its own store");
     return caller.storeId;
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
 }

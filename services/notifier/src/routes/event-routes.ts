@@ -1,9 +1,9 @@
 import type { EventLog } from "@oceanpos/core/events";
-import { InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
+import { type Caller, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
 import { type PaymentEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Authenticator, Caller } from "../http/auth.js";
+import type { Authenticator } from "../http/auth.js";
 import type { EventStreamHub } from "../events/event-stream-hub.js";
 
 export interface EventRoutesOptions {
