@@ -6,7 +6,7 @@ COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/testing/package.json packages/testing/
-COPY packages/local-servers/package.json packages/local-servers/
+COPY packages/harness/package.json packages/harness/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/

@@ -7,7 +7,7 @@ export { useRedis, type RedisFixture } from "./use-redis.js";
 export { provisionPostgres, type TestPostgres, type ProvisionPostgresOptions } from "./provision-postgres.js";
 export { usePostgres, type PostgresFixture } from "./use-postgres.js";
 // What the fixtures run on, for tests that start servers or wait themselves (tools take them from
-// @oceanpos/local-servers directly).
+// @oceanpos/harness directly).
 export {
   PostgresServerProcess,
   RedisServerProcess,
@@ -16,4 +16,4 @@ export {
   waitForConnection,
   withDatabase,
   type PostgresServerOptions,
-} from "@oceanpos/local-servers";
+} from "@oceanpos/harness";

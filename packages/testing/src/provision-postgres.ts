@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import pg from "pg";
-import { PostgresServerProcess, withDatabase } from "@oceanpos/local-servers";
+import { PostgresServerProcess, withDatabase } from "@oceanpos/harness";
 
 /** A PostgreSQL server for one test suite, with a database of the suite's own on it. */
 export interface TestPostgres {
