@@ -79,6 +79,20 @@ describe("what a production install takes", () => {
     }
   });
 
+  // What a workspace's code needs at run time must come from its production dependencies: a
+  // tool importing the test fixtures would fail where only those are installed.
+  it("has no code outside tests importing a test library", () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [join(dir, entry.name)] : [],
+      );
+    const offenders = workspaces
+      .filter((dir) => dir !== "packages/testing" && existsSync(join(repoRoot, dir, "src")))
+      .flatMap((dir) => sources(join(repoRoot, dir, "src")))
+      .filter((file) => [...readFileSync(file, "utf8").matchAll(/from "([^"]+)"/g)].some((m) => isTestLibrary(m[1] as string)));
+    expect(offenders.map((file) => file.slice(repoRoot.length))).toEqual([]);
+  });
+
   it("has every test library marked dev-only in the lockfile, so --omit=dev skips it", () => {
     const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
     // Workspaces are links, always installed: the check above keeps them out of `dependencies`.
