@@ -1,9 +1,7 @@
 import { ApiError } from "@oceanpos/core/http";
 
-/**
- * The intake API's errors: core's {@link ApiError} (answered by `sendError`) with the contract's
- * codes. A 400 is core's `InvalidRequestError`, from `parseOrThrow`.
- */
+// The intake API's errors: core's ApiError (answered by `sendError`) with the contract's codes.
+// A 400 is core's InvalidRequestError, thrown by `parseOrThrow`.
 
 export class UnauthorizedError extends ApiError {
   constructor() {
