@@ -6,6 +6,7 @@ COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/testing/package.json packages/testing/
+COPY packages/harness/package.json packages/harness/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
@@ -23,8 +24,9 @@ ENV NODE_ENV=production
 # NODE_OPTIONS flag can set it; the bench runs the services with the same value.
 ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
-# Only the workspaces the image runs: those of packages/testing (Testcontainers, Vitest) and
-# tools/stack (tsx) are production dependencies of theirs, and doubled node_modules (206 → 114 MB).
+# The production dependencies of the workspaces the image runs, from their manifests. Test
+# libraries are dev dependencies wherever they are used, so none can come along; the tools'
+# own runtime dependencies (tsx, an embedded PostgreSQL) are not the image's business.
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/

@@ -1,4 +1,4 @@
-import { commonEnvShape, envDurationMs, envPort, loadConfig, resolveStoresFile } from "@oceanpos/core/config";
+import { commonEnvShape, envDurationMs, envHost, envPort, loadConfig, resolveStoresFile } from "@oceanpos/core/config";
 import { z } from "zod";
 
 /**
@@ -14,7 +14,7 @@ export const SandboxConfig = z
     HEAP_GROWING_PERCENT: commonEnvShape.HEAP_GROWING_PERCENT,
     INIT_CWD: commonEnvShape.INIT_CWD,
     SANDBOX_PORT: envPort(3100),
-    SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
+    SANDBOX_HOST: envHost(),
     /** Payment codes ending in 7 succeed this long after answering pending. */
     SANDBOX_PENDING_MS: envDurationMs(2_000),
     /** A filed refund succeeds this long after applyRefund (when the balance is sufficient). */

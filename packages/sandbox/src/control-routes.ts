@@ -1,6 +1,6 @@
+import { ApiError, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { controlError as error, invalidRequest as invalid } from "./control-replies.js";
 import { FaultUpdate, type Faults } from "./faults.js";
 import { type Ledger, type LedgerEntry, entryOf } from "./ledger.js";
 import type { PaymentEngine } from "./payment-engine.js";
@@ -28,25 +28,19 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
 
   app.get("/sandbox/faults", async () => faults.current);
   app.delete("/sandbox/faults", async () => faults.clear());
-  app.post("/sandbox/faults", async (request, reply) => {
-    const parsed = FaultUpdate.safeParse(request.body);
-    if (!parsed.success) return invalid(reply, parsed.error);
-    return faults.set(parsed.data);
-  });
+  app.post("/sandbox/faults", async (request) => faults.set(parseOrThrow(FaultUpdate, request.body)));
 
-  app.post("/sandbox/scan", async (request, reply) => {
-    const parsed = ScanRequest.safeParse(request.body);
-    if (!parsed.success) return invalid(reply, parsed.error);
-    const { orderNumber, outcome, account, terminal } = parsed.data;
+  app.post("/sandbox/scan", async (request) => {
+    const { orderNumber, outcome, account, terminal } = parseOrThrow(ScanRequest, request.body);
     const scope = account !== undefined && terminal !== undefined ? { account, terminal } : undefined;
     const result = engine.scan(orderNumber, outcome, scope);
     switch (result) {
       case "not_found":
-        return error(reply, 404, "not_found", `no order ${orderNumber}`);
+        throw new ApiError(404, "not_found", `no order ${orderNumber}`);
       case "not_awaiting":
-        return error(reply, 409, "not_awaiting_customer", `order ${orderNumber} has no attempt awaiting the customer`);
+        throw new ApiError(409, "not_awaiting_customer", `order ${orderNumber} has no attempt awaiting the customer`);
       case "ambiguous":
-        return error(reply, 409, "ambiguous_order", `several terminals await ${orderNumber}: pass account and terminal`);
+        throw new ApiError(409, "ambiguous_order", `several terminals await ${orderNumber}: pass account and terminal`);
       default:
         return {
           orderNumber,
@@ -62,9 +56,9 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
     engine.reset();
     return reply.code(204).send();
   });
-  app.get<{ Params: { orderNumber: string } }>("/sandbox/ledger/:orderNumber", async (request, reply) => {
+  app.get<{ Params: { orderNumber: string } }>("/sandbox/ledger/:orderNumber", async (request) => {
     const orders = ledger.ordersNumbered(request.params.orderNumber);
-    if (orders.length === 0) return error(reply, 404, "not_found", `no order ${request.params.orderNumber}`);
+    if (orders.length === 0) throw new ApiError(404, "not_found", `no order ${request.params.orderNumber}`);
     if (orders.length === 1) return entryOf(orders[0] as (typeof orders)[number]);
     return combined(orders.map(entryOf));
   });

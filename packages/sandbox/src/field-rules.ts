@@ -21,7 +21,7 @@ export function isOfflineMethod(value: string): value is OfflineMethod {
   return (offlineMethods as readonly string[]).includes(value);
 }
 
-// Wallet payment codes (shared/oceanpayment.md): WeChat 18 digits starting 10–15, Alipay 16–24
+// Wallet payment codes (docs/oceanpayment-wire.md): WeChat 18 digits starting 10–15, Alipay 16–24
 // digits starting 25–30.
 const weChatCode = /^1[0-5]\d{16}$/;
 const alipayCode = /^(?:2[5-9]|30)\d{14,22}$/;

@@ -1,6 +1,6 @@
+import { ApiError, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { controlError, invalidFields, invalidRequest } from "./control-replies.js";
 import { type CredentialsLookup, amountRule, currencyRule, offlineMethods, orderNumberRule } from "./field-rules.js";
 import type { PaymentEngine } from "./payment-engine.js";
 import { formatDateTime } from "./payment-ids.js";
@@ -40,21 +40,19 @@ export function registerOrphanChargeRoutes(app: FastifyInstance, options: Orphan
   const { engine, credentials, defaultTerminal, now } = options;
 
   app.post("/sandbox/orphan-charge", async (request, reply) => {
-    const parsed = OrphanChargeRequest.safeParse(request.body);
-    if (!parsed.success) return invalidRequest(reply, parsed.error);
-    const body = parsed.data;
+    const body = parseOrThrow(OrphanChargeRequest, request.body);
     const broken = [
       ["orderNumber", orderNumberRule(body.orderNumber)],
       ["currency", currencyRule(body.currency)],
       ["amount", currencyRule(body.currency) ? undefined : amountRule(body.amount, body.currency)],
     ] as const;
     const issues = broken.flatMap(([path, rule]) => (rule ? [{ path, message: details(rule) }] : []));
-    if (issues.length > 0) return invalidFields(reply, issues);
+    if (issues.length > 0) throw new InvalidRequestError(issues);
     const scope = body.account !== undefined && body.terminal !== undefined ? { account: body.account, terminal: body.terminal } : defaultTerminal;
-    if (credentials(scope.terminal) === undefined) return controlError(reply, 400, "unknown_terminal", "the sandbox does not know this terminal");
+    if (credentials(scope.terminal) === undefined) throw new ApiError(400, "unknown_terminal", "the sandbox does not know this terminal");
     const at = body.at === undefined ? now() : Date.parse(body.at);
     const outcome = engine.orphanCharge({ ...scope, orderNumber: body.orderNumber, currency: body.currency, amount: body.amount, method: body.method, at });
-    if (outcome.kind === "already_charged") return controlError(reply, 409, "already_charged", "this order number was already charged on this terminal");
+    if (outcome.kind === "already_charged") throw new ApiError(409, "already_charged", "this order number was already charged on this terminal");
     const { attempt } = outcome;
     return reply.code(201).send({
       orderNumber: attempt.order.orderNumber,

@@ -1,6 +1,6 @@
+import { ApiError, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { controlError, invalidRequest } from "./control-replies.js";
 import { centsToAmount } from "./field-rules.js";
 import type { Refund } from "./ledger.js";
 import type { RefundEngine } from "./refund-engine.js";
@@ -37,19 +37,15 @@ export function registerRefundControlRoutes(app: FastifyInstance, options: Refun
   const { refunds } = options;
 
   app.get("/sandbox/balance", async () => refunds.balance);
-  app.post("/sandbox/balance", async (request, reply) => {
-    const parsed = BalanceRequest.safeParse(request.body);
-    if (!parsed.success) return invalidRequest(reply, parsed.error);
-    return refunds.setBalance(parsed.data.sufficient);
-  });
+  app.post("/sandbox/balance", async (request) => refunds.setBalance(parseOrThrow(BalanceRequest, request.body).sufficient));
 
-  app.post<{ Params: { refundId: string } }>("/sandbox/refunds/:refundId/fail", async (request, reply) => {
+  app.post<{ Params: { refundId: string } }>("/sandbox/refunds/:refundId/fail", async (request) => {
     const outcome = refunds.fail(request.params.refundId);
     switch (outcome) {
       case "not_found":
-        return controlError(reply, 404, "not_found", "no refund with this refund id");
+        throw new ApiError(404, "not_found", "no refund with this refund id");
       case "final":
-        return controlError(reply, 409, "refund_final", "the refund already succeeded or failed");
+        throw new ApiError(409, "refund_final", "the refund already succeeded or failed");
       default:
         return refundView(outcome);
     }

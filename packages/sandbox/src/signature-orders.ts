@@ -4,9 +4,9 @@
  * SHA-256. Deliberately NOT the client's table (`@oceanpos/core/oceanpayment`): the emulator and the
  * client meet only on the wire, so a wrong order on either side fails a test instead of agreeing
  * with itself. Every published order here is checked against Oceanpayment's vectors in
- * `signature.test.ts` (sources: shared/oceanpayment.md, docs/oceanpayment-wire.md). The orders of
- * what the sandbox sends and Oceanpayment does not publish are marked *(assumed)*: this file is
- * the one place each is chosen.
+ * `signature.test.ts` (source: docs/oceanpayment-wire.md, "Signatures"). The orders of what the
+ * sandbox sends and Oceanpayment does not publish are marked *(assumed)*: this file is the one
+ * place each is chosen.
  */
 export const signatureOrders = {
   /** `POST /gateway/directservice/pay` (reproduces the documented sample's vector). */

@@ -1,4 +1,4 @@
-// Every signature vector of shared/oceanpayment.md, run through the emulator's own table: a field
+// Every signature vector of docs/oceanpayment-wire.md, run through the emulator's own table: a field
 // order that is wrong here (or copied from a wrong client table) fails one of these.
 import { describe, expect, it } from "vitest";
 import { type SignedValues, sha256Hex, signDocument, signedString, verifyDocument } from "./signature.js";

@@ -17,7 +17,7 @@ export function signedString(document: SignedDocument, values: SignedValues, sec
 /**
  * The `signValue` the emulator puts on what it sends: upper-case hex, as in every document
  * Oceanpayment publishes (the notice and the query answer samples). *(assumed)* case; receivers
- * must compare case-insensitively anyway (shared/oceanpayment.md), which this keeps honest.
+ * must compare case-insensitively anyway (docs/oceanpayment-wire.md), which this keeps honest.
  */
 export function signDocument(document: SignedDocument, values: SignedValues, secureCode: string): string {
   return sha256Hex(signedString(document, values, secureCode)).toUpperCase();

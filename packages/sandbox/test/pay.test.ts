@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe("the independent test signer", () => {
-  it("reproduces the pay-request vector of shared/oceanpayment.md", () => {
+  it("reproduces the pay-request vector of docs/oceanpayment-wire.md", () => {
     const fields = { account: "995149", terminal: "99514901", order_number: "NO12345678", order_currency: "USD", order_amount: "0.01", billing_firstName: "test", billing_lastName: "test", billing_email: "test@gmail.com" };
     expect(sha256Sign(fields, Object.keys(fields))).toBe("1207df556240d2c70c63f89d978a5dbfcaa3c9780c8c6bd36779bf526ca10342");
   });

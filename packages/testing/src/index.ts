@@ -1,3 +1,13 @@
+/**
+ * Test fixtures: a Redis and a PostgreSQL per suite, a key prefix and a database per test. Test
+ * code only (Vitest hooks, Testcontainers): a dev dependency of whatever uses it.
+ */
+export { provisionRedis, type TestRedis } from "./provision-redis.js";
+export { useRedis, type RedisFixture } from "./use-redis.js";
+export { provisionPostgres, type TestPostgres, type ProvisionPostgresOptions } from "./provision-postgres.js";
+export { usePostgres, type PostgresFixture } from "./use-postgres.js";
+// What the fixtures run on, for tests that start servers or wait themselves (tools take them from
+// @oceanpos/harness directly).
 export {
   type OutagePaymentResult,
   type OutageScenarioOptions,
@@ -5,11 +15,11 @@ export {
   type OutageSystem,
   outageFaults,
   runGatewayOutage,
-} from "./gateway-outage.js";
-export { provisionRedis, type TestRedis } from "./provision-redis.js";
-export { RedisServerProcess, freePort } from "./redis-server-process.js";
-export { useRedis, type RedisFixture } from "./use-redis.js";
-export { provisionPostgres, withDatabase, type TestPostgres, type ProvisionPostgresOptions } from "./provision-postgres.js";
-export { PostgresServerProcess, waitForConnection, type PostgresServerOptions } from "./postgres-server-process.js";
-export { usePostgres, type PostgresFixture } from "./use-postgres.js";
-export { waitFor } from "./wait-for.js";
+  PostgresServerProcess,
+  RedisServerProcess,
+  freePort,
+  waitFor,
+  waitForConnection,
+  withDatabase,
+  type PostgresServerOptions,
+} from "@oceanpos/harness";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import pg from "pg";
-import { PostgresServerProcess } from "./postgres-server-process.js";
+import { PostgresServerProcess, withDatabase } from "@oceanpos/harness";
 
 /** A PostgreSQL server for one test suite, with a database of the suite's own on it. */
 export interface TestPostgres {
@@ -120,11 +120,4 @@ async function dropDatabase(url: string, name: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** `url` with its database replaced by `database`. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

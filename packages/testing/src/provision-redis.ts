@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { RedisServerProcess } from "./redis-server-process.js";
+import { RedisServerProcess } from "@oceanpos/harness";
 
 /** A Redis for one test suite. */
 export interface TestRedis {

@@ -1,6 +1,5 @@
-import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PostgresServerProcess, usePostgres } from "../src/index.js";
+import { usePostgres } from "../src/index.js";
 
 describe("usePostgres", () => {
   const db = usePostgres();
@@ -14,26 +13,4 @@ describe("usePostgres", () => {
     await pool.query("insert into fixture_probe values (1, $1)", [{ text: "çà 支付" }]);
     expect((await pool.query("select note->>'text' as t from fixture_probe")).rows[0]?.t).toBe("çà 支付");
   });
-});
-
-describe("PostgresServerProcess (embedded)", () => {
-  it("keeps committed data across an immediate shutdown and a restart on the same port", async () => {
-    const server = await PostgresServerProcess.start({ durable: false });
-    try {
-      const client = new pg.Client({ connectionString: server.url() });
-      await client.connect();
-      await client.query("create table survivor (n int)");
-      await client.query("insert into survivor values (42)");
-      client.on("error", () => {});
-      await server.stop({ hard: true });
-      await expect(client.query("select 1")).rejects.toThrow();
-      await server.start();
-      const after = new pg.Client({ connectionString: server.url() });
-      await after.connect();
-      expect((await after.query("select n from survivor")).rows).toEqual([{ n: 42 }]);
-      await after.end();
-    } finally {
-      await server.destroy();
-    }
-  }, 60_000);
 });

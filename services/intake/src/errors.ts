@@ -1,51 +1,7 @@
-import { AppError } from "@oceanpos/core/errors";
-import { type ErrorBody, type ErrorIssue, type HttpError, errorBody } from "@oceanpos/core/http";
+import { ApiError } from "@oceanpos/core/http";
 
-/** One failing field of a request: a dotted path (`items.0.price`) and what is wrong with it. */
-export type Issue = ErrorIssue;
-
-/** The contract's error codes of the intake API. */
-export type ApiErrorCode =
-  | "invalid_request"
-  | "unauthorized"
-  | "not_found"
-  | "idempotency_conflict"
-  | "invalid_state"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "rate_limited"
-  | "unavailable"
-  | "internal";
-
-/** An error answered to the client as `{"error": {code, message, issues?}}` with `status`. */
-export class ApiError extends AppError implements HttpError {
-  readonly status: number;
-  readonly issues: readonly Issue[] | undefined;
-  readonly headers: Readonly<Record<string, string>>;
-
-  constructor(
-    status: number,
-    code: ApiErrorCode,
-    message: string,
-    options: { issues?: readonly Issue[]; headers?: Record<string, string>; cause?: unknown } = {},
-  ) {
-    super(code, message, { cause: options.cause });
-    this.status = status;
-    this.issues = options.issues;
-    this.headers = options.headers ?? {};
-  }
-
-  /** The JSON body of the response. */
-  toBody(): ErrorBody {
-    return errorBody(this.code, this.message, this.issues);
-  }
-}
-
-export class InvalidRequestError extends ApiError {
-  constructor(issues: readonly Issue[], message = "the request is not valid; see issues") {
-    super(400, "invalid_request", message, { issues });
-  }
-}
+// The intake API's errors: core's ApiError (answered by `sendError`) with the contract's codes.
+// A 400 is core's InvalidRequestError, thrown by `parseOrThrow`.
 
 export class UnauthorizedError extends ApiError {
   constructor() {

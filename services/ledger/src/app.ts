@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type ReadinessCheck, lazyRequestLogger, registerOpsRoutes } from "@oceanpos/core/http";
+import { ApiError, type ReadinessCheck, frameworkErrorHandler, lazyRequestLogger, registerHttpErrors, registerOpsRoutes } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
-import { ApiError } from "./http/api-error.js";
-import type { CallerAuth } from "./http/caller.js";
+import type { ReadAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import type { LedgerMetrics } from "./metrics.js";
@@ -19,7 +18,7 @@ export interface AppDeps {
   metrics: LedgerMetrics;
   /** Reads (lists, reports) and exports. */
   pool: pg.Pool;
-  auth: CallerAuth;
+  auth: ReadAuth;
   /** `GATEWAY_TIME_ZONE`. */
   defaultTimeZone: string;
   /** `/readyz`: PostgreSQL and Redis. */
@@ -36,6 +35,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
     childLoggerFactory: lazyRequestLogger,
     return503OnClosing: false,
+    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
+    frameworkErrors: frameworkErrorHandler({ requestIds: true }),
     // The caller's Request-Id when it is a sane one, else a new one; echoed on every response.
     genReqId: (req) => {
       const given = req.headers["request-id"];
@@ -45,10 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Route schemas document the API; handlers parse with them so every error keeps the contract's shape.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerHttpErrors(app, { errorHandler: false, requestIds: true });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(new ApiError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`).toBody(request.id)),
-  );
   app.addHook("onRequest", async (request, reply) => {
     reply.header("request-id", request.id);
     if (deps.isShuttingDown?.() && !opsRoutes.has(request.routeOptions.url ?? "")) {

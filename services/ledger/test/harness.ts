@@ -5,7 +5,8 @@ import type { PostgresFixture, RedisFixture } from "@oceanpos/testing";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { type LedgerConfig, loadLedgerConfig } from "../src/config.js";
-import { Ledger } from "../src/ledger.js";
+import { redisConnector } from "@oceanpos/core/lifecycle";
+import { type Ledger, createLedger } from "../src/ledger.js";
 
 export const account = "995149";
 export const adminToken = "test-admin-token";
@@ -34,11 +35,10 @@ export function testConfig(db: PostgresFixture | { url: string }, redis: RedisFi
 
 /** A ledger as `main.ts` builds it (not listening), started: migrated and draining. */
 export async function startLedger(config: Readonly<LedgerConfig>, consumerName?: string): Promise<Ledger> {
-  const ledger = await Ledger.create({
-    config,
+  const ledger = await createLedger(config, {
     stores: testStores(),
     logger: pino({ level: "silent" }),
-    connect: (role, name) => createRedis({ url: config.REDIS_URL, role, connectionName: name }),
+    connect: redisConnector(config.REDIS_URL),
     ...(consumerName ? { consumerName } : {}),
   });
   await ledger.start();

@@ -49,4 +49,16 @@ describe("ops routes, OpenAPI, Request-Id", () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatchObject({ code: "not_found", requestId: missing.headers["request-id"] });
   });
+
+  it("answers the router's own errors in the contract's shape, never repeating the URL", async () => {
+    for (const [url, status, code] of [
+      ["/v1/payments%ZZ<b>", 400, "invalid_request"],
+      ["/v1/nothing<b>", 404, "not_found"],
+    ] as const) {
+      const res = await ledger.app.inject({ method: "GET", url, headers: { "request-id": "pos-43" } });
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json(), url).toEqual({ error: { code, message: expect.any(String), requestId: "pos-43" } });
+      for (const echoed of ["<b>", "%ZZ", "nothing"]) expect(res.body, url).not.toContain(echoed);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import type { EventLog } from "@oceanpos/core/events";
 import {
+  ApiError,
   type ReadinessCheck,
   fastifyClientError,
   frameworkErrors,
@@ -13,16 +14,16 @@ import type { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@oceanpos/core/logger";
 import type { Registry } from "prom-client";
-import type { Authenticator } from "./auth.js";
+import type { Authenticator } from "./http/auth.js";
 import type { DeliveryQueues } from "./delivery/delivery-queues.js";
 import type { Replayer } from "./delivery/replayer.js";
-import { registerEventRoutes } from "./events/event-routes.js";
+import { registerEventRoutes } from "./routes/event-routes.js";
 import type { EventStreamHub } from "./events/event-stream-hub.js";
 import type { NotifierMetrics } from "./metrics.js";
 import type { NoticeHandler } from "./notices/notice-handler.js";
-import { registerNoticeRoutes } from "./notices/notice-routes.js";
-import { registerSubscriptionRoutes } from "./subscriptions/subscription-routes.js";
-import type { UrlGuard } from "./subscriptions/url-guard.js";
+import { registerNoticeRoutes } from "./routes/notice-routes.js";
+import { registerSubscriptionRoutes } from "./routes/subscription-routes.js";
+import type { UrlGuard } from "./delivery/url-guard.js";
 import type { TestWebhookResult } from "./delivery/test-webhook.js";
 
 export interface AppDeps {
@@ -86,6 +87,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHttpErrors(app, { errorHandler: false });
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
     // Fastify's own client errors, in the contract's words (its messages quote the URL or body).
     const client = fastifyClientError(error);
     if (client) return sendError(reply, client);

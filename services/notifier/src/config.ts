@@ -1,21 +1,23 @@
-import { commonEnvShape, envBoolean, envDurationMs, envPort, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import {
+  commonEnvShape,
+  envBoolean,
+  envConsumerGroup,
+  envDurationMs,
+  envHost,
+  envPort,
+  envPositiveInt,
+  loadConfig,
+  resolveCommon,
+} from "@oceanpos/core/config";
 import { z } from "zod";
-
-const positiveInt = (name: string, defaultValue: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a number (${name})` })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(max, `must be at most ${max}`)
-    .default(defaultValue);
 
 export const NotifierConfig = z
   .object({
     ...commonEnvShape,
     NOTIFIER_PORT: envPort(3001),
-    NOTIFIER_HOST: z.string().default("127.0.0.1"),
+    NOTIFIER_HOST: envHost(),
     /** Largest notice body accepted, in bytes. */
-    NOTICE_BODY_LIMIT_BYTES: positiveInt("bytes", 64 * 1024, 1024 * 1024),
+    NOTICE_BODY_LIMIT_BYTES: envPositiveInt(64 * 1024, { max: 1024 * 1024 }),
     /** Lets subscriptions point at private, loopback and link-local addresses (development and tests only). */
     ALLOW_PRIVATE_WEBHOOK_URLS: envBoolean(false),
     /** One webhook request may take this long before it counts as failed. */
@@ -27,21 +29,24 @@ export const NotifierConfig = z
       .max(100, "must be at most 100")
       .default(1),
     /** BullMQ lock of a delivery in flight; a crashed notifier's deliveries come back once it expires. */
-    WEBHOOK_LOCK_DURATION_MS: envDurationMs(30_000).pipe(z.number().min(500, "must be at least 500")),
+    WEBHOOK_LOCK_DURATION_MS: envDurationMs(30_000, { min: 500 }),
     /** How often the delivery workers look for stalled deliveries (locks of dead notifiers). */
-    WEBHOOK_STALLED_INTERVAL_MS: envDurationMs(30_000).pipe(z.number().min(100, "must be at least 100")),
+    WEBHOOK_STALLED_INTERVAL_MS: envDurationMs(30_000, { min: 100 }),
     /** Deliveries in flight per subscription per process: a hanging endpoint holds at most this many. */
-    WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: positiveInt("deliveries", 16, 100),
-    /** How long the relay waits for a slot of a full subscription lane before queueing its deliveries as jobs. */
-    WEBHOOK_LANE_WAIT_MS: envDurationMs(250).pipe(z.number().max(10_000, "must be at most 10000: a batch of the relay waits this long")),
+    WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: envPositiveInt(16, { max: 100 }),
+    /**
+     * How long the relay waits for a slot of a full subscription lane before queueing its
+     * deliveries as jobs; at most 10 s, since a whole batch of the relay waits this long.
+     */
+    WEBHOOK_LANE_WAIT_MS: envDurationMs(250, { max: 10_000 }),
     /** How often the in-memory subscription cache and the per-subscription workers catch up with Redis. */
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */
     SSE_HEARTBEAT_MS: envDurationMs(15_000),
     /** Live stream clients that fall this many events behind are disconnected (they resume with Last-Event-ID). */
-    SSE_MAX_BACKLOG: positiveInt("events", 1_000, 100_000),
+    SSE_MAX_BACKLOG: envPositiveInt(1_000, { max: 100_000 }),
     /** Consumer group of the event relay, shared by every notifier replica. */
-    RELAY_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ -").default("notifier"),
+    RELAY_GROUP: envConsumerGroup("notifier"),
     /** Pending relay entries idle this long (their consumer died) are claimed by another replica. */
     RELAY_CLAIM_IDLE_MS: envDurationMs(60_000),
   })

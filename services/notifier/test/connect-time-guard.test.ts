@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookSender } from "../src/delivery/webhook-sender.js";
-import { UrlGuard } from "../src/subscriptions/url-guard.js";
+import { UrlGuard } from "../src/delivery/url-guard.js";
 
 /**
  * The address policy at delivery time, against a raw TCP receiver on loopback that records every

@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRedis } from "@oceanpos/core/redis";
 import { type Payment, type PaymentStore } from "@oceanpos/core/payments";
 import { parseStores } from "@oceanpos/core/stores";
 import type { RedisFixture } from "@oceanpos/testing";
 import { createLogger } from "@oceanpos/core/logger";
 import { loadNotifierConfig } from "../src/config.js";
-import { Notifier, type NotifierOptions } from "../src/notifier.js";
+import { redisConnector } from "@oceanpos/core/lifecycle";
+import { type Notifier, type NotifierDeps, createNotifier } from "../src/notifier.js";
 
 export const adminToken = "test-admin-token";
 export const account = "995149";
@@ -32,11 +32,14 @@ function sha256Key(key: string): string {
   return `sha256:${createHash("sha256").update(key).digest("hex")}`;
 }
 
-/** A notifier on the test Redis (unique key prefix), with tiny retries and loopback receivers allowed. */
+/**
+ * A notifier on the test Redis (unique key prefix), with tiny retries and loopback receivers
+ * allowed, started; deliveries in flight at `close()` get 1 s (half the shutdown budget).
+ */
 export async function startNotifier(
   redis: RedisFixture,
   env: Record<string, string> = {},
-  extra: Partial<NotifierOptions> = {},
+  extra: Partial<NotifierDeps> = {},
 ): Promise<Notifier> {
   const config = loadNotifierConfig({
     REDIS_URL: redis.url,
@@ -47,13 +50,13 @@ export async function startNotifier(
     WEBHOOK_TIMEOUT_MS: "5000",
     SUBSCRIPTION_REFRESH_MS: "200",
     RELAY_CLAIM_IDLE_MS: "100",
+    SHUTDOWN_TIMEOUT_MS: "2000",
     ...env,
   });
-  const notifier = new Notifier({
-    config,
+  const notifier = await createNotifier(config, {
     stores,
     logger: createLogger({ name: "notifier-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    connect: (role, name, autoPipelining) => createRedis({ url: redis.url, role, connectionName: name, autoPipelining }),
+    connect: redisConnector(redis.url),
     relayStartId: "0",
     ...extra,
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The `paymentResult` signing order, restated here from shared/oceanpayment.md (not imported from core). */
+/** The `paymentResult` signing order, restated here from docs/oceanpayment-wire.md (not imported from core). */
 export const paymentResultOrder = [
   "account",
   "terminal",
@@ -19,7 +19,7 @@ export const paymentResultOrder = [
 export type NoticeFields = Record<string, string>;
 
 /**
- * The spec's sample notices (shared/oceanpayment-samples/face-to-face-spec.txt), field for field:
+ * The spec's sample notices (packages/sandbox/test/fixtures/face-to-face-*.xml), field for field:
  * the pending one (`payment_details` empty) and the success. Their published signValue is a
  * placeholder; tests re-sign them with the sandbox secureCode `12345678`.
  */

@@ -10,7 +10,7 @@ const redis = useRedis();
 let notifier: Notifier | undefined;
 
 afterEach(async () => {
-  for (const [, step] of notifier?.steps(1_000) ?? []) await step();
+  await notifier?.close();
   notifier = undefined;
 });
 

@@ -5,7 +5,7 @@ import { generateWebhookSecret } from "@oceanpos/core/webhooks";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookSender } from "../src/delivery/webhook-sender.js";
-import { UrlGuard } from "../src/subscriptions/url-guard.js";
+import { UrlGuard } from "../src/delivery/url-guard.js";
 
 describe("WebhookSender", () => {
   const closers: Array<() => Promise<void>> = [];

@@ -4,8 +4,8 @@ import { redisKeys } from "@oceanpos/core/redis";
 import { waitFor } from "@oceanpos/testing";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import type { PayerOptions } from "../src/start-payer.js";
 import {
+  type PayerOptions,
   type Running,
   type SetupContext,
   account,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { RedisServerProcess, freePort } from "@oceanpos/testing";
+import { RedisServerProcess, freePort } from "@oceanpos/harness";
 import { Redis } from "ioredis";
 import { request } from "undici";
 

@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { submitFeed } from "@oceanpos/core/payments";
 import { redisKeys, streamGroupBacklog } from "@oceanpos/core/redis";
-import { waitFor } from "@oceanpos/testing";
+import { waitFor } from "@oceanpos/harness";
 import { Redis } from "ioredis";
 import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./bench-stack.js";
 import { pool } from "./http-client.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The `paymentResult` signature field order (shared/oceanpayment.md), then the secureCode. */
+/** The `paymentResult` signature field order (docs/oceanpayment-wire.md), then the secureCode. */
 export const paymentResultFields = [
   "account",
   "terminal",

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { RedisServerProcess, freePort } from "@oceanpos/testing";
+import { RedisServerProcess, freePort } from "@oceanpos/harness";
 import { ServiceProcess, repoRoot } from "./service-process.js";
 
 export interface ClusterOptions {

@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import { freePort } from "@oceanpos/testing";
+import { freePort } from "@oceanpos/harness";
 import { type DocumentFields, documentFields } from "./forgery.js";
 import { type HttpClient, sleep } from "./http-client.js";
 

@@ -1,4 +1,4 @@
-import { outageFaults } from "@oceanpos/testing";
+import { outageFaults } from "@oceanpos/harness";
 import type { ChaosAction } from "./chaos-script.js";
 import { type HttpClient, sleep } from "./http-client.js";
 

@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import { freePort } from "@oceanpos/testing";
+import { freePort } from "@oceanpos/harness";
 import { Webhook } from "standardwebhooks";
 
 /** `ok`: answers 2xx (or 500 at `failRate`); `unavailable`: listens and answers 503; `refused`: not listening. */

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { PostgresServerProcess, withDatabase } from "@oceanpos/testing";
+import { PostgresServerProcess, withDatabase } from "@oceanpos/harness";
 import pg from "pg";
 
 export interface EnsuredPostgres {

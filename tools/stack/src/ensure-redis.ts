@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { RedisServerProcess } from "@oceanpos/testing";
+import { RedisServerProcess } from "@oceanpos/harness";
 import { Redis } from "ioredis";
 
 export interface EnsuredRedis {

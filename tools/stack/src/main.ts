@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
+import { commonDefaults } from "@oceanpos/core/config";
+import { ledgerDefaults } from "@oceanpos/ledger/config";
 import { ensurePostgres, redact } from "./ensure-postgres.js";
 import { ensureRedis } from "./ensure-redis.js";
 import { prefixLines } from "./log-lines.js";
@@ -19,7 +21,7 @@ const env = { ...process.env };
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const stackLine = (line: string) => out(`\u001b[1mstack   \u001b[0m │ ${line}`);
 
-const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = env.REDIS_URL ?? commonDefaults.redisUrl;
 const redisDir = resolve(env.INIT_CWD ?? repoRoot, env.STACK_REDIS_DIR ?? ".redis-data");
 const redis = await ensureRedis(redisUrl, redisDir).catch((err: Error) => {
   stackLine(err.message);
@@ -27,7 +29,7 @@ const redis = await ensureRedis(redisUrl, redisDir).catch((err: Error) => {
 });
 if (redis.child) stackLine(`no Redis answered at ${redisUrl}; started redis-server at ${redis.url} (data in ${redisDir})`);
 
-const databaseUrl = env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/oceanpos";
+const databaseUrl = env.DATABASE_URL ?? ledgerDefaults.databaseUrl;
 const pgDir = resolve(env.INIT_CWD ?? repoRoot, env.STACK_PG_DIR ?? ".pg-data");
 const postgres = await ensurePostgres(databaseUrl, pgDir, { create: env.NODE_ENV !== "production" }).catch(async (err: Error) => {
   stackLine(err.message);

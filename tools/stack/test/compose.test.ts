@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -57,6 +57,48 @@ describe("Dockerfile", () => {
     const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+)\/dist /gm)].map((m) => m[1]);
     expect(installed.length).toBeGreaterThan(0);
     expect(installed.sort()).toEqual([...copied].sort());
+  });
+});
+
+describe("what a production install takes", () => {
+  /** Test runners and fixtures, and the project's own test fixtures package. */
+  const isTestLibrary = (name: string) => /^(vitest|@vitest\/.+|testcontainers|@testcontainers\/.+|@oceanpos\/testing)$/.test(name);
+  const rootManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] };
+  const workspaces = rootManifest.workspaces.flatMap((pattern) => {
+    const parent = pattern.replace(/\/\*$/, "");
+    return readdirSync(join(repoRoot, parent)).filter((dir) => existsSync(join(repoRoot, parent, dir, "package.json"))).map((dir) => `${parent}/${dir}`);
+  });
+
+  // `npm ci --omit=dev` installs every workspace's `dependencies`: a test library there would be
+  // in whatever installs that workspace, the image included (it leaves nothing out for that).
+  it("has no test library among any workspace's production dependencies", () => {
+    expect(workspaces.length).toBeGreaterThan(8);
+    for (const dir of workspaces) {
+      const manifest = JSON.parse(readFileSync(join(repoRoot, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+      expect(Object.keys(manifest.dependencies ?? {}).filter(isTestLibrary), `${dir}'s dependencies`).toEqual([]);
+    }
+  });
+
+  // What a workspace's code needs at run time must come from its production dependencies: a
+  // tool importing the test fixtures would fail where only those are installed.
+  it("has no code outside tests importing a test library", () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [join(dir, entry.name)] : [],
+      );
+    const offenders = workspaces
+      .filter((dir) => dir !== "packages/testing" && existsSync(join(repoRoot, dir, "src")))
+      .flatMap((dir) => sources(join(repoRoot, dir, "src")))
+      .filter((file) => [...readFileSync(file, "utf8").matchAll(/from "([^"]+)"/g)].some((m) => isTestLibrary(m[1] as string)));
+    expect(offenders.map((file) => file.slice(repoRoot.length))).toEqual([]);
+  });
+
+  it("has every test library marked dev-only in the lockfile, so --omit=dev skips it", () => {
+    const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
+    // Workspaces are links, always installed: the check above keeps them out of `dependencies`.
+    const entries = Object.entries(lock.packages).filter(([path, entry]) => !entry.link && isTestLibrary(path.replace(/^.*node_modules\//, "")));
+    expect(entries.map(([path]) => path)).toEqual(expect.arrayContaining(["node_modules/vitest", "node_modules/testcontainers"]));
+    expect(entries.filter(([, entry]) => entry.dev !== true).map(([path]) => path)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, waitFor } from "@oceanpos/testing";
+import { freePort, waitFor } from "@oceanpos/harness";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 

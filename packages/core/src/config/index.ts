@@ -1,5 +1,17 @@
 export { loadConfig } from "./load-config.js";
-export { envBoolean, envPort, envDurationMs, envList } from "./env-types.js";
+export {
+  envBoolean,
+  envConsumerGroup,
+  envDurationList,
+  envDurationMs,
+  envHost,
+  envHttpUrl,
+  envList,
+  envPort,
+  envPositiveInt,
+  envPositiveNumber,
+  type EnvBounds,
+} from "./env-types.js";
 export {
   commonEnvShape,
   commonEnvSchema,

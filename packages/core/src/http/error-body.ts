@@ -2,8 +2,8 @@ import type { FastifyReply } from "fastify";
 
 /**
  * The contract's error body, the only one any service answers with:
- * `{"error": {"code", "message", "issues"?}}`. Messages are written by us and never quote the
- * request's URL, headers or body (a URL or body may carry a wallet code or attacker markup).
+ * `{"error": {"code", "message", "issues"?, "requestId"?}}`. Messages are written by us and never
+ * quote the request's URL, headers or body (a URL or body may carry a wallet code or attacker markup).
  */
 
 /** One failing field: a dotted path (`items.0.price`) and what is wrong with it. */
@@ -13,7 +13,7 @@ export interface ErrorIssue {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; issues?: ErrorIssue[] };
+  error: { code: string; message: string; issues?: ErrorIssue[]; requestId?: string };
 }
 
 /** A client-facing error: its status and the fields of its body. */
@@ -21,19 +21,23 @@ export interface HttpError {
   status: number;
   code: string;
   message: string;
-  issues?: readonly ErrorIssue[];
+  issues?: readonly ErrorIssue[] | undefined;
   /** Extra response headers, e.g. `retry-after`. */
   headers?: Readonly<Record<string, string>>;
 }
 
-/** The body; `issues` only when given (an empty list is kept: "see issues" with none is still a list). */
-export function errorBody(code: string, message: string, issues?: readonly ErrorIssue[]): ErrorBody {
-  return { error: { code, message, ...(issues ? { issues: [...issues] } : {}) } };
+/**
+ * The body; `issues` only when given (an empty list is kept: "see issues" with none is still a
+ * list), `requestId` only for a service that echoes request ids (the ledger).
+ */
+export function errorBody(error: Pick<HttpError, "code" | "message" | "issues">, requestId?: string): ErrorBody {
+  const { code, message, issues } = error;
+  return { error: { code, message, ...(issues ? { issues: [...issues] } : {}), ...(requestId === undefined ? {} : { requestId }) } };
 }
 
-/** Answers `error` with its status, headers and body. */
-export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+/** Answers `error` with its status, headers and body (with `requestId` when given). */
+export function sendError(reply: FastifyReply, error: HttpError, requestId?: string): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   // The type too: an error may interrupt a route that had already set another one (a QR image).
-  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error.code, error.message, error.issues));
+  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error, requestId));
 }

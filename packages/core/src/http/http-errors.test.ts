@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { frameworkErrors, registerHttpErrors } from "./index.js";
+import { ApiError, frameworkErrorHandler, frameworkErrors, registerHttpErrors } from "./index.js";
 
 /** Paths as an attacker would send them: the answer must never carry them back. */
 const marker = "<script>alert(1)</script>";
@@ -21,6 +21,9 @@ describe("the contract's error shape for Fastify's own errors", () => {
     app.post("/v1/echo", async (request) => request.body);
     app.get("/v1/boom", async () => {
       throw new Error(`database said ${marker}`);
+    });
+    app.get("/v1/final", async () => {
+      throw new ApiError(409, "invalid_state", "the payment is final", { headers: { "retry-after": "2" } });
     });
     await app.ready();
     return app;
@@ -74,4 +77,29 @@ describe("the contract's error shape for Fastify's own errors", () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
   });
+
+  it("answers a thrown ApiError as it is, headers included", async () => {
+    await build();
+    const res = await app.inject({ method: "GET", url: "/v1/final" });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers["retry-after"]).toBe("2");
+    expect(res.json()).toEqual({ error: { code: "invalid_state", message: "the payment is final" } });
+  });
+
+  it("puts the request id in every error body of a service that echoes them", async () => {
+    app = Fastify({ frameworkErrors: frameworkErrorHandler({ requestIds: true }), genReqId: () => "req-7" });
+    registerHttpErrors(app, { requestIds: true });
+    app.get("/v1/payments/:orderNumber", async () => {
+      throw new Error("boom");
+    });
+    await app.ready();
+    for (const [url, code] of [
+      ["/v1/payments/A", "internal"],
+      ["/v1/none", "not_found"],
+      ["/v1/payments/%ZZ", "invalid_request"],
+    ]) {
+      expect((await app.inject({ method: "GET", url })).json().error, url).toMatchObject({ code, requestId: "req-7" });
+    }
+  });
 });
+

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "./api-error.js";
 import { type HttpError, sendError } from "./error-body.js";
 
 /**
@@ -59,31 +60,52 @@ export function fastifyClientError(err: unknown, options: FastifyClientErrorOpti
   return undefined;
 }
 
-/** Fastify's `frameworkErrors` option: bad URL encoding, over-long path parameters, constraint errors. */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  void sendError(reply, fastifyClientError(error) ?? internalError);
+export interface RequestIdOptions {
+  /** Put the request's id in every error body as `requestId` (the ledger). Default false. */
+  requestIds?: boolean;
 }
 
-/** The error handler of a service with no API errors of its own (the payer's ops server, the sandbox). */
-export function contractErrorHandler(options: FastifyClientErrorOptions = {}) {
-  return function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const client = fastifyClientError(err, options);
-    if (client) return sendError(reply, client);
-    request.log.error({ err }, "request failed");
-    return sendError(reply, internalError);
+/** The request id to put in an error body, when the service echoes them. */
+const requestIdOf = (request: FastifyRequest, options: RequestIdOptions) => (options.requestIds ? request.id : undefined);
+
+/** Fastify's `frameworkErrors` option (bad URL encoding, over-long path parameters, constraint errors). */
+export function frameworkErrorHandler(options: RequestIdOptions = {}) {
+  return function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    void sendError(reply, fastifyClientError(error) ?? internalError, requestIdOf(request, options));
   };
 }
 
-export interface HttpErrorsOptions extends FastifyClientErrorOptions {
+/** {@link frameworkErrorHandler} without request ids. */
+export const frameworkErrors = frameworkErrorHandler();
+
+export interface ContractErrorHandlerOptions extends FastifyClientErrorOptions, RequestIdOptions {}
+
+/**
+ * The error handler of a service whose routes fail only with {@link ApiError}s (the payer's ops
+ * server, the sandbox): those as thrown, Fastify's client errors in the contract's words, anything
+ * else a logged 500.
+ */
+export function contractErrorHandler(options: ContractErrorHandlerOptions = {}) {
+  return function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    if (err instanceof ApiError) return sendError(reply, err, requestIdOf(request, options));
+    const client = fastifyClientError(err, options);
+    if (client) return sendError(reply, client, requestIdOf(request, options));
+    request.log.error({ err }, "request failed");
+    return sendError(reply, internalError, requestIdOf(request, options));
+  };
+}
+
+export interface HttpErrorsOptions extends ContractErrorHandlerOptions {
   /** Also install {@link contractErrorHandler}; false when the service has its own. Default true. */
   errorHandler?: boolean;
 }
 
 /**
  * The not-found handler (which never repeats the path) and, unless the service has its own, the
- * generic error handler. `frameworkErrors` must also be passed to `Fastify()` itself.
+ * generic error handler. `frameworkErrors` (or {@link frameworkErrorHandler} with the same
+ * `requestIds`) must also be passed to `Fastify()` itself.
  */
 export function registerHttpErrors(app: FastifyInstance, options: HttpErrorsOptions = {}): void {
-  app.setNotFoundHandler((_request, reply) => sendError(reply, routeNotFound));
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound, requestIdOf(request, options)));
   if (options.errorHandler ?? true) app.setErrorHandler(contractErrorHandler(options));
 }

@@ -5,14 +5,20 @@ export { lazyRequestLogger } from "./request-logger.js";
 export { registerStreamGroupMetrics, type StreamGroupSource } from "./stream-group-metrics.js";
 export { registerRedisMemoryMetrics } from "./redis-memory-metrics.js";
 export { errorBody, sendError, type ErrorBody, type ErrorIssue, type HttpError } from "./error-body.js";
+export { ApiError, InvalidRequestError, type RequestPart } from "./api-error.js";
+export { CallerAuth, bearerToken, tokenDigest, type Caller, type CallerAuthOptions } from "./caller-auth.js";
+export { parseOrThrow, parseRequest, requestIssues, type ParsedRequest } from "./request-issues.js";
 export {
   contractErrorHandler,
   fastifyClientError,
+  frameworkErrorHandler,
   frameworkErrors,
   internalError,
   registerHttpErrors,
   routeNotFound,
+  type ContractErrorHandlerOptions,
   type FastifyClientErrorOptions,
   type HttpErrorsOptions,
+  type RequestIdOptions,
 } from "./http-errors.js";
 export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";

@@ -51,7 +51,7 @@ export interface PayInput {
   scan: PayScan;
 }
 
-/** WeChat: 18 digits starting 10–15; Alipay: 16–24 digits starting 25–30 (shared/oceanpayment.md). */
+/** WeChat: 18 digits starting 10–15; Alipay: 16–24 digits starting 25–30 (docs/oceanpayment-wire.md). */
 const paymentCodePattern = /^(1[0-5]\d{16}|(2[5-9]|30)\d{14,22})$/;
 
 /**

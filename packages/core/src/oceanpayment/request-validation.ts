@@ -4,7 +4,7 @@ import { GatewayRequestInvalidError } from "./errors.js";
 /**
  * Checks shared by the form builders. A request the gateway would refuse with a 200xx code is
  * refused here instead, before anything is sent, so that it can never become an ambiguous attempt.
- * Limits come from shared/oceanpayment.md ("Amounts and identifiers").
+ * Limits come from docs/oceanpayment-wire.md (pay request, "Limits").
  */
 
 /** Terminal credentials. `secureCode` only signs: it is never sent and never logged. */

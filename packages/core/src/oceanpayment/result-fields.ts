@@ -9,7 +9,7 @@ import { gatewayCodes, parsePaymentDetails } from "./gateway-codes.js";
  * (`payment_authType=0`, `payment_status=-1` becomes `0-`, `1`). Strict formats, checked before
  * anything is believed, leave no room for that: a field that cannot take its neighbour's
  * characters cannot be shifted. The echoed order fields must be exactly what we sent, which pins
- * the start of the concatenation. Sources: shared/oceanpayment.md, the spec's sample notice.
+ * the start of the concatenation. Sources: docs/oceanpayment-wire.md, the spec's sample notice.
  */
 
 /** What we sent for an order: every result about it must echo exactly this. */

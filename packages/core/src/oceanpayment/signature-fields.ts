@@ -1,7 +1,7 @@
 /**
  * The order in which each Oceanpayment message's field values are concatenated before the
  * terminal's secureCode is appended and the whole is hashed (SHA-256). One table, so that an
- * order the documentation leaves unconfirmed is a one-line change. Sources: shared/oceanpayment.md.
+ * order the documentation leaves unconfirmed is a one-line change. Sources: docs/oceanpayment-wire.md.
  */
 export const signatureFields = {
   /** `POST /gateway/directservice/pay`. Best evidence (direct-API integrations); unconfirmed for POS. */

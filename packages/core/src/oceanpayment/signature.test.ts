@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sign, signingString, verify } from "./signature.js";
 
-// Vectors from shared/oceanpayment.md (sandbox secureCode 12345678, account 995149, terminal 99514901).
+// Vectors from docs/oceanpayment-wire.md, "Signature vectors" (sandbox secureCode 12345678, account 995149, terminal 99514901).
 const credentials = { account: "995149", terminal: "99514901" };
 
 describe("Oceanpayment signatures", () => {

@@ -2,7 +2,7 @@ export const paymentMethods = ["WeChatPay_Offline", "Alipay_Offline"] as const;
 export type PaymentMethod = (typeof paymentMethods)[number];
 
 /**
- * The wallet a scanned payment code belongs to (shared/oceanpayment.md): WeChat codes are 18
+ * The wallet a scanned payment code belongs to (docs/oceanpayment-wire.md): WeChat codes are 18
  * digits starting 10–15; Alipay codes are 16–24 digits starting 25–30. Undefined otherwise.
  */
 export function walletOfAuthCode(code: string): PaymentMethod | undefined {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PaymentInfo, classifyQueryResponse, parseGatewayXml, type QueryExpectation, type QueryOutcome } from "../../src/oceanpayment/index.js";
 import { noAttemptInfoXml, paymentInfoXml, queryAnswerXml } from "./fake-gateway.js";
 
-/** Oceanpayment's published answer of `/service/check/normal` (shared/oceanpayment-samples/query-answer.xml), verbatim. */
+/** Oceanpayment's published answer of `/service/check/normal` (packages/sandbox/test/fixtures/query-answer.xml), verbatim. */
 const publishedAnswer = `<?xml version="1.0" encoding="UTF-8"?>
 <response>
 <paymentInfo>

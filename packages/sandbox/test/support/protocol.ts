@@ -1,5 +1,5 @@
 // Test-side protocol helpers, written independently of the code under test: signatures with
-// node:crypto over the field orders restated here from shared/oceanpayment.md, XML read with
+// node:crypto over the field orders restated here from docs/oceanpayment-wire.md, XML read with
 // fast-xml-parser directly (neither the sandbox's writer nor the client's parser).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -14,8 +14,8 @@ export const alipayCode = (lastDigit: number) => `28765432109876543${lastDigit}`
 
 export type Fields = Record<string, string>;
 
-// Field orders, restated (shared/oceanpayment.md; the answers' and refund notices' are the
-// assumptions written down in docs/oceanpayment-wire.md).
+// Field orders, restated (docs/oceanpayment-wire.md; the answers' and refund notices' are the
+// assumptions written down there).
 export const orders = {
   payRequest: ["account", "terminal", "order_number", "order_currency", "order_amount", "billing_firstName", "billing_lastName", "billing_email"],
   paymentResult: ["account", "terminal", "order_number", "order_currency", "order_amount", "order_notes", "card_number", "payment_id", "payment_authType", "payment_status", "payment_details", "payment_risk"],

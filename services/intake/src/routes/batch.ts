@@ -1,8 +1,7 @@
 import type { PaymentRequest as PaymentRequestType } from "@oceanpos/core/payments";
 import type { FastifyInstance } from "fastify";
-import { InvalidRequestError } from "../errors.js";
-import { BatchEnvelope, BatchRequest, type BatchResult, BatchResponse, ErrorBody, PaymentRequest, errorResponses } from "../schemas.js";
-import { parseOrThrow, safeParseIssues } from "../validation.js";
+import { InvalidRequestError, errorBody, parseOrThrow, parseRequest } from "@oceanpos/core/http";
+import { BatchEnvelope, BatchRequest, type BatchResult, BatchResponse, ErrorBody, PaymentRequest, errorResponses } from "../http/schemas.js";
 import type { RouteContext } from "./route-context.js";
 
 /**
@@ -33,9 +32,9 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
       const results = new Array<BatchResult>(items.length);
       const valid: { index: number; body: PaymentRequestType }[] = [];
       items.forEach((item, index) => {
-        const parsed = safeParseIssues(PaymentRequest, item);
+        const parsed = parseRequest(PaymentRequest, item);
         if (parsed.ok) valid.push({ index, body: parsed.value });
-        else results[index] = { orderNumber: orderNumberOf(item), status: 400, error: new InvalidRequestError(parsed.issues).toBody().error };
+        else results[index] = { orderNumber: orderNumberOf(item), status: 400, error: errorBody(new InvalidRequestError(parsed.issues)).error };
       });
 
       const outcomes = await ctx.intake.acceptMany(
@@ -53,7 +52,7 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
             results[index] = { orderNumber, status: 200, payment: outcome.payment };
             break;
           case "conflict":
-            results[index] = { orderNumber, status: 409, error: outcome.error.toBody().error };
+            results[index] = { orderNumber, status: 409, error: errorBody(outcome.error).error };
             break;
           default:
             outcome satisfies never;

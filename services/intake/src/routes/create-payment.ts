@@ -1,8 +1,8 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
-import { parsePreferWait } from "../prefer-wait.js";
-import { inFlightStatuses, replyWithPayment } from "../respond.js";
-import { ErrorBody, Payment, PaymentRequest, PreferHeaders, errorResponses } from "../schemas.js";
-import { parseOrThrow } from "../validation.js";
+import { parsePreferWait } from "../http/prefer-wait.js";
+import { inFlightStatuses, replyWithPayment } from "../http/respond.js";
+import { ErrorBody, Payment, PaymentRequest, PreferHeaders, errorResponses } from "../http/schemas.js";
 import { type RouteContext, refOf } from "./route-context.js";
 
 /** `POST /v1/payments`: accept a payment (idempotent per orderNumber) and queue its submission. */

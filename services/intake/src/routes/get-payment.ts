@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ErrorBody, OrderNumberParams, Payment, errorResponses } from "../schemas.js";
+import { ErrorBody, OrderNumberParams, Payment, errorResponses } from "../http/schemas.js";
 import { type RouteContext, ownPayment } from "./route-context.js";
 
 /** `GET /v1/payments/{orderNumber}`: the store's payment as it is now. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
 import { NotFoundError } from "../errors.js";
-import { ErrorBody, OrderNumberParams, errorResponses } from "../schemas.js";
+import { ErrorBody, OrderNumberParams, errorResponses } from "../http/schemas.js";
 import { type RouteContext, ownPayment } from "./route-context.js";
 
 /**

@@ -5,7 +5,7 @@ import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
 import type { PaymentWaiter } from "../payment-waiter.js";
-import { beforeAnyWrite } from "../redis-failure.js";
+import { beforeAnyWrite } from "../http/redis-failure.js";
 
 /** What the `/v1` routes need, built once by `buildApp`. */
 export interface RouteContext {

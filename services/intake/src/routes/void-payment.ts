@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { InvalidStateError } from "../errors.js";
 import { voidJob } from "../jobs.js";
-import { parsePreferWait } from "../prefer-wait.js";
-import { replyWithPayment, voidableStatuses } from "../respond.js";
-import { ErrorBody, OrderNumberParams, Payment, PreferHeaders, errorResponses } from "../schemas.js";
+import { parsePreferWait } from "../http/prefer-wait.js";
+import { replyWithPayment, voidableStatuses } from "../http/respond.js";
+import { ErrorBody, OrderNumberParams, Payment, PreferHeaders, errorResponses } from "../http/schemas.js";
 import { type RouteContext, ownPayment } from "./route-context.js";
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { invalidRequest } from "./api-error.js";
+import { InvalidRequestError } from "@oceanpos/core/http";
 import type { ListFilters } from "./list-query.js";
 
 /** Where a page ended: `createdAt` (µs, UTC) and the rest of the row's key. */
@@ -30,8 +30,8 @@ export const listCursor = {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || parsed.k.length !== parts + 1) throw invalidRequest([{ path: "cursor", message: "is not a cursor of this list" }]);
-    if (parsed.f !== fingerprint(filters)) throw invalidRequest([{ path: "cursor", message: "was made for other filters: keep the filters of the first page" }]);
+    if (!parsed || parsed.k.length !== parts + 1) throw new InvalidRequestError([{ path: "cursor", message: "is not a cursor of this list" }], { part: "query" });
+    if (parsed.f !== fingerprint(filters)) throw new InvalidRequestError([{ path: "cursor", message: "was made for other filters: keep the filters of the first page" }], { part: "query" });
     const [createdAt, ...rest] = parsed.k;
     return { createdAt, rest };
   },

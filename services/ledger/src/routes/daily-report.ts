@@ -1,16 +1,16 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { type DailyReportRow, dailyReportSql } from "../db/daily-report-sql.js";
-import { CallerAuth } from "../http/caller.js";
+import { ReadAuth } from "../http/auth.js";
 import { formatAmount } from "../http/currency-amount.js";
-import { parseQuery } from "../http/parse-query.js";
 import { errorResponses } from "../http/schemas.js";
 import { isTimeZone } from "../http/time-zone.js";
 
 export interface DailyReportRouteOptions {
   pool: pg.Pool;
-  auth: CallerAuth;
+  auth: ReadAuth;
   /** `GATEWAY_TIME_ZONE`: the zone when the caller names none. */
   defaultTimeZone: string;
 }
@@ -59,8 +59,8 @@ export function registerDailyReportRoute(app: FastifyInstance, options: DailyRep
     },
     async (request, reply) => {
       const caller = options.auth.callerOf(request);
-      const query = parseQuery(DailyReportQuery, request.query);
-      const storeId = CallerAuth.scope(caller, query.storeId);
+      const query = parseOrThrow(DailyReportQuery, request.query ?? {}, "query");
+      const storeId = ReadAuth.scope(caller, query.storeId);
       const timeZone = query.timeZone ?? options.defaultTimeZone;
       const { rows } = await options.pool.query<DailyReportRow>(dailyReportSql, [query.date, timeZone, storeId ?? null]);
       return reply.send({ date: query.date, timeZone, stores: reportOf(rows) } satisfies DailyReport);

@@ -1,3 +1,4 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import { finished } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
@@ -5,16 +6,15 @@ import Cursor from "pg-cursor";
 import { z } from "zod";
 import { listSql, paymentsTable } from "../db/list-sql.js";
 import { CsvExportStream } from "../export/csv-export-stream.js";
-import { CallerAuth } from "../http/caller.js";
+import { ReadAuth } from "../http/auth.js";
 import { formatAmount } from "../http/currency-amount.js";
 import { type ListFilters, PaymentExportQuery } from "../http/list-query.js";
-import { parseQuery } from "../http/parse-query.js";
 import { errorResponses } from "../http/schemas.js";
 import type { LedgerMetrics } from "../metrics.js";
 
 export interface ExportRouteOptions {
   pool: pg.Pool;
-  auth: CallerAuth;
+  auth: ReadAuth;
   metrics: LedgerMetrics;
   /** Rows fetched from PostgreSQL per round trip; default 1 000. */
   batchSize?: number;
@@ -55,8 +55,8 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
     },
     async (request, reply) => {
       const caller = options.auth.callerOf(request);
-      const query = parseQuery(PaymentExportQuery, request.query);
-      const filters: ListFilters = { ...query, storeId: CallerAuth.scope(caller, query.storeId) };
+      const query = parseOrThrow(PaymentExportQuery, request.query ?? {}, "query");
+      const filters: ListFilters = { ...query, storeId: ReadAuth.scope(caller, query.storeId) };
       const client = await options.pool.connect();
       let released = false;
       const release = (destroy: boolean) => {

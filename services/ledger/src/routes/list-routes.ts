@@ -1,16 +1,16 @@
+import { parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { type ListedTable, cursorCreatedAt, listSql, paymentsTable, refundsTable } from "../db/list-sql.js";
-import { CallerAuth } from "../http/caller.js";
+import { ReadAuth } from "../http/auth.js";
 import { listCursor } from "../http/list-cursor.js";
 import { type ListFilters, PaymentListQuery, RefundListQuery } from "../http/list-query.js";
-import { parseQuery } from "../http/parse-query.js";
 import { errorResponses } from "../http/schemas.js";
 
 export interface ListRoutesOptions {
   pool: pg.Pool;
-  auth: CallerAuth;
+  auth: ReadAuth;
 }
 
 interface ListedRow {
@@ -35,8 +35,8 @@ export function registerListRoutes(app: FastifyInstance, options: ListRoutesOpti
       },
       async (request, reply) => {
         const caller = options.auth.callerOf(request);
-        const query = parseQuery(schema, request.query);
-        const filters: ListFilters = { ...query, storeId: CallerAuth.scope(caller, query.storeId) };
+        const query = parseOrThrow(schema, request.query ?? {}, "query");
+        const filters: ListFilters = { ...query, storeId: ReadAuth.scope(caller, query.storeId) };
         const keyParts = spec.keyColumns.length;
         const after = query.cursor !== undefined ? listCursor.decode(query.cursor, filters, keyParts) : undefined;
         const select = [`resource::text AS resource`, `${cursorCreatedAt} AS k0`, ...spec.keyColumns].join(", ");

@@ -1,7 +1,7 @@
 import type { LookupAddress } from "node:dns";
 import { type LookupFunction, connect, isIP } from "node:net";
 import { type buildConnector as BuildConnector, buildConnector, errors } from "undici";
-import type { UrlGuard } from "../subscriptions/url-guard.js";
+import type { UrlGuard } from "./url-guard.js";
 
 export interface GuardedConnectorOptions {
   guard: UrlGuard;

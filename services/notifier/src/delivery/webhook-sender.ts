@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { Agent, request } from "undici";
-import type { UrlGuard } from "../subscriptions/url-guard.js";
+import type { UrlGuard } from "./url-guard.js";
 import { guardedConnector } from "./guarded-connector.js";
 
 export interface WebhookSenderOptions {

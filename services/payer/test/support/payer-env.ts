@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import { createLogger } from "@oceanpos/core/logger";
+import { redisConnector } from "@oceanpos/core/lifecycle";
 import { OceanpaymentClient, type OceanpaymentTimeouts } from "@oceanpos/core/oceanpayment";
 import { type Payment, type PaymentRef, type PaymentStatus, PaymentStore, submitFeed } from "@oceanpos/core/payments";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
@@ -10,7 +11,8 @@ import { type Sandbox, type SandboxOptions, buildSandbox } from "@oceanpos/sandb
 import { type RedisFixture, useRedis, waitFor } from "@oceanpos/testing";
 import { Registry } from "prom-client";
 import { afterEach, expect } from "vitest";
-import { type Payer, type PayerOptions, startPayer } from "../../src/start-payer.js";
+import { type PayerConfig, loadPayerConfig } from "../../src/config.js";
+import { type Payer, type PayerTuning, createPayer } from "../../src/payer.js";
 import type { SubmitJobOptions } from "../../src/submit-feed.js";
 
 export const storesFile = fileURLToPath(new URL("../../../../config/stores.example.json", import.meta.url));
@@ -36,6 +38,41 @@ let orderSeq = 0;
 export function orderNumber(tag: string): string {
   orderSeq += 1;
   return `T${tag}${Date.now().toString(36)}${orderSeq}`.slice(0, 50);
+}
+
+/**
+ * The settings a test changes, by the names the tests use, and the setting each one is (the
+ * config's values are given as such, not as environment strings: tests go below the settings'
+ * minimums, e.g. a 50 ms watchdog).
+ */
+const settings = {
+  concurrency: "PAYER_CONCURRENCY",
+  noticeUrl: "NOTICE_URL",
+  lockDurationMs: "PAYER_LOCK_DURATION_MS",
+  stalledIntervalMs: "PAYER_STALLED_INTERVAL_MS",
+  feedClaimIdleMs: "SUBMIT_FEED_CLAIM_IDLE_MS",
+  reconcileIntervalsMs: "RECONCILE_SCHEDULE_MS",
+  reconcileTickMs: "RECONCILE_TICK_MS",
+  reconcileBatch: "RECONCILE_BATCH",
+  qrExpiryMs: "QR_EXPIRY_MS",
+  submitWatchdogMs: "SUBMIT_WATCHDOG_MS",
+  unsettledReviewAfterMs: "UNSETTLED_REVIEW_AFTER_MS",
+  gatewayRatePerTerminal: "GATEWAY_RATE_PER_TERMINAL",
+  gatewayBurstPerTerminal: "GATEWAY_BURST_PER_TERMINAL",
+  eventRetentionMs: "EVENT_RETENTION_MS",
+} as const satisfies Record<string, keyof PayerConfig>;
+
+/** What a test sets: settings (undefined: the setting's default) and tuning. */
+export type PayerOptions = { -readonly [K in keyof typeof settings]?: PayerConfig[(typeof settings)[K]] | undefined } & PayerTuning;
+
+/** The payer's configuration for a test: the defaults of `loadPayerConfig`, with the test's settings. */
+export function testPayerConfig(prefix: string, options: PayerOptions): Readonly<PayerConfig> {
+  const config: Record<string, unknown> = { ...loadPayerConfig({ REDIS_KEY_PREFIX: prefix }) };
+  for (const [name, setting] of Object.entries(settings)) {
+    const value = options[name as keyof typeof settings];
+    if (value !== undefined) config[setting] = value;
+  }
+  return Object.freeze(config as PayerConfig);
 }
 
 /** [0, 1) rolls: the first `fire` rolls fire any rate > 0, every later one fires none. */
@@ -174,34 +211,33 @@ export function usePayerEnv(): PayerEnv {
       closers.push(() => client.close());
       await options.setup({ store, client, sandbox });
     }
-    const launch = (registry: Registry) => {
+    const launch = async (registry: Registry) => {
       const client = newClient();
-      const payer = startPayer({
-        redis: redis.client(),
-        keyPrefix: redis.prefix,
+      const { reviewQueryMs, outageBackoff, submitJobOptions, reconcile, ...set }: PayerOptions = {
+        // Notices go nowhere here: every settlement must come from a query.
+        noticeUrl: "http://127.0.0.1:9/notice",
+        concurrency: 50,
+        reconcileIntervalsMs: [50, 100, 200],
+        reconcileTickMs: 20,
+        submitJobOptions: fastJobOptions,
+        outageBackoff: fastOutageBackoff,
+        ...options.payer,
+      };
+      const tuning: PayerTuning = { reviewQueryMs, outageBackoff, submitJobOptions, reconcile };
+      const payer = await createPayer(testPayerConfig(redis.prefix, set), {
         stores,
-        client,
         logger: createLogger({ name: "payer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+        connect: redisConnector(redis.url),
+        client,
         registry,
-        options: {
-          // Notices go nowhere here: every settlement must come from a query.
-          noticeUrl: "http://127.0.0.1:9/notice",
-          concurrency: 50,
-          reconcileIntervalsMs: [50, 100, 200],
-          reconcileTickMs: 20,
-          submitJobOptions: fastJobOptions,
-          outageBackoff: fastOutageBackoff,
-          ...options.payer,
-        },
+        tuning: Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
       });
-      closers.push(async () => {
-        await payer.close();
-        await client.close();
-      });
+      closers.push(() => payer.close());
+      await payer.start();
       return { payer, client };
     };
     const registry = new Registry();
-    const { payer, client } = launch(registry);
+    const { payer, client } = await launch(registry);
 
     const running: Running = {
       sandbox, sandboxUrl, payer, registry, store, client,
@@ -246,7 +282,7 @@ export function usePayerEnv(): PayerEnv {
         await payer.voidQueue.add(job.name, job.data, job.opts);
       },
       async startAnother() {
-        return launch(new Registry()).payer;
+        return (await launch(new Registry())).payer;
       },
       async counter(name, labels = {}) {
         const metric = registry.getSingleMetric(name);

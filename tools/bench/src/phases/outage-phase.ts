@@ -1,4 +1,4 @@
-import { type OutageScenarioResult, type OutageSystem, runGatewayOutage } from "@oceanpos/testing";
+import { type OutageScenarioResult, type OutageSystem, runGatewayOutage } from "@oceanpos/harness";
 import { json } from "../http-client.js";
 import { orderNumberFactory, wechatCode } from "../payments.js";
 import { type BenchContext, type CountedPhase, sleep, storeKey } from "./context.js";
@@ -26,7 +26,7 @@ interface PaymentView {
 
 /**
  * The gateway-outage scenario of the money-safety issue (section 4, `runGatewayOutage` from
- * `@oceanpos/testing`) against the running stack, over HTTP, with the services' production
+ * `@oceanpos/harness`) against the running stack, over HTTP, with the services' production
  * settings (pay deadline 30 s, query 10 s, outage backoff 1 s → 10 s): `payments` merchant-scan
  * payments (codes ending 0–8: instant, pending then paid, declined) arrive evenly while the sandbox
  * fails `failureRate` of gateway calls (5xx, time-outs, resets after the charge) and drops every

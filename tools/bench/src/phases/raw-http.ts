@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { freePort } from "@oceanpos/testing";
+import { freePort } from "@oceanpos/harness";
 import { pool } from "../http-client.js";
 import { runClosedLoop, runOpenLoop } from "../open-loop.js";
 import { merchantScan } from "../payments.js";

@@ -1,0 +1,151 @@
+import type { StoreRegistry } from "@oceanpos/core/stores";
+import {
+  CreateSubscription,
+  type DeliveryLog,
+  RotateSecret,
+  type Subscription,
+  type SubscriptionStore,
+  UpdateSubscription,
+} from "@oceanpos/core/webhooks";
+import { ApiError, type ErrorIssue, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Authenticator } from "../http/auth.js";
+import type { DeliveryQueues } from "../delivery/delivery-queues.js";
+import type { TestWebhookResult } from "../delivery/test-webhook.js";
+import type { Replayer } from "../delivery/replayer.js";
+import { type UrlGuard, UrlRefusedError } from "../delivery/url-guard.js";
+
+export interface SubscriptionRoutesOptions {
+  auth: Authenticator;
+  store: SubscriptionStore;
+  stores: StoreRegistry;
+  guard: UrlGuard;
+  deliveryLog: DeliveryLog;
+  queues: DeliveryQueues;
+  replayer: Replayer;
+  /** Called after every change so this process's cache and workers follow at once. */
+  changed: () => Promise<unknown>;
+  /** Sends a `webhook.test` event to the subscription now; undefined when it is gone. */
+  sendTest: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
+}
+
+const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/) });
+const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const ReplayBody = z.strictObject({ since: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) });
+
+/** Operator API: `/v1/subscriptions/…`. */
+export function registerSubscriptionRoutes(app: FastifyInstance, o: SubscriptionRoutesOptions): void {
+  const notFound = () => new ApiError(404, "not_found", "no such subscription");
+  const disabled = () => new ApiError(409, "subscription_disabled", "enable the subscription before replaying to it");
+
+  /** Throws a 400 naming a URL or store ids a subscription may not use. */
+  const checkTargets = async (body: { url?: string; storeIds?: string[] | null }): Promise<void> => {
+    const issues: ErrorIssue[] = [];
+    if (body.url !== undefined) {
+      try {
+        await o.guard.check(body.url);
+      } catch (err) {
+        if (!(err instanceof UrlRefusedError)) throw err;
+        issues.push({ path: "url", message: err.message });
+      }
+    }
+    body.storeIds?.forEach((id, i) => {
+      if (!o.stores.byStoreId(id)) issues.push({ path: `storeIds.${i}`, message: `unknown store "${id}"` });
+    });
+    if (issues.length > 0) throw new InvalidRequestError(issues);
+  };
+
+  /** The subscription named in the path, or a 404 thrown. */
+  const load = async (params: unknown): Promise<Subscription> => {
+    const parsed = IdParams.safeParse(params);
+    const subscription = parsed.success ? await o.store.get(parsed.data.id) : undefined;
+    if (!subscription) throw notFound();
+    return subscription;
+  };
+
+  app.register(async (scope) => {
+    scope.addHook("preHandler", o.auth.operatorOnly);
+
+    scope.post("/v1/subscriptions", async (request, reply) => {
+      const body = parseOrThrow(CreateSubscription, request.body ?? {});
+      await checkTargets(body);
+      const { subscription, secret } = await o.store.create(body);
+      await o.changed();
+      request.log.info({ subscriptionId: subscription.id }, "subscription created");
+      return reply.code(201).header("location", `/v1/subscriptions/${subscription.id}`).send({ ...subscription, secret });
+    });
+
+    scope.get("/v1/subscriptions", async () => ({ subscriptions: await o.store.list() }));
+
+    scope.get("/v1/subscriptions/:id", async (request) => load(request.params));
+
+    scope.patch("/v1/subscriptions/:id", async (request) => {
+      const current = await load(request.params);
+      const body = parseOrThrow(UpdateSubscription, request.body ?? {});
+      await checkTargets(body);
+      const updated = await o.store.update(current.id, body);
+      if (!updated) throw notFound();
+      await o.changed();
+      return updated;
+    });
+
+    scope.delete("/v1/subscriptions/:id", async (request) => {
+      const current = await load(request.params);
+      await o.store.delete(current.id);
+      await o.changed();
+      await o.queues.drop(current.id);
+      request.log.info({ subscriptionId: current.id }, "subscription deleted");
+      return { id: current.id, deleted: true };
+    });
+
+    // A new secret, shown once; the replaced one keeps signing next to it for a while (Stripe's
+    // "roll secret"), so that the subscriber can switch without refusing a delivery.
+    scope.post("/v1/subscriptions/:id/rotate-secret", async (request) => {
+      const current = await load(request.params);
+      const seconds = parseOrThrow(RotateSecret, request.body ?? {}).previousSecretExpiresInSeconds;
+      const previousSecretExpiresAt = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
+      const rotated = await o.store.rotateSecret(current.id, previousSecretExpiresAt);
+      if (!rotated) throw notFound();
+      await o.changed();
+      request.log.info({ subscriptionId: current.id, previousSecretExpiresAt }, "subscription secret rotated");
+      return { ...current, secret: rotated.secret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null };
+    });
+
+    // One signed `webhook.test` event, answered with what the endpoint said: to check a new
+    // endpoint or secret without waiting for a payment.
+    scope.post("/v1/subscriptions/:id/test", async (request) => {
+      const current = await load(request.params);
+      const result = await o.sendTest(current.id);
+      if (!result) throw notFound();
+      return result;
+    });
+
+    scope.get("/v1/subscriptions/:id/deliveries", async (request) => {
+      const current = await load(request.params);
+      const { limit } = parseOrThrow(LimitQuery, request.query, "query");
+      return { deliveries: await o.deliveryLog.attempts(current.id, limit) };
+    });
+
+    scope.get("/v1/subscriptions/:id/dead-letters", async (request) => {
+      const current = await load(request.params);
+      const { limit } = parseOrThrow(LimitQuery, request.query, "query");
+      return { deadLetters: await o.deliveryLog.deadLetters(current.id, limit) };
+    });
+
+    scope.post("/v1/subscriptions/:id/replay", async (request, reply) => {
+      const current = await load(request.params);
+      const { since } = parseOrThrow(ReplayBody, request.body ?? {});
+      if (!current.enabled) throw disabled();
+      const replayed = await o.replayer.since(current, new Date(since));
+      return reply.code(202).send({ replayed });
+    });
+
+    scope.post("/v1/subscriptions/:id/dead-letters/replay", async (request, reply) => {
+      const current = await load(request.params);
+      if (!current.enabled) throw disabled();
+      const replayed = await o.replayer.deadLetters(current);
+      return reply.code(202).send({ replayed });
+    });
+  });
+}
