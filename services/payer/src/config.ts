@@ -33,6 +33,12 @@ export const PayerConfig = z
     /** Deadline of a pay or void call; past it the outcome is ambiguous and settled by query. */
     OCEANPAYMENT_PAY_TIMEOUT_MS: envDurationMs(30_000, { min: 100 }),
     OCEANPAYMENT_QUERY_TIMEOUT_MS: envDurationMs(10_000, { min: 100 }),
+    /**
+     * A pay call still unanswered this long is watched: its order is queried (again after each
+     * answer, or after the outage backoff) until the call answers or a query settles the payment,
+     * so a gateway that holds requests open does not hold payments for the whole pay deadline.
+     */
+    OCEANPAYMENT_PAY_QUERY_AFTER_MS: envDurationMs(5_000, { min: 100 }),
     /** Delays between reconciliation queries of an unsettled payment; the last repeats. */
     RECONCILE_SCHEDULE_MS: envDurationList(defaultReconcileIntervalsMs),
     /** How often the reconciler looks for due payments. */

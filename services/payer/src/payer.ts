@@ -111,6 +111,7 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     logger: logger.child({ component: "submit" }),
     noticeUrl: config.NOTICE_URL,
     watchdogMs: config.SUBMIT_WATCHDOG_MS,
+    payQueryAfterMs: config.OCEANPAYMENT_PAY_QUERY_AFTER_MS,
     backoff,
     window,
   });

@@ -11,7 +11,7 @@ import {
   payOutcomeError,
   settlementDecision,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot } from "@oceanpos/core/payments";
+import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
@@ -19,6 +19,7 @@ import { type GatewayLimiter, type ParkedRun, gateCall } from "./gateway-limiter
 import type { OutageBackoff } from "./outage-backoff.js";
 import { queryOrder } from "./order-query.js";
 import { buildPayInput, credentialsOf } from "./pay-input.js";
+import { type PayWatch, watchPay } from "./pay-watch.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { PaymentRecorder } from "./payment-recorder.js";
 import type { SettlementWindow } from "./settlement-window.js";
@@ -37,6 +38,8 @@ export interface SubmitProcessorOptions {
   noticeUrl: string;
   /** A `submitting` payment is looked at by the reconciler this long after its submit began. */
   watchdogMs: number;
+  /** `OCEANPAYMENT_PAY_QUERY_AFTER_MS`: a pay call unanswered this long is watched by queries (`pay-watch.ts`). */
+  payQueryAfterMs: number;
   /** Waits between gateway calls that get no answer (shared with the reconciler). */
   backoff: OutageBackoff;
   /** `UNSETTLED_REVIEW_AFTER_MS`: past it, a payment still without an answer goes to `needs_review`. */
@@ -202,10 +205,35 @@ export class SubmitProcessor {
       ctx.log.info({ why: counted.reason }, "payment left submitting before the send: not sent");
       return done(counted.reason);
     }
-    const outcome = await client.pay(input);
+    const settled: { status?: string } = {};
+    const { outcome, settledMeanwhile } = await watchPay(client.pay(input), this.payWatch(ctx, payment, settled));
     metrics.submissions.inc({ outcome: outcome.kind });
     if (outcome.kind !== "retryable" && outcome.kind !== "ambiguous") this.options.backoff.answered(ctx.ref.account);
+    const definite = outcome.kind !== "retryable" && outcome.kind !== "ambiguous" && outcome.kind !== "duplicate_order";
+    // A query settled it while the call hung; an answer that says nothing more needs no second query.
+    if (settledMeanwhile && !definite) return done(settled.status ?? "settled");
     return this.record(ctx, payment, outcome);
+  }
+
+  /**
+   * While the pay call hangs: query the order (never resend), within the terminal's rate limit,
+   * and record a final answer at once. Again after `payQueryAfterMs` while the gateway answers
+   * "not yet", after the outage backoff while it does not answer.
+   */
+  private payWatch(ctx: Context, payment: Payment, settled: { status?: string }): PayWatch {
+    const { limiter, backoff, payQueryAfterMs } = this.options;
+    return {
+      afterMs: payQueryAfterMs,
+      ask: async () => {
+        if (!(await limiter.take(ctx.credentials)).allowed) return "open";
+        const status = await this.queryAndAdopt(ctx, payment);
+        if (!isFinal(status as Payment["status"])) return "open";
+        ctx.log.info({ status }, "pay call still unanswered: settled by query");
+        settled.status = status;
+        return "settled";
+      },
+      delayAfter: (last) => (last === "open" ? payQueryAfterMs : backoff.unanswered(ctx.ref.account)),
+    };
   }
 
   private async record(ctx: Context, payment: Payment, outcome: PayOutcome): Promise<SubmitRunEnd> {

@@ -32,6 +32,18 @@ describe("payer: sandbox faults", () => {
     expect(await run.charges(ref.orderNumber)).toBe(1);
   });
 
+  it("a pay call the gateway holds open is watched: a query settles the payment long before the call's deadline", async () => {
+    // The first roll hangs the pay call after the charge; the watcher's queries are answered.
+    const run = await env.start({ sandbox: { random: firstRollsFire(1) }, timeouts: { payMs: 4_000 }, payer: { payQueryAfterMs: 200 } });
+    await run.faults({ timeoutRate: 0.5 });
+    const ref = await run.submit({ orderNumber: orderNumber("hang"), authCode: authCodeEnding(0) });
+    const payment = await run.waitForStatus(ref, ["succeeded", "failed", "needs_review"], 3_000);
+    expect(payment.status).toBe("succeeded");
+    expect(payment.history.at(-1)?.source).toBe("query");
+    expect(await run.store.sendCount(ref)).toBe(1);
+    expect(await run.charges(ref.orderNumber)).toBe(1);
+  });
+
   it("connection reset after the charge: ambiguous → query → succeeded, charged once", async () => {
     const run = await env.start({ sandbox: { random: firstRollsFire(1) } });
     await run.faults({ resetAfterChargeRate: 0.5 });

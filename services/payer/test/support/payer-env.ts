@@ -57,6 +57,7 @@ const settings = {
   qrExpiryMs: "QR_EXPIRY_MS",
   submitWatchdogMs: "SUBMIT_WATCHDOG_MS",
   unsettledReviewAfterMs: "UNSETTLED_REVIEW_AFTER_MS",
+  payQueryAfterMs: "OCEANPAYMENT_PAY_QUERY_AFTER_MS",
   gatewayRatePerTerminal: "GATEWAY_RATE_PER_TERMINAL",
   gatewayBurstPerTerminal: "GATEWAY_BURST_PER_TERMINAL",
   eventRetentionMs: "EVENT_RETENTION_MS",
