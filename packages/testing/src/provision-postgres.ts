@@ -7,8 +7,8 @@ import { PostgresServerProcess, withDatabase } from "@oceanpos/harness";
 export interface TestPostgres {
   /** The suite's database (created for it, dropped by {@link dispose}). */
   url: string;
-  /** How the server was provided: `DATABASE_URL`, a Testcontainers container, or an embedded server child. */
-  kind: "external" | "container" | "process";
+  /** How the server was provided: `url` (`DATABASE_URL`), a Testcontainers `container`, or an embedded server child (`process`). */
+  kind: "url" | "container" | "process";
   /** Whether {@link stop}/{@link start} are possible: never on a server given by `DATABASE_URL`, which others share. */
   controllable: boolean;
   /** Stops the server (connections fail until {@link start}); `hard`: an immediate shutdown, like a crash. */
@@ -56,7 +56,7 @@ async function externalPostgres(url: string): Promise<TestPostgres> {
   };
   return {
     url: withDatabase(url, database),
-    kind: "external",
+    kind: "url",
     controllable: false,
     stop: refuse,
     start: refuse,
