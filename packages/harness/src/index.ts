@@ -9,6 +9,8 @@ export { PostgresServerProcess, waitForConnection, type PostgresServerOptions } 
 export { withDatabase } from "./database-url.js";
 export { freePort } from "./free-port.js";
 export { waitFor } from "./wait-for.js";
+export { waitForRedis } from "./wait-for-redis.js";
+export { redactUrl } from "./redact-url.js";
 export {
   type OutagePaymentResult,
   type OutageScenarioOptions,

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { freePort } from "./free-port.js";
+import { waitForRedis } from "./wait-for-redis.js";
 
 /** A `redis-server` child process on a free loopback port, with the append-only file on. */
 export class RedisServerProcess {
@@ -112,29 +112,8 @@ export class RedisServerProcess {
       );
       child.once("exit", (code) => reject(new Error(`${binary} exited with code ${code}: ${stderr.trim()}`)));
     });
-    await Promise.race([waitForPing(this.url, 10_000), failed]);
+    await Promise.race([waitForRedis(this.url, 10_000), failed]);
     child.removeAllListeners("exit");
     child.unref();
   }
-}
-
-async function waitForPing(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      // While the AOF loads Redis answers LOADING; PING succeeds only once it serves data.
-      await client.ping();
-      return;
-    } catch (err) {
-      lastError = err;
-    } finally {
-      client.disconnect();
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`redis at ${url} did not answer PING within ${timeoutMs} ms: ${String(lastError)}`);
 }

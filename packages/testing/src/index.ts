@@ -2,7 +2,9 @@
  * Test fixtures: a Redis and a PostgreSQL per suite, a key prefix and a database per test. Test
  * code only (Vitest hooks, Testcontainers): a dev dependency of whatever uses it.
  */
-export { provisionRedis, type TestRedis } from "./provision-redis.js";
+export { provisionRedis, defaultTestRedisImage, type ProvisionRedisOptions } from "./provision-redis.js";
+export type { TestRedis, TestRedisKind } from "./test-redis.js";
+export { pingDockerEngine, type DockerEngineAnswer } from "./docker-engine.js";
 export { useRedis, type RedisFixture } from "./use-redis.js";
 export { provisionPostgres, type TestPostgres, type ProvisionPostgresOptions } from "./provision-postgres.js";
 export { usePostgres, type PostgresFixture } from "./use-postgres.js";

@@ -1,120 +1,80 @@
-import { existsSync } from "node:fs";
-import { RedisServerProcess } from "@oceanpos/harness";
+import { redactUrl } from "@oceanpos/harness";
+import { containerRedis } from "./container-redis.js";
+import { pingDockerEngine } from "./docker-engine.js";
+import { processRedis } from "./process-redis.js";
+import type { TestRedis, TestRedisKind } from "./test-redis.js";
+import { urlRedis } from "./url-redis.js";
 
-/** A Redis for one test suite. */
-export interface TestRedis {
-  url: string;
-  /** How it was provided: `REDIS_URL`, a Testcontainers container, or a `redis-server` child. */
-  kind: "external" | "container" | "process";
-  /** Whether {@link stop}/{@link restart} are possible (not for an external Redis). */
-  controllable: boolean;
-  /** Whether {@link freeze}/{@link thaw} are possible (a `redis-server` child only). */
-  freezable: boolean;
-  /**
-   * Freezes Redis (SIGSTOP): connections stay open, nothing is answered or executed until
-   * {@link thaw}; commands sent meanwhile run then. A suite must thaw in a `finally`.
-   */
-  freeze(): Promise<void>;
-  /** Resumes a frozen Redis; safe when not frozen. */
-  thaw(): Promise<void>;
-  /** Stops Redis (commands fail until {@link start}). `hard` simulates a crash. */
-  stop(options?: { hard?: boolean }): Promise<void>;
-  /** Starts it again after {@link stop}; data kept by the append-only file is back. */
-  start(): Promise<void>;
-  restart(options?: { hard?: boolean }): Promise<void>;
-  /** Releases everything (the container or process, its data). */
-  dispose(): Promise<void>;
+/** The image of a container Redis when `TEST_REDIS_IMAGE` is unset. */
+export const defaultTestRedisImage = "redis:7-alpine";
+
+export interface ProvisionRedisOptions {
+  /** Names the suite in the line that says which Redis it got (default: none). */
+  suite?: string;
 }
 
 /**
- * `REDIS_URL` if set; else a Testcontainers Redis when a Docker engine answers; else a
- * `redis-server` child process on a free port with the append-only file on.
+ * A Redis for one suite, of the kind `TEST_REDIS` names (`url`: the one at `REDIS_URL`;
+ * `container`: a Testcontainers container from `TEST_REDIS_IMAGE`, default `redis:7-alpine`;
+ * `process`: a `redis-server` child). That kind or an error saying why not: never another.
+ * Unset, the first that works of `REDIS_URL`, a container when a Docker engine answers (a container
+ * that then fails to start is reported on stderr), a `redis-server` child. One line says which
+ * kind the suite got, and why.
  */
-export async function provisionRedis(env: Record<string, string | undefined> = process.env): Promise<TestRedis> {
-  const external = env.REDIS_URL;
-  if (external) return externalRedis(external);
-  if (dockerLikely(env)) {
-    const container = await tryContainer();
-    if (container) return container;
+export async function provisionRedis(env: Record<string, string | undefined> = process.env, options: ProvisionRedisOptions = {}): Promise<TestRedis> {
+  const mode = testRedisMode(env.TEST_REDIS);
+  const image = env.TEST_REDIS_IMAGE || defaultTestRedisImage;
+  const { redis, why } = mode ? { redis: await mandatory(mode, image, env), why: `TEST_REDIS=${mode}` } : await preferred(image, env);
+  const detail = redis.kind === "container" ? `, image ${image}` : "";
+  const suite = options.suite ? ` for ${options.suite}` : "";
+  process.stdout.write(`test Redis${suite}: ${redis.kind} at ${redactUrl(redis.url)}${detail} (${why})\n`);
+  return redis;
+}
+
+function testRedisMode(value: string | undefined): TestRedisKind | undefined {
+  if (!value) return undefined;
+  if (value === "url" || value === "container" || value === "process") return value;
+  throw new Error(`TEST_REDIS must be url, container or process (or unset), not "${value}"`);
+}
+
+async function mandatory(mode: TestRedisKind, image: string, env: Record<string, string | undefined>): Promise<TestRedis> {
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new Error(`TEST_REDIS=${mode}: ${reason}`, { cause });
+  };
+  switch (mode) {
+    case "url": {
+      if (!env.REDIS_URL) return fail("REDIS_URL is not set; set it to the Redis the tests should use");
+      return urlRedis(env.REDIS_URL).catch((err: unknown) => fail(message(err), err));
+    }
+    case "container": {
+      const engine = await pingDockerEngine(env);
+      if (!engine.ok) return fail(`no Docker engine answered at ${engine.address} (${engine.reason}); start one or point DOCKER_HOST at one`);
+      return containerRedis(image).catch((err: unknown) => fail(message(err), err));
+    }
+    case "process":
+      return processRedis().catch((err: unknown) => fail(message(err), err));
+    default: {
+      const unknown: never = mode;
+      throw new Error(`unknown TEST_REDIS ${String(unknown)}`);
+    }
   }
-  const server = await RedisServerProcess.start();
-  return {
-    url: server.url,
-    kind: "process",
-    controllable: true,
-    freezable: true,
-    freeze: async () => server.freeze(),
-    thaw: async () => server.thaw(),
-    stop: (o) => server.stop(o),
-    start: () => server.restart(),
-    restart: (o) => server.restart(o),
-    dispose: () => server.destroy(),
-  };
 }
 
-function externalRedis(url: string): TestRedis {
-  const refuse = async () => {
-    throw new Error("cannot stop or restart the Redis given by REDIS_URL");
-  };
-  return {
-    url,
-    kind: "external",
-    controllable: false,
-    freezable: false,
-    freeze: refuse,
-    thaw: async () => {},
-    stop: refuse,
-    start: refuse,
-    restart: refuse,
-    dispose: async () => {},
-  };
-}
-
-function dockerLikely(env: Record<string, string | undefined>): boolean {
-  return Boolean(env.DOCKER_HOST) || existsSync("/var/run/docker.sock");
-}
-
-async function tryContainer(): Promise<TestRedis | undefined> {
+async function preferred(image: string, env: Record<string, string | undefined>): Promise<{ redis: TestRedis; why: string }> {
+  if (env.REDIS_URL) return { redis: await urlRedis(env.REDIS_URL), why: "REDIS_URL is set" };
+  const engine = await pingDockerEngine(env);
+  if (!engine.ok) return { redis: await processRedis(), why: `no Docker engine answered at ${engine.address}` };
   try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    // A socket without an answering engine must not cost the suite more than a moment.
-    await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer")), 3_000).unref()),
-    ]);
-    const { RedisContainer } = await import("@testcontainers/redis");
-    // Same durability as the child process: AOF on, fsync on every write, no eviction.
-    const container = await new RedisContainer("redis:7-alpine")
-      .withCommand(["redis-server", "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction"])
-      .start();
-    // Not exercised on machines without a Docker engine; `docker restart` starts a stopped
-    // container again with its data, and the mapped port is read anew after it.
-    return {
-      get url() {
-        return container.getConnectionUrl();
-      },
-      kind: "container",
-      controllable: true,
-      // Pausing a container needs the engine's API, which Testcontainers does not expose.
-      freezable: false,
-      freeze: async () => {
-        throw new Error("cannot freeze a Testcontainers Redis; run the suite with the redis-server child");
-      },
-      thaw: async () => {},
-      stop: async () => {
-        await container.stop({ remove: false });
-      },
-      start: async () => {
-        await container.restart();
-      },
-      restart: async () => {
-        await container.restart();
-      },
-      dispose: async () => {
-        await container.stop();
-      },
-    };
-  } catch {
-    return undefined;
+    return { redis: await containerRedis(image), why: `a Docker engine answered at ${engine.address}` };
+  } catch (err) {
+    // The engine is there, so a container was expected: say why there is none, loudly.
+    process.stderr.write(
+      `test Redis: the Docker engine at ${engine.address} answered, but the container failed: ${message(err)}. Using a redis-server child instead (TEST_REDIS=container makes this an error)\n`,
+    );
+    return { redis: await processRedis(), why: "the container failed, see above" };
   }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

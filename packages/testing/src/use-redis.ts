@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { relative } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { type TestRedis, provisionRedis } from "./provision-redis.js";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { provisionRedis } from "./provision-redis.js";
+import type { TestRedis } from "./test-redis.js";
 
 export interface RedisFixture {
   /** The suite's Redis. */
@@ -23,7 +25,7 @@ export function useRedis(): RedisFixture {
   const clients: Redis[] = [];
 
   beforeAll(async () => {
-    server = await provisionRedis();
+    server = await provisionRedis(process.env, { suite: suiteName() });
   }, 60_000);
 
   afterAll(async () => {
@@ -76,4 +78,10 @@ export function useRedis(): RedisFixture {
     },
   };
   return fixture;
+}
+
+/** The running test file, relative to the working directory (the workspace), for log lines. */
+function suiteName(): string | undefined {
+  const path = expect.getState().testPath;
+  return path ? relative(process.cwd(), path) : undefined;
 }
