@@ -61,7 +61,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
   }
 
   it("Redis frozen: a create answers outcome unknown (and was indeed stored once Redis resumed); steps before any write answer changed nothing", async (ctx) => {
-    if (!redis.server.freezable) ctx.skip("only a redis-server child can be frozen");
+    if (!redis.server.freezable) ctx.skip("the Redis given by REDIS_URL cannot be frozen");
     const h = await harness();
     const voidable = await voidablePayment(h);
     const create = merchantScan();
@@ -142,7 +142,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
   });
 
   it("Redis killed with a create in flight: outcome unknown, although this time it never ran", async (ctx) => {
-    if (!redis.server.freezable) ctx.skip("only a redis-server child can be frozen and killed");
+    if (!redis.server.freezable) ctx.skip("the Redis given by REDIS_URL cannot be frozen or killed");
     const h = await harness();
     const create = merchantScan();
     await redis.server.freeze();
