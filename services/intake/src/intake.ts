@@ -64,6 +64,8 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     keyPrefix,
     bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
     isDraining: () => draining,
+    adminToken: config.ADMIN_TOKEN,
+    eventRetentionMs: config.EVENT_RETENTION_MS,
     board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
   });
   const sweep = new RecoverySweep({

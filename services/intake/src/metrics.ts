@@ -9,6 +9,7 @@ export class IntakeMetrics {
   readonly idempotencyConflicts: Counter<"store">;
   readonly rateLimited: Counter<"store">;
   readonly sweepRequeued: Counter;
+  readonly refundRequests: Counter<"store" | "outcome">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -47,6 +48,12 @@ export class IntakeMetrics {
       name: "rate_limited_total",
       help: "Requests refused by the per-store rate limit",
       labelNames: ["store"],
+      registers,
+    });
+    this.refundRequests = new Counter({
+      name: "refund_requests_total",
+      help: "Refund creations by outcome: accepted, replayed, idempotency_conflict, payment_not_refundable, refund_exceeds_payment",
+      labelNames: ["store", "outcome"],
       registers,
     });
     this.sweepRequeued = new Counter({
