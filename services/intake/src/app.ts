@@ -43,10 +43,8 @@ export interface AppDeps {
   stores: StoreRegistry;
   /** Built on `redis` with `keyPrefix`. */
   payments: PaymentStore;
-  /** Default: one on `redis` with `keyPrefix` (and `eventRetentionMs`). */
+  /** Default: one on `redis` with `keyPrefix` (the payment store's stream trimming). */
   refunds?: RefundStore;
-  /** Trimming of the event stream by the refund scripts, as the payment store's (`EVENT_RETENTION_MS`); default 7 days. */
-  eventRetentionMs?: number;
   /** `ADMIN_TOKEN`: the operator token the refund routes accept too; absent, store keys only. */
   adminToken?: string;
   queues: IntakeQueues;
@@ -114,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   if (deps.board) await registerQueueBoard(app, deps.board);
 
-  const refunds = deps.refunds ?? new RefundStore({ redis: deps.redis, keyPrefix: deps.keyPrefix, ...(deps.eventRetentionMs === undefined ? {} : { eventRetentionMs: deps.eventRetentionMs }), clock });
+  const refunds = deps.refunds ?? new RefundStore({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
   const ctx: RouteContext = {
     intake: new PaymentIntake({ payments: deps.payments, metrics, clock }),
     payments: deps.payments,

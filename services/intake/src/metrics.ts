@@ -58,7 +58,7 @@ export class IntakeMetrics {
     });
     this.sweepRequeued = new Counter({
       name: "intake_recovery_requeued_total",
-      help: "Submit jobs re-added by the recovery sweep for payments still accepted",
+      help: "Submit and refund jobs re-added by the recovery sweep for payments and refunds still accepted",
       registers,
     });
   }

@@ -104,6 +104,7 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
   const queues: IntakeQueues = {
     submit: new Queue(jobCatalog.submitPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
     void: new Queue(jobCatalog.voidPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
+    refund: new Queue(jobCatalog.submitRefund.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
   };
   for (const q of Object.values(queues)) q.on("error", () => {});
   const payments = new PaymentStore({ redis: options.paymentsRedis ?? redis, keyPrefix: prefix });
