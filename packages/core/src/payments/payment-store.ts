@@ -132,9 +132,10 @@ export class PaymentStore {
 
   /** Creates the payment and its `payment.accepted` event, unless the order number exists. */
   async create(input: NewPayment): Promise<CreateResult> {
+    const stored = storedInput(input);
     // One script call, no pipeline object: the single-payment path is the hot one.
-    const reply = await this.redis.opCreatePayment(...this.createArgs(input, this.clock()));
-    return this.createResult(input, reply as unknown as CreateReply);
+    const reply = await this.redis.opCreatePayment(...this.createArgs(stored, this.clock()));
+    return this.createResult(stored, reply as unknown as CreateReply);
   }
 
   /**
@@ -142,9 +143,10 @@ export class PaymentStore {
    * `TokenBucket`), in the same script: refused, nothing is created or read.
    */
   async createWithinLimit(input: NewPayment, limit: CreateLimit): Promise<CreateResult | { limited: true; retryAfterMs: number }> {
-    const reply = (await this.redis.opCreatePayment(...this.createArgs(input, this.clock(), limit))) as unknown as CreateReply;
+    const stored = storedInput(input);
+    const reply = (await this.redis.opCreatePayment(...this.createArgs(stored, this.clock(), limit))) as unknown as CreateReply;
     if (reply[0] === ScriptErrorCode.RateLimited) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
-    return this.createResult(input, reply);
+    return this.createResult(stored, reply);
   }
 
   /**
@@ -154,8 +156,9 @@ export class PaymentStore {
   async createMany(inputs: readonly NewPayment[]): Promise<CreateResult[]> {
     if (inputs.length === 0) return [];
     const now = this.clock();
+    const stored = inputs.map(storedInput);
     const chunks: (readonly NewPayment[])[] = [];
-    for (let i = 0; i < inputs.length; i += maxPaymentsPerCreateCall) chunks.push(inputs.slice(i, i + maxPaymentsPerCreateCall));
+    for (let i = 0; i < stored.length; i += maxPaymentsPerCreateCall) chunks.push(stored.slice(i, i + maxPaymentsPerCreateCall));
     const results = await Promise.all(chunks.map((chunk) => this.createChunk(chunk, now)));
     return results.flat();
   }
@@ -193,8 +196,9 @@ export class PaymentStore {
     ];
   }
 
+  /** `input` as {@link storedInput} made it. */
   private createResult(input: NewPayment, reply: CreateReply): CreateResult {
-    if (reply[0] === 1) return { created: true, payment: withRefundAmounts(input.payment), eventId: eventIdOf(reply[1]) };
+    if (reply[0] === 1) return { created: true, payment: input.payment, eventId: eventIdOf(reply[1]) };
     const payment = withRefundAmounts(JSON.parse(reply[1]) as Payment, minorOf(reply[4]), minorOf(reply[5]));
     return { created: false, payment, requestHash: reply[2] ?? "", storeId: reply[3] ?? "" };
   }
@@ -354,9 +358,14 @@ function contradictionStep(current: Payment, change: TransitionChange): Transiti
   return { ...change, to: "needs_review", reason };
 }
 
+/** A new payment as it is stored and published: with its (empty) refund amounts. */
+function storedInput(input: NewPayment): NewPayment {
+  return { ...input, payment: withRefundAmounts(input.payment) };
+}
+
 /** The create scripts' arguments about the payment itself: json, status, version, storeId, requestHash, authCode, eventType, at. */
 function createFields(input: NewPayment): string[] {
-  const payment = withRefundAmounts(input.payment);
+  const { payment } = input;
   return [
     JSON.stringify(payment),
     payment.status,

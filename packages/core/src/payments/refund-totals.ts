@@ -24,8 +24,8 @@ export const paymentRefundFields = {
  * publishes or reads goes through here, so the resource always carries both.
  */
 export function withRefundAmounts(payment: Payment, refundedMinor = 0n, heldMinor = 0n): Payment {
-  const amount = toCurrencyMinor(payment.amount, payment.currency) ?? 0n;
-  const refundable = payment.status === "succeeded" ? amount - heldMinor : 0n;
+  // Only a succeeded payment's amount is read (every create and transition of the hot path comes here).
+  const refundable = payment.status === "succeeded" ? (toCurrencyMinor(payment.amount, payment.currency) ?? 0n) - heldMinor : 0n;
   return {
     ...payment,
     refundedAmount: formatCurrencyMinor(refundedMinor, payment.currency),
