@@ -129,9 +129,12 @@ export class ArchiveWriter {
         refunds.map((x) => x.resource).join(separator),
       ]);
       const touched = [...refunds, ...payments.filter((row) => row.status === "succeeded")];
-      const t = touched.length === 0 ? undefined : await client.query(updateRefundTotals, [
-        ...columns(touched, (x) => x.storeId, (x) => x.orderNumber, (x) => currencyDecimals(x.currency) ?? 2),
-      ]);
+      // Named: prepared once per connection, its plan kept (it runs for every batch with a succeeded payment).
+      const t = touched.length === 0 ? undefined : await client.query({
+        name: "ledger-refund-totals",
+        text: updateRefundTotals,
+        values: columns(touched, (x) => x.storeId, (x) => x.orderNumber, (x) => currencyDecimals(x.currency) ?? 2),
+      });
       await client.query("COMMIT");
       return { events: e?.rowCount ?? 0, payments: p?.rowCount ?? 0, refunds: r?.rowCount ?? 0, refundTotals: t?.rowCount ?? 0 };
     } catch (err) {
