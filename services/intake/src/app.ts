@@ -7,6 +7,7 @@ import {
   registerRedisMemoryMetrics,
 } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
+import { RefundStore } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
@@ -18,6 +19,7 @@ import type { IntakeQueues } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { PaymentIntake } from "./payment-intake.js";
 import { PaymentWaiter } from "./payment-waiter.js";
+import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
 import { registerHttpMetrics } from "./http/http-metrics.js";
 import { registerJsonBody } from "./http/json-body.js";
@@ -26,8 +28,10 @@ import { type QueueBoardOptions, registerQueueBoard } from "./http/queue-board.j
 import { registerStoreRateLimit } from "./http/rate-limit.js";
 import { registerBatch } from "./routes/batch.js";
 import { registerCreatePayment } from "./routes/create-payment.js";
+import { registerCreateRefund } from "./routes/create-refund.js";
 import { registerGetPayment } from "./routes/get-payment.js";
 import { registerQr } from "./routes/qr.js";
+import { registerReadRefunds } from "./routes/read-refunds.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
 
@@ -39,6 +43,10 @@ export interface AppDeps {
   stores: StoreRegistry;
   /** Built on `redis` with `keyPrefix`. */
   payments: PaymentStore;
+  /** Default: one on `redis` with `keyPrefix` (the payment store's stream trimming). */
+  refunds?: RefundStore;
+  /** `ADMIN_TOKEN`: the operator token the refund routes accept too; absent, store keys only. */
+  adminToken?: string;
   queues: IntakeQueues;
   registry: Registry;
   logger: Logger;
@@ -104,21 +112,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   if (deps.board) await registerQueueBoard(app, deps.board);
 
+  const refunds = deps.refunds ?? new RefundStore({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
   const ctx: RouteContext = {
     intake: new PaymentIntake({ payments: deps.payments, metrics, clock }),
     payments: deps.payments,
     queues: deps.queues,
     waiter,
+    stores: deps.stores,
+    refunds,
+    refundIntake: new RefundIntake({ refunds, metrics, clock }),
   };
   await app.register(
     async (v1) => {
-      registerStoreAuth(v1, deps.stores);
+      registerStoreAuth(v1, { stores: deps.stores, adminToken: deps.adminToken });
       registerStoreRateLimit(v1, { redis: deps.redis, keyPrefix: deps.keyPrefix, metrics });
       registerCreatePayment(v1, ctx);
       registerBatch(v1, ctx);
       registerGetPayment(v1, ctx);
       registerQr(v1, ctx);
       registerVoidPayment(v1, ctx);
+      registerCreateRefund(v1, ctx);
+      registerReadRefunds(v1, ctx);
     },
     { prefix: "/v1" },
   );

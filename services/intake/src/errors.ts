@@ -30,6 +30,39 @@ export class IdempotencyConflictError extends ApiError {
   }
 }
 
+/** A store key naming another store, or the operator token on a route for store keys only. */
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, "forbidden", message);
+  }
+}
+
+/** An operator call whose order number exists on several Oceanpayment accounts: `?storeId=` says which. */
+export class AmbiguousOrderNumberError extends ApiError {
+  constructor(orderNumber: string) {
+    super(409, "ambiguous_order_number", `orderNumber ${orderNumber} is used on several Oceanpayment accounts; name the store with ?storeId=`);
+  }
+}
+
+export class RefundIdempotencyConflictError extends ApiError {
+  constructor(orderNumber: string, refundNumber: string) {
+    super(409, "idempotency_conflict", `refundNumber ${refundNumber} was already used for payment ${orderNumber} with a different request body`);
+  }
+}
+
+export class PaymentNotRefundableError extends ApiError {
+  constructor(orderNumber: string, status: string) {
+    super(409, "payment_not_refundable", `payment ${orderNumber} is ${status}; only a succeeded payment can be refunded`);
+  }
+}
+
+/** The refund asks for more than the payment's other refunds (not `failed`) leave: `refundableAmount` is what they leave. */
+export class RefundExceedsPaymentError extends ApiError {
+  constructor(orderNumber: string, refundableAmount: string, currency: string) {
+    super(409, "refund_exceeds_payment", `payment ${orderNumber} has ${refundableAmount} ${currency} left to refund`, { details: { refundableAmount } });
+  }
+}
+
 export class InvalidStateError extends ApiError {
   constructor(message: string) {
     super(409, "invalid_state", message);

@@ -3,6 +3,7 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
 import type { Logger } from "@oceanpos/core/logger";
 import { PaymentStore } from "@oceanpos/core/payments";
+import { RefundStore } from "@oceanpos/core/refunds";
 import { redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue } from "bullmq";
@@ -40,6 +41,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const queues: IntakeQueues = {
     submit: new Queue(jobCatalog.submitPayment.queue, { connection: queueRedis, prefix: bullPrefix }),
     void: new Queue(jobCatalog.voidPayment.queue, { connection: queueRedis, prefix: bullPrefix }),
+    refund: new Queue(jobCatalog.submitRefund.queue, { connection: queueRedis, prefix: bullPrefix }),
   };
   // Bull Board's queues: every queue of the catalog, on their own connection so that operators
   // browsing jobs never compete with (or fail fast like) the producer connection payments use.
@@ -51,12 +53,14 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const registry = deps.registry ?? createMetricsRegistry("intake");
   const metrics = new IntakeMetrics(registry);
   const payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
+  const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   let draining = false;
   const app = await buildApp({
     redis,
     subscriber,
     stores: deps.stores,
     payments,
+    refunds,
     queues,
     registry,
     metrics,
@@ -64,11 +68,13 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     keyPrefix,
     bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
     isDraining: () => draining,
+    adminToken: config.ADMIN_TOKEN,
     board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
   });
   const sweep = new RecoverySweep({
     payments,
     submitQueue: queues.submit,
+    refunds: { store: refunds, queue: queues.refund },
     metrics,
     logger: logger.child({ component: "recovery-sweep" }),
     intervalMs: config.RECOVERY_SWEEP_INTERVAL_MS,

@@ -4,11 +4,14 @@ import type { Queue } from "bullmq";
 
 export type SubmitQueue = Queue<JobPayload<"submitPayment">>;
 export type VoidQueue = Queue<JobPayload<"voidPayment">>;
+export type RefundQueue = Queue<JobPayload<"submitRefund">>;
 
 /** The BullMQ queues the intake produces to (prefix `redisKeys(prefix).bullPrefix`). */
 export interface IntakeQueues {
   submit: SubmitQueue;
   void: VoidQueue;
+  /** Only the recovery sweep adds to it: a refund's first applyRefund comes from the refund feed. */
+  refund: RefundQueue;
 }
 
 /** A submit job for `addBulk`, from the job catalog's builder: its id comes from the payment, so adding it twice is harmless. */

@@ -9,6 +9,7 @@ export class IntakeMetrics {
   readonly idempotencyConflicts: Counter<"store">;
   readonly rateLimited: Counter<"store">;
   readonly sweepRequeued: Counter;
+  readonly refundRequests: Counter<"store" | "outcome">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -49,9 +50,15 @@ export class IntakeMetrics {
       labelNames: ["store"],
       registers,
     });
+    this.refundRequests = new Counter({
+      name: "refund_requests_total",
+      help: "Refund creations by outcome: accepted, replayed, idempotency_conflict, payment_not_refundable, refund_exceeds_payment",
+      labelNames: ["store", "outcome"],
+      registers,
+    });
     this.sweepRequeued = new Counter({
       name: "intake_recovery_requeued_total",
-      help: "Submit jobs re-added by the recovery sweep for payments still accepted",
+      help: "Submit and refund jobs re-added by the recovery sweep for payments and refunds still accepted",
       registers,
     });
   }

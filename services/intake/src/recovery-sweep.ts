@@ -1,11 +1,16 @@
+import { type IdentifiedJob, refundJob } from "@oceanpos/core/jobs";
 import type { PaymentStore } from "@oceanpos/core/payments";
+import type { RefundStore } from "@oceanpos/core/refunds";
+import type { Queue } from "bullmq";
 import type { Logger } from "pino";
-import { type SubmitQueue, submitJob } from "./jobs.js";
+import { type RefundQueue, type SubmitQueue, submitJob } from "./jobs.js";
 import type { IntakeMetrics } from "./metrics.js";
 
 export interface RecoverySweepOptions {
   payments: PaymentStore;
   submitQueue: SubmitQueue;
+  /** Refunds still `accepted` get a refund job the same way; absent: payments only. */
+  refunds?: { store: RefundStore; queue: RefundQueue };
   logger: Logger;
   metrics?: IntakeMetrics;
   /** Time between two sweeps; default 15 000 ms. */
@@ -18,15 +23,16 @@ export interface RecoverySweepOptions {
 }
 
 /**
- * The safety net under the submit feed: a payment is created with its feed entry in one atomic
- * step, but an entry can still go unread (trimmed from a feed that payers left unread for long,
- * a Redis that lost its stream or group). Every interval, payments accepted longer than `ageMs`
- * ago get a submit job (or their failed one retried). The job id is derived from the payment, so a
- * job that already exists is not duplicated: running this on every intake replica is harmless,
- * and a job that races a late feed entry is a resumed submit, which queries before any resend.
+ * The safety net under the submit and refund feeds: a payment (a refund) is created with its feed
+ * entry in one atomic step, but an entry can still go unread (trimmed from a feed that payers left
+ * unread for long, a Redis that lost its stream or group). Every interval, payments and refunds
+ * accepted longer than `ageMs` ago get a submit (refund) job, or their failed one retried. The job
+ * id is derived from the payment (refund), so a job that already exists is not duplicated: running
+ * this on every intake replica is harmless, and a job that races a late feed entry is a resumed
+ * one, which queries before any resend.
  */
 export class RecoverySweep {
-  private readonly options: Required<Omit<RecoverySweepOptions, "metrics">> & { metrics?: IntakeMetrics };
+  private readonly options: Required<Omit<RecoverySweepOptions, "metrics" | "refunds">> & Pick<RecoverySweepOptions, "metrics" | "refunds">;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private stopped = true;
@@ -57,20 +63,28 @@ export class RecoverySweep {
 
   /** One sweep; resolves with the number of jobs (re-)added. */
   async runOnce(): Promise<number> {
-    const { payments, submitQueue, clock, ageMs, batchSize, logger, metrics } = this.options;
-    const refs = await payments.acceptedBefore(new Date(clock().getTime() - ageMs), batchSize);
-    if (refs.length === 0) return 0;
-    await submitQueue.addBulk(refs.map((ref) => submitJob(ref)));
-    // A submit job that used up its attempts while its payment stayed `accepted` (Redis failing
+    const { payments, submitQueue, clock, ageMs, batchSize, refunds } = this.options;
+    const before = new Date(clock().getTime() - ageMs);
+    const paymentJobs = (await payments.acceptedBefore(before, batchSize)).map((ref) => submitJob(ref));
+    const requeued = await this.requeue(submitQueue, paymentJobs, "payments");
+    if (!refunds) return requeued;
+    const refundJobs = (await refunds.store.acceptedBefore(before, batchSize)).map((ref) => refundJob(ref));
+    return requeued + (await this.requeue(refunds.queue, refundJobs, "refunds"));
+  }
+
+  private async requeue<T>(queue: Queue<T>, jobs: readonly IdentifiedJob<T>[], what: "payments" | "refunds"): Promise<number> {
+    if (jobs.length === 0) return 0;
+    await queue.addBulk(jobs.map((j) => ({ name: j.name as never, data: j.data as never, opts: j.opts })));
+    // A job that used up its attempts while its payment (refund) stayed `accepted` (Redis failing
     // under the payer) is kept as failed under the same id, so adding it again did nothing:
-    // retry it instead, or the payment would wait for ever.
-    for (const ref of refs) {
-      const job = await submitQueue.getJob(submitJob(ref).opts.jobId);
+    // retry it instead, or it would wait for ever.
+    for (const { opts } of jobs) {
+      const job = await queue.getJob(opts.jobId);
       if (job && (await job.isFailed())) await job.retry("failed");
     }
-    metrics?.sweepRequeued.inc(refs.length);
-    logger.info({ count: refs.length }, "recovery sweep re-queued payments still accepted");
-    return refs.length;
+    this.options.metrics?.sweepRequeued.inc(jobs.length);
+    this.options.logger.info({ count: jobs.length }, `recovery sweep re-queued ${what} still accepted`);
+    return jobs.length;
   }
 
   private schedule(): void {

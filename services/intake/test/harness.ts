@@ -14,6 +14,8 @@ import type { IntakeQueues } from "../src/jobs.js";
 
 export const account = "995149";
 export const apiKeys = { a: "key-store-a", b: "key-store-b", slow: "key-store-slow" } as const;
+/** The operator token (`ADMIN_TOKEN`) every harness accepts. */
+export const adminToken = "operator-token-for-tests";
 
 /** Two stores on one Oceanpayment account, and a third with a tiny rate limit. */
 export function testStores(): StoreRegistry {
@@ -102,6 +104,7 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
   const queues: IntakeQueues = {
     submit: new Queue(jobCatalog.submitPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
     void: new Queue(jobCatalog.voidPayment.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
+    refund: new Queue(jobCatalog.submitRefund.queue, { connection: queueRedis, prefix: keys.bullPrefix }),
   };
   for (const q of Object.values(queues)) q.on("error", () => {});
   const payments = new PaymentStore({ redis: options.paymentsRedis ?? redis, keyPrefix: prefix });
@@ -115,6 +118,7 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
     registry,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     keyPrefix: prefix,
+    adminToken,
     ...overrides,
   });
   await app.ready();

@@ -23,6 +23,8 @@ describe("OpenAPI document and operations endpoints", () => {
       "/v1/payments/{orderNumber}",
       "/v1/payments/{orderNumber}/qr.png",
       "/v1/payments/{orderNumber}/qr.svg",
+      "/v1/payments/{orderNumber}/refunds",
+      "/v1/payments/{orderNumber}/refunds/{refundNumber}",
       "/v1/payments/{orderNumber}/void",
     ]);
     const create = doc.paths["/v1/payments"].post;
@@ -31,6 +33,25 @@ describe("OpenAPI document and operations endpoints", () => {
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "401", "409", "413", "415", "429", "503"]));
     expect(create.parameters.some((p: { in: string; name: string }) => p.in === "header" && p.name === "prefer")).toBe(true);
+  });
+
+  it("documents the refund routes with named schemas, both credentials and their errors", async () => {
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(["Refund", "RefundRequest", "RefundList"]));
+    expect(schemas.Refund.required).toEqual(expect.arrayContaining(["refundNumber", "orderNumber", "storeId", "amount", "currency", "status", "version", "createdAt", "updatedAt", "history"]));
+    expect(schemas.Refund.properties.status.enum).toEqual(["accepted", "submitting", "pending", "succeeded", "failed", "needs_review"]);
+    expect(schemas.RefundRequest.additionalProperties).toBe(false);
+    const refunds = doc.paths["/v1/payments/{orderNumber}/refunds"];
+    // Request bodies name the schema's input form (fastify-type-provider-zod's `…Input`).
+    expect(refunds.post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RefundRequestInput" });
+    expect(schemas.RefundRequestInput.required).toEqual(["refundNumber", "amount"]);
+    expect(refunds.post.responses["202"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Refund" });
+    expect(Object.keys(refunds.post.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "401", "403", "404", "409", "429", "503"]));
+    expect(refunds.post.security).toEqual([{ storeKey: [] }, { operatorToken: [] }]);
+    expect(refunds.post.parameters.some((p: { in: string; name: string }) => p.in === "query" && p.name === "storeId")).toBe(true);
+    expect(refunds.get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RefundList" });
+    expect(doc.paths["/v1/payments/{orderNumber}/refunds/{refundNumber}"].get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Refund" });
   });
 
   it("serves the browsable reference at /docs", async () => {

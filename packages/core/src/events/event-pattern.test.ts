@@ -3,13 +3,18 @@ import { EventPattern, matchesEventPattern } from "./event-pattern.js";
 import { compareStreamIds } from "./stream-id.js";
 
 describe("event patterns", () => {
-  it("accepts payment.<status>, payment.* and *", () => {
-    for (const p of ["*", "payment.*", "payment.succeeded", "payment.needs_review"]) expect(EventPattern.safeParse(p).success).toBe(true);
-    for (const p of ["payment.sucess", "payment", "refund.*", "payment.**", ""]) expect(EventPattern.safeParse(p).success).toBe(false);
+  it("accepts payment.<status>, payment.*, refund.<status>, refund.* and *", () => {
+    for (const p of ["*", "payment.*", "payment.succeeded", "payment.needs_review", "refund.*", "refund.succeeded", "refund.needs_review"]) {
+      expect(EventPattern.safeParse(p).success).toBe(true);
+    }
+    for (const p of ["payment.sucess", "payment", "refund.voided", "refund.awaiting_customer", "refund", "payment.**", ""]) expect(EventPattern.safeParse(p).success).toBe(false);
   });
 
   it("matches types", () => {
     expect(matchesEventPattern(["payment.*"], "payment.failed")).toBe(true);
+    expect(matchesEventPattern(["payment.*"], "refund.failed")).toBe(false);
+    expect(matchesEventPattern(["refund.*"], "refund.pending")).toBe(true);
+    expect(matchesEventPattern(["*"], "refund.pending")).toBe(true);
     expect(matchesEventPattern(["*"], "payment.failed")).toBe(true);
     expect(matchesEventPattern(["payment.succeeded"], "payment.failed")).toBe(false);
     expect(matchesEventPattern([], "payment.failed")).toBe(false);

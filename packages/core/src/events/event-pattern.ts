@@ -1,12 +1,19 @@
 import { z } from "zod";
 import { paymentStatuses } from "../payments/payment-status.js";
+import { refundStatuses } from "../refunds/refund-status.js";
 
 /**
- * What a subscriber may ask for: one type (`payment.succeeded`), every payment event
- * (`payment.*`) or everything (`*`). Kept narrow on purpose: a typo such as `payment.sucess` is
- * a 400 rather than a subscription that silently never fires.
+ * What a subscriber may ask for: one type (`payment.succeeded`, `refund.failed`), every payment
+ * or refund event (`payment.*`, `refund.*`) or everything (`*`). Kept narrow on purpose: a typo
+ * such as `payment.sucess` is a 400 rather than a subscription that silently never fires.
  */
-export const eventPatterns: readonly string[] = ["*", "payment.*", ...paymentStatuses.map((s) => `payment.${s}`)];
+export const eventPatterns: readonly string[] = [
+  "*",
+  "payment.*",
+  ...paymentStatuses.map((s) => `payment.${s}`),
+  "refund.*",
+  ...refundStatuses.map((s) => `refund.${s}`),
+];
 
 export const EventPattern = z
   .string({ error: "must be a string" })

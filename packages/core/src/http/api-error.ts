@@ -13,12 +13,19 @@ export class ApiError extends AppError implements HttpError {
   readonly status: number;
   readonly issues: readonly ErrorIssue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, string>> | undefined;
 
-  constructor(status: number, code: string, message: string, options: { issues?: readonly ErrorIssue[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { issues?: readonly ErrorIssue[]; headers?: Record<string, string>; details?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(code, message, { cause: options.cause });
     this.status = status;
     this.issues = options.issues;
     this.headers = options.headers ?? {};
+    this.details = options.details;
   }
 }
 

@@ -13,7 +13,7 @@ export interface ErrorIssue {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; issues?: ErrorIssue[]; requestId?: string };
+  error: { code: string; message: string; issues?: ErrorIssue[]; requestId?: string; [detail: string]: unknown };
 }
 
 /** A client-facing error: its status and the fields of its body. */
@@ -22,6 +22,8 @@ export interface HttpError {
   code: string;
   message: string;
   issues?: readonly ErrorIssue[] | undefined;
+  /** Fields of the error object beside `code` and `message` that a client acts on (`refundableAmount`). */
+  details?: Readonly<Record<string, string>> | undefined;
   /** Extra response headers, e.g. `retry-after`. */
   headers?: Readonly<Record<string, string>>;
 }
@@ -30,9 +32,9 @@ export interface HttpError {
  * The body; `issues` only when given (an empty list is kept: "see issues" with none is still a
  * list), `requestId` only for a service that echoes request ids (the ledger).
  */
-export function errorBody(error: Pick<HttpError, "code" | "message" | "issues">, requestId?: string): ErrorBody {
-  const { code, message, issues } = error;
-  return { error: { code, message, ...(issues ? { issues: [...issues] } : {}), ...(requestId === undefined ? {} : { requestId }) } };
+export function errorBody(error: Pick<HttpError, "code" | "message" | "issues" | "details">, requestId?: string): ErrorBody {
+  const { code, message, issues, details } = error;
+  return { error: { ...details, code, message, ...(issues ? { issues: [...issues] } : {}), ...(requestId === undefined ? {} : { requestId }) } };
 }
 
 /** Answers `error` with its status, headers and body (with `requestId` when given). */

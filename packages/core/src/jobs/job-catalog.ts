@@ -1,6 +1,7 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 import type { PaymentRef } from "../payments/payment-ref.js";
+import type { RefundRef } from "../refunds/refund-ref.js";
 import type { IdentifiedJob } from "./add-jobs.js";
 
 const PaymentJob = z.strictObject({
@@ -16,6 +17,13 @@ const PaymentJob = z.strictObject({
  * they count against the catalog's `attempts`.
  */
 const SubmitJob = PaymentJob.extend({ priorAttempts: z.number().int().min(0).max(20).optional() });
+
+/**
+ * A refund job: a refund's applyRefund that had to wait (rate-limited terminal), or what follows an
+ * uncertain one (a query first: applyRefund has no idempotency key, a resend is never blind).
+ * `priorAttempts` as for submits: runs made from the refund feed before the job existed.
+ */
+const RefundJob = SubmitJob.extend({ refundNumber: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/) });
 
 /**
  * Every job of the system: its queue, its payload schema and its default options. Producers and
@@ -48,11 +56,26 @@ export const jobCatalog = {
       removeOnFail: { age: 7 * 24 * 3600 },
     } satisfies JobsOptions,
   },
+  submitRefund: {
+    queue: "refunds",
+    name: "refund",
+    schema: RefundJob,
+    // `.` is in neither number's alphabet: two refunds never share an id (a `-` could: A-B + C, A + B-C).
+    jobId: (d: z.infer<typeof RefundJob>) => `refund-${d.account}-${d.orderNumber}.${d.refundNumber}`,
+    options: {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 1000, jitter: 0.5 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    } satisfies JobsOptions,
+  },
 } as const;
 
 export type JobKind = keyof typeof jobCatalog;
+/** The jobs about a payment as a whole (their payload is its ref). */
+export type PaymentJobKind = "submitPayment" | "voidPayment";
 export type JobPayload<K extends JobKind> = z.infer<(typeof jobCatalog)[K]["schema"]>;
-export { PaymentJob };
+export { PaymentJob, RefundJob };
 
 /** How a job starts when it takes over work begun without one (a first attempt made from a stream). */
 export interface JobStart {
@@ -83,14 +106,21 @@ export function jobOptionsAfter(options: JobsOptions, jobId: string, start: JobS
  * catalog, its id derived from the payment (adding it twice is harmless), the catalog's options
  * (or `options`, a test's faster backoff) less the attempts already made.
  */
-export function paymentJob<K extends JobKind>(kind: K, ref: PaymentRef, start: JobStart = {}, options: JobsOptions = jobCatalog[kind].options): IdentifiedJob<JobPayload<K>> {
+export function paymentJob<K extends PaymentJobKind>(kind: K, ref: PaymentRef, start: JobStart = {}, options: JobsOptions = jobCatalog[kind].options): IdentifiedJob<JobPayload<K>> {
   const spec = jobCatalog[kind];
-  const prior = start.priorAttempts ?? 0;
-  const data = spec.schema.parse({
-    account: ref.account,
-    orderNumber: ref.orderNumber,
-    ...(prior > 0 ? { priorAttempts: prior } : {}),
-    ...(start.reservedAt === undefined ? {} : { reservedAt: start.reservedAt }),
-  }) as JobPayload<K>;
+  const data = spec.schema.parse({ account: ref.account, orderNumber: ref.orderNumber, ...startFields(start) }) as JobPayload<K>;
   return { name: spec.name, data, opts: jobOptionsAfter(options, spec.jobId(data), start) };
+}
+
+/** The refund job of a refund, as {@link paymentJob} builds a payment's: validated, its id derived from the refund. */
+export function refundJob(ref: RefundRef, start: JobStart = {}, options: JobsOptions = jobCatalog.submitRefund.options): IdentifiedJob<JobPayload<"submitRefund">> {
+  const spec = jobCatalog.submitRefund;
+  const data = spec.schema.parse({ account: ref.account, orderNumber: ref.orderNumber, refundNumber: ref.refundNumber, ...startFields(start) });
+  return { name: spec.name, data, opts: jobOptionsAfter(options, spec.jobId(data), start) };
+}
+
+/** A job's data about how it starts: the attempts made before it, the gateway call it reserved. */
+function startFields(start: JobStart): { priorAttempts?: number; reservedAt?: number } {
+  const prior = start.priorAttempts ?? 0;
+  return { ...(prior > 0 ? { priorAttempts: prior } : {}), ...(start.reservedAt === undefined ? {} : { reservedAt: start.reservedAt }) };
 }

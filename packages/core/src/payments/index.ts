@@ -1,5 +1,5 @@
 export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition, isGatewayContradiction } from "./payment-status.js";
-export { currencyAmountProblem, currencyDecimals, isValidAmount, sameAmount, toMinorUnits } from "./money.js";
+export { currencyAmountProblem, currencyDecimals, formatCurrencyMinor, isValidAmount, sameAmount, toCurrencyMinor, toMinorUnits } from "./money.js";
 export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
 export { canonicalJson, requestFingerprint } from "./canonical-json.js";
 export {
@@ -17,6 +17,7 @@ export { Payment, HistoryEntry, PaymentStatusSchema, TransitionSource } from "./
 export {
   type PaymentEvent,
   type PaymentEventType,
+  type StreamEvent,
   eventTypeOf,
   eventIdOf,
   streamIdOf,
@@ -42,3 +43,4 @@ export {
   type ReconcileScheduleOptions,
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
+export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { canonicalAmount, currencyAmountProblem, currencyDecimals, isDecimalAmount, isPositiveAmount, sameAmount } from "./money.js";
+import {
+  canonicalAmount,
+  currencyAmountProblem,
+  currencyDecimals,
+  formatCurrencyMinor,
+  isDecimalAmount,
+  isPositiveAmount,
+  sameAmount,
+  toCurrencyMinor,
+} from "./money.js";
 
 describe("decimal amounts", () => {
   it.each(["0.01", "12.5", "12.50", "100", "0"])("accepts %s", (value) => {
@@ -56,5 +65,32 @@ describe("decimals per currency", () => {
     expect(currencyAmountProblem("12.50", "USD")).toBeUndefined();
     expect(currencyAmountProblem("1.23", "KWD")).toBeUndefined();
     expect(currencyAmountProblem("1.234", "KWD")).toBe("KWD amounts take at most 2 decimals");
+  });
+});
+
+describe("minor units of a currency", () => {
+  it("reads amounts in the currency's own minor units", () => {
+    expect(toCurrencyMinor("12.5", "USD")).toBe(1250n);
+    expect(toCurrencyMinor("12.50", "USD")).toBe(1250n);
+    expect(toCurrencyMinor("0.01", "USD")).toBe(1n);
+    expect(toCurrencyMinor("500", "JPY")).toBe(500n);
+    expect(toCurrencyMinor("999999999999.99", "USD")).toBe(99999999999999n);
+  });
+
+  it("refuses more decimals than the currency has, and what is not a plain decimal", () => {
+    expect(toCurrencyMinor("5.5", "JPY")).toBeUndefined();
+    expect(toCurrencyMinor("1.001", "USD")).toBeUndefined();
+    expect(toCurrencyMinor("-1", "USD")).toBeUndefined();
+    expect(toCurrencyMinor("1e2", "USD")).toBeUndefined();
+    expect(toCurrencyMinor("1", "usd")).toBeUndefined();
+  });
+
+  it("writes minor units with the currency's decimals, never below zero", () => {
+    expect(formatCurrencyMinor(1250n, "USD")).toBe("12.50");
+    expect(formatCurrencyMinor(5n, "USD")).toBe("0.05");
+    expect(formatCurrencyMinor(0n, "USD")).toBe("0.00");
+    expect(formatCurrencyMinor(0n, "JPY")).toBe("0");
+    expect(formatCurrencyMinor(1200n, "JPY")).toBe("1200");
+    expect(formatCurrencyMinor(-3n, "USD")).toBe("0.00");
   });
 });

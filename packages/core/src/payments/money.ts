@@ -84,3 +84,23 @@ export function toMinorUnits(value: string): bigint {
   const [whole = "0", fraction = ""] = value.split(".");
   return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0"));
 }
+
+/**
+ * `value` in integer minor units of `currency` (`"12.5"` USD → `1250n`, `"500"` JPY → `500n`), as
+ * refunds are summed against their payment; undefined when it is not a plain decimal, the currency
+ * is unknown, or it is written with more decimals than {@link currencyDecimals} allows.
+ */
+export function toCurrencyMinor(value: string, currency: string): bigint | undefined {
+  const decimals = currencyDecimals(currency);
+  if (decimals === undefined || !incoming.test(value)) return undefined;
+  const [whole = "0", fraction = ""] = value.split(".");
+  if (fraction.length > decimals) return undefined;
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+}
+
+/** Minor units of `currency` as its decimal string (`1250n` USD → `"12.50"`, `0n` JPY → `"0"`); below zero reads as zero. */
+export function formatCurrencyMinor(minor: bigint, currency: string): string {
+  const decimals = currencyDecimals(currency) ?? maxGatewayDecimals;
+  const units = (minor < 0n ? 0n : minor).toString().padStart(decimals + 1, "0");
+  return decimals === 0 ? units : `${units.slice(0, -decimals)}.${units.slice(-decimals)}`;
+}

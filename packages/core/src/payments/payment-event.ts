@@ -1,3 +1,4 @@
+import type { RefundEvent } from "../refunds/refund-event.js";
 import type { Payment } from "./payment.js";
 import type { PaymentStatus } from "./payment-status.js";
 
@@ -11,6 +12,12 @@ export interface PaymentEvent {
   createdAt: string;
   data: Payment;
 }
+
+/**
+ * Any event of the stream: a payment's or a refund's, one shape (`type` tells them apart; both
+ * resources carry `orderNumber` and `storeId`).
+ */
+export type StreamEvent = PaymentEvent | RefundEvent;
 
 export function eventTypeOf(status: PaymentStatus): PaymentEventType {
   return `payment.${status}`;
@@ -26,7 +33,12 @@ export function streamIdOf(eventId: string): string | undefined {
   return m?.[1];
 }
 
-/** Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`). */
+/**
+ * Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`). The stream
+ * also carries `refund.*` events ({@link StreamEvent}); this still answers the payment type its
+ * readers (the notifier's relay, live stream and replays) were written for, until they take refund
+ * events in: they read `type`, `data.storeId` and `data.orderNumber`, which both resources have.
+ */
 export function eventFromStreamEntry(streamId: string, fields: readonly string[]): PaymentEvent {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);

@@ -6,10 +6,12 @@
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
  * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`),
  * feedId (its submit feed entry), review (`contradiction` while a gateway contradiction waits for a
- * person, see `transitionPaymentLua`).
+ * person, see `transitionPaymentLua`), and the totals its refunds keep (`paymentRefundFields`,
+ * written by the refund scripts only).
  */
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
+import { paymentRefundFields as R } from "./refund-totals.js";
 import { submitFeedMaxLen } from "./submit-feed.js";
 
 /**
@@ -17,13 +19,14 @@ import { submitFeedMaxLen } from "./submit-feed.js";
  * `payment.accepted` event and its entry in the submit feed (the payer's first send: the payment
  * cannot exist without it). No wake-up message: nobody can be waiting for a payment that did not
  * exist (a wait on a missing payment answers at once), so only transitions publish one.
- * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed
+ * → {1, eventStreamId} created | {0, json, requestHash, storeId, refunded, refundHeld} it already
+ *   existed (a replay answers the payment with its refunds' amounts)
  */
 const createPaymentLuaFunction = `
 local function create_payment(key, events, index, submits, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
   if redis.call('EXISTS', key) == 1 then
-    local h = redis.call('HMGET', key, 'json', 'requestHash', 'storeId')
-    return {0, h[1], h[2], h[3]}
+    local h = redis.call('HMGET', key, 'json', 'requestHash', 'storeId', '${R.refunded}', '${R.held}')
+    return {0, h[1], h[2], h[3], h[4] or '0', h[5] or '0'}
   end
   local feedId = redis.call('XADD', submits, 'MAXLEN', '~', ${submitFeedMaxLen}, '*', 'ref', member)
   -- One HSET, with or without the wallet code: a second call cost every merchant scan a command and its Lua overhead.
@@ -42,7 +45,8 @@ end
  * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed
  * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, member (`refMember`), score,
  *       ratePerSec ('' for no limit), burst, cost
- * → {1, eventStreamId} created | {0, json, requestHash, storeId} it already existed | {RateLimited, retryAfterMs}
+ * → {1, eventStreamId} created | {0, json, requestHash, storeId, refunded, refundHeld} it already existed
+ *   | {RateLimited, retryAfterMs}
  */
 export const createPaymentLua = `${takeTokensLuaFunction}${createPaymentLuaFunction}
 if ARGV[12] ~= '' then
@@ -55,23 +59,24 @@ return create_payment(KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV
 /** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the member, `refMember`). */
 const createPaymentsArgsPerPayment = 9;
 
+/** Values per payment in the reply of {@link createPaymentsLua}. */
+export const createPaymentsReplyWidth = 6;
+
 /**
  * Many payments in one script call, in order (an order number repeated in the list finds the
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
  * KEYS: events, acceptedIndex, submit feed, then the payments' keys
  * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, member
- * → per payment four values: 1, eventStreamId, '', '' (created) | 0, json, requestHash, storeId (it already existed)
+ * → per payment six values: 1, eventStreamId, '', '', '', '' (created)
+ *   | 0, json, requestHash, storeId, refunded, refundHeld (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
 local out = {}
 for i = 1, #KEYS - 3 do
   local a = 2 + (i - 1) * ${createPaymentsArgsPerPayment}
   local r = create_payment(KEYS[3 + i], KEYS[1], KEYS[2], KEYS[3], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
-  out[#out + 1] = r[1]
-  out[#out + 1] = r[2] or ''
-  out[#out + 1] = r[3] or ''
-  out[#out + 1] = r[4] or ''
+  for k = 1, ${createPaymentsReplyWidth} do out[#out + 1] = r[k] or '' end
 end
 return out
 `;

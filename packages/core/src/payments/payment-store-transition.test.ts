@@ -22,7 +22,7 @@ describe("PaymentStore transition options", () => {
 
   it("reads payment, send count and wallet code together", async () => {
     const { store } = await setup();
-    expect(await store.submitSnapshot(ref)).toEqual({ payment, sends: 0, authCode: "134567890123456789" });
+    expect(await store.submitSnapshot(ref)).toEqual({ payment: { ...payment, refundedAmount: "0.00", refundableAmount: "0.00" }, sends: 0, authCode: "134567890123456789" });
     expect(await store.submitSnapshot({ ...ref, orderNumber: "none" })).toBeUndefined();
   });
 

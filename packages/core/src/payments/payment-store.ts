@@ -4,9 +4,11 @@ import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
 import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
-import { createPaymentLua, createPaymentsLua, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
+import { createPaymentLua, createPaymentsLua, createPaymentsReplyWidth, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
+import { minorOf, paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
+import { type StatusRules, contradictionReason, transitionLoop } from "./transition-loop.js";
 
 export interface PaymentStoreOptions {
   redis: Redis;
@@ -87,13 +89,17 @@ export type RecordSendResult =
   | { recorded: true; sends: number }
   | { recorded: false; reason: "not_found" | "not_submitting" | "count_moved" };
 
-const maxCasAttempts = 20;
+/** The payment state machine, for the transition loop. */
+const paymentRules: StatusRules<PaymentStatus> = { isFinal, canTransition, isContradiction: isGatewayContradiction };
 
 /** Payments per create script call: bounds how long one call holds Redis (a batch is ≤ 500). */
 export const maxPaymentsPerCreateCall = 500;
 
-/** `{1, streamId}` created, `{0, json, requestHash, storeId}` it already existed, `{RateLimited, retryAfterMs}`. */
-type CreateReply = [number, string, string?, string?];
+/**
+ * `{1, streamId}` created, `{0, json, requestHash, storeId, refunded, refundHeld}` it already
+ * existed, `{RateLimited, retryAfterMs}`.
+ */
+type CreateReply = [number, string, string?, string?, string?, string?];
 
 /**
  * Payments in Redis. Creation is idempotent on (account, orderNumber); every change is a
@@ -126,9 +132,10 @@ export class PaymentStore {
 
   /** Creates the payment and its `payment.accepted` event, unless the order number exists. */
   async create(input: NewPayment): Promise<CreateResult> {
+    const stored = storedInput(input);
     // One script call, no pipeline object: the single-payment path is the hot one.
-    const reply = await this.redis.opCreatePayment(...this.createArgs(input, this.clock()));
-    return this.createResult(input, reply as unknown as CreateReply);
+    const reply = await this.redis.opCreatePayment(...this.createArgs(stored, this.clock()));
+    return this.createResult(stored, reply as unknown as CreateReply);
   }
 
   /**
@@ -136,9 +143,10 @@ export class PaymentStore {
    * `TokenBucket`), in the same script: refused, nothing is created or read.
    */
   async createWithinLimit(input: NewPayment, limit: CreateLimit): Promise<CreateResult | { limited: true; retryAfterMs: number }> {
-    const reply = (await this.redis.opCreatePayment(...this.createArgs(input, this.clock(), limit))) as unknown as CreateReply;
+    const stored = storedInput(input);
+    const reply = (await this.redis.opCreatePayment(...this.createArgs(stored, this.clock(), limit))) as unknown as CreateReply;
     if (reply[0] === ScriptErrorCode.RateLimited) return { limited: true, retryAfterMs: Math.max(1, Number(reply[1])) };
-    return this.createResult(input, reply);
+    return this.createResult(stored, reply);
   }
 
   /**
@@ -148,8 +156,9 @@ export class PaymentStore {
   async createMany(inputs: readonly NewPayment[]): Promise<CreateResult[]> {
     if (inputs.length === 0) return [];
     const now = this.clock();
+    const stored = inputs.map(storedInput);
     const chunks: (readonly NewPayment[])[] = [];
-    for (let i = 0; i < inputs.length; i += maxPaymentsPerCreateCall) chunks.push(inputs.slice(i, i + maxPaymentsPerCreateCall));
+    for (let i = 0; i < stored.length; i += maxPaymentsPerCreateCall) chunks.push(stored.slice(i, i + maxPaymentsPerCreateCall));
     const results = await Promise.all(chunks.map((chunk) => this.createChunk(chunk, now)));
     return results.flat();
   }
@@ -163,9 +172,9 @@ export class PaymentStore {
     }
     const reply = await this.redis.opCreatePayments(keys.length, ...keys, ...args);
     return inputs.map((input, i) => {
-      const at = i * 4;
+      const at = i * createPaymentsReplyWidth;
       const created = reply[at] === 1;
-      const values = [reply[at + 1], reply[at + 2], reply[at + 3]].map((v) => (v === undefined ? "" : String(v)));
+      const values = [1, 2, 3, 4, 5].map((k) => reply[at + k]).map((v) => (v === undefined ? "" : String(v)));
       return this.createResult(input, [created ? 1 : 0, ...values] as CreateReply);
     });
   }
@@ -187,14 +196,18 @@ export class PaymentStore {
     ];
   }
 
+  /** `input` as {@link storedInput} made it. */
   private createResult(input: NewPayment, reply: CreateReply): CreateResult {
     if (reply[0] === 1) return { created: true, payment: input.payment, eventId: eventIdOf(reply[1]) };
-    return { created: false, payment: JSON.parse(reply[1]) as Payment, requestHash: reply[2] ?? "", storeId: reply[3] ?? "" };
+    const payment = withRefundAmounts(JSON.parse(reply[1]) as Payment, minorOf(reply[4]), minorOf(reply[5]));
+    return { created: false, payment, requestHash: reply[2] ?? "", storeId: reply[3] ?? "" };
   }
 
+  /** The payment, with the amounts its refunds leave (`refundedAmount`, `refundableAmount`). */
   async get(ref: PaymentRef): Promise<Payment | undefined> {
-    const json = await this.redis.hget(this.keys.payment(ref.account, ref.orderNumber), "json");
-    return json ? (JSON.parse(json) as Payment) : undefined;
+    const { refunded, held } = paymentRefundFields;
+    const [json, refundedMinor, heldMinor] = await this.redis.hmget(this.keys.payment(ref.account, ref.orderNumber), "json", refunded, held);
+    return json ? withRefundAmounts(JSON.parse(json) as Payment, minorOf(refundedMinor), minorOf(heldMinor)) : undefined;
   }
 
   /**
@@ -204,7 +217,8 @@ export class PaymentStore {
   async submitSnapshot(ref: PaymentRef): Promise<SubmitSnapshot | undefined> {
     const [json, sends, authCode] = await this.redis.hmget(this.keys.payment(ref.account, ref.orderNumber), "json", "sends", "authCode");
     if (!json) return undefined;
-    return { payment: JSON.parse(json) as Payment, sends: Number(sends ?? 0), authCode: authCode ?? undefined };
+    // Still being submitted: no refund can exist yet, so its amounts are those of no refund.
+    return { payment: withRefundAmounts(JSON.parse(json) as Payment), sends: Number(sends ?? 0), authCode: authCode ?? undefined };
   }
 
   /** The wallet code a merchant scanned, while the payment is not final. */
@@ -256,71 +270,62 @@ export class PaymentStore {
   async transition(ref: PaymentRef, change: TransitionChange, options: TransitionOptions = {}): Promise<TransitionResult> {
     const key = this.keys.payment(ref.account, ref.orderNumber);
     const reconcile = options.reconcile === undefined ? "" : options.reconcile === "remove" ? "remove" : String(Math.round(options.reconcile.dueAt));
-    let given = options.current;
-    for (let attempt = 0; attempt < maxCasAttempts; attempt++) {
-      const current = given ?? (await this.get(ref));
-      const fresh = given === undefined;
-      given = undefined;
-      if (!current) return { outcome: "not_found" };
-      const contradiction = isGatewayContradiction(current.status, change.to);
-      if (isFinal(current.status) && !contradiction) {
-        // A final status only ever leaves for a contradiction's review, which only an operator ends:
-        // for anyone else even a caller's copy proves "unchanged".
-        if (!fresh && change.source === "operator") continue;
-        return { outcome: "unchanged", payment: current, reason: "final" };
-      }
-      const step = contradiction ? contradictionStep(current, change) : change;
-      if (!contradiction && (current.status === step.to || !canTransition(current.status, step.to))) {
-        if (!fresh) continue; // the caller's copy may be stale: decide "unchanged" on a fresh read only
-        return { outcome: "unchanged", payment: current, reason: current.status === step.to ? "same_status" : "not_allowed" };
-      }
-
-      const at = this.clock();
-      const entry: HistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
-      if (step.code !== undefined) entry.code = step.code;
-      if (step.reason !== undefined) entry.reason = step.reason;
-      if (contradiction && step.set?.paymentId !== undefined) entry.paymentId = step.set.paymentId;
-      const next: Payment = {
-        ...current,
-        ...step.set,
-        status: step.to,
-        version: current.version + 1,
-        updatedAt: entry.at,
-        history: [...current.history, entry],
-      };
-      const json = JSON.stringify(next);
-      const [code, value] = await this.redis.opTransitionPayment(
-        key,
-        this.keys.events,
-        this.keys.acceptedIndex,
-        this.keys.reconcile,
-        this.keys.reconcileChecks,
-        this.keys.contradictions,
-        String(current.version),
-        json,
-        next.status,
-        String(next.version),
-        eventTypeOf(next.status),
-        entry.at,
-        this.minId(at),
-        this.keys.paymentChannel(ref.account, ref.orderNumber),
-        refMember(ref),
-        isFinal(next.status) ? "1" : "0",
-        reconcile,
-        contradiction ? "contradiction" : "",
-        step.source,
-        String(at.getTime()),
-      );
-      if (code === 1) return { outcome: "applied", payment: next, eventId: eventIdOf(value as string) };
-      if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
-      // The stored status is final (or waits for an operator): nothing else may move it.
-      if (code === ScriptErrorCode.Final || code === ScriptErrorCode.AwaitingOperator) {
-        if (!fresh) continue; // return the stored resource, not the caller's copy
-        return { outcome: "unchanged", payment: current, reason: code === ScriptErrorCode.Final ? "final" : "awaiting_operator" };
-      }
-      // Conflict: the version moved under us; re-read and decide again.
-    }
-    throw new Error(`payment ${ref.account}/${ref.orderNumber}: too many concurrent transitions`);
+    const result = await transitionLoop({
+      name: `payment ${ref.account}/${ref.orderNumber}`,
+      rules: paymentRules,
+      change,
+      current: options.current,
+      read: () => this.get(ref),
+      contradictionStep,
+      write: async (current, step, contradiction) => {
+        const at = this.clock();
+        const entry: HistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
+        if (step.code !== undefined) entry.code = step.code;
+        if (step.reason !== undefined) entry.reason = step.reason;
+        if (contradiction && step.set?.paymentId !== undefined) entry.paymentId = step.set.paymentId;
+        // Refunds only exist for a `succeeded` payment, which never moves again: a moving payment
+        // has none, and its amounts are those of its new status alone.
+        const next = withRefundAmounts({
+          ...current,
+          ...step.set,
+          status: step.to,
+          version: current.version + 1,
+          updatedAt: entry.at,
+          history: [...current.history, entry],
+        });
+        const json = JSON.stringify(next);
+        const [code, value] = await this.redis.opTransitionPayment(
+          key,
+          this.keys.events,
+          this.keys.acceptedIndex,
+          this.keys.reconcile,
+          this.keys.reconcileChecks,
+          this.keys.contradictions,
+          String(current.version),
+          json,
+          next.status,
+          String(next.version),
+          eventTypeOf(next.status),
+          entry.at,
+          this.minId(at),
+          this.keys.paymentChannel(ref.account, ref.orderNumber),
+          refMember(ref),
+          isFinal(next.status) ? "1" : "0",
+          reconcile,
+          contradiction ? "contradiction" : "",
+          step.source,
+          String(at.getTime()),
+        );
+        if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
+        if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
+        if (code === ScriptErrorCode.Final) return { outcome: "final" };
+        if (code === ScriptErrorCode.AwaitingOperator) return { outcome: "awaiting_operator" };
+        return { outcome: "conflict" };
+      },
+    });
+    if (result.outcome === "not_found") return result;
+    if (result.outcome === "applied") return { outcome: "applied", payment: result.resource, eventId: result.eventId };
+    return { outcome: "unchanged", payment: result.resource, reason: result.reason };
   }
 
   /** Payments waiting for a person because the gateway contradicted a final status (see {@link transition}). */
@@ -344,15 +349,18 @@ export class PaymentStore {
  * it was held in, with that attempt, in the entry's reason.
  */
 function contradictionStep(current: Payment, change: TransitionChange): TransitionChange {
-  const held = [current.paymentId && `payment_id ${current.paymentId}`, current.gateway?.code && `code ${current.gateway.code}`].filter(Boolean);
-  const success = [change.set?.paymentId && `payment_id ${change.set.paymentId}`, change.code && `code ${change.code}`].filter(Boolean);
-  return {
-    ...change,
-    to: "needs_review",
-    reason:
-      `gateway shows a success${success.length > 0 ? ` (${success.join(", ")})` : ""} for a payment held as ${current.status}` +
-      `${held.length > 0 ? ` (${held.join(", ")})` : ""}: a person must settle it`,
-  };
+  const reason = contradictionReason({
+    resource: "payment",
+    idField: "payment_id",
+    held: { status: current.status, id: current.paymentId, code: current.gateway?.code },
+    success: { id: change.set?.paymentId, code: change.code },
+  });
+  return { ...change, to: "needs_review", reason };
+}
+
+/** A new payment as it is stored and published: with its (empty) refund amounts. */
+function storedInput(input: NewPayment): NewPayment {
+  return { ...input, payment: withRefundAmounts(input.payment) };
 }
 
 /** The create scripts' arguments about the payment itself: json, status, version, storeId, requestHash, authCode, eventType, at. */

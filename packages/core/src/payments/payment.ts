@@ -29,6 +29,13 @@ export const Payment = z.object({
   method: PaymentMethodSchema,
   amount: z.string(),
   currency: z.string(),
+  /**
+   * Sum of the payment's succeeded refunds, and what a new refund may still take (nothing unless
+   * `succeeded`), with the currency's decimals. Always present on what `PaymentStore` writes,
+   * publishes and reads (`withRefundAmounts`); optional only for the payments callers build.
+   */
+  refundedAmount: z.string().optional(),
+  refundableAmount: z.string().optional(),
   status: PaymentStatusSchema,
   version: z.number().int().min(1),
   paymentId: z.string().optional(),

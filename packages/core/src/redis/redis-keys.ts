@@ -32,6 +32,27 @@ export function redisKeys(prefix: string) {
      * was `failed` or `voided`: in `needs_review` until an operator settles it.
      */
     contradictions: `${p}:idx:contradictions`,
+    /**
+     * Hash holding one refund: `json` (the resource), `status`, `version`, `storeId`,
+     * `requestHash`, `amount` (minor units of the currency), `feedId`, `sends`, `review`
+     * (`refunds/refund-scripts.ts`). A refund number is unique per payment.
+     */
+    refund: (account: string, orderNumber: string, refundNumber: string) => `${p}:rfd:${account}:${orderNumber}:${refundNumber}`,
+    /** Sorted set of a payment's refund numbers, scored by creation order (1, 2, …). */
+    paymentRefunds: (account: string, orderNumber: string) => `${p}:rfds:${account}:${orderNumber}`,
+    /**
+     * Stream of created refunds (`ref`: `account:orderNumber:refundNumber`), written by the refund
+     * create script: the payer's first applyRefund, read through the `payer` consumer group.
+     */
+    refundFeed: `${p}:refund-feed`,
+    /** Sorted set of refunds in `accepted` by creation time (ms), for a recovery sweep. */
+    acceptedRefunds: `${p}:idx:refunds-accepted`,
+    /** Sorted set: refund member → when the payer next queries it (the refunds' own, slower schedule). */
+    refundReconcile: `${p}:refund-reconcile`,
+    /** Hash: refund member → how many reconciliation checks it had. */
+    refundReconcileChecks: `${p}:refund-reconcile:checks`,
+    /** Sorted set: refund member → when (ms) the gateway showed a success for it while it was `failed`. */
+    refundContradictions: `${p}:idx:refund-contradictions`,
     webhooks: {
       /** Hash: subscription id → subscription JSON (without the secret). */
       subscriptions: `${p}:whk:subs`,

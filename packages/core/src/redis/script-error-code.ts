@@ -20,6 +20,10 @@ export const ScriptErrorCode = {
   CountMoved: -5,
   /** The rate-limit bucket had no token: nothing was created or read. */
   RateLimited: -9,
+  /** A refund of a payment that is not `succeeded`: nothing was created. */
+  NotRefundable: -10,
+  /** A refund beyond what the payment's other refunds (not `failed`) leave: nothing was created. */
+  RefundExceedsPayment: -11,
 } as const;
 
 export type ScriptErrorCode = (typeof ScriptErrorCode)[keyof typeof ScriptErrorCode];

@@ -1,7 +1,8 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
-import { createJsonSchemaTransform } from "fastify-type-provider-zod";
+import { createJsonSchemaTransform, createJsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { openApiSchemas } from "./schemas.js";
 
 /**
  * The OpenAPI 3 document, generated from the zod schemas the routes declare (the same ones the
@@ -20,11 +21,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: "1.0.0",
       },
       components: {
-        securitySchemes: { storeKey: { type: "http", scheme: "bearer", description: "The store's API key" } },
+        securitySchemes: {
+          storeKey: { type: "http", scheme: "bearer", description: "The store's API key" },
+          operatorToken: { type: "http", scheme: "bearer", description: "The operator token (ADMIN_TOKEN): the refund routes, for any store" },
+        },
       },
       security: [{ storeKey: [] }],
     },
-    transform: createJsonSchemaTransform({ skipList: ["/openapi.json", "/docs", "/docs/*"] }),
+    transform: createJsonSchemaTransform({ skipList: ["/openapi.json", "/docs", "/docs/*"], schemaRegistry: openApiSchemas }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: openApiSchemas }),
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -24,12 +24,13 @@ declare module "fastify" {
 /**
  * Per-store token bucket (`rateLimit.perSecond`, `rateLimit.burst` from the stores file), shared
  * by every intake replica through Redis. One request costs one token, a batch included: the limit
- * protects the API, while the payer limits gateway calls per terminal.
+ * protects the API, while the payer limits gateway calls per terminal. Operator calls take none.
  */
 export function registerStoreRateLimit(app: FastifyInstance, options: StoreRateLimitOptions): void {
   const bucket = new TokenBucket({ redis: options.redis, keyPrefix: options.keyPrefix, scope: rateLimitScopes.store });
   app.addHook("onRequest", async (request: FastifyRequest) => {
-    if (request.routeOptions.config.storeRateLimitInHandler) return;
+    // The limit protects the API from a store's tills; the operator is not a store.
+    if (request.routeOptions.config.storeRateLimitInHandler || request.caller.kind === "operator") return;
     const { id, rateLimit } = request.store;
     // A token is not the request's work: a failure here changed nothing the client cares about.
     const result = await beforeAnyWrite(bucket.take(id, { ratePerSec: rateLimit.perSecond, burst: rateLimit.burst }));

@@ -1,7 +1,14 @@
 import { OrderNumber, Payment, PaymentRequest } from "@oceanpos/core/payments";
+import { Refund, RefundNumber, RefundRequest } from "@oceanpos/core/refunds";
 import { z } from "zod";
 
 /** Schemas of the intake API: parsed by the handlers and rendered into the OpenAPI document. */
+
+/**
+ * The schemas the OpenAPI document names (`components.schemas`, referenced by `$ref`): only these
+ * exact instances are named (a `.describe()` copy is rendered inline).
+ */
+export const openApiSchemas = z.registry<{ id: string }>();
 
 export const Issue = z.object({ path: z.string(), message: z.string() });
 
@@ -14,6 +21,24 @@ export const ErrorBody = z.object({
 });
 
 export const OrderNumberParams = z.strictObject({ orderNumber: OrderNumber });
+
+export const RefundParams = z.strictObject({ orderNumber: OrderNumber, refundNumber: RefundNumber });
+
+/** The query of the refund routes: an operator names the store when the order number is on several accounts. */
+export const StoreQuery = z.strictObject({
+  storeId: z
+    .string({ error: "must be given once" })
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Operator calls: the store whose payment this is, when its orderNumber is used on several Oceanpayment accounts (409 ambiguous_order_number otherwise). A store key implies its own store."),
+});
+
+export const RefundList = z.object({ data: z.array(Refund).describe("The payment's refunds, oldest first") });
+
+openApiSchemas.add(Refund, { id: "Refund" });
+openApiSchemas.add(RefundRequest, { id: "RefundRequest" });
+openApiSchemas.add(RefundList, { id: "RefundList" });
 
 export const PreferHeaders = z.object({
   prefer: z
@@ -52,4 +77,4 @@ export const errorResponses = {
   503: ErrorBody.describe("unavailable: the message says whether the request changed nothing or its outcome is unknown; retry with the same body"),
 } as const;
 
-export { Payment, PaymentRequest };
+export { Payment, PaymentRequest, Refund, RefundRequest };

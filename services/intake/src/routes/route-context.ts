@@ -1,10 +1,12 @@
 import type { Payment, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
 import { OrderNumber } from "@oceanpos/core/payments";
-import type { Store } from "@oceanpos/core/stores";
+import type { RefundStore } from "@oceanpos/core/refunds";
+import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
 import type { PaymentWaiter } from "../payment-waiter.js";
+import type { RefundIntake } from "../refund-intake.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";
 
 /** What the `/v1` routes need, built once by `buildApp`. */
@@ -13,6 +15,9 @@ export interface RouteContext {
   payments: PaymentStore;
   queues: IntakeQueues;
   waiter: PaymentWaiter;
+  stores: StoreRegistry;
+  refunds: RefundStore;
+  refundIntake: RefundIntake;
 }
 
 /** The payment's key: order numbers are unique per Oceanpayment account, shared by its stores. */

@@ -1,3 +1,4 @@
+import { currencyDecimals } from "@oceanpos/core/payments";
 import type pg from "pg";
 import type { ArchiveRecords } from "./archive-records.js";
 
@@ -8,6 +9,8 @@ export interface WriteResult {
   /** Payment and refund rows inserted or moved to a newer version. */
   payments: number;
   refunds: number;
+  /** Payment rows whose refund totals (`refunded_amount`, the resource's amounts) were recomputed. */
+  refundTotals: number;
 }
 
 // A batch's resources travel as one text, JSON documents joined by U+001E (a control character
@@ -48,6 +51,41 @@ ON CONFLICT (store_id, order_number, refund_number, created_at) DO UPDATE SET
   amount = excluded.amount, refund_id = excluded.refund_id, gateway_code = excluded.gateway_code,
   stream_id = excluded.stream_id, resource = excluded.resource
 WHERE refunds.version < excluded.version`;
+
+// A payment's refund totals, from the archive's own refunds rather than from an event: a refund
+// changes no payment event (a refunded payment is `succeeded`, final), and two ledgers may commit
+// a payment and its refunds in either order. Recomputed for the payments whose refunds the batch
+// wrote and for the batch's succeeded payments (whose refunds may have come first); only a payment
+// with refunds is written. A refund is its payment's when it is the latest payment of that number
+// created no later than the refund (an order number is reused only after its payment left Redis).
+// refunded_amount and the resource's `refundedAmount` = its succeeded refunds; the resource's
+// `refundableAmount` = its amount less its refunds that are not failed (nothing unless succeeded),
+// as the intake serves them (`withRefundAmounts`), with the currency's decimals. Rows are locked in
+// key order, as the upserts lock theirs.
+const updateRefundTotals = `
+WITH touched AS (
+  SELECT DISTINCT st, o, d FROM unnest($1::text[], $2::text[], $3::int[]) AS x(st, o, d)
+), sums AS (
+  SELECT p.store_id, p.order_number, p.created_at, max(t.d) AS d,
+         coalesce(sum(r.amount) FILTER (WHERE r.status = 'succeeded'), 0) AS refunded,
+         coalesce(sum(r.amount) FILTER (WHERE r.status <> 'failed'), 0) AS held
+  FROM touched t
+  JOIN payments p ON p.store_id = t.st AND p.order_number = t.o
+  JOIN refunds r ON r.store_id = p.store_id AND r.order_number = p.order_number AND r.created_at >= p.created_at
+  WHERE NOT EXISTS (SELECT 1 FROM payments later WHERE later.store_id = p.store_id AND later.order_number = p.order_number
+                      AND later.created_at > p.created_at AND later.created_at <= r.created_at)
+  GROUP BY p.store_id, p.order_number, p.created_at
+), locked AS (
+  SELECT p.store_id, p.order_number, p.created_at FROM payments p JOIN sums s USING (store_id, order_number, created_at)
+  ORDER BY p.store_id, p.order_number, p.created_at FOR UPDATE OF p
+)
+UPDATE payments p SET
+  refunded_amount = s.refunded,
+  resource = (p.resource::jsonb || jsonb_build_object(
+    'refundedAmount', round(s.refunded, s.d)::text,
+    'refundableAmount', round(CASE WHEN p.status = 'succeeded' THEN greatest(p.amount - s.held, 0) ELSE 0 END, s.d)::text))::json
+FROM sums s JOIN locked l USING (store_id, order_number, created_at)
+WHERE p.store_id = s.store_id AND p.order_number = s.order_number AND p.created_at = s.created_at`;
 
 /** The columns of `rows` as arrays, in order. */
 const columns = <T>(rows: readonly T[], ...getters: ((row: T) => unknown)[]) => getters.map((get) => rows.map(get));
@@ -90,8 +128,15 @@ export class ArchiveWriter {
         ),
         refunds.map((x) => x.resource).join(separator),
       ]);
+      const touched = [...refunds, ...payments.filter((row) => row.status === "succeeded")];
+      // Named: prepared once per connection, its plan kept (it runs for every batch with a succeeded payment).
+      const t = touched.length === 0 ? undefined : await client.query({
+        name: "ledger-refund-totals",
+        text: updateRefundTotals,
+        values: columns(touched, (x) => x.storeId, (x) => x.orderNumber, (x) => currencyDecimals(x.currency) ?? 2),
+      });
       await client.query("COMMIT");
-      return { events: e?.rowCount ?? 0, payments: p?.rowCount ?? 0, refunds: r?.rowCount ?? 0 };
+      return { events: e?.rowCount ?? 0, payments: p?.rowCount ?? 0, refunds: r?.rowCount ?? 0, refundTotals: t?.rowCount ?? 0 };
     } catch (err) {
       // A connection PostgreSQL dropped is not returned to the pool; a live one is rolled back.
       await client.query("ROLLBACK").catch(() => {

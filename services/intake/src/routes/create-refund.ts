@@ -1,0 +1,61 @@
+import { parseOrThrow } from "@oceanpos/core/http";
+import type { FastifyInstance } from "fastify";
+import { refundLocation } from "../build-refund.js";
+import { ErrorBody, OrderNumberParams, Refund, RefundRequest, StoreQuery, errorResponses } from "../http/schemas.js";
+import type { RefundAcceptOutcome } from "../refund-intake.js";
+import { paymentTarget } from "./payment-target.js";
+import type { RouteContext } from "./route-context.js";
+
+/** Times a refund is tried again when the payment it read left Redis and its order number came back meanwhile. */
+const maxPaymentReads = 3;
+
+/** `POST /v1/payments/{orderNumber}/refunds`: accept a refund of a succeeded payment (idempotent per refundNumber). */
+export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): void {
+  app.post(
+    "/payments/:orderNumber/refunds",
+    {
+      config: { operatorAllowed: true },
+      schema: {
+        summary: "Refund a payment, in full or in part",
+        description:
+          "202 with the refund (status accepted); the payer files it with Oceanpayment, which may hold it up to 30 days " +
+          "for funds (`pending`). The same refundNumber and body again answers 200 with `Idempotent-Replayed: true` and " +
+          "the current refund; another body is a 409 idempotency_conflict. Only a succeeded payment is refundable " +
+          "(409 payment_not_refundable), and its refunds that are not failed never exceed its amount " +
+          "(409 refund_exceeds_payment, with `refundableAmount`). `amount` is in the payment's currency, with at most its decimals.",
+        tags: ["refunds"],
+        security: [{ storeKey: [] }, { operatorToken: [] }],
+        params: OrderNumberParams,
+        querystring: StoreQuery,
+        body: RefundRequest,
+        response: {
+          200: Refund,
+          202: Refund,
+          403: ErrorBody.describe("forbidden"),
+          404: ErrorBody.describe("not_found: no such payment for this store"),
+          409: ErrorBody.describe("idempotency_conflict | payment_not_refundable | refund_exceeds_payment (with refundableAmount) | ambiguous_order_number"),
+          413: ErrorBody.describe("payload_too_large"),
+          415: ErrorBody.describe("unsupported_media_type"),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = parseOrThrow(RefundRequest, request.body);
+      const { orderNumber } = request.params as { orderNumber: string };
+      let outcome: RefundAcceptOutcome = { kind: "payment_changed" };
+      for (let read = 0; read < maxPaymentReads && outcome.kind === "payment_changed"; read++) {
+        outcome = await ctx.refundIntake.accept(await paymentTarget(ctx, request, orderNumber), body);
+      }
+      if (outcome.kind === "payment_changed") throw new Error(`payment ${orderNumber} kept changing under a refund`);
+      const { refund } = outcome;
+      if (outcome.kind === "created") {
+        request.log.info({ storeId: refund.storeId, orderNumber: refund.orderNumber, refundNumber: refund.refundNumber, amount: refund.amount, currency: refund.currency }, "refund accepted");
+      } else {
+        reply.header("idempotent-replayed", "true");
+      }
+      reply.header("location", refundLocation(refund.orderNumber, refund.refundNumber));
+      return reply.code(outcome.kind === "created" ? 202 : 200).send(refund);
+    },
+  );
+}
