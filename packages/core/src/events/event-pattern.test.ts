@@ -4,10 +4,10 @@ import { compareStreamIds } from "./stream-id.js";
 
 describe("event patterns", () => {
   it("accepts payment.<status>, payment.*, refund.<status>, refund.* and *", () => {
-    for (const p of ["*", "payment.*", "payment.succeeded", "payment.needs_review", "refund.*", "refund.succeeded", "refund.needs_review"]) {
+    for (const p of ["*", "payment.*", "payment.succeeded", "payment.needs_review", "refund.*", "refund.succeeded", "refund.needs_review", "reconciliation.completed"]) {
       expect(EventPattern.safeParse(p).success).toBe(true);
     }
-    for (const p of ["payment.sucess", "payment", "refund.voided", "refund.awaiting_customer", "refund", "payment.**", ""]) expect(EventPattern.safeParse(p).success).toBe(false);
+    for (const p of ["payment.sucess", "payment", "refund.voided", "refund.awaiting_customer", "refund", "payment.**", "reconciliation.*", ""]) expect(EventPattern.safeParse(p).success).toBe(false);
   });
 
   it("matches types", () => {

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { paymentStatuses } from "../payments/payment-status.js";
 import { refundStatuses } from "../refunds/refund-status.js";
+import { outboxEventTypes } from "./event-outbox.js";
 
 /**
  * What a subscriber may ask for: one type (`payment.succeeded`, `refund.failed`), every payment
- * or refund event (`payment.*`, `refund.*`) or everything (`*`). Kept narrow on purpose: a typo
+ * or refund event (`payment.*`, `refund.*`), the reconciliation's (`reconciliation.completed`) or
+ * everything (`*`). Kept narrow on purpose: a typo
  * such as `payment.sucess` is a 400 rather than a subscription that silently never fires.
  */
 export const eventPatterns: readonly string[] = [
@@ -13,6 +15,7 @@ export const eventPatterns: readonly string[] = [
   ...paymentStatuses.map((s) => `payment.${s}`),
   "refund.*",
   ...refundStatuses.map((s) => `refund.${s}`),
+  ...outboxEventTypes,
 ];
 
 export const EventPattern = z

@@ -8,6 +8,8 @@ export const oceanpaymentPaths = {
   query: "/service/check/normal",
   /** Query host. */
   refund: "/service/applyRefund",
+  /** Query host: the successful orders of a terminal in a time range (reconciliation). */
+  ordersList: "/service/QueryOrdersList",
 } as const;
 
 export type OceanpaymentEndpoint = keyof typeof oceanpaymentPaths;

@@ -17,10 +17,12 @@ export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type
 export { buildQueryForm, maxQueryOrderNumbers } from "./build-query-form.js";
 export { buildVoidForm, voidAuthType } from "./build-void-form.js";
 export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
+export { buildOrdersListForm, gatewayDateTimeFormat, type OrdersListRequest } from "./build-orders-list-form.js";
+export { classifyOrdersListResponse, ordersListFormats, type ListedOrder, type OrdersListExpectation, type OrdersListOutcome } from "./orders-list-answer.js";
 export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
-export { PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { OrderInfo, OrdersListResponse, PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
 export {
   parsePayResult,
   shapePayResult,

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { Agent, type Dispatcher } from "undici";
+import { buildOrdersListForm, type OrdersListRequest } from "./build-orders-list-form.js";
 import { buildPayForm, type PayInput } from "./build-pay-form.js";
 import { buildQueryForm } from "./build-query-form.js";
 import { buildRefundForm, type RefundInput } from "./build-refund-form.js";
@@ -8,6 +9,7 @@ import { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./end
 import type { FormFields } from "./form-fields.js";
 import type { GatewayFailure } from "./gateway-failure.js";
 import { classifyPayResponse, type PayOutcome } from "./pay-outcome.js";
+import { classifyOrdersListResponse, type OrdersListOutcome } from "./orders-list-answer.js";
 import { postForm } from "./post-form.js";
 import type { QueryAnswerSignature } from "./query-answer.js";
 import { classifyQueryResponse, type QueryOutcome } from "./query-outcome.js";
@@ -175,6 +177,24 @@ export class OceanpaymentClient {
       maxBytes: this.maxResponseBytes,
       moneyOut: true,
       classify: (body, statusCode) => classifyRefundResponse(body, statusCode, expected, this.maxResponseBytes),
+    });
+  }
+
+  /**
+   * One page of a terminal's successful orders between two gateway times (QueryOrdersList). A
+   * read: every failure is as safe to retry as `retryable`. Paging through a whole range, and
+   * checking that the pages hold `count` orders, is the caller's.
+   */
+  async ordersList(credentials: OceanpaymentCredentials, request: OrdersListRequest): Promise<OrdersListOutcome> {
+    const fields = buildOrdersListForm(credentials, request);
+    const { account, terminal, secureCode } = credentials;
+    return this.call({
+      endpoint: "ordersList",
+      logId: { terminal, begin: request.begin, end: request.end, page: String(request.page) },
+      fields,
+      timeoutMs: this.queryMs,
+      maxBytes: this.maxQueryResponseBytes,
+      classify: (body, statusCode) => classifyOrdersListResponse(body, statusCode, { account, terminal, secureCode, page: request.page }, this.maxQueryResponseBytes),
     });
   }
 

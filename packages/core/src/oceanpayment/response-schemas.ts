@@ -99,3 +99,36 @@ export const RefundResponse = z.object({
   refund_details: optionalText,
 });
 export type RefundResponse = z.infer<typeof RefundResponse>;
+
+/**
+ * One `<orderInfo>` of a QueryOrdersList answer (query-orders-list-answer.xml): a successful
+ * charge. Every element is required: a line without one is not a charge we can compare.
+ */
+export const OrderInfo = z.object({
+  account: text,
+  terminal: text,
+  payment_id: text,
+  order_number: text,
+  order_currency: text,
+  order_amount: text,
+  methods: text,
+  payment_dateTime: text,
+});
+export type OrderInfo = z.infer<typeof OrderInfo>;
+
+/**
+ * QueryOrdersList answer: the signed header (`results` `00` success; a refusal has another code,
+ * an empty signValue and no lines, assumed) and the page's `orderInfo` lines, each shaped on its own.
+ */
+export const OrdersListResponse = z.object({
+  account: text,
+  terminal: text,
+  signValue: optionalText,
+  results: text,
+  details: optionalText,
+  count: text,
+  totalpages: text,
+  pages: text,
+  orderInfo: z.preprocess(asArray, z.array(z.unknown())),
+});
+export type OrdersListResponse = z.infer<typeof OrdersListResponse>;

@@ -75,6 +75,13 @@ export const signatureFields = {
   queryOrdersList: ["account", "terminal", "order_beginDate", "order_endDate"],
   /** `POST /service/BusinessOrdersList` (reproduces the vector). */
   businessOrdersList: ["account", "terminal", "order_beginDate", "order_endDate", "pages"],
+  /**
+   * The QueryOrdersList answer's one `signValue`. **Assumed**: Oceanpayment does not publish this
+   * string. The header above the `orderInfo` lines, in the answer's order (signValue left out);
+   * the lines are not covered, so a reader checks them against the header (`ordersListAnswer`
+   * of the emulator, docs/oceanpayment-wire.md). Replace this line when the string is known.
+   */
+  ordersListAnswer: ["account", "terminal", "results", "details", "count", "totalpages", "pages"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SignedMessage = keyof typeof signatureFields;
