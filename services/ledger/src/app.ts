@@ -11,6 +11,7 @@ import type { LedgerMetrics } from "./metrics.js";
 import { registerDailyReportRoute } from "./routes/daily-report.js";
 import { registerExportRoute } from "./routes/export-payments.js";
 import { registerListRoutes } from "./routes/list-routes.js";
+import { type ReconciliationRoutesOptions, registerReconciliationRoutes } from "./routes/reconciliations.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** `/readyz`: PostgreSQL and Redis. */
   checks: Record<string, ReadinessCheck>;
   isShuttingDown?: () => boolean;
+  /** Runs and starts reconciliations. */
+  reconciliations: Omit<ReconciliationRoutesOptions, "auth" | "defaultTimeZone">;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,5 +68,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerListRoutes(app, { pool: deps.pool, auth: deps.auth });
   registerExportRoute(app, { pool: deps.pool, auth: deps.auth, metrics: deps.metrics });
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
+  registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   return app;
 }

@@ -1,4 +1,15 @@
-import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import {
+  commonEnvShape,
+  envConsumerGroup,
+  envDurationMs,
+  envHost,
+  envHttpUrl,
+  envPort,
+  envPositiveInt,
+  envPositiveNumber,
+  loadConfig,
+  resolveCommon,
+} from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
@@ -29,6 +40,21 @@ export const LedgerConfig = z
     LEDGER_BATCH_SIZE: envPositiveInt(500, { max: 10_000 }),
     /** Entries a dead ledger read but never committed are claimed by another after this long. */
     LEDGER_CLAIM_IDLE_MS: envDurationMs(60_000, { min: 100 }),
+    /** Oceanpayment's order-management host: the reconciliation's QueryOrdersList. */
+    OCEANPAYMENT_QUERY_URL: envHttpUrl("http://127.0.0.1:3100"),
+    OCEANPAYMENT_QUERY_TIMEOUT_MS: envDurationMs(10_000, { min: 100 }),
+    /** The payers' per-terminal gateway rate: the reconciliation's pages take from the same bucket. */
+    GATEWAY_RATE_PER_TERMINAL: envPositiveNumber(50),
+    GATEWAY_BURST_PER_TERMINAL: envPositiveInt(100, { max: 100_000 }),
+    /** Local time (`HH:MM`, GATEWAY_TIME_ZONE) of the daily reconciliation of the day before; `off`: on demand only. */
+    RECONCILIATION_AT: z
+      .string()
+      .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|off)$/, "must be HH:MM (24-hour) or off")
+      .default("02:00"),
+    /** Tries of one QueryOrdersList page before the run fails. */
+    RECONCILIATION_PAGE_ATTEMPTS: envPositiveInt(5, { max: 50 }),
+    /** First pause between tries of a page (doubling, at most 30 s). */
+    RECONCILIATION_RETRY_DELAY_MS: envDurationMs(1_000, { min: 1 }),
   })
   .transform(resolveCommon);
 export type LedgerConfig = z.output<typeof LedgerConfig>;

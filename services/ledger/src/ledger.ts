@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { EventOutbox } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
+import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
+import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
@@ -16,6 +20,11 @@ import { ArchivedPosition } from "./drain/archived-position.js";
 import { EventDrain } from "./drain/event-drain.js";
 import { ReadAuth } from "./http/auth.js";
 import { LedgerMetrics } from "./metrics.js";
+import { DailyTrigger } from "./reconciliation/daily-trigger.js";
+import { GatewayDay } from "./reconciliation/gateway-day.js";
+import { ReconciliationRunner } from "./reconciliation/reconciliation-runner.js";
+import { discrepancyCounts } from "./reconciliation/run.js";
+import { RunStore } from "./reconciliation/run-store.js";
 
 export interface LedgerDeps {
   stores: StoreRegistry;
@@ -26,6 +35,10 @@ export interface LedgerDeps {
   registry?: Registry;
   /** This process's consumer name in the `ledger` group; default `<host>-<pid>-<random>`. */
   consumerName?: string;
+  /** Time source of the reconciliations (day bounds, the daily schedule); default `Date.now`. */
+  clock?: () => number;
+  /** How often the daily reconciliation's schedule is looked at; default 30 s. */
+  reconciliationTickMs?: number;
 }
 
 /** The ledger process, and the parts tests look into. */
@@ -35,6 +48,8 @@ export interface Ledger extends Service {
   readonly drain: EventDrain;
   readonly position: ArchivedPosition;
   readonly registry: Registry;
+  readonly reconciliations: ReconciliationRunner;
+  readonly dailyReconciliation: DailyTrigger;
 }
 
 /**
@@ -72,6 +87,49 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     logger: logger.child({ component: "drain" }),
     metrics,
   });
+  const clock = deps.clock ?? Date.now;
+  const runs = new RunStore(pool, 60_000);
+  // The payer's client with its query host only: the ledger lists, it never pays.
+  const client = new OceanpaymentClient({
+    gatewayUrl: config.OCEANPAYMENT_QUERY_URL,
+    queryUrl: config.OCEANPAYMENT_QUERY_URL,
+    timeouts: { queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS },
+    logger: logger.child({ component: "oceanpayment" }),
+  });
+  const reconciliations = new ReconciliationRunner({
+    pool,
+    runs,
+    stores: deps.stores,
+    gateway: new GatewayDay({
+      client,
+      bucket: new TokenBucket({ redis, keyPrefix: config.REDIS_KEY_PREFIX, scope: rateLimitScopes.terminal }),
+      ratePerSec: config.GATEWAY_RATE_PER_TERMINAL,
+      burst: config.GATEWAY_BURST_PER_TERMINAL,
+      attempts: config.RECONCILIATION_PAGE_ATTEMPTS,
+      retryDelayMs: config.RECONCILIATION_RETRY_DELAY_MS,
+    }),
+    gatewayTimeZone: config.GATEWAY_TIME_ZONE,
+    payments: new PaymentStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
+    schedule: new ReconcileSchedule({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
+    outbox: new EventOutbox({ redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.EVENT_RETENTION_MS }),
+    metrics,
+    logger: logger.child({ component: "reconciliation" }),
+    heartbeatMs: 10_000,
+    clock,
+  });
+  const dailyReconciliation = new DailyTrigger({
+    runner: reconciliations,
+    runs,
+    at: config.RECONCILIATION_AT,
+    timeZone: config.GATEWAY_TIME_ZONE,
+    tickMs: deps.reconciliationTickMs ?? 30_000,
+    logger: logger.child({ component: "reconciliation-schedule" }),
+    clock,
+  });
+  metrics.collectReconciliation(registry, async () => {
+    const last = await runs.lastCompleted();
+    return last && { completedAt: last.completedAt, counts: discrepancyCounts(last.terminals) };
+  });
   let shuttingDown = false;
   const app = await buildApp({
     logger,
@@ -82,6 +140,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     defaultTimeZone: config.GATEWAY_TIME_ZONE,
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
+    reconciliations: { runner: reconciliations, runs, clock },
   });
 
   const start = async () => {
@@ -90,7 +149,9 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       if (applied.length > 0) logger.info({ applied }, "migrations applied");
     };
     await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
-    if (!shuttingDown) await drain.start();
+    if (shuttingDown) return;
+    await drain.start();
+    if (config.RECONCILIATION_AT !== "off") dailyReconciliation.start();
   };
   let poolsEnded: Promise<void> | undefined;
   return defineService({
@@ -99,12 +160,16 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     drain,
     position,
     registry,
+    reconciliations,
+    dailyReconciliation,
     start,
     // http → drain (the batch in hand is committed and acknowledged) → Redis → PostgreSQL.
     shutdownSteps: [
       { name: "mark-draining", close: () => void (shuttingDown = true) },
       { name: "http", close: () => app.close() },
       { name: "drain", close: () => drain.close() },
+      // A run in progress is failed ("shut down") while PostgreSQL is still there to record it.
+      { name: "reconciliations", close: () => Promise.all([dailyReconciliation.close(), reconciliations.close()]).then(() => client.close()) },
       { name: "redis", close: () => connections.close() },
       { name: "postgres", close: () => (poolsEnded ??= Promise.all([pool.end(), drainPool.end()]).then(() => undefined)) },
     ],

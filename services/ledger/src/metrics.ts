@@ -12,6 +12,7 @@ export class LedgerMetrics {
   readonly httpRequests: Counter<"route" | "method" | "status">;
   readonly httpDuration: Histogram<"route" | "method" | "status">;
   readonly exportRows: Counter;
+  readonly reconciliationRuns: Counter<"status">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -47,6 +48,41 @@ export class LedgerMetrics {
       registers,
     });
     this.exportRows = new Counter({ name: "ledger_export_rows_total", help: "Rows written to CSV exports", registers });
+    this.reconciliationRuns = new Counter({
+      name: "reconciliation_runs_total",
+      help: "Reconciliation runs this ledger ended, by status (completed, failed)",
+      labelNames: ["status"],
+      registers,
+    });
+  }
+
+  /**
+   * `reconciliation_discrepancies{kind}` and `reconciliation_last_completed_timestamp_seconds`,
+   * read from PostgreSQL on scrape: the latest completed run whichever ledger ran it, so every
+   * replica answers the same and an alert sees the same value wherever it scrapes.
+   */
+  collectReconciliation(registry: Registry, lastCompleted: () => Promise<{ completedAt: Date; counts: Record<string, number> } | undefined>): void {
+    // PostgreSQL not answering: the last values stay.
+    const read = () => lastCompleted().catch(() => undefined);
+    new Gauge({
+      name: "reconciliation_discrepancies",
+      help: "Discrepancies of the latest completed reconciliation run, by kind (missing_here, missing_there, amount_mismatch, status_mismatch)",
+      labelNames: ["kind"],
+      registers: [registry],
+      async collect() {
+        const run = await read();
+        if (run) for (const [kind, n] of Object.entries(run.counts)) this.set({ kind }, n);
+      },
+    });
+    new Gauge({
+      name: "reconciliation_last_completed_timestamp_seconds",
+      help: "When the latest reconciliation run completed (unix seconds; absent before the first)",
+      registers: [registry],
+      async collect() {
+        const run = await read();
+        if (run) this.set(run.completedAt.getTime() / 1000);
+      },
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { type LedgerConfig, loadLedgerConfig } from "../src/config.js";
 import { redisConnector } from "@oceanpos/core/lifecycle";
-import { type Ledger, createLedger } from "../src/ledger.js";
+import { type Ledger, type LedgerDeps, createLedger } from "../src/ledger.js";
 
 export const account = "995149";
 export const adminToken = "test-admin-token";
@@ -29,17 +29,20 @@ export function testConfig(db: PostgresFixture | { url: string }, redis: RedisFi
     ADMIN_TOKEN: adminToken,
     LEDGER_CLAIM_IDLE_MS: "1000",
     LOG_LEVEL: "silent",
+    // The daily schedule would reconcile yesterday in every test: only its own tests turn it on.
+    RECONCILIATION_AT: "off",
     ...env,
   });
 }
 
 /** A ledger as `main.ts` builds it (not listening), started: migrated and draining. */
-export async function startLedger(config: Readonly<LedgerConfig>, consumerName?: string): Promise<Ledger> {
+export async function startLedger(config: Readonly<LedgerConfig>, consumerName?: string, deps: Partial<LedgerDeps> = {}): Promise<Ledger> {
   const ledger = await createLedger(config, {
     stores: testStores(),
     logger: pino({ level: "silent" }),
     connect: redisConnector(config.REDIS_URL),
     ...(consumerName ? { consumerName } : {}),
+    ...deps,
   });
   await ledger.start();
   return ledger;

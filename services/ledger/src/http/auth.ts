@@ -18,6 +18,16 @@ export class ReadAuth {
   }
 
   /**
+   * The operator, or a 401 (no known token) or 403 (a store key) thrown: the operator's routes
+   * (reconciliations). Operator roles come with named operators; until then, one operator.
+   */
+  operatorOf(request: FastifyRequest): Caller & { kind: "operator" } {
+    const caller = this.callerOf(request);
+    if (caller.kind !== "operator") throw forbidden("this route takes the operator token");
+    return caller;
+  }
+
+  /**
    * The store a read is limited to: a store key's own (naming another store is 403), or the one the
    * operator named (undefined: every store).
    */

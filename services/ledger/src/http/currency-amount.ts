@@ -33,3 +33,16 @@ export function formatAmount(value: string, currency: string): string {
   const decimals = trimmed.padEnd(Math.max(digits, trimmed.length), "0");
   return decimals === "" ? whole : `${whole}.${decimals}`;
 }
+
+/** The exact sum of plain decimal strings (`12.5` + `0.75` → `13.25`), through integers: never a float. */
+export function sumAmounts(values: Iterable<string>): string {
+  const list = [...values];
+  const decimals = Math.max(0, ...list.map((v) => v.split(".")[1]?.length ?? 0));
+  const total = list.reduce((sum, v) => {
+    const [whole = "0", fraction = ""] = v.split(".");
+    return sum + BigInt(whole + fraction.padEnd(decimals, "0"));
+  }, 0n);
+  if (decimals === 0) return total.toString();
+  const digits = total.toString().padStart(decimals + 1, "0");
+  return `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+}
