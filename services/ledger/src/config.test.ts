@@ -10,6 +10,8 @@ describe("ledger configuration", () => {
       GATEWAY_TIME_ZONE: "Asia/Shanghai",
       LEDGER_GROUP: "ledger",
       ADMIN_TOKEN: "demo-admin",
+      RECONCILIATION_AT: "02:00",
+      OCEANPAYMENT_QUERY_URL: "http://127.0.0.1:3100",
     });
   });
 
@@ -18,5 +20,7 @@ describe("ledger configuration", () => {
     expect(() => loadLedgerConfig({ GATEWAY_TIME_ZONE: "UTC+8" })).toThrow(/GATEWAY_TIME_ZONE: must be an IANA time zone/);
     expect(() => loadLedgerConfig({ DATABASE_POOL_SIZE: "1" })).toThrow(/DATABASE_POOL_SIZE: must be at least 2/);
     expect(() => loadLedgerConfig({ NODE_ENV: "production" })).toThrow(/ADMIN_TOKEN: is required/);
+    expect(() => loadLedgerConfig({ RECONCILIATION_AT: "2:00" })).toThrow(/RECONCILIATION_AT: must be HH:MM/);
+    expect(loadLedgerConfig({ RECONCILIATION_AT: "off" }).RECONCILIATION_AT).toBe("off");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDigits, formatAmount } from "./currency-amount.js";
+import { currencyDigits, formatAmount, sumAmounts } from "./currency-amount.js";
 
 describe("amounts with their currency's decimals", () => {
   it("knows the decimals of a currency", () => {
@@ -17,5 +17,14 @@ describe("amounts with their currency's decimals", () => {
     expect(formatAmount("7.1", "KWD")).toBe("7.100");
     expect(formatAmount("12.505", "USD")).toBe("12.505");
     expect(formatAmount("90071992547409931.11", "USD")).toBe("90071992547409931.11");
+  });
+
+  it("sums exactly through integers", () => {
+    expect(sumAmounts(Array.from({ length: 10 }, () => "0.1"))).toBe("1.0");
+    expect(sumAmounts(["12.5", "0.75", "3"])).toBe("16.25");
+    expect(sumAmounts(["0.01", "0.02"])).toBe("0.03");
+    expect(sumAmounts(["1200", "800"])).toBe("2000");
+    expect(sumAmounts(["90071992547409931.11", "0.89"])).toBe("90071992547409932.00");
+    expect(sumAmounts([])).toBe("0");
   });
 });
