@@ -38,6 +38,7 @@ export interface TerminalComparison {
   discrepancies: Discrepancy[];
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const inDay = (ms: number | null, c: Pick<DayComparison, "start" | "end">) => ms !== null && ms >= c.start && ms < c.end;
 
 /**
@@ -75,7 +76,7 @@ export function compareDay(c: DayComparison): TerminalComparison {
   for (const charge of c.theirs) {
     if (!inDay(charge.at, c)) continue;
     const ours = pairs.get(charge);
-    const theirs = { paymentId: charge.paymentId, amount: charge.amount, currency: charge.currency, method: charge.method, dateTime: charge.dateTime };
+    const theirs = { paymentId: charge.paymentId, amount: formatAmount(charge.amount, charge.currency), currency: charge.currency, method: charge.method, dateTime: charge.dateTime };
     const found = (kind: Discrepancy["kind"], p: ArchivedPayment | undefined) =>
       discrepancies.push({ kind, orderNumber: charge.orderNumber, paymentId: charge.paymentId, ours: p ? oursOf(p) : null, theirs });
     if (!ours) found("missing_here", undefined);
@@ -92,7 +93,7 @@ export function compareDay(c: DayComparison): TerminalComparison {
     matched: [...matched.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([currency, amounts]) => ({ currency, count: amounts.length, amount: formatAmount(sumAmounts(amounts), currency) })),
-    discrepancies: discrepancies.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.orderNumber < b.orderNumber ? -1 : 1)),
+    discrepancies: discrepancies.sort((a, b) => byText(a.kind, b.kind) || byText(a.orderNumber, b.orderNumber) || byText(a.paymentId ?? "", b.paymentId ?? "")),
   };
 }
 

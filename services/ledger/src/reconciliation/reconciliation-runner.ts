@@ -129,7 +129,8 @@ export class ReconciliationRunner {
     // success (a QR paid long after it was shown), and ten minutes around the day.
     const earliest = Math.min(start, ...daySucceeded.filter((p) => p.succeededAt !== null && p.succeededAt >= start).map((p) => p.createdAt));
     const begin = formatInZone(earliest - tolerance, gatewayTimeZone);
-    const last = formatInZone(end + tolerance - 1000, gatewayTimeZone);
+    // Today's run (partial) lists up to now only: a closed range does not shift while it is paged.
+    const last = formatInZone(Math.min(end + tolerance, this.clock()) - 1000, gatewayTimeZone);
     const listed = await gateway.orders(terminal.credentials, begin, last, this.stop.signal);
     const theirs: ListedCharge[] = listed.map((order) => ({ ...order, at: parseInZone(order.dateTime, gatewayTimeZone) as number }));
     const numbered = await paymentsNumbered(pool, terminal.storeIds, [...new Set(theirs.map((t) => t.orderNumber))]);

@@ -41,7 +41,8 @@ const runId = /^rec_[0-9a-f-]{36}$/;
 function checkDay(date: string, timeZone: string, now: number): void {
   const today = dateInZone(now, timeZone);
   if (date > today) throw new InvalidRequestError([{ path: "date", message: `must not be in the future (today is ${today} in ${timeZone})` }]);
-  const earliest = addMonths(today, -6);
+  // A day is listed from ten minutes before its midnight: its first day is the day after the limit's.
+  const earliest = addDays(addMonths(today, -6), 1);
   if (date < earliest) throw new InvalidRequestError([{ path: "date", message: `must be within the gateway's last six months (from ${earliest})` }]);
 }
 
