@@ -24,7 +24,8 @@ CREATE UNIQUE INDEX reconciliation_runs_running ON reconciliation_runs (date, ti
 -- The daily schedule starts one run per day and zone across every ledger replica.
 CREATE UNIQUE INDEX reconciliation_runs_scheduled ON reconciliation_runs (date, time_zone) WHERE requested_by = 'schedule';
 CREATE INDEX reconciliation_runs_date ON reconciliation_runs (date, started_at);
-CREATE INDEX reconciliation_runs_completed ON reconciliation_runs (completed_at) WHERE status = 'completed';
+-- The metrics' latest completed run of a whole day.
+CREATE INDEX reconciliation_runs_completed ON reconciliation_runs (completed_at) WHERE status = 'completed' AND NOT partial;
 
 -- Down Migration
 DROP TABLE reconciliation_runs;

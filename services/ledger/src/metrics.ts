@@ -58,7 +58,7 @@ export class LedgerMetrics {
 
   /**
    * `reconciliation_discrepancies{kind}` and `reconciliation_last_completed_timestamp_seconds`,
-   * read from PostgreSQL on scrape: the latest completed run whichever ledger ran it, so every
+   * read from PostgreSQL on scrape: the latest completed run of a whole day whichever ledger ran it, so every
    * replica answers the same and an alert sees the same value wherever it scrapes.
    */
   collectReconciliation(registry: Registry, lastCompleted: () => Promise<{ completedAt: Date; counts: Record<string, number> } | undefined>): void {
@@ -66,7 +66,7 @@ export class LedgerMetrics {
     const read = () => lastCompleted().catch(() => undefined);
     new Gauge({
       name: "reconciliation_discrepancies",
-      help: "Discrepancies of the latest completed reconciliation run, by kind (missing_here, missing_there, amount_mismatch, status_mismatch)",
+      help: "Discrepancies of the latest completed reconciliation run of a whole day (not today's), by kind (missing_here, missing_there, amount_mismatch, status_mismatch)",
       labelNames: ["kind"],
       registers: [registry],
       async collect() {
@@ -76,7 +76,7 @@ export class LedgerMetrics {
     });
     new Gauge({
       name: "reconciliation_last_completed_timestamp_seconds",
-      help: "When the latest reconciliation run completed (unix seconds; absent before the first)",
+      help: "When the latest reconciliation run of a whole day completed (unix seconds; absent before the first)",
       registers: [registry],
       async collect() {
         const run = await read();

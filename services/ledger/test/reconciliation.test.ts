@@ -209,6 +209,10 @@ describe("daily reconciliation with Oceanpayment", () => {
     expect(partial.statusCode).toBe(202);
     expect(partial.json().partial).toBe(true);
     await ledger.reconciliations.idle();
+    // A run of today alerts no one: the metrics show whole days only.
+    const metrics = (await ledger.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/^reconciliation_runs_total\{status="completed",service="ledger"\} 1$/m);
+    expect(metrics).not.toMatch(/^reconciliation_discrepancies\{/m);
   });
 });
 

@@ -93,10 +93,13 @@ export class RunStore {
     return rows.map(runOf);
   }
 
-  /** The latest completed run's terminals and completion time (metrics). */
+  /**
+   * The latest completed run of a whole day (metrics and alerts): a run of today (`partial`) sees
+   * charges the gateway has not listed yet, and must not page anyone.
+   */
   async lastCompleted(): Promise<{ completedAt: Date; terminals: TerminalResult[] } | undefined> {
     const { rows } = await this.pool.query<{ completed_at: Date; terminals: TerminalResult[] }>(
-      "SELECT completed_at, terminals FROM reconciliation_runs WHERE status = 'completed' ORDER BY completed_at DESC LIMIT 1",
+      "SELECT completed_at, terminals FROM reconciliation_runs WHERE status = 'completed' AND NOT partial ORDER BY completed_at DESC LIMIT 1",
     );
     return rows[0] ? { completedAt: rows[0].completed_at, terminals: rows[0].terminals } : undefined;
   }
