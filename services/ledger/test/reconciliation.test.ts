@@ -117,6 +117,11 @@ describe("daily reconciliation with Oceanpayment", () => {
     // Succeeded here at 23:59:59, listed at 00:00:02 the next day: the next day's.
     const early = await ours("23:59:59");
     await charge(early.orderNumber, "00:00:02", "12.50", "USD", addDays(day, 1));
+    // A QR shown at 23:30 the day before (the gateway lists the attempt then), paid at 00:20: the day before's.
+    const qr = await ours("23:30:00", { path: ["submitting", "awaiting_customer"] }, addDays(day, -1));
+    await charge(qr.orderNumber, "23:30:00", "12.50", "USD", addDays(day, -1));
+    now = at("00:20:00");
+    await payments.store.transition({ account, orderNumber: qr.orderNumber }, { to: "succeeded", source: "notifier", code: "80000", set: { paymentId: "P3", gateway: { code: "80000", message: "Transaction Approved" } } });
     // Listed at 23:59:50, the customer's confirmation after midnight: this day's, matched.
     const confirmed = await ours("23:59:50", { path: ["submitting", "pending"] });
     await charge(confirmed.orderNumber, "23:59:50");

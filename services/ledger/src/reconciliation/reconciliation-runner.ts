@@ -86,17 +86,8 @@ export class ReconciliationRunner {
       const done = await runs.complete(run.id, terminals);
       const counts = discrepancyCounts(terminals);
       metrics.reconciliationRuns.inc({ status: "completed" });
-      await this.options.outbox.append("reconciliation.completed", {
-        id: done.id,
-        date: done.date,
-        timeZone: done.timeZone,
-        partial: done.partial,
-        startedAt: done.startedAt,
-        completedAt: done.completedAt,
-        matched: terminals.flatMap((t) => t.matched.map((m) => ({ account: t.account, terminal: t.terminal, ...m }))),
-        discrepancies: counts,
-      });
       log[Object.values(counts).some((n) => n > 0) ? "warn" : "info"]({ discrepancies: counts }, "reconciliation completed");
+      await this.emit(done, counts).catch((err: unknown) => log.error({ err }, "reconciliation.completed not emitted (Redis); the run is stored"));
     } catch (error) {
       const reason = this.stop.signal.aborted ? "the ledger shut down during the run" : error instanceof GatewayListError ? error.message : `internal error: ${(error as Error).message}`;
       metrics.reconciliationRuns.inc({ status: "failed" });
@@ -105,6 +96,19 @@ export class ReconciliationRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private emit(run: ReconciliationRun, counts: Record<string, number>): Promise<string> {
+    return this.options.outbox.append("reconciliation.completed", {
+      id: run.id,
+      date: run.date,
+      timeZone: run.timeZone,
+      partial: run.partial,
+      startedAt: run.startedAt,
+      completedAt: run.completedAt,
+      matched: run.terminals.flatMap((t) => t.matched.map((m) => ({ account: t.account, terminal: t.terminal, ...m }))),
+      discrepancies: counts,
+    });
   }
 
   /** Distinct account+terminal pairs of the stores file, each with its stores. */
@@ -127,7 +131,7 @@ export class ReconciliationRunner {
     const daySucceeded = await succeededBetween(pool, terminal.storeIds, start - tolerance, end + tolerance);
     // The gateway lists a charge at its attempt's time: from the creation of the day's earliest
     // success (a QR paid long after it was shown), and ten minutes around the day.
-    const earliest = Math.min(start, ...daySucceeded.filter((p) => p.succeededAt !== null && p.succeededAt >= start).map((p) => p.createdAt));
+    const earliest = daySucceeded.reduce((min, p) => (p.succeededAt !== null && p.succeededAt >= start ? Math.min(min, p.createdAt) : min), start);
     const begin = formatInZone(earliest - tolerance, gatewayTimeZone);
     // Today's run (partial) lists up to now only: a closed range does not shift while it is paged.
     const last = formatInZone(Math.min(end + tolerance, this.clock()) - 1000, gatewayTimeZone);
