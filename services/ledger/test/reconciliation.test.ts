@@ -121,7 +121,7 @@ describe("daily reconciliation with Oceanpayment", () => {
     const qr = await ours("23:30:00", { path: ["submitting", "awaiting_customer"] }, addDays(day, -1));
     await charge(qr.orderNumber, "23:30:00", "12.50", "USD", addDays(day, -1));
     now = at("00:20:00");
-    await payments.store.transition({ account, orderNumber: qr.orderNumber }, { to: "succeeded", source: "notifier", code: "80000", set: { paymentId: "P3", gateway: { code: "80000", message: "Transaction Approved" } } });
+    await payments.store.transition({ account, orderNumber: qr.orderNumber }, { to: "succeeded", source: "notice", code: "80000", set: { paymentId: "P3", gateway: { code: "80000", message: "Transaction Approved" } } });
     // Listed at 23:59:50, the customer's confirmation after midnight: this day's, matched.
     const confirmed = await ours("23:59:50", { path: ["submitting", "pending"] });
     await charge(confirmed.orderNumber, "23:59:50");
