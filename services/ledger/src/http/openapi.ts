@@ -15,7 +15,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: "OceanPOS ledger API",
         description:
-          "Back-office reads of the archive (PostgreSQL): lists, CSV exports and daily reports. A store key reads its own store; " +
+          "Back-office reads of the archive (PostgreSQL): lists, CSV exports and daily reports; and the daily reconciliation with " +
+          "Oceanpayment (operator token only). A store key reads its own store; " +
           'the operator token every store. Errors are `{"error": {"code", "message", "issues"?, "requestId"}}`.',
         version: "1.0.0",
       },
