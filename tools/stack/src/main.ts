@@ -50,6 +50,9 @@ const childEnv: Record<string, string | undefined> = {
   OCEANPAYMENT_QUERY_URL: env.OCEANPAYMENT_QUERY_URL ?? `http://127.0.0.1:${sandboxPort}`,
   NOTICE_URL: env.NOTICE_URL ?? `http://127.0.0.1:${notifierPort}/oceanpayment/notice`,
   ALLOW_PRIVATE_WEBHOOK_URLS: env.ALLOW_PRIVATE_WEBHOOK_URLS ?? "true",
+  // The sandbox keeps its charges in memory while .pg-data keeps the archive: a scheduled
+  // reconciliation of yesterday would report every archived payment as missing_there.
+  RECONCILIATION_AT: env.RECONCILIATION_AT ?? "off",
   INIT_CWD: repoRoot,
 };
 
