@@ -8,6 +8,8 @@ export const oceanpaymentPaths = {
   query: "/service/check/normal",
   /** Query host. */
   refund: "/service/applyRefund",
+  /** Query host. */
+  refundQuery: "/service/queryRefund",
 } as const;
 
 export type OceanpaymentEndpoint = keyof typeof oceanpaymentPaths;

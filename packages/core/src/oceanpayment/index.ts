@@ -16,11 +16,11 @@ export { encodeForm, formValue, type FormFields } from "./form-fields.js";
 export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
 export { buildQueryForm, maxQueryOrderNumbers } from "./build-query-form.js";
 export { buildVoidForm, voidAuthType } from "./build-void-form.js";
-export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
+export { buildRefundForm, buildRefundQueryForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
 export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
-export { PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { PayResult, PaymentInfo, QueryResponse, RefundInfo, RefundQueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
 export {
   parsePayResult,
   shapePayResult,
@@ -63,6 +63,10 @@ export {
 } from "./result-fields.js";
 export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./void-outcome.js";
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
+export { classifyRefundQueryResponse, type RefundQueryExpectation, type RefundQueryOutcome } from "./refund-query-outcome.js";
+export { type FiledRefund, type RefundFacts, type RefundResult, refundEchoProblem, refundFormatProblem, refundFormats } from "./refund-fields.js";
+export { readRefundList, type ListedRefund, type RefundListing } from "./refund-list.js";
+export { gatewayOf, type DecisionOf, type GatewayDecision } from "./gateway-decision.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
 export {
@@ -72,6 +76,13 @@ export {
   settlementDecision,
   voidAnswerDecision,
   voidRacedSuccess,
+  partialRefundType,
+  refundAnswerDecision,
+  refundListDecision,
+  refundQueryDecision,
+  refundTypeFor,
+  type RefundDecision,
+  type RefundDecisionOf,
   type NoticeMismatch,
   type PaymentDecision,
   type PaymentDecisionOf,
