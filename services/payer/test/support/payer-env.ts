@@ -58,9 +58,12 @@ const settings = {
   submitWatchdogMs: "SUBMIT_WATCHDOG_MS",
   unsettledReviewAfterMs: "UNSETTLED_REVIEW_AFTER_MS",
   payQueryAfterMs: "OCEANPAYMENT_PAY_QUERY_AFTER_MS",
+  payTimeoutMs: "OCEANPAYMENT_PAY_TIMEOUT_MS",
   gatewayRatePerTerminal: "GATEWAY_RATE_PER_TERMINAL",
   gatewayBurstPerTerminal: "GATEWAY_BURST_PER_TERMINAL",
   eventRetentionMs: "EVENT_RETENTION_MS",
+  refundReconcileIntervalsMs: "REFUND_RECONCILE_SCHEDULE_MS",
+  refundReviewAfterMs: "REFUND_REVIEW_AFTER_MS",
 } as const satisfies Record<string, keyof PayerConfig>;
 
 /** What a test sets: settings (undefined: the setting's default) and tuning. */
@@ -214,17 +217,21 @@ export function usePayerEnv(): PayerEnv {
     }
     const launch = async (registry: Registry) => {
       const client = newClient();
-      const { reviewQueryMs, outageBackoff, submitJobOptions, reconcile, ...set }: PayerOptions = {
+      const { reviewQueryMs, outageBackoff, submitJobOptions, refundJobOptions, reconcile, ...set }: PayerOptions = {
         // Notices go nowhere here: every settlement must come from a query.
         noticeUrl: "http://127.0.0.1:9/notice",
         concurrency: 50,
         reconcileIntervalsMs: [50, 100, 200],
         reconcileTickMs: 20,
         submitJobOptions: fastJobOptions,
+        refundJobOptions: fastJobOptions,
+        refundReconcileIntervalsMs: [50, 100, 200],
         outageBackoff: fastOutageBackoff,
+        // The client's deadline, which also spaces a refund's resend (`resendAfterMs`).
+        payTimeoutMs: options.timeouts?.payMs,
         ...options.payer,
       };
-      const tuning: PayerTuning = { reviewQueryMs, outageBackoff, submitJobOptions, reconcile };
+      const tuning: PayerTuning = { reviewQueryMs, outageBackoff, submitJobOptions, refundJobOptions, reconcile };
       const payer = await createPayer(testPayerConfig(redis.prefix, set), {
         stores,
         logger: createLogger({ name: "payer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
