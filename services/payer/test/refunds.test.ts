@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
 import { type StartOptions, firstRollsFire, usePayerEnv } from "./support/payer-env.js";
 import { refundTools } from "./support/refund-env.js";
 
@@ -6,6 +8,10 @@ const final = ["succeeded", "failed", "needs_review"] as const;
 
 describe("payer: refunds", () => {
   const env = usePayerEnv();
+  const closeAfter: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closeAfter.splice(0)) await close();
+  });
 
   async function start(options: StartOptions = {}) {
     const run = await env.start({ ...options, sandbox: { refundMs: 100, ...options.sandbox } });
@@ -73,6 +79,37 @@ describe("payer: refunds", () => {
     expect((await tools.waitForRefund(ref, final)).status).toBe("succeeded");
     expect(await run.counter("payer_refunds_total", { outcome: "ambiguous" })).toBe(1);
     expect(await tools.refunds.sendCount(ref)).toBe(2);
+    expect(await tools.filed(ref)).toBe(1);
+  });
+
+  it("an applyRefund answer that cannot be read (filed, then an HTML page came back): settled by query, filed once", async () => {
+    // A real loopback proxy in front of the sandbox's query host: the first applyRefund is filed there, its answer replaced.
+    let garble = 1;
+    let sandboxUrl = "";
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        void fetch(`${sandboxUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: Buffer.concat(chunks) }).then(async (answer) => {
+          const body = await answer.text();
+          const replace = req.url === "/service/applyRefund" && garble-- > 0;
+          res.writeHead(answer.status, { "content-type": replace ? "text/html" : (answer.headers.get("content-type") ?? "") });
+          res.end(replace ? "<html><body>Service busy</body></html>" : body);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    closeAfter.push(() => new Promise((resolve) => {
+      proxy.close(() => resolve());
+      proxy.closeAllConnections();
+    }));
+    const { run, tools } = await start({ queryUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    sandboxUrl = run.sandboxUrl;
+    const payment = await tools.paid("rhtml");
+    const ref = await tools.refund(payment, "R-html", "2.25");
+    expect((await tools.waitForRefund(ref, final)).status).toBe("succeeded");
+    expect(await run.counter("payer_refunds_total", { outcome: "ambiguous" })).toBe(1);
+    expect(await tools.refunds.sendCount(ref)).toBe(1);
     expect(await tools.filed(ref)).toBe(1);
   });
 

@@ -141,12 +141,13 @@ export interface NewTestPayment {
 }
 
 /**
- * Reads every unread submit feed entry as the consumer `name` (a payer about to die) and, with
+ * Reads every unread submit (or refund) feed entry as the consumer `name` (a payer about to die) and, with
  * `ack`, acknowledges them too (that payer handed them to jobs since lost). Call it from `setup`,
  * before any live payer reads.
  */
-export async function readFeedAs(redis: Redis, prefix: string, name: string, ack: boolean): Promise<number> {
-  const stream = redisKeys(prefix).submits;
+export async function readFeedAs(redis: Redis, prefix: string, name: string, ack: boolean, feed: "submits" | "refundFeed" = "submits"): Promise<number> {
+  // Both feeds are read through the same group name (`submitFeed.group`, `refundFeed.group`: "payer").
+  const stream = redisKeys(prefix)[feed];
   await redis.xgroup("CREATE", stream, submitFeed.group, "0", "MKSTREAM").catch((err: Error) => {
     if (!err.message.startsWith("BUSYGROUP")) throw err;
   });
@@ -190,6 +191,31 @@ export function newPayment(input: NewTestPayment, at = new Date().toISOString())
     createdAt: at,
     updatedAt: at,
     history: [{ status: "accepted", at, source: "intake" }],
+  };
+}
+
+/** Payments as intake creates them (each with its submit feed entry, which a payer reads), and waiting for their status. */
+export function paymentDriver(store: PaymentStore): Pick<Running, "submit" | "waitForStatus"> {
+  return {
+    async submit(input) {
+      const ref = { account, orderNumber: input.orderNumber };
+      const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
+      if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
+      return ref;
+    },
+    async waitForStatus(ref, statuses, timeoutMs = 5_000) {
+      let last: Payment | undefined;
+      return waitFor(
+        async () => {
+          last = await store.get(ref);
+          return last && statuses.includes(last.status) ? last : undefined;
+        },
+        { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
+      ).catch((error: Error) => {
+        // The message is built before the wait: say where the payment stayed.
+        throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
+      });
+    },
   };
 }
 
@@ -249,25 +275,7 @@ export function usePayerEnv(): PayerEnv {
 
     const running: Running = {
       sandbox, sandboxUrl, payer, registry, store, client,
-      async submit(input) {
-        const ref = { account, orderNumber: input.orderNumber };
-        const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
-        if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
-        return ref;
-      },
-      async waitForStatus(ref, statuses, timeoutMs = 5_000) {
-        let last: Payment | undefined;
-        return waitFor(
-          async () => {
-            last = await store.get(ref);
-            return last && statuses.includes(last.status) ? last : undefined;
-          },
-          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
-        ).catch((error: Error) => {
-          // The message is built before the wait: say where the payment stayed.
-          throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
-        });
-      },
+      ...paymentDriver(store),
       async charges(number) {
         const res = await fetch(`${sandboxUrl}/sandbox/ledger/${number}`);
         if (res.status === 404) return 0;

@@ -25,7 +25,10 @@ export interface RefundTools {
   events(ref: RefundRef): Promise<string[]>;
 }
 
-export function refundTools(env: PayerEnv, run: Running): RefundTools {
+/** What the tools drive: a sandbox, and payments through whichever payer runs (in-process, or a child: `paymentDriver`). */
+export type RefundDriver = Pick<Running, "sandboxUrl" | "submit" | "waitForStatus">;
+
+export function refundTools(env: PayerEnv, run: RefundDriver): RefundTools {
   const refunds = new RefundStore({ redis: env.redis.client(), keyPrefix: env.redis.prefix });
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${run.sandboxUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
