@@ -81,7 +81,8 @@ const defaultReviewQueryMs = 30_000;
 
 /**
  * The payer process: the submit feed's first sends, the submit and void workers, the
- * reconciliation loop, and an HTTP server of ops routes only. `start()` starts the work.
+ * reconciliation loop; for refunds the refund feed's first applyRefund, the refund worker and the
+ * refund reconciliation loop; and an HTTP server of ops routes only. `start()` starts the work.
  */
 export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps): Promise<Payer> {
   const { stores, client, logger } = deps;
