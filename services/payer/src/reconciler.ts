@@ -70,20 +70,9 @@ export const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", 
  * query that gets no answer does not count as a check: its payments are asked again after the
  * outage backoff, however long the outage, so that they settle soon after the gateway is back.
  */
-export class Reconciler {
-  private readonly loop: ScheduleLoop;
-
+export class Reconciler extends ScheduleLoop {
   constructor(private readonly options: ReconcilerOptions) {
-    this.loop = new ScheduleLoop({ tick: () => this.tick(), tickMs: options.tickMs, batch: options.batch, logger: options.logger });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Finishes the current look and stops. Safe to call twice. */
-  close(): Promise<void> {
-    return this.loop.close();
+    super(options);
   }
 
   /** One look at the schedule; returns how many payments were due. */

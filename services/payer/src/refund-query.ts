@@ -3,9 +3,8 @@ import {
   type OceanpaymentClient,
   type OceanpaymentCredentials,
   type RefundDecisionOf,
-  assertNever,
   queryOutcomeError,
-  refundListDecision,
+  refundPaymentQueryDecision,
   refundQueryDecision,
   sentOrderOf,
 } from "@oceanpos/core/oceanpayment";
@@ -45,17 +44,7 @@ export async function queryRefundState(
   }
   const outcome = await client.query(credentials, [sentOrderOf(payment)]);
   metrics.refundQueries.inc({ via: "payment_query", result: outcome.kind });
-  switch (outcome.kind) {
-    case "answered":
-      return refundListDecision(refund, payment.paymentId, outcome.orders.get(payment.orderNumber));
-    case "rejected":
-      return { action: "refused", code: outcome.code };
-    case "retryable":
-    case "ambiguous":
-      return { action: "unanswered", failure: outcome };
-    default:
-      return assertNever(outcome);
-  }
+  return refundPaymentQueryDecision(refund, payment, outcome);
 }
 
 /** The error a run throws for a query that settled nothing: no answer (the run parks), or a refused query (permanent). */

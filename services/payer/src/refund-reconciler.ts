@@ -49,20 +49,9 @@ export interface RefundReconcilerOptions {
  * window has passed, the refund's next check is its last word: still pending means `needs_review`
  * (the check is brought forward to the window's end so that it is not a whole step late).
  */
-export class RefundReconciler {
-  private readonly loop: ScheduleLoop;
-
+export class RefundReconciler extends ScheduleLoop {
   constructor(private readonly options: RefundReconcilerOptions) {
-    this.loop = new ScheduleLoop({ tick: () => this.tick(), tickMs: options.tickMs, batch: options.batch, logger: options.logger });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Finishes the current look and stops. Safe to call twice. */
-  close(): Promise<void> {
-    return this.loop.close();
+    super(options);
   }
 
   /** One look at the refund schedule; returns how many refunds were due. */

@@ -2,8 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@oceanpos/core/logger";
 
 export interface ScheduleLoopOptions {
-  /** One look at a schedule; returns how many members were due. */
-  tick: () => Promise<number>;
   /** Pause between looks when fewer than `batch` were due. */
   tickMs: number;
   batch: number;
@@ -11,14 +9,17 @@ export interface ScheduleLoopOptions {
 }
 
 /**
- * The reconcilers' loop (payments, refunds): look at the schedule, again at once while a full
- * batch was due, else after `tickMs`; a failed look is logged and the loop goes on.
+ * The reconcilers' loop (payments, refunds): look at the schedule (`tick`), again at once while a
+ * full batch was due, else after `tickMs`; a failed look is logged and the loop goes on.
  */
-export class ScheduleLoop {
+export abstract class ScheduleLoop {
   private readonly stop = new AbortController();
   private running: Promise<void> | undefined;
 
-  constructor(private readonly options: ScheduleLoopOptions) {}
+  constructor(private readonly loopOptions: ScheduleLoopOptions) {}
+
+  /** One look at the schedule; returns how many members were due. */
+  abstract tick(): Promise<number>;
 
   start(): void {
     this.running ??= this.loop();
@@ -31,11 +32,11 @@ export class ScheduleLoop {
   }
 
   private async loop(): Promise<void> {
-    const { logger, tickMs, batch, tick } = this.options;
+    const { logger, tickMs, batch } = this.loopOptions;
     while (!this.stop.signal.aborted) {
       let due = 0;
       try {
-        due = await tick();
+        due = await this.tick();
       } catch (error) {
         logger.error({ err: error }, "reconciliation pass failed");
       }

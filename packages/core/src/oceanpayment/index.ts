@@ -79,6 +79,7 @@ export {
   partialRefundType,
   refundAnswerDecision,
   refundListDecision,
+  refundPaymentQueryDecision,
   refundQueryDecision,
   refundTypeFor,
   type RefundDecision,

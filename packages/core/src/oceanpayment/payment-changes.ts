@@ -216,12 +216,4 @@ function transition(change: TransitionChange): PaymentDecisionOf<"transition"> {
 }
 
 // Refunds (the payer's applyRefund, queryRefund and refundList answers): refund-changes.ts.
-export {
-  partialRefundType,
-  refundAnswerDecision,
-  refundListDecision,
-  refundQueryDecision,
-  refundTypeFor,
-  type RefundDecision,
-  type RefundDecisionOf,
-} from "./refund-changes.js";
+export * from "./refund-changes.js";

@@ -4,9 +4,10 @@ import type { RefundChange } from "../refunds/refund-store.js";
 import type { RefundInput } from "./build-refund-form.js";
 import type { PaymentDetails } from "./gateway-codes.js";
 import { type DecisionOf, type GatewayDecision, gatewayOf } from "./gateway-decision.js";
-import type { AmbiguousFailure } from "./gateway-failure.js";
+import type { AmbiguousFailure, GatewayFailure } from "./gateway-failure.js";
 import { assertNever } from "./pay-outcome.js";
 import type { OrderAnswer } from "./query-answer.js";
+import type { QueryOutcome } from "./query-outcome.js";
 import { type RefundResult, refundEchoProblem, refundFormats } from "./refund-fields.js";
 import type { RefundOutcome } from "./refund-outcome.js";
 import type { RefundQueryOutcome } from "./refund-query-outcome.js";
@@ -64,17 +65,16 @@ export function refundAnswerDecision(outcome: RefundOutcome): RefundDecisionOf<"
  * pending one keeps the refund open (and records a `submitting` refund as filed).
  */
 export function refundQueryDecision(refund: Refund, outcome: RefundQueryOutcome): RefundDecisionOf<"transition" | "open" | "refused" | "unanswered"> {
-  switch (outcome.kind) {
-    case "answered":
-      return resultDecision(refund, outcome.result, outcome.refundId, outcome.details);
-    case "rejected":
-      return { action: "refused", code: outcome.code };
-    case "retryable":
-    case "ambiguous":
-      return { action: "unanswered", failure: outcome };
-    default:
-      return assertNever(outcome);
-  }
+  return outcome.kind === "answered" ? resultDecision(refund, outcome.result, outcome.refundId, outcome.details) : notAnswered(outcome);
+}
+
+/**
+ * The payment's query (`/service/check/normal`), asked about `refund` when no refund_id is known
+ * (its applyRefund answer was lost): what the refunded attempt's `refundList` says
+ * ({@link refundListDecision}).
+ */
+export function refundPaymentQueryDecision(refund: Refund, payment: { orderNumber: string; paymentId: string }, outcome: QueryOutcome): RefundDecisionOf<"transition" | "open" | "no_attempt" | "refused" | "unanswered"> {
+  return outcome.kind === "answered" ? refundListDecision(refund, payment.paymentId, outcome.orders.get(payment.orderNumber)) : notAnswered(outcome);
 }
 
 /**
@@ -111,6 +111,11 @@ function resultDecision(refund: Refund, result: RefundResult, refundId: string, 
     default:
       return assertNever(result);
   }
+}
+
+/** A query refused as sent (200xx) is `refused`; no answer at all is `unanswered`. */
+function notAnswered(outcome: { kind: "rejected"; code: string } | GatewayFailure): RefundDecisionOf<"refused" | "unanswered"> {
+  return outcome.kind === "rejected" ? { action: "refused", code: outcome.code } : { action: "unanswered", failure: outcome };
 }
 
 function unclear(message: string, reason: AmbiguousFailure["reason"] = "unparseable"): RefundDecisionOf<"unanswered"> {

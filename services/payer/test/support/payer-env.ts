@@ -194,6 +194,26 @@ export function newPayment(input: NewTestPayment, at = new Date().toISOString())
   };
 }
 
+/** Waits until what `read` returns is in one of `statuses`; on time-out, says where it stayed. */
+export async function waitForStatusOf<T extends { status: string; history: readonly { status: string }[] }>(
+  read: () => Promise<T | undefined>,
+  statuses: readonly T["status"][],
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  let last: T | undefined;
+  return waitFor(
+    async () => {
+      last = await read();
+      return last && statuses.includes(last.status) ? last : undefined;
+    },
+    { timeoutMs, message: `${what} to reach ${statuses.join("|")}` },
+  ).catch((error: Error) => {
+    // The message is built before the wait: say where it stayed.
+    throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
+  });
+}
+
 /** Payments as intake creates them (each with its submit feed entry, which a payer reads), and waiting for their status. */
 export function paymentDriver(store: PaymentStore): Pick<Running, "submit" | "waitForStatus"> {
   return {
@@ -203,19 +223,7 @@ export function paymentDriver(store: PaymentStore): Pick<Running, "submit" | "wa
       if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
       return ref;
     },
-    async waitForStatus(ref, statuses, timeoutMs = 5_000) {
-      let last: Payment | undefined;
-      return waitFor(
-        async () => {
-          last = await store.get(ref);
-          return last && statuses.includes(last.status) ? last : undefined;
-        },
-        { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
-      ).catch((error: Error) => {
-        // The message is built before the wait: say where the payment stayed.
-        throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
-      });
-    },
+    waitForStatus: (ref, statuses, timeoutMs = 5_000) => waitForStatusOf(() => store.get(ref), statuses, `payment ${ref.orderNumber}`, timeoutMs),
   };
 }
 

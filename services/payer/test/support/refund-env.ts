@@ -1,6 +1,5 @@
 import { type Refund, type RefundRef, type RefundStatus, RefundStore } from "@oceanpos/core/refunds";
-import { waitFor } from "@oceanpos/testing";
-import { type PayerEnv, type Running, authCodeEnding, orderNumber } from "./payer-env.js";
+import { type PayerEnv, type Running, authCodeEnding, orderNumber, waitForStatusOf } from "./payer-env.js";
 
 /** One order of `GET /sandbox/ledger/{orderNumber}`: the gateway's own record of charges and refunds. */
 export interface LedgerOrder {
@@ -63,18 +62,7 @@ export function refundTools(env: PayerEnv, run: RefundDriver): RefundTools {
       if (created.outcome !== "created") throw new Error(`refund ${refundNumber}: ${created.outcome}`);
       return ref;
     },
-    async waitForRefund(ref, statuses, timeoutMs = 8_000) {
-      let last: Refund | undefined;
-      return waitFor(
-        async () => {
-          last = await refunds.get(ref);
-          return last && statuses.includes(last.status) ? last : undefined;
-        },
-        { timeoutMs, message: `refund ${ref.refundNumber} to reach ${statuses.join("|")}` },
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
-      });
-    },
+    waitForRefund: (ref, statuses, timeoutMs = 8_000) => waitForStatusOf(() => refunds.get(ref), statuses, `refund ${ref.refundNumber}`, timeoutMs),
     async ledger(number) {
       const res = await fetch(`${run.sandboxUrl}/sandbox/ledger/${number}`);
       if (!res.ok) throw new Error(`ledger ${number}: ${res.status}`);
