@@ -4,7 +4,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 export class PayerMetrics {
   /** One per pay request answered (or not): succeeded, failed, pending, awaiting_customer, rejected, retryable, ambiguous, duplicate_order. */
   readonly submissions: Counter<"outcome">;
-  /** Submit and void job runs that ended in a retry: after an answer that did not settle it, or parked because the gateway did not answer. */
+  /** Submit, void and refund runs that ended in a retry: after an answer that did not settle it, or parked because the gateway did not answer. */
   readonly retries: Counter;
   /** Query calls by result: answered, rejected, retryable, ambiguous. */
   readonly queries: Counter<"result">;

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort } from "@oceanpos/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type StartOptions, firstRollsFire, usePayerEnv } from "./support/payer-env.js";
 import { refundTools } from "./support/refund-env.js";
@@ -168,5 +169,30 @@ describe("payer: refunds", () => {
     await run.payer.refundSchedule.scheduleAt(ref, Date.now());
     expect((await tools.waitForRefund(ref, ["succeeded", "failed"])).status).toBe("succeeded");
     expect(await tools.filed(ref)).toBe(1);
+  });
+});
+
+describe("payer: refunds while the query host does not answer", () => {
+  const env = usePayerEnv();
+
+  it("applyRefund never reaches the gateway: the run parks (no attempt used) until the settlement window runs out, then needs_review — never failed, never filed", async () => {
+    const run = await env.start({
+      queryUrl: `http://127.0.0.1:${await freePort()}`,
+      payer: { unsettledReviewAfterMs: 1_000, outageBackoff: { initialMs: 50, maxMs: 200 } },
+    });
+    const tools = refundTools(env, run);
+    const payment = await tools.paid("rdown");
+    const ref = await tools.refund(payment, "R-down", "3.00");
+    const refund = await tools.waitForRefund(ref, final);
+    expect(refund.status).toBe("needs_review");
+    expect(refund.history.at(-1)?.reason).toMatch(/^outcome unknown \d+ s after the submit began \(settlement window 1 s\): gateway_retryable: (refund|query): request not sent/);
+    // Counted before it was sent, the first request makes every later run ask first: asked, never resent.
+    expect(await run.counter("payer_refunds_total", { outcome: "retryable" })).toBe(1);
+    expect(await run.counter("payer_refund_queries_total", { via: "payment_query", result: "retryable" })).toBeGreaterThan(3);
+    expect(await run.counter("payer_retries_total")).toBeGreaterThan(3);
+    expect(await run.counter("refunds_needs_review_total", { reason: "unsettled" })).toBe(1);
+    expect(await tools.filed(ref)).toBe(0);
+    // Its amount still counts against the payment while a person looks.
+    expect(await run.store.get(payment)).toMatchObject({ refundableAmount: "9.50" });
   });
 });
