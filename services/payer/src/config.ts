@@ -11,6 +11,7 @@ import {
   resolveCommon,
 } from "@oceanpos/core/config";
 import { defaultReconcileIntervalsMs } from "@oceanpos/core/payments";
+import { defaultRefundReconcileIntervalsMs } from "@oceanpos/core/refunds";
 import { z } from "zod";
 
 export const PayerConfig = z
@@ -55,7 +56,19 @@ export const PayerConfig = z
      * get no answer are simply made again.
      */
     UNSETTLED_REVIEW_AFTER_MS: envDurationMs(900_000, { min: 1_000 }),
-    /** Gateway calls (pay, query, void) per second and terminal. */
+    /**
+     * Delays between queries of a refund Oceanpayment holds (`pending`); the last repeats. Default
+     * 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, then every 4 h: a refund short of balance waits up to
+     * 30 days, and its notice usually settles it first.
+     */
+    REFUND_RECONCILE_SCHEDULE_MS: envDurationList(defaultRefundReconcileIntervalsMs),
+    /**
+     * Oceanpayment's refund window: a refund it still holds `pending` this long after its submit
+     * began gets one last query, and goes to `needs_review` if that says pending. Default 31 days
+     * (Oceanpayment's 30, and a day for its last retry and the notice).
+     */
+    REFUND_REVIEW_AFTER_MS: envDurationMs(31 * 24 * 3600 * 1000, { min: 1_000 }),
+    /** Gateway calls (pay, query, void, refund) per second and terminal. */
     GATEWAY_RATE_PER_TERMINAL: envPositiveNumber(50),
     GATEWAY_BURST_PER_TERMINAL: envPositiveInt(100, { max: 100_000 }),
   })

@@ -4,7 +4,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 export class PayerMetrics {
   /** One per pay request answered (or not): succeeded, failed, pending, awaiting_customer, rejected, retryable, ambiguous, duplicate_order. */
   readonly submissions: Counter<"outcome">;
-  /** Submit and void job runs that ended in a retry: after an answer that did not settle it, or parked because the gateway did not answer. */
+  /** Submit, void and refund runs that ended in a retry: after an answer that did not settle it, or parked because the gateway did not answer. */
   readonly retries: Counter;
   /** Query calls by result: answered, rejected, retryable, ambiguous. */
   readonly queries: Counter<"result">;
@@ -18,6 +18,16 @@ export class PayerMetrics {
   readonly rateLimited: Counter<"operation">;
   /** Submit feed entries by result: sent (the run ended there), queued (handed to a submit job), left_pending (for a claim). */
   readonly feedRuns: Counter<"result">;
+  /** One per applyRefund answered (or not): accepted, refused, rejected, retryable, ambiguous. */
+  readonly refunds: Counter<"outcome">;
+  /** Refund settlement queries by `via` (refund_query: queryRefund; payment_query: the refundList) and result. */
+  readonly refundQueries: Counter<"via" | "result">;
+  /** From the refund's `createdAt` to the final status the payer recorded. */
+  readonly refundTimeToFinal: Histogram<"status">;
+  /** Refunds the payer could not settle: a person must look. */
+  readonly refundsNeedsReview: Counter<"reason">;
+  /** Refund feed entries by result, as for the submit feed. */
+  readonly refundFeedRuns: Counter<"result">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -45,5 +55,16 @@ export class PayerMetrics {
       registers,
     });
     this.feedRuns = new Counter({ name: "payer_submit_feed_total", help: "Submit feed entries by result", labelNames: ["result"], registers });
+    this.refunds = new Counter({ name: "payer_refunds_total", help: "applyRefund requests by outcome", labelNames: ["outcome"], registers });
+    this.refundQueries = new Counter({ name: "payer_refund_queries_total", help: "Refund settlement queries by kind and result", labelNames: ["via", "result"], registers });
+    this.refundTimeToFinal = new Histogram({
+      name: "payer_refund_time_to_final_seconds",
+      help: "Seconds from refund creation to the final status recorded by the payer",
+      labelNames: ["status"],
+      buckets: [1, 5, 30, 60, 300, 900, 3600, 14_400, 86_400, 604_800, 2_592_000],
+      registers,
+    });
+    this.refundsNeedsReview = new Counter({ name: "refunds_needs_review_total", help: "Refunds moved to needs_review", labelNames: ["reason"], registers });
+    this.refundFeedRuns = new Counter({ name: "payer_refund_feed_total", help: "Refund feed entries by result", labelNames: ["result"], registers });
   }
 }

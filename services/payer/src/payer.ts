@@ -8,6 +8,7 @@ import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentStore, ReconcileSchedule, submitFeed } from "@oceanpos/core/payments";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { redisKeys } from "@oceanpos/core/redis";
+import { type RefundRef, RefundStore, refundFeed, refundSchedule } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue, Worker } from "bullmq";
 import type { Registry } from "prom-client";
@@ -17,6 +18,10 @@ import { OutageBackoff, type OutageBackoffOptions } from "./outage-backoff.js";
 import { PayerMetrics } from "./payer-metrics.js";
 import { PaymentRecorder } from "./payment-recorder.js";
 import { Reconciler } from "./reconciler.js";
+import { RefundFeed } from "./refund-feed.js";
+import { RefundProcessor } from "./refund-processor.js";
+import { RefundReconciler } from "./refund-reconciler.js";
+import { RefundRecorder } from "./refund-recorder.js";
 import { SettlementWindow } from "./settlement-window.js";
 import { SubmitFeed, type SubmitJobOptions } from "./submit-feed.js";
 import { SubmitProcessor } from "./submit-processor.js";
@@ -30,7 +35,9 @@ export interface PayerTuning {
   outageBackoff?: OutageBackoffOptions;
   /** Attempts and backoff of the submit jobs this payer queues; default the job catalog's. */
   submitJobOptions?: SubmitJobOptions;
-  /** Run the reconciliation loop. Default true. */
+  /** Attempts and backoff of the refund jobs this payer queues; default the job catalog's. */
+  refundJobOptions?: SubmitJobOptions;
+  /** Run the reconciliation loops (payments, refunds). Default true. */
   reconcile?: boolean;
 }
 
@@ -60,6 +67,11 @@ export interface Payer extends Service {
   feed: SubmitFeed;
   submitQueue: Queue;
   voidQueue: Queue;
+  /** Refunds: their first applyRefund from the refund feed, their jobs and their reconciliation. */
+  refundFeed: RefundFeed;
+  refundQueue: Queue;
+  refundSchedule: ReconcileSchedule<RefundRef>;
+  refundReconciler: RefundReconciler;
   /** The "workers" shutdown step: the submit feed and the workers stop taking work; what is in hand finishes. */
   closeWorkers(): Promise<void>;
 }
@@ -69,7 +81,8 @@ const defaultReviewQueryMs = 30_000;
 
 /**
  * The payer process: the submit feed's first sends, the submit and void workers, the
- * reconciliation loop, and an HTTP server of ops routes only. `start()` starts the work.
+ * reconciliation loop; for refunds the refund feed's first applyRefund, the refund worker and the
+ * refund reconciliation loop; and an HTTP server of ops routes only. `start()` starts the work.
  */
 export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps): Promise<Payer> {
   const { stores, client, logger } = deps;
@@ -102,7 +115,9 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
 
   const submitQueue = new Queue(jobCatalog.submitPayment.queue, { connection: redis, prefix: keys.bullPrefix });
   const voidQueue = new Queue(jobCatalog.voidPayment.queue, { connection: redis, prefix: keys.bullPrefix });
-  for (const queue of [submitQueue, voidQueue]) {
+  const refundQueue = new Queue(jobCatalog.submitRefund.queue, { connection: redis, prefix: keys.bullPrefix });
+  const queues = [submitQueue, voidQueue, refundQueue];
+  for (const queue of queues) {
     queue.on("error", (err) => logger.warn({ queue: queue.name, err: err.message }, "queue error"));
   }
 
@@ -128,11 +143,12 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     // Started by start(), not by the constructor.
     autorun: false,
   };
+  const consumer = deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const feed = new SubmitFeed({
     redis: feedRedis,
     acks: storeRedis,
     streamKey: keys.submits,
-    consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    consumer,
     submit,
     store,
     queue: submitQueue,
@@ -142,9 +158,35 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     claimIdleMs: config.SUBMIT_FEED_CLAIM_IDLE_MS,
     ...(tuning.submitJobOptions === undefined ? {} : { jobOptions: tuning.submitJobOptions }),
   });
+  const refunds = new RefundStore({ redis: storeRedis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
+  const refundsSchedule = refundSchedule({ redis: storeRedis, keyPrefix, intervalsMs: config.REFUND_RECONCILE_SCHEDULE_MS });
+  const refundRecorder = new RefundRecorder({ store: refunds, schedule: refundsSchedule, metrics, clock });
+  const refundProcessor = new RefundProcessor({
+    refunds, payments: store, stores, client, limiter, metrics, clock, backoff, window,
+    recorder: refundRecorder,
+    schedule: refundsSchedule,
+    logger: logger.child({ component: "refund" }),
+    watchdogMs: config.SUBMIT_WATCHDOG_MS,
+    resendAfterMs: config.OCEANPAYMENT_PAY_TIMEOUT_MS,
+  });
+  const refundsFeed = new RefundFeed({
+    redis: connections.open("worker", "payer-refund-feed"),
+    acks: storeRedis,
+    streamKey: keys.refundFeed,
+    consumer: `${consumer}-refunds`,
+    refunds,
+    processor: refundProcessor,
+    queue: refundQueue,
+    runs: metrics.refundFeedRuns,
+    logger: logger.child({ component: "refund-feed" }),
+    concurrency: config.PAYER_CONCURRENCY,
+    claimIdleMs: config.SUBMIT_FEED_CLAIM_IDLE_MS,
+    ...(tuning.refundJobOptions === undefined ? {} : { jobOptions: tuning.refundJobOptions }),
+  });
   const workers = [
     new Worker(jobCatalog.submitPayment.queue, submit.process, { ...workerOptions, name: "payer-submit" }),
     new Worker(jobCatalog.voidPayment.queue, voids.process, { ...workerOptions, name: "payer-void" }),
+    new Worker(jobCatalog.submitRefund.queue, refundProcessor.process, { ...workerOptions, name: "payer-refund" }),
   ];
   for (const worker of workers) {
     worker.on("error", (err) => logger.warn({ worker: worker.name, err: err.message }, "worker error"));
@@ -163,9 +205,22 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     reviewQueryMs,
   });
 
+  const refundReconciler = new RefundReconciler({
+    schedule: refundsSchedule, refunds, payments: store, stores, client, limiter, metrics, refundQueue, clock, backoff, window,
+    recorder: refundRecorder,
+    feed: refundsFeed,
+    logger: logger.child({ component: "refund-reconciler" }),
+    tickMs: config.RECONCILE_TICK_MS,
+    batch: config.RECONCILE_BATCH,
+    refundWindow: new SettlementWindow(config.REFUND_REVIEW_AFTER_MS),
+  });
+
   let shuttingDown = false;
-  registerQueueMetrics(registry, [submitQueue, voidQueue]);
-  registerStreamGroupMetrics(registry, storeRedis, [{ stream: "submits", key: keys.submits, group: submitFeed.group }]);
+  registerQueueMetrics(registry, queues);
+  registerStreamGroupMetrics(registry, storeRedis, [
+    { stream: "submits", key: keys.submits, group: submitFeed.group },
+    { stream: "refunds", key: keys.refundFeed, group: refundFeed.group },
+  ]);
   // Health and metrics only; any other path answers in the contract's error shape.
   const app = buildOpsServer({
     logger: logger.child({ component: "http" }),
@@ -176,7 +231,7 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
 
   let workersClosed: Promise<void> | undefined;
   let queuesClosed: Promise<void> | undefined;
-  const closeWorkers = () => (workersClosed ??= Promise.all([feed.close(), ...workers.map((w) => w.close())]).then(() => undefined));
+  const closeWorkers = () => (workersClosed ??= Promise.all([feed.close(), refundsFeed.close(), ...workers.map((w) => w.close())]).then(() => undefined));
   return defineService({
     app,
     metrics,
@@ -185,19 +240,27 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     feed,
     submitQueue,
     voidQueue,
+    refundFeed: refundsFeed,
+    refundQueue,
+    refundSchedule: refundsSchedule,
+    refundReconciler,
     closeWorkers,
     start: async () => {
       void feed.start();
+      void refundsFeed.start();
       for (const worker of workers) worker.run().catch((err: Error) => logger.error({ worker: worker.name, err: err.message }, "worker stopped"));
-      if (tuning.reconcile ?? true) reconciler.start();
+      if (tuning.reconcile ?? true) {
+        reconciler.start();
+        refundReconciler.start();
+      }
     },
     shutdownSteps: [
       { name: "mark-draining", close: () => void (shuttingDown = true) },
       { name: "http", close: () => app.close() },
       // Active jobs and first sends finish (a pay in flight gets its answer recorded); nothing new is taken.
       { name: "workers", close: closeWorkers },
-      { name: "reconciler", close: () => reconciler.close() },
-      { name: "queues", close: () => (queuesClosed ??= Promise.all([submitQueue.close(), voidQueue.close()]).then(() => undefined)) },
+      { name: "reconciler", close: () => Promise.all([reconciler.close(), refundReconciler.close()]).then(() => undefined) },
+      { name: "queues", close: () => (queuesClosed ??= Promise.all(queues.map((queue) => queue.close())).then(() => undefined)) },
       { name: "oceanpayment-client", close: () => client.close() },
       { name: "redis", close: () => connections.close() },
     ],

@@ -11,7 +11,7 @@ const submitting: Payment = {
 
 describe("withQrCode", () => {
   it("gives a change that learns a barCode the intake's QR path, between the barCode and the gateway's words", () => {
-    const answer = settle({ kind: "attempts", attempts: [{ paymentId: "7", result: "pending", details: { code: "80100", message: "m" }, barCode: "2024050622001432901441897816", amount: "1.00", currency: "USD", dateTime: "", signature: "verified" }] });
+    const answer = settle({ kind: "attempts", attempts: [{ paymentId: "7", result: "pending", details: { code: "80100", message: "m" }, barCode: "2024050622001432901441897816", amount: "1.00", currency: "USD", dateTime: "", signature: "verified", refunds: { readable: true, refunds: [] } }] });
     if (answer.status === "unclear") throw new Error(answer.failure.message);
     const decision = settlementDecision(submitting, answer, "query");
     if (decision.action !== "transition") throw new Error(`expected a transition, got ${decision.action}`);

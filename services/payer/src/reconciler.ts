@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
@@ -20,6 +19,7 @@ import type { OutageBackoff } from "./outage-backoff.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
 import type { PaymentRecorder } from "./payment-recorder.js";
+import { ScheduleLoop } from "./schedule-loop.js";
 import type { SettlementWindow } from "./settlement-window.js";
 import type { SubmitFeed } from "./submit-feed.js";
 
@@ -59,7 +59,8 @@ interface Item {
   store: Store;
 }
 
-const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
+/** BullMQ job states in which a job will still run. */
+export const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
 
 /**
  * Settles by query the payments no notice settled: claims due members of the shared schedule
@@ -69,20 +70,9 @@ const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delaye
  * query that gets no answer does not count as a check: its payments are asked again after the
  * outage backoff, however long the outage, so that they settle soon after the gateway is back.
  */
-export class Reconciler {
-  private readonly stop = new AbortController();
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly options: ReconcilerOptions) {}
-
-  start(): void {
-    this.running ??= this.loop();
-  }
-
-  /** Finishes the current look and stops. Safe to call twice. */
-  async close(): Promise<void> {
-    this.stop.abort();
-    await this.running;
+export class Reconciler extends ScheduleLoop {
+  constructor(private readonly options: ReconcilerOptions) {
+    super(options);
   }
 
   /** One look at the schedule; returns how many payments were due. */
@@ -105,24 +95,6 @@ export class Reconciler {
     const chunks = [...groups.values()].flatMap((group) => chunk(group, maxQueryOrderNumbers));
     await Promise.all(chunks.map((items) => this.queryChunk(items)));
     return claims.length;
-  }
-
-  private async loop(): Promise<void> {
-    const { logger, tickMs, batch } = this.options;
-    while (!this.stop.signal.aborted) {
-      let due = 0;
-      try {
-        due = await this.tick();
-      } catch (error) {
-        logger.error({ err: error }, "reconciliation pass failed");
-      }
-      if (due >= batch) continue; // more is due: no pause
-      try {
-        await sleep(tickMs, undefined, { signal: this.stop.signal });
-      } catch {
-        return; // aborted
-      }
-    }
   }
 
   /**

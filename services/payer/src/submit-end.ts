@@ -1,9 +1,8 @@
 import { type WorkEnd, done, park, retry } from "@oceanpos/core/jobs";
 import { GatewayPermanentError } from "@oceanpos/core/oceanpayment";
-import type { Payment } from "@oceanpos/core/payments";
 import { PaymentUnworkableError, errorSummary, isUnanswered } from "./errors.js";
 import type { NeedsReviewKind } from "./payment-recorder.js";
-import type { SettlementWindow } from "./settlement-window.js";
+import type { SettlementWindow, Submitted } from "./settlement-window.js";
 
 /** How a submit run ends for its carrier (a BullMQ job or the submit feed): never `fail`, a person looks instead. */
 export type SubmitRunEnd = Exclude<WorkEnd<string>, { end: "fail" }>;
@@ -15,15 +14,18 @@ export type SubmitRunEnd = Exclude<WorkEnd<string>, { end: "fail" }>;
  */
 export type SubmitEnd = SubmitRunEnd | { end: "review"; kind: NeedsReviewKind; reason: string; status: "accepted" | "submitting" };
 
+/** What a submit sends (a payment, or a refund's applyRefund): its status, and when its submit began. */
+export type Submittable = Submitted & { status: string };
+
 /** A submit run that ended in an error, and what the decision may look at. */
-export interface FailedSubmit {
+export interface FailedSubmit<T extends Submittable = Submittable> {
   error: unknown;
   /** Runs of this submit that failed on an answer before this one (unanswered calls do not count). */
   attemptsMade: number;
   /** Such runs allowed in all. */
   attempts: number;
-  /** The payment as stored now; read only when the decision depends on it. */
-  payment: () => Promise<Payment | undefined>;
+  /** The payment (or refund) as stored now; read only when the decision depends on it. */
+  payment: () => Promise<T | undefined>;
   now: number;
   window: SettlementWindow;
   /** The wait before the gateway is asked again (`OutageBackoff.unanswered`); taken only for a park. */
@@ -37,7 +39,7 @@ export interface FailedSubmit {
  * Never a guessed `failed`. A payment that moved on meanwhile (pending, awaiting the customer,
  * final: a notice or a query got there) keeps that answer.
  */
-export async function submitEndAfter(failure: FailedSubmit): Promise<SubmitEnd> {
+export async function submitEndAfter<T extends Submittable>(failure: FailedSubmit<T>): Promise<SubmitEnd> {
   const { error, attemptsMade, attempts, now, window } = failure;
   if (isUnanswered(error)) {
     const payment = await failure.payment();
@@ -54,14 +56,14 @@ export async function submitEndAfter(failure: FailedSubmit): Promise<SubmitEnd> 
   return review(payment, kind, reason);
 }
 
-type OpenPayment = Payment & { status: "accepted" | "submitting" };
+type OpenPayment = Submittable & { status: "accepted" | "submitting" };
 
-function isOpen(payment: Payment): payment is OpenPayment {
+function isOpen(payment: Submittable): payment is OpenPayment {
   return payment.status === "accepted" || payment.status === "submitting";
 }
 
 /** Nothing to review: a payment that moved on keeps that answer; none at all (a read gone wrong?) is tried again. */
-function stands(payment: Payment | undefined, error: unknown): SubmitEnd {
+function stands(payment: Submittable | undefined, error: unknown): SubmitEnd {
   return payment ? done(payment.status) : retry(error);
 }
 

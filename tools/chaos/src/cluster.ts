@@ -86,6 +86,7 @@ export class Cluster {
         // A killed payer's first sends come back as soon as its jobs do.
         SUBMIT_FEED_CLAIM_IDLE_MS: "5000",
         RECONCILE_SCHEDULE_MS: "500,1000,2000,3000",
+        REFUND_RECONCILE_SCHEDULE_MS: "500,1000,2000,3000",
         RECONCILE_TICK_MS: "200",
         SUBMIT_WATCHDOG_MS: "10000",
         QR_EXPIRY_MS: "120000",

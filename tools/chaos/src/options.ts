@@ -30,6 +30,8 @@ export interface ChaosOptions {
   attackTargets: number;
   /** Baits: payments the gateway holds pending (never charged) until the run voids them; the attacker's steady targets. */
   baits: number;
+  /** Share of the succeeded payments refunded in the refund phase (`refund-phase.ts`); 0 skips it. */
+  refundShare: number;
 }
 
 /** `npm run chaos`: ≥ 10 000 payments. */
@@ -47,6 +49,7 @@ export const fullRun: Readonly<ChaosOptions> = Object.freeze({
   outageFailureRate: 0.3,
   attackTargets: 300,
   baits: 20,
+  refundShare: 0.3,
 });
 
 /** The version inside `npm test`: same script, a few hundred payments, about two minutes. */
@@ -64,6 +67,7 @@ export const shortRun: Readonly<ChaosOptions> = Object.freeze({
   outageFailureRate: 0.3,
   attackTargets: 40,
   baits: 6,
+  refundShare: 0.3,
 });
 
 /** `CHAOS_PROFILE=short|full` (default full), overridden field by field by `CHAOS_PAYMENTS`, `CHAOS_RATE`, `CHAOS_OUTAGE_S`, … */
@@ -83,6 +87,7 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ChaosOp
   o.settleTimeoutMs = (num("CHAOS_SETTLE_TIMEOUT_S", 5, 3_600) ?? o.settleTimeoutMs / 1000) * 1000;
   o.seed = num("CHAOS_SEED", 0, 2 ** 31) ?? o.seed;
   o.outageMs = (num("CHAOS_OUTAGE_S", 1, 600) ?? o.outageMs / 1000) * 1000;
+  o.refundShare = num("CHAOS_REFUND_SHARE", 0, 1) ?? o.refundShare;
   o.logLevel = env.CHAOS_LOG_LEVEL ?? o.logLevel;
   return o;
 }

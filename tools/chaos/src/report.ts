@@ -6,6 +6,7 @@ import type { LoadTotals } from "./load-generator.js";
 import type { NoticeAttacker } from "./notice-attacker.js";
 import type { ChaosOptions } from "./options.js";
 import type { RecoveryFigure } from "./recovery.js";
+import type { RefundCounts } from "./refund-verify.js";
 import type { Counts } from "./verify.js";
 
 export interface ChaosReport {
@@ -27,6 +28,8 @@ export interface ChaosReport {
   starts: Record<string, number>;
   receivers: Record<string, { requests: number; accepted: number; refusedOnPurpose: number; unverifiable: number; duplicates: number; unverifiableSamples: string[] }>;
   deadLettersReplayed: number;
+  /** The refund phase (refund-phase.ts): what was planned and how it ended; every count must be 0. */
+  refunds: { planned: number; byKind: Record<string, number>; statuses: Record<string, number>; counts: RefundCounts; settledAfterMs: number | null };
   /** The forged-notice attacker: what it sent (by attack), at how many payments, from which documents. */
   forgery: {
     sent: Record<AttackKind, number>;
@@ -84,6 +87,16 @@ export function formatReport(r: ChaosReport): string {
     ["attack targets (status when attacked) · baits", `${r.forgery.targets} (${Object.entries(r.forgery.targetsByStatus).map(([k, v]) => `${k} ${v}`).join(", ")}) · ${r.forgery.baits}`],
     ["forged notices applied", c.forgedApplied, true],
   ];
+  const rf = r.refunds;
+  rows.push(
+    ["refunds planned (by kind) · final statuses", `${rf.planned} (${Object.entries(rf.byKind).map(([k, v]) => `${k} ${v}`).join(", ")}) · ${Object.entries(rf.statuses).map(([k, v]) => `${k} ${v}`).join(", ")}`],
+    ["refunds lost", rf.counts.refundsLost, true],
+    ["refunds filed twice at the gateway", rf.counts.refundsFiledTwice, true],
+    ["orders refunded > charged", rf.counts.refundedMoreThanCharged, true],
+    ["refunds not final", rf.counts.refundsNotFinal, true],
+    ["refund events missing", rf.counts.refundEventsMissing, true],
+    ["unexpected refund answers", rf.counts.refundUnexpectedAnswers, true],
+  );
   const rec = r.recovery;
   const recovered = rec !== null && rec.secondsToLastSettlement !== null && rec.secondsToLastSettlement <= rec.targetSeconds;
   rows.push([

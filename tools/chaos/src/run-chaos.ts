@@ -15,6 +15,7 @@ import { type Subscriber, awaitQuiescence, isSettled } from "./quiescence.js";
 import { gatewayOutage, sandboxFaults } from "./outage-phase.js";
 import { planPayments } from "./payment-plan.js";
 import { recoveryFigure, recoveryTargetSeconds } from "./recovery.js";
+import { runRefundPhase } from "./refund-phase.js";
 import type { ChaosReport } from "./report.js";
 import { verify } from "./verify.js";
 import type { ServiceProcess } from "./service-process.js";
@@ -273,6 +274,18 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       verdict.failures.push("recovery.secondsToLastSettlement");
       if (recovery && recovery.notSettled.length > 0) verdict.samples["recovery.notSettled"] = recovery.notSettled;
     }
+    // Refunds (refund-phase.ts): part of the succeeded payments, once every payment is final.
+    const refunds = await runRefundPhase({
+      http, intakeUrl: c.intake.url, sandboxUrl: c.sandbox.url, notifierUrls, adminToken, random, log,
+      payments: plan.filter((p) => finals.get(p.orderNumber)?.status === "succeeded").map((p) => ({ orderNumber: p.orderNumber, apiKey: p.store.apiKey, amount: String(p.body.amount) })),
+      share: options.refundShare,
+      shortBalanceMs: 4_000,
+      disrupt: crash(payer1),
+      settleTimeoutMs: options.settleTimeoutMs,
+    });
+    if ((await Promise.allSettled(restarts)).some((r) => r.status === "rejected")) throw new Error("payer-1 did not come back after the refund phase's kill");
+    verdict.failures.push(...refunds.failures);
+    Object.assign(verdict.samples, refunds.samples);
     const unexpectedSamples = [...submissions].filter(([, s]) => s.unexpected).slice(0, 20);
     if (unexpectedSamples.length > 0) verdict.samples.unexpectedIntakeAnswers = unexpectedSamples.map(([o, s]) => `${o}: ${s.unexpected}`);
 
@@ -319,6 +332,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
         ]),
       ),
       deadLettersReplayed,
+      refunds: { planned: refunds.planned, byKind: refunds.byKind, statuses: refunds.statuses, counts: refunds.counts, settledAfterMs: refunds.settledAfterMs },
       forgery: {
         sent: attacker.sent,
         sentTotal: attacker.sentTotal,

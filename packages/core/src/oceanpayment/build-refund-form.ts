@@ -5,6 +5,7 @@ import {
   checkNotEmpty,
   checkOrderNumber,
   checkPositiveAmount,
+  invalidRequest,
   type OceanpaymentCredentials,
 } from "./request-validation.js";
 import { sign } from "./signature.js";
@@ -56,5 +57,18 @@ export function buildRefundForm(input: RefundInput): FormFields {
     ["refund_amount", signed.refund_amount],
     ["refund_description", signed.refund_description],
     ["signValue", sign("refundRequest", signed, secureCode)],
+  ];
+}
+
+/** The `/service/queryRefund` form: one refund by the gateway's `refund_id`, signed in `refundQueryRequest` order. */
+export function buildRefundQueryForm(credentials: OceanpaymentCredentials, refundId: string): FormFields {
+  checkCredentials(credentials);
+  if (!/^\d{1,64}$/.test(refundId)) invalidRequest("refund_id", "must be 1-64 digits");
+  const { account, terminal, secureCode } = credentials;
+  return [
+    ["account", account],
+    ["terminal", terminal],
+    ["refund_id", refundId],
+    ["signValue", sign("refundQueryRequest", { account, terminal, refund_id: refundId }, secureCode)],
   ];
 }

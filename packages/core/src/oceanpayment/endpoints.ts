@@ -10,6 +10,8 @@ export const oceanpaymentPaths = {
   refund: "/service/applyRefund",
   /** Query host: the successful orders of a terminal in a time range (reconciliation). */
   ordersList: "/service/QueryOrdersList",
+  /** Query host. */
+  refundQuery: "/service/queryRefund",
 } as const;
 
 export type OceanpaymentEndpoint = keyof typeof oceanpaymentPaths;

@@ -16,13 +16,13 @@ export { encodeForm, formValue, type FormFields } from "./form-fields.js";
 export { buildPayForm, productSeparator, type OfflineMethod, type PayInput, type PayItem, type PayScan } from "./build-pay-form.js";
 export { buildQueryForm, maxQueryOrderNumbers } from "./build-query-form.js";
 export { buildVoidForm, voidAuthType } from "./build-void-form.js";
-export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
+export { buildRefundForm, buildRefundQueryForm, refundTypeCodes, type RefundInput } from "./build-refund-form.js";
 export { buildOrdersListForm, gatewayDateTimeFormat, type OrdersListRequest } from "./build-orders-list-form.js";
 export { classifyOrdersListResponse, ordersListFormats, type ListedOrder, type OrdersListExpectation, type OrdersListOutcome } from "./orders-list-answer.js";
 export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
-export { OrderInfo, OrdersListResponse, PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { OrderInfo, OrdersListResponse, PayResult, PaymentInfo, QueryResponse, RefundInfo, RefundQueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
 export {
   parsePayResult,
   shapePayResult,
@@ -65,6 +65,10 @@ export {
 } from "./result-fields.js";
 export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./void-outcome.js";
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
+export { classifyRefundQueryResponse, type RefundQueryExpectation, type RefundQueryOutcome } from "./refund-query-outcome.js";
+export { type FiledRefund, type RefundFacts, type RefundResult, refundEchoProblem, refundFormatProblem, refundFormats } from "./refund-fields.js";
+export { readRefundList, type ListedRefund, type RefundListing } from "./refund-list.js";
+export { gatewayOf, type DecisionOf, type GatewayDecision } from "./gateway-decision.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
 export {
@@ -74,6 +78,14 @@ export {
   settlementDecision,
   voidAnswerDecision,
   voidRacedSuccess,
+  partialRefundType,
+  refundAnswerDecision,
+  refundListDecision,
+  refundPaymentQueryDecision,
+  refundQueryDecision,
+  refundTypeFor,
+  type RefundDecision,
+  type RefundDecisionOf,
   type NoticeMismatch,
   type PaymentDecision,
   type PaymentDecisionOf,

@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from "undici";
 import { buildOrdersListForm, type OrdersListRequest } from "./build-orders-list-form.js";
 import { buildPayForm, type PayInput } from "./build-pay-form.js";
 import { buildQueryForm } from "./build-query-form.js";
-import { buildRefundForm, type RefundInput } from "./build-refund-form.js";
+import { buildRefundForm, buildRefundQueryForm, type RefundInput } from "./build-refund-form.js";
 import { buildVoidForm } from "./build-void-form.js";
 import { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 import type { FormFields } from "./form-fields.js";
@@ -14,6 +14,7 @@ import { postForm } from "./post-form.js";
 import type { QueryAnswerSignature } from "./query-answer.js";
 import { classifyQueryResponse, type QueryOutcome } from "./query-outcome.js";
 import { classifyRefundResponse, type RefundOutcome } from "./refund-outcome.js";
+import { classifyRefundQueryResponse, type RefundQueryExpectation, type RefundQueryOutcome } from "./refund-query-outcome.js";
 import type { OceanpaymentCredentials } from "./request-validation.js";
 import type { SentOrder } from "./result-fields.js";
 import { classifyVoidResponse, type VoidOutcome } from "./void-outcome.js";
@@ -44,7 +45,7 @@ export interface OceanpaymentClientOptions {
   /** Largest query response read (up to 100 orders with several attempts). Default 1 MiB. */
   maxQueryResponseBytes?: number;
   /**
-   * How much a query attempt's `signValue` is trusted (its sign string is assumed, not published):
+   * How much a query attempt's (and a queryRefund answer's) `signValue` is trusted (its sign string is assumed, not published):
    * `optional` uses an attempt whose signature does not verify when every other check passes, and
    * logs it at warn; `required` treats it as no answer for that order. Default `optional`.
    */
@@ -196,6 +197,28 @@ export class OceanpaymentClient {
       maxBytes: this.maxQueryResponseBytes,
       classify: (body, statusCode) => classifyOrdersListResponse(body, statusCode, { account, terminal, secureCode, page: request.page }, this.maxQueryResponseBytes),
     });
+  }
+
+  /**
+   * Asks about one filed refund by its `refund_id`; its answer must echo the refund as filed
+   * (`refund`: order, attempt, refund number, amount, currency). Read-only, like `query`.
+   */
+  async queryRefund(credentials: OceanpaymentCredentials, refund: Omit<RefundQueryExpectation, "account" | "terminal" | "secureCode" | "signature">): Promise<RefundQueryOutcome> {
+    const fields = buildRefundQueryForm(credentials, refund.refundId);
+    const { account, terminal, secureCode } = credentials;
+    const expected: RefundQueryExpectation = { ...refund, account, terminal, secureCode, signature: this.queryAnswerSignature };
+    const outcome = await this.call({
+      endpoint: "refundQuery",
+      logId: { refundNumber: refund.refundNumber },
+      fields,
+      timeoutMs: this.queryMs,
+      maxBytes: this.maxResponseBytes,
+      classify: (body, statusCode) => classifyRefundQueryResponse(body, statusCode, expected, this.maxResponseBytes),
+    });
+    if (outcome.kind === "answered" && outcome.signature === "mismatch") {
+      this.logger?.warn({ refundNumber: refund.refundNumber, terminal, endpoint: oceanpaymentPaths.refundQuery }, "refund query answer signValue does not verify under the assumed sign string: used on its other checks");
+    }
+    return outcome;
   }
 
   /** Waits for in-flight calls, then closes the default dispatcher. Safe to call twice. */

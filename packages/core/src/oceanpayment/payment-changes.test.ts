@@ -11,7 +11,7 @@ function payment(status: Payment["status"], mode: Payment["mode"] = "merchant_sc
   return { orderNumber: "NO1", storeId: "s", mode, method: "WeChatPay_Offline", amount: "1.00", currency: "USD", status, version: 2, createdAt: at, updatedAt: at, history: [], ...extra };
 }
 function attempt(result: QueryAttempt["result"], code: string, extra: Partial<QueryAttempt> = {}): QueryAttempt {
-  return { paymentId: `p-${code}`, result, details: { code, message: "m" }, barCode: "", amount: "1.00", currency: "USD", dateTime: "", signature: "verified", ...extra };
+  return { paymentId: `p-${code}`, result, details: { code, message: "m" }, barCode: "", amount: "1.00", currency: "USD", dateTime: "", signature: "verified", refunds: { readable: true, refunds: [] }, ...extra };
 }
 /** What `settle` makes of these attempts (newest first); they always settle. */
 function settled(...attempts: QueryAttempt[]): Settlement {

@@ -2,7 +2,7 @@ import type { Payment, TransitionSource } from "../payments/payment.js";
 import { isFinal } from "../payments/payment-status.js";
 import type { TransitionChange } from "../payments/payment-store.js";
 import { gatewayCodes, type PaymentDetails } from "./gateway-codes.js";
-import type { GatewayFailure } from "./gateway-failure.js";
+import { type DecisionOf, type GatewayDecision, gatewayOf } from "./gateway-decision.js";
 import { signedPayResult } from "./parse-pay-result.js";
 import { assertNever, type PayOutcome } from "./pay-outcome.js";
 import type { PayResult } from "./response-schemas.js";
@@ -16,29 +16,12 @@ import type { VoidOutcome } from "./void-outcome.js";
  * settlement, the transaction notice, the void answer; refunds next) comes in as the typed outcome
  * the client read, and leaves as one {@link PaymentDecision}. Nothing else reads a gateway status or
  * code to move a payment, and the payment domain (`payments/`) never reads the protocol. Callers
- * only carry a decision out: record the change, query, ask again later.
+ * only carry a decision out: record the change, query, ask again later. Refunds: the same
+ * decision values ({@link GatewayDecision}) from `refund-changes.ts`, re-exported below.
  */
-export type PaymentDecision =
-  /** Record this change (the store's compare-and-set still refuses what the state machine forbids). */
-  | { action: "transition"; change: TransitionChange }
-  /** The answer does not settle the payment by itself: a query decides. */
-  | { action: "query"; why: string }
-  /** No answer (not sent, 5xx, time-out, unusable document): nothing is learnt; ask again later. */
-  | { action: "unanswered"; failure: GatewayFailure }
-  /** The gateway refused the request as sent (200xx): sending it again cannot help. */
-  | { action: "refused"; code: string }
-  /** An attempt that can still complete: nothing to record yet. */
-  | { action: "open" }
-  /** The gateway holds no attempt at all: the one answer after which a resend is safe. */
-  | { action: "no_attempt" }
-  /** A notice that is not about this payment as we sent it (see {@link noticeDecision}). */
-  | { action: "reject"; reason: NoticeMismatch }
-  /** A notice deliberately not acted on (20061). */
-  | { action: "ignore"; why: string }
-  /** A notice with nothing left to say about this payment (it is past that news). */
-  | { action: "unchanged"; why: string };
+export type PaymentDecision = GatewayDecision<TransitionChange, NoticeMismatch>;
 
-export type PaymentDecisionOf<A extends PaymentDecision["action"]> = Extract<PaymentDecision, { action: A }>;
+export type PaymentDecisionOf<A extends PaymentDecision["action"]> = DecisionOf<PaymentDecision, A>;
 
 /** History reason when a void loses the race against the customer's payment. */
 export const voidRacedSuccess = "void raced a success";
@@ -228,10 +211,9 @@ function failureStatus(payment: Payment, code: string): "voided" | "failed" {
   return code === gatewayCodes.voided && voidable ? "voided" : "failed";
 }
 
-function gatewayOf(details: PaymentDetails): { code: string; message: string } {
-  return { code: details.code, message: details.message };
-}
-
 function transition(change: TransitionChange): PaymentDecisionOf<"transition"> {
   return { action: "transition", change };
 }
+
+// Refunds (the payer's applyRefund, queryRefund and refundList answers): refund-changes.ts.
+export * from "./refund-changes.js";

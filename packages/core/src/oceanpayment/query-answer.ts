@@ -1,5 +1,6 @@
 import type { AmbiguousReason } from "./gateway-failure.js";
 import { parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
+import { type RefundListing, readRefundList } from "./refund-list.js";
 import type { PaymentInfo } from "./response-schemas.js";
 import { echoProblem, formatProblem, type ResultExpectation, type SignedResult } from "./result-fields.js";
 import { verify } from "./signature.js";
@@ -34,6 +35,8 @@ export interface QueryAttempt {
   dateTime: string;
   /** Whether its `signValue` verified under the assumed `queryAnswer` sign string. */
   signature: "verified" | "mismatch";
+  /** The refunds filed against it (`refundList`, unsigned). */
+  refunds: RefundListing;
 }
 
 /** What one order's part of a query answer says. */
@@ -105,6 +108,7 @@ function readAttempt(info: PaymentInfo, expected: QueryOrderExpectation): QueryA
     currency: info.order_currency,
     dateTime: info.payment_dateTime,
     signature,
+    refunds: readRefundList(info.refundList, info.order_currency),
   };
 }
 

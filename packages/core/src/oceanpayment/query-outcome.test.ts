@@ -11,6 +11,7 @@ const attempt = (paymentId: string, result: AttemptResult): QueryAttempt => ({
   currency: "USD",
   dateTime: "",
   signature: "verified",
+  refunds: { readable: true, refunds: [] },
 });
 const attempts = (...list: QueryAttempt[]) => ({ kind: "attempts" as const, attempts: list });
 

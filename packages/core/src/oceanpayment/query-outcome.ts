@@ -7,6 +7,7 @@ import {
   type QueryAttempt,
   readOrderAnswer,
 } from "./query-answer.js";
+import { refundInfoArrayPath } from "./refund-list.js";
 import { PaymentInfo, QueryResponse } from "./response-schemas.js";
 import type { SentOrder } from "./result-fields.js";
 import { parseGatewayXml } from "./xml-parser.js";
@@ -93,7 +94,7 @@ export function classifyQueryResponse(
 ): QueryOutcome {
   let tree: unknown;
   try {
-    tree = parseGatewayXml(body, { maxBytes, arrayPaths: ["response.paymentInfo"] });
+    tree = parseGatewayXml(body, { maxBytes, arrayPaths: ["response.paymentInfo", refundInfoArrayPath] });
   } catch (error) {
     if (error instanceof GatewayXmlError) return ambiguous(error.message, statusCode);
     throw error;

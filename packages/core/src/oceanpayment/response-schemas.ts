@@ -132,3 +132,40 @@ export const OrdersListResponse = z.object({
   orderInfo: z.preprocess(asArray, z.array(z.unknown())),
 });
 export type OrdersListResponse = z.infer<typeof OrdersListResponse>;
+
+/**
+ * queryRefund answer (assumed, signed: `refundQueryAnswer`), one flat document; a refused query
+ * has the query's refusal shape instead (`query_status` `0`, `query_details`), so every element is
+ * optional here and the reader decides which of the two it got.
+ */
+export const RefundQueryResponse = z.object({
+  query_status: z.string().optional(),
+  query_details: optionalText,
+  account: optionalText,
+  terminal: optionalText,
+  signValue: optionalText,
+  order_number: optionalText,
+  payment_id: optionalText,
+  refund_id: optionalText,
+  refund_number: optionalText,
+  refund_type: optionalText,
+  refund_amount: optionalText,
+  refund_currency: optionalText,
+  refund_status: optionalText,
+  refund_details: optionalText,
+});
+export type RefundQueryResponse = z.infer<typeof RefundQueryResponse>;
+
+/** One `refundInfo` of a query answer's `refundList` (assumed content, unsigned): a refund filed against the attempt. */
+export const RefundInfo = z.object({
+  refund_id: text,
+  refund_number: optionalText,
+  refund_type: optionalText,
+  refund_amount: text,
+  refund_status: text,
+  refund_details: optionalText,
+});
+export type RefundInfo = z.infer<typeof RefundInfo>;
+
+/** A `refundList`: empty (`<refundList />`), or `refundInfo` elements (always an array: `arrayPaths`). */
+export const RefundList = z.union([z.literal(""), z.object({ refundInfo: z.array(z.unknown()) })]);

@@ -69,6 +69,23 @@ export const signatureFields = {
   refundRequest: ["account", "terminal", "payment_id", "refund_type", "refund_amount", "refund_description"],
   /** `POST /service/queryRefund` (reproduces the Postman collection's vector). */
   refundQueryRequest: ["account", "terminal", "refund_id"],
+  /**
+   * The queryRefund answer. **Assumed** (neither the answer nor its string is published): the
+   * status is one character between a currency and a `code:text`, so no boundary shift makes one.
+   * How much it is trusted is the client's `queryAnswerSignature` mode, as for the query answer.
+   */
+  refundQueryAnswer: [
+    "account",
+    "terminal",
+    "order_number",
+    "payment_id",
+    "refund_id",
+    "refund_number",
+    "refund_amount",
+    "refund_currency",
+    "refund_status",
+    "refund_details",
+  ],
   /** `POST /gateway/service/auth` with payment_authType=3, void an offline order (reproduces the vector). */
   voidRequest: ["account", "terminal", "order_number", "payment_authType"],
   /** `POST /service/QueryOrdersList`, the gateway's successful orders (reproduces the vector). */

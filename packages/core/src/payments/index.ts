@@ -42,5 +42,6 @@ export {
   defaultReconcileIntervalsMs,
   type ReconcileScheduleOptions,
   type ReconcileClaim,
+  type ScheduleScope,
 } from "./reconcile-schedule.js";
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";

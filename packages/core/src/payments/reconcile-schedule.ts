@@ -80,17 +80,30 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 `;
 
-export interface ReconcileScheduleOptions {
+/** What a schedule holds: its two keys and the codec of its members. */
+export interface ScheduleScope<R> {
+  /** Sorted set: member → due time (ms). */
+  key: string;
+  /** Hash: member → checks claimed so far. */
+  checksKey: string;
+  member(ref: R): string;
+  /** The ref a member names, or undefined for what `member` never writes. */
+  parse(member: string): R | undefined;
+}
+
+export interface ReconcileScheduleOptions<R = PaymentRef> {
   redis: Redis;
   /** `REDIS_KEY_PREFIX`; default `op`. */
   keyPrefix?: string;
   /** Delay before each check; the last one repeats. Default {@link defaultReconcileIntervalsMs}. */
   intervalsMs?: readonly number[];
+  /** What is scheduled; default payments (`reconcile`, `reconcileChecks`, `account:orderNumber`). Refunds: `refundSchedule`. */
+  scope?: ScheduleScope<R>;
 }
 
-/** One claimed member: which payment, and how many checks it has had (this one included). */
-export interface ReconcileClaim {
-  ref: PaymentRef;
+/** One claimed member: which payment (or refund), and how many checks it has had (this one included). */
+export interface ReconcileClaim<R = PaymentRef> {
+  ref: R;
   checks: number;
 }
 
@@ -108,17 +121,20 @@ type RedisWithSchedule = Redis & {
  * Only a check the gateway answered moves a payment along the intervals: the reconciler gives
  * back ({@link ReconcileSchedule.retryAt}) the claims of queries that failed.
  */
-export class ReconcileSchedule {
+export class ReconcileSchedule<R = PaymentRef> {
   private readonly redis: RedisWithSchedule;
   private readonly key: string;
   private readonly checksKey: string;
+  private readonly scope: ScheduleScope<R>;
   readonly intervalsMs: readonly number[];
 
-  constructor(options: ReconcileScheduleOptions) {
+  constructor(options: ReconcileScheduleOptions<R>) {
     this.redis = options.redis as RedisWithSchedule;
     const keys = redisKeys(options.keyPrefix ?? "op");
-    this.key = keys.reconcile;
-    this.checksKey = keys.reconcileChecks;
+    // Without a scope, R is the default PaymentRef.
+    this.scope = options.scope ?? ({ key: keys.reconcile, checksKey: keys.reconcileChecks, member: refMember, parse: parseRefMember } as ScheduleScope<unknown> as ScheduleScope<R>);
+    this.key = this.scope.key;
+    this.checksKey = this.scope.checksKey;
     this.intervalsMs = options.intervalsMs ?? defaultReconcileIntervalsMs;
     if (this.intervalsMs.length === 0 || this.intervalsMs.some((ms) => !Number.isInteger(ms) || ms < 0)) {
       throw new RangeError("intervalsMs must be a non-empty list of whole milliseconds ≥ 0");
@@ -137,17 +153,17 @@ export class ReconcileSchedule {
   }
 
   /** First check after the first interval (or earlier if the payment is already due sooner). */
-  async schedule(ref: PaymentRef, now: number): Promise<void> {
+  async schedule(ref: R, now: number): Promise<void> {
     await this.scheduleAt(ref, now + (this.intervalsMs[0] as number));
   }
 
   /** Check no later than `dueAt` (epoch ms). */
-  async scheduleAt(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), refMember(ref));
+  async scheduleAt(ref: R, dueAt: number): Promise<void> {
+    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), this.scope.member(ref));
   }
 
   /** Claims up to `limit` due payments and pushes each one's next check. */
-  async claimDue(now: number, limit: number): Promise<ReconcileClaim[]> {
+  async claimDue(now: number, limit: number): Promise<ReconcileClaim<R>[]> {
     const reply = await this.redis.opReconcileClaim(
       this.key,
       this.checksKey,
@@ -155,9 +171,9 @@ export class ReconcileSchedule {
       String(limit),
       ...this.intervalsMs.map(String),
     );
-    const claims: ReconcileClaim[] = [];
+    const claims: ReconcileClaim<R>[] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      const ref = parseRefMember(String(reply[i]));
+      const ref = this.scope.parse(String(reply[i]));
       if (ref) claims.push({ ref, checks: Number(reply[i + 1]) });
     }
     return claims;
@@ -167,8 +183,8 @@ export class ReconcileSchedule {
    * Check a payment that is still scheduled no later than `dueAt`. Unlike {@link scheduleAt}, a
    * payment taken out of the schedule meanwhile (settled, or set aside for a person) stays out.
    */
-  async hasten(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), refMember(ref));
+  async hasten(ref: R, dueAt: number): Promise<void> {
+    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), this.scope.member(ref));
   }
 
   /**
@@ -177,19 +193,19 @@ export class ReconcileSchedule {
    * advanced by them, and the next check is due no later than `dueAt` instead of the next step's
    * interval. A payment settled meanwhile (removed) stays removed.
    */
-  async retryAt(refs: readonly PaymentRef[], dueAt: number): Promise<void> {
+  async retryAt(refs: readonly R[], dueAt: number): Promise<void> {
     if (refs.length === 0) return;
-    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(refMember));
+    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map((ref) => this.scope.member(ref)));
   }
 
   /** Stops checking a payment (it reached a final answer). */
-  async remove(ref: PaymentRef): Promise<void> {
-    await this.redis.opReconcileRemove(this.key, this.checksKey, refMember(ref));
+  async remove(ref: R): Promise<void> {
+    await this.redis.opReconcileRemove(this.key, this.checksKey, this.scope.member(ref));
   }
 
   /** Due time of a payment, or undefined when it is not scheduled. */
-  async dueAt(ref: PaymentRef): Promise<number | undefined> {
-    const score = await this.redis.zscore(this.key, refMember(ref));
+  async dueAt(ref: R): Promise<number | undefined> {
+    const score = await this.redis.zscore(this.key, this.scope.member(ref));
     return score === null ? undefined : Number(score);
   }
 }

@@ -13,3 +13,4 @@ export {
   type RefundTransitionResult,
   type RefundTransitionOptions,
 } from "./refund-store.js";
+export { defaultRefundReconcileIntervalsMs, refundSchedule, type RefundScheduleOptions } from "./refund-schedule.js";

@@ -7,7 +7,7 @@
  *
  * Refund hash fields: json (the resource), status, version, storeId, requestHash, amountMinor
  * (the amount in minor units of the currency), feedId (its refund feed entry), sends (applyRefund
- * requests started, `recordSendLua`), review (`contradiction` while a gateway contradiction waits
+ * requests started, `recordSendLua`), sentAt (ms, when the latest one left), review (`contradiction` while a gateway contradiction waits
  * for a person).
  */
 import { paymentRefundFields as P } from "../payments/refund-totals.js";

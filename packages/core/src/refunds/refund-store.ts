@@ -229,12 +229,25 @@ export class RefundStore {
     if (reply === ScriptErrorCode.NotFound) return { recorded: false, reason: "not_found" };
     if (reply === ScriptErrorCode.NotSubmitting) return { recorded: false, reason: "not_submitting" };
     if (reply === ScriptErrorCode.CountMoved) return { recorded: false, reason: "count_moved" };
+    // When the latest request left (`sendSnapshot`): written after the count and before the send,
+    // so it is never later than the send it dates (a payer that dies in between sent nothing).
+    await this.redis.hset(this.refundKey(ref), "sentAt", String(this.clock().getTime()));
     return { recorded: true, sends: reply };
   }
 
   /** applyRefund requests recorded by {@link recordSend} so far (0 when none or no such refund). */
   async sendCount(ref: RefundRef): Promise<number> {
     return Number((await this.redis.hget(this.refundKey(ref), "sends")) ?? 0);
+  }
+
+  /**
+   * The refund, its send count and when its latest applyRefund left (epoch ms; undefined when none
+   * was sent), in one read: what a payer needs before it may (re)file it.
+   */
+  async sendSnapshot(ref: RefundRef): Promise<{ refund: Refund; sends: number; sentAt: number | undefined } | undefined> {
+    const [json, sends, sentAt] = await this.redis.hmget(this.refundKey(ref), "json", "sends", "sentAt");
+    if (!json) return undefined;
+    return { refund: JSON.parse(json) as Refund, sends: Number(sends ?? 0), sentAt: sentAt === null ? undefined : Number(sentAt) };
   }
 
   /** The id of the refund's feed entry. */

@@ -58,9 +58,12 @@ const settings = {
   submitWatchdogMs: "SUBMIT_WATCHDOG_MS",
   unsettledReviewAfterMs: "UNSETTLED_REVIEW_AFTER_MS",
   payQueryAfterMs: "OCEANPAYMENT_PAY_QUERY_AFTER_MS",
+  payTimeoutMs: "OCEANPAYMENT_PAY_TIMEOUT_MS",
   gatewayRatePerTerminal: "GATEWAY_RATE_PER_TERMINAL",
   gatewayBurstPerTerminal: "GATEWAY_BURST_PER_TERMINAL",
   eventRetentionMs: "EVENT_RETENTION_MS",
+  refundReconcileIntervalsMs: "REFUND_RECONCILE_SCHEDULE_MS",
+  refundReviewAfterMs: "REFUND_REVIEW_AFTER_MS",
 } as const satisfies Record<string, keyof PayerConfig>;
 
 /** What a test sets: settings (undefined: the setting's default) and tuning. */
@@ -138,12 +141,13 @@ export interface NewTestPayment {
 }
 
 /**
- * Reads every unread submit feed entry as the consumer `name` (a payer about to die) and, with
+ * Reads every unread submit (or refund) feed entry as the consumer `name` (a payer about to die) and, with
  * `ack`, acknowledges them too (that payer handed them to jobs since lost). Call it from `setup`,
  * before any live payer reads.
  */
-export async function readFeedAs(redis: Redis, prefix: string, name: string, ack: boolean): Promise<number> {
-  const stream = redisKeys(prefix).submits;
+export async function readFeedAs(redis: Redis, prefix: string, name: string, ack: boolean, feed: "submits" | "refundFeed" = "submits"): Promise<number> {
+  // Both feeds are read through the same group name (`submitFeed.group`, `refundFeed.group`: "payer").
+  const stream = redisKeys(prefix)[feed];
   await redis.xgroup("CREATE", stream, submitFeed.group, "0", "MKSTREAM").catch((err: Error) => {
     if (!err.message.startsWith("BUSYGROUP")) throw err;
   });
@@ -190,6 +194,39 @@ export function newPayment(input: NewTestPayment, at = new Date().toISOString())
   };
 }
 
+/** Waits until what `read` returns is in one of `statuses`; on time-out, says where it stayed. */
+export async function waitForStatusOf<T extends { status: string; history: readonly { status: string }[] }>(
+  read: () => Promise<T | undefined>,
+  statuses: readonly T["status"][],
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  let last: T | undefined;
+  return waitFor(
+    async () => {
+      last = await read();
+      return last && statuses.includes(last.status) ? last : undefined;
+    },
+    { timeoutMs, message: `${what} to reach ${statuses.join("|")}` },
+  ).catch((error: Error) => {
+    // The message is built before the wait: say where it stayed.
+    throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
+  });
+}
+
+/** Payments as intake creates them (each with its submit feed entry, which a payer reads), and waiting for their status. */
+export function paymentDriver(store: PaymentStore): Pick<Running, "submit" | "waitForStatus"> {
+  return {
+    async submit(input) {
+      const ref = { account, orderNumber: input.orderNumber };
+      const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
+      if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
+      return ref;
+    },
+    waitForStatus: (ref, statuses, timeoutMs = 5_000) => waitForStatusOf(() => store.get(ref), statuses, `payment ${ref.orderNumber}`, timeoutMs),
+  };
+}
+
 /** Real Redis (per-test prefix), real sandbox on a free port, real BullMQ, payer in-process. */
 export function usePayerEnv(): PayerEnv {
   const redis = useRedis();
@@ -214,17 +251,21 @@ export function usePayerEnv(): PayerEnv {
     }
     const launch = async (registry: Registry) => {
       const client = newClient();
-      const { reviewQueryMs, outageBackoff, submitJobOptions, reconcile, ...set }: PayerOptions = {
+      const { reviewQueryMs, outageBackoff, submitJobOptions, refundJobOptions, reconcile, ...set }: PayerOptions = {
         // Notices go nowhere here: every settlement must come from a query.
         noticeUrl: "http://127.0.0.1:9/notice",
         concurrency: 50,
         reconcileIntervalsMs: [50, 100, 200],
         reconcileTickMs: 20,
         submitJobOptions: fastJobOptions,
+        refundJobOptions: fastJobOptions,
+        refundReconcileIntervalsMs: [50, 100, 200],
         outageBackoff: fastOutageBackoff,
+        // The client's deadline, which also spaces a refund's resend (`resendAfterMs`).
+        payTimeoutMs: options.timeouts?.payMs,
         ...options.payer,
       };
-      const tuning: PayerTuning = { reviewQueryMs, outageBackoff, submitJobOptions, reconcile };
+      const tuning: PayerTuning = { reviewQueryMs, outageBackoff, submitJobOptions, refundJobOptions, reconcile };
       const payer = await createPayer(testPayerConfig(redis.prefix, set), {
         stores,
         logger: createLogger({ name: "payer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
@@ -242,25 +283,7 @@ export function usePayerEnv(): PayerEnv {
 
     const running: Running = {
       sandbox, sandboxUrl, payer, registry, store, client,
-      async submit(input) {
-        const ref = { account, orderNumber: input.orderNumber };
-        const created = await store.create({ ...ref, payment: newPayment(input), requestHash: `h-${input.orderNumber}`, authCode: input.authCode });
-        if (!created.created) throw new Error(`payment ${input.orderNumber} exists`);
-        return ref;
-      },
-      async waitForStatus(ref, statuses, timeoutMs = 5_000) {
-        let last: Payment | undefined;
-        return waitFor(
-          async () => {
-            last = await store.get(ref);
-            return last && statuses.includes(last.status) ? last : undefined;
-          },
-          { timeoutMs, message: `payment ${ref.orderNumber} to reach ${statuses.join("|")}` },
-        ).catch((error: Error) => {
-          // The message is built before the wait: say where the payment stayed.
-          throw new Error(`${error.message}; it stayed ${last?.status ?? "missing"} (history ${last?.history.map((h) => h.status).join(" → ") ?? "none"})`);
-        });
-      },
+      ...paymentDriver(store),
       async charges(number) {
         const res = await fetch(`${sandboxUrl}/sandbox/ledger/${number}`);
         if (res.status === 404) return 0;
