@@ -1,4 +1,14 @@
-import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import {
+  commonEnvShape,
+  envConsumerGroup,
+  envDurationMs,
+  envHost,
+  envOrigins,
+  envPort,
+  envPositiveInt,
+  loadConfig,
+  resolveCommon,
+} from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
@@ -12,6 +22,8 @@ export const LedgerConfig = z
     ...commonEnvShape,
     LEDGER_PORT: envPort(3003),
     LEDGER_HOST: envHost(),
+    /** Browser origins that get CORS headers on this API (comma-separated, exact `scheme://host[:port]`); none by default. */
+    CORS_ORIGINS: envOrigins(),
     /** The system of record. */
     DATABASE_URL: z
       .string()

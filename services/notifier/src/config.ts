@@ -4,6 +4,7 @@ import {
   envConsumerGroup,
   envDurationMs,
   envHost,
+  envOrigins,
   envPort,
   envPositiveInt,
   loadConfig,
@@ -16,6 +17,8 @@ export const NotifierConfig = z
     ...commonEnvShape,
     NOTIFIER_PORT: envPort(3001),
     NOTIFIER_HOST: envHost(),
+    /** Browser origins that get CORS headers on this API (comma-separated, exact `scheme://host[:port]`); none by default. */
+    CORS_ORIGINS: envOrigins(),
     /** Largest notice body accepted, in bytes. */
     NOTICE_BODY_LIMIT_BYTES: envPositiveInt(64 * 1024, { max: 1024 * 1024 }),
     /** Lets subscriptions point at private, loopback and link-local addresses (development and tests only). */
@@ -43,6 +46,8 @@ export const NotifierConfig = z
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */
     SSE_HEARTBEAT_MS: envDurationMs(15_000),
+    /** How long a stream token (`POST /v1/events/stream-tokens`) may open live streams. */
+    STREAM_TOKEN_TTL_MS: envDurationMs(300_000, { min: 1_000, max: 3_600_000 }),
     /** Live stream clients that fall this many events behind are disconnected (they resume with Last-Event-ID). */
     SSE_MAX_BACKLOG: envPositiveInt(1_000, { max: 100_000 }),
     /** Consumer group of the event relay, shared by every notifier replica. */

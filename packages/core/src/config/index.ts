@@ -7,6 +7,7 @@ export {
   envHost,
   envHttpUrl,
   envList,
+  envOrigins,
   envPort,
   envPositiveInt,
   envPositiveNumber,
