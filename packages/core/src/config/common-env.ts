@@ -17,6 +17,10 @@ export const commonDefaults = {
 export const commonEnvShape = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json` or `pretty` (pino-pretty); unset: `pretty` when NODE_ENV=development, else `json` (`loggerOptionsOf`). */
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: 'must be "json" or "pretty"' }).optional(),
+  /** Set and not empty: no colours in pretty logs (https://no-color.org). */
+  NO_COLOR: z.string().optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
