@@ -1,22 +1,12 @@
-import {
-  commonEnvShape,
-  envDurationMs,
-  envHost,
-  envOrigins,
-  envPort,
-  envPositiveInt,
-  loadConfig,
-  resolveCommon,
-} from "@oceanpos/core/config";
+import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     INTAKE_PORT: envPort(3000),
     INTAKE_HOST: envHost(),
-    /** Browser origins that get CORS headers on this API (comma-separated, exact `scheme://host[:port]`); none by default. */
-    CORS_ORIGINS: envOrigins(),
     /** Largest accepted request body; a batch of 500 full payments fits in 1 MiB. */
     INTAKE_BODY_LIMIT_BYTES: envPositiveInt(1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     /** How often the recovery sweep looks for payments no payer took up. */

@@ -1,14 +1,4 @@
-import {
-  commonEnvShape,
-  envConsumerGroup,
-  envDurationMs,
-  envHost,
-  envOrigins,
-  envPort,
-  envPositiveInt,
-  loadConfig,
-  resolveCommon,
-} from "@oceanpos/core/config";
+import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
@@ -20,10 +10,9 @@ export const ledgerDefaults = {
 export const LedgerConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     LEDGER_PORT: envPort(3003),
     LEDGER_HOST: envHost(),
-    /** Browser origins that get CORS headers on this API (comma-separated, exact `scheme://host[:port]`); none by default. */
-    CORS_ORIGINS: envOrigins(),
     /** The system of record. */
     DATABASE_URL: z
       .string()

@@ -4,10 +4,10 @@ import {
   envConsumerGroup,
   envDurationMs,
   envHost,
-  envOrigins,
   envPort,
   envPositiveInt,
   loadConfig,
+  publicApiEnvShape,
   resolveCommon,
 } from "@oceanpos/core/config";
 import { z } from "zod";
@@ -15,10 +15,9 @@ import { z } from "zod";
 export const NotifierConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     NOTIFIER_PORT: envPort(3001),
     NOTIFIER_HOST: envHost(),
-    /** Browser origins that get CORS headers on this API (comma-separated, exact `scheme://host[:port]`); none by default. */
-    CORS_ORIGINS: envOrigins(),
     /** Largest notice body accepted, in bytes. */
     NOTICE_BODY_LIMIT_BYTES: envPositiveInt(64 * 1024, { max: 1024 * 1024 }),
     /** Lets subscriptions point at private, loopback and link-local addresses (development and tests only). */

@@ -7,7 +7,6 @@ export {
   envHost,
   envHttpUrl,
   envList,
-  envOrigins,
   envPort,
   envPositiveInt,
   envPositiveNumber,
@@ -16,6 +15,7 @@ export {
 export {
   commonEnvShape,
   commonEnvSchema,
+  publicApiEnvShape,
   resolveCommon,
   resolveStoresFile,
   type CommonConfig,
