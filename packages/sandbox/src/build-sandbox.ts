@@ -1,6 +1,6 @@
-import { frameworkErrors, lazyRequestLogger, registerHttpErrors } from "@oceanpos/core/http";
+import { createHttpApp, registerHttpErrors } from "@oceanpos/core/http";
 import { type Logger, createLogger } from "@oceanpos/core/logger";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { Registry } from "prom-client";
 import { registerControlRoutes } from "./control-routes.js";
 import { FaultWrapper } from "./fault-wrapper.js";
@@ -84,12 +84,8 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
   });
   const wrapper = new FaultWrapper(faults, metrics);
 
-  const app = Fastify({
-    loggerInstance: logger,
-    logController: new DebugRequestLogs(),
-    childLoggerFactory: lazyRequestLogger,
-    frameworkErrors,
-  }) as unknown as FastifyInstance;
+  // Per-request lines at debug, not info: benchmarks push thousands of payments a second through this process.
+  const app = createHttpApp({ logger, requestLogLevel: "debug" });
   // The controls' and the router's errors in the contract's shape (protocol answers stay XML).
   registerHttpErrors(app, { mediaType: "application/json (controls) or application/x-www-form-urlencoded (protocol)" });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
@@ -119,19 +115,4 @@ export function buildSandbox(options: SandboxOptions): Sandbox {
     metrics,
     close: () => (closing ??= app.close()),
   };
-}
-
-/**
- * Per-request lines at debug, not info: benchmarks push thousands of payments a second through
- * this process. Errors keep Fastify's own (error-level) logging.
- */
-class DebugRequestLogs extends LogController {
-  override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ req: request }, "incoming request");
-  }
-
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) super.requestCompleted(error, request, reply);
-    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, "request completed");
-  }
 }

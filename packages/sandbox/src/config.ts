@@ -9,6 +9,8 @@ export const SandboxConfig = z
   .object({
     NODE_ENV: commonEnvShape.NODE_ENV,
     LOG_LEVEL: commonEnvShape.LOG_LEVEL,
+    LOG_FORMAT: commonEnvShape.LOG_FORMAT,
+    NO_COLOR: commonEnvShape.NO_COLOR,
     STORES_FILE: commonEnvShape.STORES_FILE,
     SHUTDOWN_TIMEOUT_MS: commonEnvShape.SHUTDOWN_TIMEOUT_MS,
     HEAP_GROWING_PERCENT: commonEnvShape.HEAP_GROWING_PERCENT,

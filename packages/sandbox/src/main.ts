@@ -1,5 +1,5 @@
 import { limitHeapGrowth, runService, startup } from "@oceanpos/core/lifecycle";
-import { createLogger } from "@oceanpos/core/logger";
+import { createLogger, loggerOptionsOf } from "@oceanpos/core/logger";
 import { loadStoresFile } from "@oceanpos/core/stores";
 import { loadSandboxConfig } from "./config.js";
 import { createSandbox } from "./sandbox.js";
@@ -7,7 +7,7 @@ import { createSandbox } from "./sandbox.js";
 // Composition root, the only place that reads process.env: config → logger → clients → service → run.
 const config = startup("sandbox", () => loadSandboxConfig(process.env));
 limitHeapGrowth(config.HEAP_GROWING_PERCENT);
-const logger = createLogger({ name: "sandbox", level: config.LOG_LEVEL });
+const logger = createLogger({ name: "sandbox", ...loggerOptionsOf(config) });
 // The sandbox accepts exactly the terminals of the stores file, with their secureCodes.
 const stores = startup("sandbox", () => loadStoresFile(config.STORES_FILE, process.env));
 

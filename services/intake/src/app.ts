@@ -1,6 +1,5 @@
 import {
-  frameworkErrors,
-  lazyRequestLogger,
+  createHttpApp,
   registerHttpErrors,
   registerOpsRoutes,
   registerQueueMetrics,
@@ -9,7 +8,7 @@ import {
 import type { PaymentStore } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -60,6 +59,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Shared with the recovery sweep so both count on the same metrics; created when absent. */
   metrics?: IntakeMetrics;
+  /** `CORS_ORIGINS`; default none. */
+  corsOrigins?: readonly string[];
   /** Bull Board at `/admin/queues` behind the operator token; absent: no dashboard. */
   board?: QueueBoardOptions;
 }
@@ -71,14 +72,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimitBytes ?? 1024 * 1024;
   const clock = deps.clock ?? (() => new Date());
   const metrics = deps.metrics ?? new IntakeMetrics(deps.registry);
-  const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
+  const app = createHttpApp({
+    logger: deps.logger.child({ component: "http" }),
+    corsOrigins: deps.corsOrigins ?? [],
     bodyLimit,
     // Draining is answered by our hook below, in the contract's error format.
     return503OnClosing: false,
-    childLoggerFactory: lazyRequestLogger,
-    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
-    frameworkErrors,
   });
 
   // Route schemas are zod schemas used for the OpenAPI document; handlers parse with them

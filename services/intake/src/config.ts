@@ -1,9 +1,10 @@
-import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     INTAKE_PORT: envPort(3000),
     INTAKE_HOST: envHost(),
     /** Largest accepted request body; a batch of 500 full payments fits in 1 MiB. */

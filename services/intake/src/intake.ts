@@ -56,6 +56,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   let draining = false;
   const app = await buildApp({
+    corsOrigins: config.CORS_ORIGINS,
     redis,
     subscriber,
     stores: deps.stores,

@@ -1,5 +1,5 @@
 import { limitHeapGrowth, redisConnector, runService, startup } from "@oceanpos/core/lifecycle";
-import { createLogger } from "@oceanpos/core/logger";
+import { createLogger, loggerOptionsOf } from "@oceanpos/core/logger";
 import { loadStoresFile } from "@oceanpos/core/stores";
 import { loadIntakeConfig } from "./config.js";
 import { createIntake } from "./intake.js";
@@ -7,7 +7,7 @@ import { createIntake } from "./intake.js";
 // Composition root, the only place that reads process.env: config → logger → clients → service → run.
 const config = startup("intake", () => loadIntakeConfig(process.env));
 limitHeapGrowth(config.HEAP_GROWING_PERCENT);
-const logger = createLogger({ name: "intake", level: config.LOG_LEVEL });
+const logger = createLogger({ name: "intake", ...loggerOptionsOf(config) });
 const stores = startup("intake", () => loadStoresFile(config.STORES_FILE, process.env));
 
 const intake = await createIntake(config, { stores, logger, connect: redisConnector(config.REDIS_URL) });

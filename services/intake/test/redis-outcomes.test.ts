@@ -17,7 +17,7 @@ type Reply = Awaited<ReturnType<Harness["app"]["inject"]>>;
 
 function expect503(res: Reply, message: RegExp): void {
   expect(res.statusCode, res.body).toBe(503);
-  expect(res.json().error).toEqual({ code: "unavailable", message: expect.stringMatching(message) });
+  expect(res.json().error).toEqual({ code: "unavailable", message: expect.stringMatching(message), requestId: res.headers["request-id"] });
   expect(res.headers["retry-after"]).toBe("1");
 }
 

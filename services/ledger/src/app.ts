@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { ApiError, type ReadinessCheck, frameworkErrorHandler, lazyRequestLogger, registerHttpErrors, registerOpsRoutes } from "@oceanpos/core/http";
+import { ApiError, type ReadinessCheck, createHttpApp, registerHttpErrors, registerOpsRoutes } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
 import type { ReadAuth } from "./http/auth.js";
@@ -27,32 +26,21 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** Runs and starts reconciliations. */
   reconciliations: Omit<ReconciliationRoutesOptions, "auth" | "defaultTimeZone">;
+  /** `CORS_ORIGINS`; default none. */
+  corsOrigins?: readonly string[];
 }
 
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** The ledger's HTTP surface, not listening: `main.ts` listens, tests use `app.inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
-    childLoggerFactory: lazyRequestLogger,
-    return503OnClosing: false,
-    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
-    frameworkErrors: frameworkErrorHandler({ requestIds: true }),
-    // The caller's Request-Id when it is a sane one, else a new one; echoed on every response.
-    genReqId: (req) => {
-      const given = req.headers["request-id"];
-      return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
-    },
-  });
+  const app = createHttpApp({ logger: deps.logger.child({ component: "http" }), corsOrigins: deps.corsOrigins ?? [], return503OnClosing: false });
   // Route schemas document the API; handlers parse with them so every error keeps the contract's shape.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerHttpErrors(app, { errorHandler: false, requestIds: true });
+  registerHttpErrors(app, { errorHandler: false });
   app.setErrorHandler(errorHandler);
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("request-id", request.id);
+  app.addHook("onRequest", async (request) => {
     if (deps.isShuttingDown?.() && !opsRoutes.has(request.routeOptions.url ?? "")) {
       throw new ApiError(503, "unavailable", "this instance is shutting down; retry (another instance will answer)", { headers: { "retry-after": "1" } });
     }

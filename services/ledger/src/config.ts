@@ -8,6 +8,7 @@ import {
   envPositiveInt,
   envPositiveNumber,
   loadConfig,
+  publicApiEnvShape,
   resolveCommon,
 } from "@oceanpos/core/config";
 import { z } from "zod";
@@ -21,6 +22,7 @@ export const ledgerDefaults = {
 export const LedgerConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     LEDGER_PORT: envPort(3003),
     LEDGER_HOST: envHost(),
     /** The system of record. */

@@ -132,6 +132,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   });
   let shuttingDown = false;
   const app = await buildApp({
+    corsOrigins: config.CORS_ORIGINS,
     logger,
     registry,
     metrics,

@@ -2,16 +2,15 @@ import type { EventLog } from "@oceanpos/core/events";
 import {
   ApiError,
   type ReadinessCheck,
+  createHttpApp,
   fastifyClientError,
-  frameworkErrors,
-  lazyRequestLogger,
   registerHttpErrors,
   registerOpsRoutes,
   sendError,
 } from "@oceanpos/core/http";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { DeliveryLog, SubscriptionStore } from "@oceanpos/core/webhooks";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Logger } from "@oceanpos/core/logger";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./http/auth.js";
@@ -19,6 +18,7 @@ import type { DeliveryQueues } from "./delivery/delivery-queues.js";
 import type { Replayer } from "./delivery/replayer.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import type { EventStreamHub } from "./events/event-stream-hub.js";
+import type { StreamTokens } from "./events/stream-tokens.js";
 import type { NotifierMetrics } from "./metrics.js";
 import type { NoticeHandler } from "./notices/notice-handler.js";
 import { registerNoticeRoutes } from "./routes/notice-routes.js";
@@ -42,25 +42,25 @@ export interface AppDeps {
   replayer: Replayer;
   eventLog: EventLog;
   hub: EventStreamHub;
+  /** `POST /v1/events/stream-tokens` and `GET /v1/events/stream?token=`. */
+  streamTokens: StreamTokens;
   /** Makes this process's subscription cache and workers follow a change at once. */
   subscriptionsChanged: () => Promise<unknown>;
   /** `POST /v1/subscriptions/{id}/test`. */
   sendTestWebhook: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
   checks: Record<string, ReadinessCheck>;
   isShuttingDown?: () => boolean;
+  /** `CORS_ORIGINS`; default none. */
+  corsOrigins?: readonly string[];
 }
 
 /** The notifier's HTTP surface; `listen` is the caller's business. */
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
-    bodyLimit: 256 * 1024,
-    // A notice per payment: no pino child per request unless it logs.
-    childLoggerFactory: lazyRequestLogger,
-    // A bad %-escape or an over-long path parameter: the contract's error shape, not Fastify's.
-    frameworkErrors,
-  });
+  const app = createHttpApp({ logger: deps.logger.child({ component: "http" }), corsOrigins: deps.corsOrigins ?? [], bodyLimit: 256 * 1024 });
 
+  // Route schemas document the API; handlers parse with zod themselves so every error keeps the contract's shape.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerOpsRoutes(app, {
     registry: deps.registry,
     checks: deps.checks,
@@ -78,7 +78,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     changed: deps.subscriptionsChanged,
     sendTest: deps.sendTestWebhook,
   });
-  registerEventRoutes(app, { auth: deps.auth, eventLog: deps.eventLog, hub: deps.hub });
+  registerEventRoutes(app, { auth: deps.auth, eventLog: deps.eventLog, hub: deps.hub, tokens: deps.streamTokens });
 
   // Live streams never end by themselves: end them before the server waits for open connections.
   app.addHook("preClose", async () => {

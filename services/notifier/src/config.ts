@@ -7,6 +7,7 @@ import {
   envPort,
   envPositiveInt,
   loadConfig,
+  publicApiEnvShape,
   resolveCommon,
 } from "@oceanpos/core/config";
 import { z } from "zod";
@@ -14,6 +15,7 @@ import { z } from "zod";
 export const NotifierConfig = z
   .object({
     ...commonEnvShape,
+    ...publicApiEnvShape,
     NOTIFIER_PORT: envPort(3001),
     NOTIFIER_HOST: envHost(),
     /** Largest notice body accepted, in bytes. */
@@ -43,6 +45,8 @@ export const NotifierConfig = z
     SUBSCRIPTION_REFRESH_MS: envDurationMs(2_000),
     /** Comment line sent on idle live streams, so proxies keep them open. */
     SSE_HEARTBEAT_MS: envDurationMs(15_000),
+    /** How long a stream token (`POST /v1/events/stream-tokens`) may open live streams. */
+    STREAM_TOKEN_TTL_MS: envDurationMs(300_000, { min: 1_000, max: 3_600_000 }),
     /** Live stream clients that fall this many events behind are disconnected (they resume with Last-Event-ID). */
     SSE_MAX_BACKLOG: envPositiveInt(1_000, { max: 100_000 }),
     /** Consumer group of the event relay, shared by every notifier replica. */

@@ -20,6 +20,7 @@ import { Replayer } from "./delivery/replayer.js";
 import { sendTestWebhook } from "./delivery/test-webhook.js";
 import { WebhookSender } from "./delivery/webhook-sender.js";
 import { EventStreamHub } from "./events/event-stream-hub.js";
+import { StreamTokens } from "./events/stream-tokens.js";
 import { NotifierMetrics } from "./metrics.js";
 import { NoticeHandler } from "./notices/notice-handler.js";
 import { EventRelay } from "./relay/event-relay.js";
@@ -144,6 +145,7 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
     contradictions: () => payments.contradictionCount().catch(() => undefined),
   });
   const app = buildApp({
+    corsOrigins: config.CORS_ORIGINS,
     logger,
     registry,
     metrics,
@@ -165,6 +167,7 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
     replayer: new Replayer({ eventLog, deliveryLog, queues }),
     eventLog,
     hub,
+    streamTokens: new StreamTokens({ redis, keyPrefix, ttlMs: config.STREAM_TOKEN_TTL_MS }),
     subscriptionsChanged: () => cache.sync(true),
     sendTestWebhook: (id) => sendTestWebhook({ cache, sender }, id),
     checks: { redis: () => redis.ping() },

@@ -11,6 +11,7 @@ export class SseReader {
   readonly frames: SseFrame[] = [];
   comments = 0;
   status = 0;
+  headers: IncomingMessage["headers"] = {};
   private buffer = "";
   private req: ClientRequest | undefined;
   private waiters: Array<() => void> = [];
@@ -20,6 +21,7 @@ export class SseReader {
     return new Promise((resolve, reject) => {
       reader.req = request(url, { headers: { accept: "text/event-stream", ...headers } }, (res: IncomingMessage) => {
         reader.status = res.statusCode ?? 0;
+        reader.headers = res.headers;
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => reader.feed(chunk));
         resolve(reader);

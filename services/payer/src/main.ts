@@ -1,5 +1,5 @@
 import { limitHeapGrowth, redisConnector, runService, startup } from "@oceanpos/core/lifecycle";
-import { createLogger } from "@oceanpos/core/logger";
+import { createLogger, loggerOptionsOf } from "@oceanpos/core/logger";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { loadStoresFile } from "@oceanpos/core/stores";
 import { loadPayerConfig } from "./config.js";
@@ -8,7 +8,7 @@ import { createPayer } from "./payer.js";
 // Composition root, the only place that reads process.env: config → logger → clients → service → run.
 const config = startup("payer", () => loadPayerConfig(process.env));
 limitHeapGrowth(config.HEAP_GROWING_PERCENT);
-const logger = createLogger({ name: "payer", level: config.LOG_LEVEL });
+const logger = createLogger({ name: "payer", ...loggerOptionsOf(config) });
 const stores = startup("payer", () => loadStoresFile(config.STORES_FILE, process.env));
 const client = new OceanpaymentClient({
   gatewayUrl: config.OCEANPAYMENT_GATEWAY_URL,

@@ -1,7 +1,7 @@
 import QRCode from "qrcode";
 import { request } from "undici";
 import { type PayCommand, parsePosArgs, usage } from "./args.js";
-import { SseParser } from "./sse-events.js";
+import { EventStream } from "./sse-events.js";
 
 /**
  * The POS demo: submits a payment through intake, shows the QR for customer scans, and follows
@@ -15,6 +15,7 @@ interface PaymentView {
 }
 
 const finalStatuses = new Set(["succeeded", "failed", "voided"]);
+const paymentEvents = ["accepted", "submitting", "awaiting_customer", "pending", "succeeded", "failed", "voided", "needs_review"].map((s) => `payment.${s}`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
@@ -31,15 +32,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const auth = { authorization: `Bearer ${cmd.apiKey}` };
-  const abort = new AbortController();
-  const deadline = setTimeout(() => abort.abort(), cmd.timeoutSec * 1000);
 
   // Subscribe before submitting, so no transition can slip past unseen.
-  const stream = await request(`${cmd.notifierUrl}/v1/events/stream`, { headers: { ...auth, accept: "text/event-stream" }, signal: abort.signal, bodyTimeout: 0 });
-  if (stream.statusCode !== 200) {
-    say(`cannot follow events: the notifier answered ${stream.statusCode} ${await stream.body.text()}`);
+  let stream: EventStream;
+  try {
+    stream = await EventStream.open({ url: `${cmd.notifierUrl}/v1/events/stream`, token: cmd.apiKey, types: paymentEvents });
+  } catch (err) {
+    say(`cannot follow events: ${(err as Error).message}`);
     return 1;
   }
+  const deadline = setTimeout(() => stream.close(), cmd.timeoutSec * 1000);
 
   const body = {
     orderNumber: cmd.orderNumber,
@@ -56,6 +58,8 @@ async function main(): Promise<number> {
   const created = (await res.body.json()) as PaymentView & { error?: { code: string; message: string } };
   if (res.statusCode >= 400) {
     say(`intake refused the payment (${res.statusCode}): ${JSON.stringify(created.error)}`);
+    clearTimeout(deadline);
+    stream.close();
     return 1;
   }
   say(`${cmd.orderNumber}: ${cmd.amount} ${cmd.currency} ${cmd.mode} → ${created.status}`);
@@ -80,21 +84,14 @@ async function main(): Promise<number> {
     return finalStatuses.has(payment.status) || payment.status === "needs_review";
   };
 
-  const parser = new SseParser();
-  try {
-    for await (const chunk of stream.body) {
-      for (const event of parser.push(chunk.toString())) {
-        const payment = (JSON.parse(event.data) as { data?: PaymentView }).data;
-        if (payment?.orderNumber !== cmd.orderNumber) continue;
-        if (await seen(payment)) {
-          clearTimeout(deadline);
-          abort.abort();
-          return payment.status === "succeeded" ? 0 : 1;
-        }
-      }
+  for await (const event of stream) {
+    const payment = (JSON.parse(event.data) as { data?: PaymentView }).data;
+    if (payment?.orderNumber !== cmd.orderNumber) continue;
+    if (await seen(payment)) {
+      clearTimeout(deadline);
+      stream.close();
+      return payment.status === "succeeded" ? 0 : 1;
     }
-  } catch (err) {
-    if (!abort.signal.aborted) throw err;
   }
   say(`${cmd.orderNumber}: no final status within ${cmd.timeoutSec} s`);
   return 1;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { type PayCommand, parsePosArgs } from "../src/args.js";
-import { SseParser } from "../src/sse-events.js";
 
 describe("pos arguments", () => {
   const pay = (...args: Parameters<typeof parsePosArgs>): PayCommand => {
@@ -29,13 +28,5 @@ describe("pos arguments", () => {
     expect(() => parsePosArgs(["pay", "--amount", "1e2"], {})).toThrow(/--amount/);
     expect(() => parsePosArgs(["pay"], {})).toThrow(/--amount/);
     expect(() => parsePosArgs(["refund"], {})).toThrow(/unknown command refund/);
-  });
-});
-
-describe("SseParser", () => {
-  it("assembles events across chunks and skips heartbeats", () => {
-    const parser = new SseParser();
-    expect(parser.push(": heartbeat\n\nid: evt_1-0\nevent: payment.pe")).toEqual([]);
-    expect(parser.push('nding\ndata: {"a":1}\n\n')).toEqual([{ id: "evt_1-0", event: "payment.pending", data: '{"a":1}' }]);
   });
 });

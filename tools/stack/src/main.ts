@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { commonDefaults } from "@oceanpos/core/config";
+import { loggerOptionsOf, prettyFormatter } from "@oceanpos/core/logger";
 import { ledgerDefaults } from "@oceanpos/ledger/config";
 import { ensurePostgres, redact } from "./ensure-postgres.js";
 import { ensureRedis } from "./ensure-redis.js";
@@ -19,7 +20,14 @@ import { waitUntilReady } from "./wait-ready.js";
 const watch = process.argv.includes("--watch");
 const env = { ...process.env };
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const stackLine = (line: string) => out(`\u001b[1mstack   \u001b[0m │ ${line}`);
+// Colours only on a terminal and without NO_COLOR. The services' lines in their pretty format,
+// made here so that colours follow this terminal (they write JSON into the pipe), when LOG_FORMAT
+// is "pretty" or unset under NODE_ENV=development; else as they write them (a bad value is
+// theirs to refuse).
+const colours = process.stdout.isTTY === true && !env.NO_COLOR;
+const logFormat = env.LOG_FORMAT ?? loggerOptionsOf({ NODE_ENV: env.NODE_ENV ?? "development", LOG_LEVEL: "info" }).format;
+const format = logFormat === "pretty" ? prettyFormatter(colours) : undefined;
+const stackLine = (line: string) => out(colours ? `\u001b[1mstack   \u001b[0m │ ${line}` : `stack    │ ${line}`);
 
 const redisUrl = env.REDIS_URL ?? commonDefaults.redisUrl;
 const redisDir = resolve(env.INIT_CWD ?? repoRoot, env.STACK_REDIS_DIR ?? ".redis-data");
@@ -54,6 +62,7 @@ const childEnv: Record<string, string | undefined> = {
   // reconciliation of yesterday would report every archived payment as missing_there.
   RECONCILIATION_AT: env.RECONCILIATION_AT ?? "off",
   INIT_CWD: repoRoot,
+  ...(format ? { LOG_FORMAT: "json" } : {}),
 };
 
 const children = new Map<string, ChildProcess>();
@@ -67,8 +76,9 @@ for (const spec of services) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.set(spec.name, child);
-  if (child.stdout) prefixLines(child.stdout, spec.name, spec.colour, out);
-  if (child.stderr) prefixLines(child.stderr, spec.name, spec.colour, out);
+  const colour = colours ? spec.colour : undefined;
+  if (child.stdout) prefixLines(child.stdout, spec.name, colour, out, format);
+  if (child.stderr) prefixLines(child.stderr, spec.name, colour, out, format);
   child.on("exit", (code, signal) => {
     children.delete(spec.name);
     if (!stopping) {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { envDurationMs } from "./env-types.js";
+import { envDurationMs, envOrigins } from "./env-types.js";
 
 /** `config/stores.example.json` at the repository (or image) root, from src/ and dist/ alike. */
 const defaultStoresFile = fileURLToPath(new URL("../../../../config/stores.example.json", import.meta.url));
@@ -17,6 +17,10 @@ export const commonDefaults = {
 export const commonEnvShape = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json` or `pretty` (pino-pretty); unset: `pretty` when NODE_ENV=development, else `json` (`loggerOptionsOf`). */
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: 'must be "json" or "pretty"' }).optional(),
+  /** Set and not empty: no colours in pretty logs (https://no-color.org). */
+  NO_COLOR: z.string().optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
@@ -40,6 +44,12 @@ export const commonEnvShape = {
     .default(100),
   /** Set by npm to the folder the command was run from; relative paths are resolved against it. */
   INIT_CWD: z.string().optional(),
+};
+
+/** Variables of the processes with a public HTTP API (intake, notifier, ledger). */
+export const publicApiEnvShape = {
+  /** Browser origins that get CORS headers (comma-separated, exact `scheme://host[:port]`); none by default. */
+  CORS_ORIGINS: envOrigins(),
 };
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { envConsumerGroup, envDurationList, envDurationMs, envHttpUrl, envPositiveInt, envPositiveNumber, loadConfig } from "./index.js";
+import { envConsumerGroup, envDurationList, envDurationMs, envHttpUrl, envPositiveInt, envPositiveNumber, loadConfig, publicApiEnvShape } from "./index.js";
 
 const schema = z.object({
   WAIT_MS: envDurationMs(250, { max: 10_000 }),
@@ -52,5 +52,17 @@ describe("the shared environment types", () => {
 
   it("take a consumer group name of safe characters only", () => {
     expect(() => load({ GROUP: "led ger" })).toThrow(/GROUP: must be 1-64 of/);
+  });
+
+  it("take CORS_ORIGINS as exact origins, none by default, and name a mistake", () => {
+    const origins = z.object(publicApiEnvShape);
+    expect(loadConfig(origins, {}).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig(origins, { CORS_ORIGINS: " https://pos.example.com, http://127.0.0.1:5173 ," }).CORS_ORIGINS).toEqual([
+      "https://pos.example.com",
+      "http://127.0.0.1:5173",
+    ]);
+    for (const bad of ["https://pos.example.com/", "*", "pos.example.com", "https://pos.example.com/app", "ftp://files.example.com"]) {
+      expect(() => loadConfig(origins, { CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS: .* is not an origin: write scheme:\/\/host\[:port\]/);
+    }
   });
 });

@@ -100,3 +100,23 @@ export const envDurationList = (defaultValue: readonly number[]) =>
       }
       return values;
     });
+
+/**
+ * `https://pos.example.com,http://localhost:5173`: browser origins (scheme, host and port only,
+ * as a browser sends them in `Origin`), none by default. A path, a trailing slash or a `*` is a
+ * mistake named in the message: CORS matches origins exactly.
+ */
+export const envOrigins = () =>
+  envList("").superRefine((origins, ctx) => {
+    for (const origin of origins) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin: write scheme://host[:port], e.g. https://pos.example.com` });
+      }
+    }
+  });

@@ -15,6 +15,7 @@ export {
 export {
   commonEnvShape,
   commonEnvSchema,
+  publicApiEnvShape,
   resolveCommon,
   resolveStoresFile,
   type CommonConfig,

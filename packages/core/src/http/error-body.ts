@@ -30,16 +30,16 @@ export interface HttpError {
 
 /**
  * The body; `issues` only when given (an empty list is kept: "see issues" with none is still a
- * list), `requestId` only for a service that echoes request ids (the ledger).
+ * list), `requestId` when given (every answer to a request; not an item of a batch's results).
  */
 export function errorBody(error: Pick<HttpError, "code" | "message" | "issues" | "details">, requestId?: string): ErrorBody {
   const { code, message, issues, details } = error;
   return { error: { ...details, code, message, ...(issues ? { issues: [...issues] } : {}), ...(requestId === undefined ? {} : { requestId }) } };
 }
 
-/** Answers `error` with its status, headers and body (with `requestId` when given). */
-export function sendError(reply: FastifyReply, error: HttpError, requestId?: string): FastifyReply {
+/** Answers `error` with its status, headers and body, the request's id as `error.requestId` (the `Request-Id` header's). */
+export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   // The type too: an error may interrupt a route that had already set another one (a QR image).
-  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error, requestId));
+  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error, reply.request.id));
 }

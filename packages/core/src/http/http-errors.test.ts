@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, frameworkErrorHandler, frameworkErrors, registerHttpErrors } from "./index.js";
+import { createLogger } from "../logger/index.js";
+import { ApiError, createHttpApp, registerHttpErrors } from "./index.js";
 
 /** Paths as an attacker would send them: the answer must never carry them back. */
 const marker = "<script>alert(1)</script>";
@@ -15,7 +16,7 @@ describe("the contract's error shape for Fastify's own errors", () => {
   });
 
   async function build(): Promise<FastifyInstance> {
-    app = Fastify({ frameworkErrors, bodyLimit: 64 });
+    app = createHttpApp({ logger: createLogger({ name: "test", level: "silent" }), bodyLimit: 64 });
     registerHttpErrors(app, { bodyLimitBytes: 64 });
     app.get("/v1/payments/:orderNumber", async () => ({ ok: true }));
     app.post("/v1/echo", async (request) => request.body);
@@ -60,7 +61,7 @@ describe("the contract's error shape for Fastify's own errors", () => {
 
     const big = await app.inject({ method: "POST", url: "/v1/echo", headers: { "content-type": "application/json" }, payload: JSON.stringify({ a: marker.repeat(10) }) });
     expect(big.statusCode).toBe(413);
-    expect(big.json().error).toEqual({ code: "payload_too_large", message: "the body is larger than 64 bytes" });
+    expect(big.json().error).toEqual({ code: "payload_too_large", message: "the body is larger than 64 bytes", requestId: big.headers["request-id"] });
 
     const text = await app.inject({ method: "POST", url: "/v1/echo", headers: { "content-type": "text/html" }, payload: marker });
     expect(text.statusCode).toBe(415);
@@ -75,7 +76,7 @@ describe("the contract's error shape for Fastify's own errors", () => {
     await build();
     const res = await app.inject({ method: "GET", url: "/v1/boom" });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: { code: "internal", message: "internal error" } });
+    expect(res.json()).toEqual({ error: { code: "internal", message: "internal error", requestId: res.headers["request-id"] } });
   });
 
   it("answers a thrown ApiError as it is, headers included", async () => {
@@ -83,23 +84,20 @@ describe("the contract's error shape for Fastify's own errors", () => {
     const res = await app.inject({ method: "GET", url: "/v1/final" });
     expect(res.statusCode).toBe(409);
     expect(res.headers["retry-after"]).toBe("2");
-    expect(res.json()).toEqual({ error: { code: "invalid_state", message: "the payment is final" } });
+    expect(res.json()).toEqual({ error: { code: "invalid_state", message: "the payment is final", requestId: res.headers["request-id"] } });
   });
 
-  it("puts the request id in every error body of a service that echoes them", async () => {
-    app = Fastify({ frameworkErrors: frameworkErrorHandler({ requestIds: true }), genReqId: () => "req-7" });
-    registerHttpErrors(app, { requestIds: true });
-    app.get("/v1/payments/:orderNumber", async () => {
-      throw new Error("boom");
-    });
-    await app.ready();
+  it("puts the caller's request id in every error body and Request-Id header, framework errors included", async () => {
+    await build();
     for (const [url, code] of [
-      ["/v1/payments/A", "internal"],
+      ["/v1/boom", "internal"],
       ["/v1/none", "not_found"],
       ["/v1/payments/%ZZ", "invalid_request"],
-    ]) {
-      expect((await app.inject({ method: "GET", url })).json().error, url).toMatchObject({ code, requestId: "req-7" });
+      [longParam, "not_found"],
+    ] as const) {
+      const res = await app.inject({ method: "GET", url, headers: { "request-id": "pos-7:till.3" } });
+      expect(res.headers["request-id"], url).toBe("pos-7:till.3");
+      expect(res.json().error, url).toMatchObject({ code, requestId: "pos-7:till.3" });
     }
   });
 });
-

@@ -60,25 +60,12 @@ export function fastifyClientError(err: unknown, options: FastifyClientErrorOpti
   return undefined;
 }
 
-export interface RequestIdOptions {
-  /** Put the request's id in every error body as `requestId` (the ledger). Default false. */
-  requestIds?: boolean;
+/** Fastify's `frameworkErrors` option (bad URL encoding, over-long path parameters, constraint errors); `createHttpApp` sets it. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, fastifyClientError(error) ?? internalError);
 }
 
-/** The request id to put in an error body, when the service echoes them. */
-const requestIdOf = (request: FastifyRequest, options: RequestIdOptions) => (options.requestIds ? request.id : undefined);
-
-/** Fastify's `frameworkErrors` option (bad URL encoding, over-long path parameters, constraint errors). */
-export function frameworkErrorHandler(options: RequestIdOptions = {}) {
-  return function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-    void sendError(reply, fastifyClientError(error) ?? internalError, requestIdOf(request, options));
-  };
-}
-
-/** {@link frameworkErrorHandler} without request ids. */
-export const frameworkErrors = frameworkErrorHandler();
-
-export interface ContractErrorHandlerOptions extends FastifyClientErrorOptions, RequestIdOptions {}
+export type ContractErrorHandlerOptions = FastifyClientErrorOptions;
 
 /**
  * The error handler of a service whose routes fail only with {@link ApiError}s (the payer's ops
@@ -87,11 +74,11 @@ export interface ContractErrorHandlerOptions extends FastifyClientErrorOptions, 
  */
 export function contractErrorHandler(options: ContractErrorHandlerOptions = {}) {
   return function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (err instanceof ApiError) return sendError(reply, err, requestIdOf(request, options));
+    if (err instanceof ApiError) return sendError(reply, err);
     const client = fastifyClientError(err, options);
-    if (client) return sendError(reply, client, requestIdOf(request, options));
+    if (client) return sendError(reply, client);
     request.log.error({ err }, "request failed");
-    return sendError(reply, internalError, requestIdOf(request, options));
+    return sendError(reply, internalError);
   };
 }
 
@@ -102,10 +89,9 @@ export interface HttpErrorsOptions extends ContractErrorHandlerOptions {
 
 /**
  * The not-found handler (which never repeats the path) and, unless the service has its own, the
- * generic error handler. `frameworkErrors` (or {@link frameworkErrorHandler} with the same
- * `requestIds`) must also be passed to `Fastify()` itself.
+ * generic error handler (`createHttpApp` passes `frameworkErrors` to Fastify itself).
  */
 export function registerHttpErrors(app: FastifyInstance, options: HttpErrorsOptions = {}): void {
-  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound, requestIdOf(request, options)));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, routeNotFound));
   if (options.errorHandler ?? true) app.setErrorHandler(contractErrorHandler(options));
 }

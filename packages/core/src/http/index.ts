@@ -11,7 +11,6 @@ export { parseOrThrow, parseRequest, requestIssues, type ParsedRequest } from ".
 export {
   contractErrorHandler,
   fastifyClientError,
-  frameworkErrorHandler,
   frameworkErrors,
   internalError,
   registerHttpErrors,
@@ -19,6 +18,8 @@ export {
   type ContractErrorHandlerOptions,
   type FastifyClientErrorOptions,
   type HttpErrorsOptions,
-  type RequestIdOptions,
 } from "./http-errors.js";
+export { createHttpApp, type HttpAppOptions } from "./http-app.js";
+export { registerCors } from "./cors.js";
+export { loggableUrl, requestIdOf, requestIdPattern } from "./request-id.js";
 export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";

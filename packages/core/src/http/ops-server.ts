@@ -1,8 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { frameworkErrors, registerHttpErrors } from "./http-errors.js";
+import { createHttpApp } from "./http-app.js";
+import { registerHttpErrors } from "./http-errors.js";
 import { type OpsRoutesOptions, registerOpsRoutes } from "./ops-routes.js";
-import { lazyRequestLogger } from "./request-logger.js";
 
 export interface OpsServerOptions extends OpsRoutesOptions {
   /** The process's logger (a `component: "http"` child is a good choice). */
@@ -15,11 +15,7 @@ export interface OpsServerOptions extends OpsRoutesOptions {
  */
 export function buildOpsServer(options: OpsServerOptions): FastifyInstance {
   const { logger, ...routes } = options;
-  const app: FastifyInstance = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    childLoggerFactory: lazyRequestLogger,
-    frameworkErrors,
-  });
+  const app = createHttpApp({ logger });
   registerHttpErrors(app);
   registerOpsRoutes(app, routes);
   return app;

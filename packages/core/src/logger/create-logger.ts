@@ -1,5 +1,6 @@
 import { pino, type Logger } from "pino";
 import { LogDestination } from "./log-destination.js";
+import { PrettyDestination } from "./pretty-destination.js";
 
 export type { Logger };
 
@@ -47,6 +48,16 @@ export interface LoggerOptions {
    * was logged.
    */
   destination?: NodeJS.WritableStream | LogDestination;
+  /**
+   * `json` (default): one JSON object per line, for log collectors. `pretty`: one readable line
+   * per record through pino-pretty (`LOG_FORMAT`, the default under `NODE_ENV=development`).
+   */
+  format?: "json" | "pretty";
+  /**
+   * Colours in the `pretty` format; default: only when the destination is a terminal (stdout by
+   * default). `NO_COLOR` set makes it false.
+   */
+  colour?: boolean;
 }
 
 /** The one logger of a process, created in `main.ts` and passed down (children add context). */
@@ -58,6 +69,33 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...redactPaths], censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? new LogDestination(),
+    options.format === "pretty" ? prettyDestination(options) : (options.destination ?? new LogDestination()),
   );
+}
+
+function prettyDestination(options: LoggerOptions): PrettyDestination {
+  const target = options.destination ?? new LogDestination();
+  const stream = target instanceof LogDestination ? target.stream : target;
+  return new PrettyDestination(target, options.colour ?? (stream as { isTTY?: boolean }).isTTY === true);
+}
+
+/** The variables a service's logger follows (every service's config has them). */
+export interface LogConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: string;
+  LOG_FORMAT?: "json" | "pretty" | undefined;
+  NO_COLOR?: string | undefined;
+}
+
+/**
+ * `createLogger`'s options from a service's config: `LOG_LEVEL`; `LOG_FORMAT`, unset meaning
+ * `pretty` under `NODE_ENV=development` (a person reads the terminal) and `json` otherwise
+ * (production, tests: a machine reads it); `NO_COLOR` (set, not empty) turns colours off.
+ */
+export function loggerOptionsOf(config: LogConfig): Pick<LoggerOptions, "level" | "format" | "colour"> {
+  return {
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT ?? (config.NODE_ENV === "development" ? "pretty" : "json"),
+    ...(config.NO_COLOR ? { colour: false } : {}),
+  };
 }

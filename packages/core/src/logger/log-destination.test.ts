@@ -34,6 +34,18 @@ describe("LogDestination", () => {
     await new Promise<void>((resolve) => destination.flush(() => resolve()));
   });
 
+  it("in the pretty format too, drops every line once the reader is gone", async () => {
+    const stream = broken();
+    const destination = new LogDestination({ stream });
+    const logger = createLogger({ name: "t", destination, format: "pretty" });
+    logger.info("first");
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    expect(destination.lostCode).toBe("EPIPE");
+    for (let i = 0; i < 10; i++) logger.info("after the reader died");
+    expect(stream.attempts).toBe(1);
+    expect(destination.dropped).toBe(10);
+  });
+
   it("queues at most maxQueuedBytes for a reader that stopped reading, then drops", () => {
     const stream = stalled();
     const destination = new LogDestination({ stream, maxQueuedBytes: 10_000 });

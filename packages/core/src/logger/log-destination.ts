@@ -27,7 +27,8 @@ export interface LogDestinationOptions {
  * thread-pool thread on a stalled pipe, which `process.exit` then waits for.
  */
 export class LogDestination {
-  private readonly stream: Writable;
+  /** Where lines go (a terminal, a pipe, a file). */
+  readonly stream: Writable;
   private readonly maxQueuedBytes: number;
   private listening = false;
   private lostWith: string | undefined;

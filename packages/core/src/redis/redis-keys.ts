@@ -53,6 +53,8 @@ export function redisKeys(prefix: string) {
     refundReconcileChecks: `${p}:refund-reconcile:checks`,
     /** Sorted set: refund member → when (ms) the gateway showed a success for it while it was `failed`. */
     refundContradictions: `${p}:idx:refund-contradictions`,
+    /** String with a TTL: a live-stream token's caller (`operator` or `store:<id>`), keyed by the token's SHA-256 (hex). */
+    streamToken: (digest: string) => `${p}:sse-token:${digest}`,
     webhooks: {
       /** Hash: subscription id → subscription JSON (without the secret). */
       subscriptions: `${p}:whk:subs`,

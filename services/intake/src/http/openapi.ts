@@ -17,7 +17,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: "OceanPOS intake API",
         description:
           "Point-of-sale API for WeChat Pay and Alipay in-store payments. Errors are " +
-          '`{"error": {"code", "message", "issues"?}}`.',
+          '`{"error": {"code", "message", "issues"?, "requestId"}}`; every response carries `Request-Id`.',
         version: "1.0.0",
       },
       components: {

@@ -17,6 +17,7 @@ export const ErrorBody = z.object({
     code: z.string().meta({ example: "invalid_request" }),
     message: z.string(),
     issues: z.array(Issue).optional(),
+    requestId: z.string().describe("the response's Request-Id"),
   }),
 });
 
@@ -64,7 +65,7 @@ export const BatchResult = z.object({
   orderNumber: z.string().nullable(),
   status: z.union([z.literal(202), z.literal(200), z.literal(409), z.literal(400)]),
   payment: Payment.optional(),
-  error: ErrorBody.shape.error.optional(),
+  error: ErrorBody.shape.error.omit({ requestId: true }).optional(),
 });
 export type BatchResult = z.infer<typeof BatchResult>;
 

@@ -4,7 +4,7 @@ import pg from "pg";
 import { loadLedgerConfig } from "../config.js";
 import { migrate } from "../db/migrate.js";
 import { seedPayments } from "../db/seed-payments.js";
-import { createLogger } from "@oceanpos/core/logger";
+import { createLogger, loggerOptionsOf } from "@oceanpos/core/logger";
 
 /**
  * `npm run seed -w @oceanpos/ledger -- --count 1000000 [--days 30] [--stores a,b]`: adds archived
@@ -14,7 +14,7 @@ const { values } = parseArgs({
   options: { count: { type: "string", default: "1000000" }, days: { type: "string", default: "30" }, stores: { type: "string" } },
 });
 const config = startup("ledger seed", () => loadLedgerConfig(process.env));
-const logger = createLogger({ name: "ledger-seed", level: config.LOG_LEVEL });
+const logger = createLogger({ name: "ledger-seed", ...loggerOptionsOf(config) });
 const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 try {
   await migrate(pool, logger);

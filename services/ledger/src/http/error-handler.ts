@@ -24,5 +24,5 @@ export function toApiError(err: unknown): ApiError {
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const api = toApiError(err);
   if (api.status >= 500) request.log[api.status === 503 ? "warn" : "error"]({ err: api.status === 503 ? (err as Error).message : err }, "request failed");
-  return sendError(reply, api, request.id);
+  return sendError(reply, api);
 }
