@@ -77,3 +77,16 @@ export {
   type PaymentDecisionOf,
   type StoreTerminal,
 } from "./payment-changes.js";
+export {
+  BusinessNotice,
+  businessNoticeFormatProblem,
+  businessNoticeFormats,
+  maxPushDetailsLength,
+  noticeKindOf,
+  refundNoticeTypes,
+  shapeBusinessNotice,
+  verifyBusinessNotice,
+  type NoticeKind,
+  type ShapedBusinessNotice,
+} from "./business-notice.js";
+export { businessNoticeMismatch, refundNoticeDecision, type BusinessNoticeMismatch, type RefundNoticeDecision } from "./refund-notice-changes.js";

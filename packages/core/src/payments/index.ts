@@ -42,5 +42,8 @@ export {
   defaultReconcileIntervalsMs,
   type ReconcileScheduleOptions,
   type ReconcileClaim,
+  type ScheduleMembers,
 } from "./reconcile-schedule.js";
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
+export { riskNoticeEventType, type RiskNotice, type RiskNoticeData, type RiskNoticeEvent } from "./risk-notice.js";
+export { RiskNotices, recordRiskNoticeLua, type RiskNoticeResult, type RiskNoticesOptions } from "./risk-notices.js";

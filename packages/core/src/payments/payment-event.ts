@@ -1,6 +1,7 @@
 import type { RefundEvent } from "../refunds/refund-event.js";
 import type { Payment } from "./payment.js";
 import type { PaymentStatus } from "./payment-status.js";
+import type { RiskNoticeEvent } from "./risk-notice.js";
 
 export type PaymentEventType = `payment.${PaymentStatus}`;
 
@@ -14,10 +15,10 @@ export interface PaymentEvent {
 }
 
 /**
- * Any event of the stream: a payment's or a refund's, one shape (`type` tells them apart; both
- * resources carry `orderNumber` and `storeId`).
+ * Any event of the stream: a payment's, a refund's or a risk notice's, one shape (`type` tells
+ * them apart; every `data` carries `orderNumber` and `storeId`).
  */
-export type StreamEvent = PaymentEvent | RefundEvent;
+export type StreamEvent = PaymentEvent | RefundEvent | RiskNoticeEvent;
 
 export function eventTypeOf(status: PaymentStatus): PaymentEventType {
   return `payment.${status}`;

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { redisKeys } from "../redis/redis-keys.js";
+import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 
 /**
@@ -80,17 +80,30 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 `;
 
-export interface ReconcileScheduleOptions {
+/** How a schedule names what it holds: the member codec and the two keys. */
+export interface ScheduleMembers<R> {
+  /** Sorted set: member → due time (ms). */
+  scheduleKey: string;
+  /** Hash: member → checks claimed so far. */
+  checksKey: string;
+  member: (ref: R) => string;
+  /** Undefined for what `member` never writes. */
+  parse: (member: string) => R | undefined;
+}
+
+export interface ReconcileScheduleOptions<R = PaymentRef> {
   redis: Redis;
   /** `REDIS_KEY_PREFIX`; default `op`. */
   keyPrefix?: string;
   /** Delay before each check; the last one repeats. Default {@link defaultReconcileIntervalsMs}. */
   intervalsMs?: readonly number[];
+  /** What is scheduled; default payments (`reconcile`, `reconcileChecks`, `account:orderNumber`). */
+  members?: ScheduleMembers<R>;
 }
 
-/** One claimed member: which payment, and how many checks it has had (this one included). */
-export interface ReconcileClaim {
-  ref: PaymentRef;
+/** One claimed member: which payment (or refund), and how many checks it has had (this one included). */
+export interface ReconcileClaim<R = PaymentRef> {
+  ref: R;
   checks: number;
 }
 
@@ -105,20 +118,28 @@ type RedisWithSchedule = Redis & {
 /**
  * Due-time schedule of payments whose outcome only a query (or a notice) can settle. Members are
  * `account:orderNumber`; keys share the `{prefix}` hash tag of every other key of the project.
+ * Refunds have a schedule of their own with the same mechanism (`refundSchedule`, other keys and
+ * members): whoever asks for a refund's query (a notice that is only a hint) and the payer that
+ * runs it share it.
  * Only a check the gateway answered moves a payment along the intervals: the reconciler gives
  * back ({@link ReconcileSchedule.retryAt}) the claims of queries that failed.
  */
-export class ReconcileSchedule {
+export class ReconcileSchedule<R = PaymentRef> {
   private readonly redis: RedisWithSchedule;
   private readonly key: string;
   private readonly checksKey: string;
+  private readonly member: (ref: R) => string;
+  private readonly parse: (member: string) => R | undefined;
   readonly intervalsMs: readonly number[];
 
-  constructor(options: ReconcileScheduleOptions) {
+  constructor(options: ReconcileScheduleOptions<R>) {
     this.redis = options.redis as RedisWithSchedule;
     const keys = redisKeys(options.keyPrefix ?? "op");
-    this.key = keys.reconcile;
-    this.checksKey = keys.reconcileChecks;
+    const members = options.members ?? (paymentMembers(keys) as unknown as ScheduleMembers<R>);
+    this.key = members.scheduleKey;
+    this.checksKey = members.checksKey;
+    this.member = members.member;
+    this.parse = members.parse;
     this.intervalsMs = options.intervalsMs ?? defaultReconcileIntervalsMs;
     if (this.intervalsMs.length === 0 || this.intervalsMs.some((ms) => !Number.isInteger(ms) || ms < 0)) {
       throw new RangeError("intervalsMs must be a non-empty list of whole milliseconds ≥ 0");
@@ -137,17 +158,17 @@ export class ReconcileSchedule {
   }
 
   /** First check after the first interval (or earlier if the payment is already due sooner). */
-  async schedule(ref: PaymentRef, now: number): Promise<void> {
+  async schedule(ref: R, now: number): Promise<void> {
     await this.scheduleAt(ref, now + (this.intervalsMs[0] as number));
   }
 
   /** Check no later than `dueAt` (epoch ms). */
-  async scheduleAt(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), refMember(ref));
+  async scheduleAt(ref: R, dueAt: number): Promise<void> {
+    await this.redis.opReconcileSchedule(this.key, this.checksKey, String(Math.round(dueAt)), this.member(ref));
   }
 
   /** Claims up to `limit` due payments and pushes each one's next check. */
-  async claimDue(now: number, limit: number): Promise<ReconcileClaim[]> {
+  async claimDue(now: number, limit: number): Promise<ReconcileClaim<R>[]> {
     const reply = await this.redis.opReconcileClaim(
       this.key,
       this.checksKey,
@@ -155,9 +176,9 @@ export class ReconcileSchedule {
       String(limit),
       ...this.intervalsMs.map(String),
     );
-    const claims: ReconcileClaim[] = [];
+    const claims: ReconcileClaim<R>[] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      const ref = parseRefMember(String(reply[i]));
+      const ref = this.parse(String(reply[i]));
       if (ref) claims.push({ ref, checks: Number(reply[i + 1]) });
     }
     return claims;
@@ -167,8 +188,8 @@ export class ReconcileSchedule {
    * Check a payment that is still scheduled no later than `dueAt`. Unlike {@link scheduleAt}, a
    * payment taken out of the schedule meanwhile (settled, or set aside for a person) stays out.
    */
-  async hasten(ref: PaymentRef, dueAt: number): Promise<void> {
-    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), refMember(ref));
+  async hasten(ref: R, dueAt: number): Promise<void> {
+    await this.redis.opReconcileHasten(this.key, String(Math.round(dueAt)), this.member(ref));
   }
 
   /**
@@ -177,19 +198,24 @@ export class ReconcileSchedule {
    * advanced by them, and the next check is due no later than `dueAt` instead of the next step's
    * interval. A payment settled meanwhile (removed) stays removed.
    */
-  async retryAt(refs: readonly PaymentRef[], dueAt: number): Promise<void> {
+  async retryAt(refs: readonly R[], dueAt: number): Promise<void> {
     if (refs.length === 0) return;
-    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(refMember));
+    await this.redis.opReconcileRetry(this.key, this.checksKey, String(Math.round(dueAt)), ...refs.map(this.member));
   }
 
   /** Stops checking a payment (it reached a final answer). */
-  async remove(ref: PaymentRef): Promise<void> {
-    await this.redis.opReconcileRemove(this.key, this.checksKey, refMember(ref));
+  async remove(ref: R): Promise<void> {
+    await this.redis.opReconcileRemove(this.key, this.checksKey, this.member(ref));
   }
 
   /** Due time of a payment, or undefined when it is not scheduled. */
-  async dueAt(ref: PaymentRef): Promise<number | undefined> {
-    const score = await this.redis.zscore(this.key, refMember(ref));
+  async dueAt(ref: R): Promise<number | undefined> {
+    const score = await this.redis.zscore(this.key, this.member(ref));
     return score === null ? undefined : Number(score);
   }
+}
+
+/** The payments' schedule: `account:orderNumber` members. */
+function paymentMembers(keys: RedisKeys): ScheduleMembers<PaymentRef> {
+  return { scheduleKey: keys.reconcile, checksKey: keys.reconcileChecks, member: refMember, parse: parseRefMember };
 }

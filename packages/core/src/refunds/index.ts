@@ -13,3 +13,4 @@ export {
   type RefundTransitionResult,
   type RefundTransitionOptions,
 } from "./refund-store.js";
+export { refundSchedule } from "./refund-schedule.js";
