@@ -14,20 +14,26 @@ import { verify } from "./signature.js";
 export const refundNoticeTypes = ["refund", "partialRefund"] as const;
 
 /**
+ * `notice_type`s of the other business notices, as published: recorded as `payment.risk_notice`
+ * (a dispute is a chargeBack with `push_status` 2). Only these: none of them ends like a refund
+ * type, so characters moved from `refund_number` into `notice_type` (or back) cannot turn a
+ * genuine refund notice into a risk notice, nor one risk type into another.
+ */
+export const riskNoticeTypes = ["chargeBack", "re-presentment", "retrieval", "reversal-retrieval", "fraud", "ARN", "highRisk"] as const;
+
+/**
  * Which handling a notice gets: `transaction` (a payment result; also a document without
- * `notice_type`, as the sample's first notices were), `refund`, or `risk` (any other business
- * notice: chargeBack, fraud, highRisk, a dispute…, recorded as `payment.risk_notice`).
+ * `notice_type`, as the sample's first notices were), `refund`, `risk` (recorded as
+ * `payment.risk_notice`), or `unknown` (any other value: refused and counted, never guessed at).
  */
 export type NoticeKind = "transaction" | "refund" | "risk";
 
-/** A `notice_type` we can read: letters and dashes (`reversal-retrieval`), at most 40. */
-const noticeTypeFormat = /^[A-Za-z][A-Za-z-]{0,39}$/;
-
-/** The kind of a notice by its `notice_type` (undefined when absent), or undefined when that is not a readable type. */
-export function noticeKindOf(noticeType: unknown): NoticeKind | undefined {
+/** The kind of a notice by its `notice_type` (a document without one is a transaction notice). */
+export function noticeKindOf(noticeType: unknown): NoticeKind | "unknown" {
   if (noticeType === undefined || noticeType === "transaction") return "transaction";
-  if (typeof noticeType !== "string" || !noticeTypeFormat.test(noticeType)) return undefined;
-  return (refundNoticeTypes as readonly string[]).includes(noticeType) ? "refund" : "risk";
+  if ((refundNoticeTypes as readonly unknown[]).includes(noticeType)) return "refund";
+  if ((riskNoticeTypes as readonly unknown[]).includes(noticeType)) return "risk";
+  return "unknown";
 }
 
 const text = z.string();
@@ -80,9 +86,9 @@ export const businessNoticeFormats = {
   /** A plain decimal (the gateway may pad it: compared as a decimal with what we sent). */
   order_amount: /^\d{1,15}(?:\.\d{1,6})?$/,
   payment_id: /^\d{1,64}$/,
-  /** Our refundNumber; empty on other business notices. */
+  /** Our refundNumber on refund notices (required there); empty on risk notices. */
   refund_number: /^[A-Za-z0-9_-]{0,50}$/,
-  notice_type: noticeTypeFormat,
+  notice_type: /^[A-Za-z][A-Za-z-]{0,39}$/,
   /** The refund id on refund notices (required there); digits or empty on others. */
   push_id: /^\d{0,64}$/,
   push_status: /^[012]$/,
@@ -94,7 +100,7 @@ export type ShapedBusinessNotice = { ok: true; notice: BusinessNotice } | { ok: 
 /**
  * Shape and field formats of a parsed document (`parseGatewayXml` output) of this `kind`; no
  * signature check. A refund notice must name its refund (`refund_number`) and the gateway's
- * refund id (`push_id`) and carry a refund `notice_type`.
+ * refund id (`push_id`) and carry a refund `notice_type`; a risk notice names no refund.
  */
 export function shapeBusinessNotice(tree: unknown, kind: Exclude<NoticeKind, "transaction">): ShapedBusinessNotice {
   const shaped = BusinessNotice.safeParse(tree);
@@ -117,6 +123,8 @@ export function businessNoticeFormatProblem(notice: BusinessNotice, kind: Exclud
   if (kind === "refund") {
     if (notice.refund_number === "") return "refund_number";
     if (notice.push_id === "") return "push_id";
+  } else if (notice.refund_number !== "") {
+    return "refund_number";
   }
   return undefined;
 }

@@ -84,6 +84,7 @@ export {
   maxPushDetailsLength,
   noticeKindOf,
   refundNoticeTypes,
+  riskNoticeTypes,
   shapeBusinessNotice,
   verifyBusinessNotice,
   type NoticeKind,

@@ -40,11 +40,11 @@ function refund(status: Refund["status"], extra: Partial<Refund> = {}): Refund {
 }
 
 describe("business notices", () => {
-  it("are routed on notice_type: transaction (or none), refund, partialRefund, anything else readable is a risk notice", () => {
-    expect([undefined, "transaction", "refund", "partialRefund", "chargeBack", "reversal-retrieval", "highRisk"].map(noticeKindOf)).toEqual([
-      "transaction", "transaction", "refund", "refund", "risk", "risk", "risk",
+  it("are routed on notice_type: transaction (or none), refund, partialRefund, the published risk types; anything else is unknown", () => {
+    expect([undefined, "transaction", "refund", "partialRefund", "chargeBack", "reversal-retrieval", "highRisk", "ARN"].map(noticeKindOf)).toEqual([
+      "transaction", "transaction", "refund", "refund", "risk", "risk", "risk", "risk",
     ]);
-    for (const bad of ["", "1refund", "charge back", "x".repeat(41), 7, { a: 1 }]) expect(noticeKindOf(bad)).toBeUndefined();
+    for (const bad of ["", "Refund", "abcrefund", "chargeback", "dispute", 7, { a: 1 }]) expect(noticeKindOf(bad)).toBe("unknown");
   });
 
   it("verify with the assumed sign string, and a moved character breaks it", () => {
@@ -72,6 +72,8 @@ describe("business notices", () => {
     expect(field({ order_currency: "usd" })).toBe("order_currency");
     expect(field({ notice_type: "chargeBack" })).toBe("notice_type");
     expect(field({ notice_type: "chargeBack", refund_number: "", push_id: "" }, "risk")).toBeUndefined();
+    // "reversal-" moved into refund_number would make a reversal-retrieval a retrieval: a risk notice names no refund.
+    expect(field({ notice_type: "retrieval", refund_number: "reversal-" }, "risk")).toBe("refund_number");
     const missing = shapeBusinessNotice({ ...noticeTree(), push_status: undefined }, "refund");
     expect(missing).toMatchObject({ ok: false, reason: "unparseable" });
   });
