@@ -90,11 +90,13 @@ describe("refundNoticeDecision", () => {
     expect(refundNoticeDecision(shaped(), refund("needs_review"), payment, store, true)).toMatchObject({ action: "transition", change: { to: "succeeded" } });
   });
 
-  it("an unverified notice, an unknown or other refund_id and a dispute only ask for the refund's query", () => {
+  it("an unverified notice, an unknown or other refund_id, a dispute and a success without 80000 only ask for the refund's query", () => {
     expect(refundNoticeDecision(shaped(), refund("pending"), payment, store, false)).toMatchObject({ action: "query" });
     expect(refundNoticeDecision(shaped(), refund("submitting", { refundId: undefined }), payment, store, true)).toMatchObject({ action: "query", why: "refund does not know its refund_id yet" });
     expect(refundNoticeDecision(shaped({ push_id: "240527141702000000043" }), refund("pending"), payment, store, true)).toMatchObject({ action: "query", why: "notice for another refund_id" });
     expect(refundNoticeDecision(shaped({ push_status: "2" }), refund("pending"), payment, store, true)).toMatchObject({ action: "query" });
+    expect(refundNoticeDecision(shaped({ push_details: "" }), refund("pending"), payment, store, true)).toMatchObject({ action: "query", why: "refund success without the approval code" });
+    expect(refundNoticeDecision(shaped({ push_details: "80001:Other" }), refund("pending"), payment, store, true)).toMatchObject({ action: "query" });
   });
 
   it("a final refund is past the news, but a success for a failed one goes to the store (a contradiction)", () => {

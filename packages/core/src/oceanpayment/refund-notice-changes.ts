@@ -3,7 +3,7 @@ import { sameAmount } from "../payments/money.js";
 import type { Refund } from "../refunds/refund.js";
 import type { RefundChange } from "../refunds/refund-store.js";
 import type { BusinessNotice } from "./business-notice.js";
-import { parsePaymentDetails } from "./gateway-codes.js";
+import { gatewayCodes, parsePaymentDetails } from "./gateway-codes.js";
 import type { NoticeMismatch, StoreTerminal } from "./payment-changes.js";
 
 /*
@@ -51,7 +51,8 @@ export type RefundNoticeDecision =
  * - an unverified notice, one for a refund that does not know its refund_id yet (its applyRefund
  *   answer was lost) or knows another, and a dispute (`push_status` 2) only ask for the refund's
  *   query: the sign string is a guess, and a query answer settles it either way;
- * - otherwise `1` succeeds and `0` fails the refund. Every signed element before push_status is
+ * - otherwise `1` with the approval code (80000) succeeds and `0` fails the refund (a success
+ *   with another code, or none, is asked too). Every signed element before push_status is
  *   pinned (echoed, or matched: refund_number found the refund, push_id is its refund_id), and
  *   push_status sits between push_id's digits and push_details' `NNNNN:`, so a genuine notice
  *   cannot be shifted into another status.
@@ -76,6 +77,8 @@ export function refundNoticeDecision(
   const set = { gateway: { code: details.code, message: details.message }, refundId: notice.push_id };
   switch (notice.push_status) {
     case "1":
+      // A success says so in the gateway's approval code, as the query answer does; anything else is asked.
+      if (details.code !== gatewayCodes.approved) return { action: "query", why: "refund success without the approval code" };
       return { action: "transition", change: { to: "succeeded", source: "notice", code: details.code, set } };
     case "0":
       return { action: "transition", change: { to: "failed", source: "notice", code: details.code, set } };
