@@ -6,6 +6,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Notifier } from "../src/notifier.js";
 import { Receiver, account, auth, startNotifier } from "./helpers.js";
+import { SseReader } from "./sse-client.js";
 import { type NoticeFields, businessNoticeXml, noticeFields, noticeXml, refundNoticeFields, shiftedBusiness } from "./notice-fixtures.js";
 
 const redis = useRedis();
@@ -206,8 +207,12 @@ describe("risk notices", () => {
 });
 
 describe("refund and risk events, end to end", () => {
-  it("go out as signed webhooks to the subscriptions whose patterns match, and on the event log", async () => {
+  it("go out as signed webhooks to the subscriptions whose patterns match, on the live stream and on the event log", async () => {
     notifier = await startNotifier(redis);
+    await notifier.app.listen({ port: 0, host: "127.0.0.1" });
+    const base = `http://127.0.0.1:${(notifier.app.server.address() as { port: number }).port}`;
+    const storeA = await SseReader.open(`${base}/v1/events/stream`, auth("key-a"));
+    const storeB = await SseReader.open(`${base}/v1/events/stream`, auth("key-b"));
     const refundsOnly = await new Receiver().listen();
     const paymentsOnly = await new Receiver().listen();
     receivers.push(refundsOnly, paymentsOnly);
@@ -232,6 +237,14 @@ describe("refund and risk events, end to end", () => {
     expect(risk).toMatchObject({ type: "payment.risk_notice", data: { orderNumber: "RE1", notice: { type: "chargeBack" } } });
     expect(refundsOnly.requests.some((r) => r.body.includes("risk_notice"))).toBe(false);
     expect(paymentsOnly.requests).toHaveLength(1);
+
+    // The payment's 3 events, the refund's 4 and the risk notice, for its store only.
+    await storeA.until(() => storeA.frames.some((f) => f.event === "payment.risk_notice"), 15_000, () => `no risk notice on the live stream: ${storeA.frames.map((f) => f.event).join(", ")}`);
+    expect(storeA.frames.map((f) => f.event)).toEqual(expect.arrayContaining(["refund.succeeded", "payment.risk_notice"]));
+    expect(storeA.frames.at(-1)).toMatchObject({ event: "payment.risk_notice" });
+    storeA.close();
+    storeB.close();
+    expect(storeB.frames).toHaveLength(0);
 
     const log = await notifier.app.inject({ method: "GET", url: "/v1/events?limit=100", headers: { authorization: "Bearer key-a" } });
     const logged = (log.json() as { events: Array<{ type: string }> }).events.map((e) => e.type);
