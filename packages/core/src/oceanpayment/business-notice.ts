@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { BusinessNotice } from "./response-schemas.js";
 import { verify } from "./signature.js";
 
 /**
@@ -35,38 +35,6 @@ export function noticeKindOf(noticeType: unknown): NoticeKind | "unknown" {
   if ((riskNoticeTypes as readonly unknown[]).includes(noticeType)) return "risk";
   return "unknown";
 }
-
-const text = z.string();
-const optionalText = z.string().default("");
-
-/**
- * A business notice's elements (the published list). Every value a string; elements that may be
- * empty default to `""` (a missing signed element hashes as `""` anyway); the ones every notice
- * names (account, terminal, signValue, order_number, notice_type, push_status) must be there.
- */
-export const BusinessNotice = z.object({
-  account: text,
-  terminal: text,
-  signValue: text,
-  order_number: text,
-  order_currency: optionalText,
-  order_amount: optionalText,
-  order_notes: optionalText,
-  payment_id: optionalText,
-  refund_number: optionalText,
-  refund_reference: optionalText,
-  notice_type: text,
-  push_status: text,
-  push_details: optionalText,
-  push_id: optionalText,
-  push_dateTime: optionalText,
-  payment_dateTime: optionalText,
-  payment_debitTime: optionalText,
-  payment_cpdTime: optionalText,
-  card_type: optionalText,
-  card_country: optionalText,
-});
-export type BusinessNotice = z.infer<typeof BusinessNotice>;
 
 /** Longest `push_details` accepted. */
 export const maxPushDetailsLength = 500;

@@ -20,7 +20,7 @@ export { buildRefundForm, refundTypeCodes, type RefundInput } from "./build-refu
 export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
-export { PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { BusinessNotice, PayResult, PaymentInfo, QueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
 export {
   parsePayResult,
   shapePayResult,
@@ -78,7 +78,6 @@ export {
   type StoreTerminal,
 } from "./payment-changes.js";
 export {
-  BusinessNotice,
   businessNoticeFormatProblem,
   businessNoticeFormats,
   maxPushDetailsLength,

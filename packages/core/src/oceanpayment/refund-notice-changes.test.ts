@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Payment } from "../payments/payment.js";
 import type { Refund } from "../refunds/refund.js";
-import { type BusinessNotice, noticeKindOf, shapeBusinessNotice, verifyBusinessNotice } from "./business-notice.js";
+import { noticeKindOf, shapeBusinessNotice, verifyBusinessNotice } from "./business-notice.js";
+import type { BusinessNotice } from "./response-schemas.js";
 import { refundNoticeDecision } from "./refund-notice-changes.js";
 
 const at = "2026-01-01T00:00:00.000Z";

@@ -2,7 +2,7 @@ import type { Payment } from "../payments/payment.js";
 import { sameAmount } from "../payments/money.js";
 import type { Refund } from "../refunds/refund.js";
 import type { RefundChange } from "../refunds/refund-store.js";
-import type { BusinessNotice } from "./business-notice.js";
+import type { BusinessNotice } from "./response-schemas.js";
 import { gatewayCodes, parsePaymentDetails } from "./gateway-codes.js";
 import type { NoticeMismatch, StoreTerminal } from "./payment-changes.js";
 

@@ -99,3 +99,32 @@ export const RefundResponse = z.object({
   refund_details: optionalText,
 });
 export type RefundResponse = z.infer<typeof RefundResponse>;
+
+/**
+ * A business notice (refund and risk notices, `business-notice.ts`): the published list of
+ * elements. Elements that may be empty default to `""`; the ones every notice names (account,
+ * terminal, signValue, order_number, notice_type, push_status) must be there.
+ */
+export const BusinessNotice = z.object({
+  account: text,
+  terminal: text,
+  signValue: text,
+  order_number: text,
+  order_currency: optionalText,
+  order_amount: optionalText,
+  order_notes: optionalText,
+  payment_id: optionalText,
+  refund_number: optionalText,
+  refund_reference: optionalText,
+  notice_type: text,
+  push_status: text,
+  push_details: optionalText,
+  push_id: optionalText,
+  push_dateTime: optionalText,
+  payment_dateTime: optionalText,
+  payment_debitTime: optionalText,
+  payment_cpdTime: optionalText,
+  card_type: optionalText,
+  card_country: optionalText,
+});
+export type BusinessNotice = z.infer<typeof BusinessNotice>;
