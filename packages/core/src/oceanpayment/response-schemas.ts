@@ -102,18 +102,20 @@ export type RefundResponse = z.infer<typeof RefundResponse>;
 
 /**
  * A business notice (refund and risk notices, `business-notice.ts`): the published list of
- * elements. Elements that may be empty default to `""`; the ones every notice names (account,
- * terminal, signValue, order_number, notice_type, push_status) must be there.
+ * elements, its order's elements read as in a payment result. Elements that may be empty default
+ * to `""`; the ones every notice names (account, terminal, signValue, order_number, notice_type,
+ * push_status) must be there.
  */
-export const BusinessNotice = z.object({
-  account: text,
-  terminal: text,
-  signValue: text,
-  order_number: text,
-  order_currency: optionalText,
-  order_amount: optionalText,
-  order_notes: optionalText,
-  payment_id: optionalText,
+export const BusinessNotice = PayResult.pick({
+  account: true,
+  terminal: true,
+  signValue: true,
+  order_number: true,
+  order_currency: true,
+  order_amount: true,
+  order_notes: true,
+  payment_id: true,
+}).extend({
   refund_number: optionalText,
   refund_reference: optionalText,
   notice_type: text,
