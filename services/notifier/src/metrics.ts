@@ -28,9 +28,6 @@ export type NoticeRejectReason =
  */
 export type NoticeResult = "applied" | "unchanged" | "ignored" | "query_requested" | "recorded" | "rejected" | "error";
 
-/** Business notices by what they are about: a refund, or a risk (chargeback, fraud, dispute…). */
-export type BusinessNoticeKind = "refund" | "risk";
-
 export type DeliveryOutcome = "delivered" | "retrying" | "dead_lettered" | "gone" | "skipped";
 
 /** The notifier's metrics, registered on the process registry. */

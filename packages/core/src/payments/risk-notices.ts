@@ -50,12 +50,16 @@ const maxTries = 5;
 export class RiskNotices {
   private readonly redis: RedisWithRiskScript;
   private readonly keys: RedisKeys;
-  private readonly o: RiskNoticesOptions;
+  private readonly read: (ref: PaymentRef) => Promise<Payment | undefined>;
+  private readonly retentionMs: number;
+  private readonly clock: () => Date;
 
   constructor(options: RiskNoticesOptions) {
-    this.o = options;
     this.redis = options.redis as RedisWithRiskScript;
     this.keys = redisKeys(options.keyPrefix ?? "op");
+    this.read = options.read;
+    this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
+    this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opRecordRiskNotice !== "function") {
       this.redis.defineCommand("opRecordRiskNotice", { numberOfKeys: 2, lua: recordRiskNoticeLua });
     }
@@ -65,9 +69,8 @@ export class RiskNotices {
   async record(ref: PaymentRef, notice: RiskNotice, current: Payment): Promise<RiskNoticeResult> {
     let payment: Payment | undefined = current;
     for (let tries = 1; payment !== undefined; tries++) {
-      const at = (this.o.clock ?? (() => new Date()))();
+      const at = this.clock();
       const data: RiskNoticeData = { orderNumber: payment.orderNumber, storeId: payment.storeId, payment, notice };
-      const retentionMs = this.o.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
       const [code, value] = await this.redis.opRecordRiskNotice(
         this.keys.payment(ref.account, ref.orderNumber),
         this.keys.events,
@@ -76,14 +79,14 @@ export class RiskNotices {
         `risk:${notice.type}:${notice.id}:${notice.status}`,
         JSON.stringify(data),
         at.toISOString(),
-        String(Math.max(0, at.getTime() - retentionMs)),
+        String(Math.max(0, at.getTime() - this.retentionMs)),
         riskNoticeEventType,
       );
       if (code === 1) return { outcome: "recorded", eventId: eventIdOf(String(value)) };
       if (code === 2) return { outcome: "duplicate" };
       if (code === E.NotFound) return { outcome: "not_found" };
       if (tries >= maxTries) throw new Error(`risk notice for payment ${ref.account}/${ref.orderNumber}: the payment kept changing`);
-      payment = await this.o.read(ref);
+      payment = await this.read(ref);
     }
     return { outcome: "not_found" };
   }

@@ -38,7 +38,7 @@ type Context = NoticeContext;
  * Oceanpayment notices. Input is hostile (anyone can POST to the notice URL, and whoever holds
  * one genuine signed document can move characters between its fields), so, in this order: the
  * document parses; it is routed on its `notice_type` before any shape is applied (refund and risk
- * notices go to {@link BusinessNoticeHandler}, an unreadable type is refused); for a transaction
+ * notices go to {@link BusinessNoticeHandler}, any other type is refused); for a transaction
  * notice, every signed field has its strict format; the terminal is ours and the signature
  * verifies; it is not the echo of a refused request; it names one of our payments, on that
  * store's account and terminal, with the amount, currency and notes we sent. Even then a notice
@@ -76,8 +76,10 @@ export class NoticeHandler {
       throw err;
     }
     // Refund and risk notices share the URL and have another shape: routed before the payment checks.
-    const kind = noticeKindOf(typeof tree === "object" && tree !== null ? (tree as { notice_type?: unknown }).notice_type : undefined);
-    if (kind === "unknown") return this.reject("unknown_notice_type", {});
+    const noticeType = typeof tree === "object" && tree !== null ? (tree as { notice_type?: unknown }).notice_type : undefined;
+    const kind = noticeKindOf(noticeType);
+    // The type is logged when it reads as one (a type Oceanpayment added is worth knowing), never arbitrary input.
+    if (kind === "unknown") return this.reject("unknown_notice_type", { noticeType: typeof noticeType === "string" && /^[A-Za-z-]{1,40}$/.test(noticeType) ? noticeType : "?" });
     if (kind !== "transaction") {
       const outcome = await this.business.handle(tree, kind);
       this.o.metrics?.businessNotices.inc({ kind, result: outcome.result });
