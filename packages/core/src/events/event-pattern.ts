@@ -5,8 +5,9 @@ import { refundStatuses } from "../refunds/refund-status.js";
 
 /**
  * What a subscriber may ask for: one type (`payment.succeeded`, `payment.risk_notice`,
- * `refund.failed`), every payment (risk notices included) or refund event (`payment.*`, `refund.*`) or everything (`*`). Kept narrow on purpose: a typo
- * such as `payment.sucess` is a 400 rather than a subscription that silently never fires.
+ * `refund.failed`), every payment event (risk notices included) or refund event (`payment.*`,
+ * `refund.*`) or everything (`*`). Kept narrow on purpose: a typo such as `payment.sucess` is a
+ * 400 rather than a subscription that silently never fires.
  */
 export const eventPatterns: readonly string[] = [
   "*",

@@ -35,18 +35,19 @@ export function streamIdOf(eventId: string): string | undefined {
 }
 
 /**
- * Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`). The stream
- * also carries `refund.*` events ({@link StreamEvent}); this still answers the payment type its
- * readers (the notifier's relay, live stream and replays) were written for, until they take refund
- * events in: they read `type`, `data.storeId` and `data.orderNumber`, which both resources have.
+ * Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`): a payment's,
+ * a refund's or a risk notice's ({@link StreamEvent}). Its readers (the notifier's relay, live
+ * stream, event log and replays) read `type`, `data.storeId` and `data.orderNumber`, which every
+ * kind has, and pass `data` on as it was written.
  */
-export function eventFromStreamEntry(streamId: string, fields: readonly string[]): PaymentEvent {
+export function eventFromStreamEntry(streamId: string, fields: readonly string[]): StreamEvent {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  // The stream holds only what the stores' scripts wrote: `type` names the shape of `data`.
   return {
     id: eventIdOf(streamId),
-    type: map.get("type") as PaymentEventType,
+    type: map.get("type") ?? "",
     createdAt: map.get("at") ?? "",
-    data: JSON.parse(map.get("data") ?? "null") as Payment,
-  };
+    data: JSON.parse(map.get("data") ?? "null") as unknown,
+  } as StreamEvent;
 }

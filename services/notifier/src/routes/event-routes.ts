@@ -1,6 +1,6 @@
 import type { EventLog } from "@oceanpos/core/events";
 import { type Caller, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
-import { type PaymentEvent, streamIdOf } from "@oceanpos/core/payments";
+import { type StreamEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../http/auth.js";
@@ -19,7 +19,7 @@ const PageQuery = z.object({
 });
 const StreamQuery = z.object({ lastEventId: EventId.optional() });
 
-function filterFor(caller: Caller): (event: PaymentEvent) => boolean {
+function filterFor(caller: Caller): (event: StreamEvent) => boolean {
   if (caller.kind === "operator") return () => true;
   return (event) => event.data.storeId === caller.storeId;
 }
