@@ -11,13 +11,22 @@ export type NoticeRejectReason =
   /** No payment_id, or a request-validation code (20001–20055): the echo of a refused request. */
   | "refused_request"
   | "unknown_payment"
+  /** A `notice_type` that is neither transaction, a refund type nor a published risk type. */
+  | "unknown_notice_type"
+  /** A refund notice whose refund_number names no refund of that payment. */
+  | "unknown_refund"
+  /** A business notice whose payment_id is not the charge the payment knows. */
+  | "attempt_mismatch"
   | "terminal_mismatch"
   | "amount_mismatch"
   | "currency_mismatch"
   | "notes_mismatch";
 
-/** What became of a notice (`query_requested`: trusted, but it only scheduled the payment's query). */
-export type NoticeResult = "applied" | "unchanged" | "ignored" | "query_requested" | "rejected" | "error";
+/**
+ * What became of a notice (`query_requested`: it only scheduled the payment's or the refund's
+ * query; `recorded`: a risk notice became a `payment.risk_notice` event).
+ */
+export type NoticeResult = "applied" | "unchanged" | "ignored" | "query_requested" | "recorded" | "rejected" | "error";
 
 export type DeliveryOutcome = "delivered" | "retrying" | "dead_lettered" | "gone" | "skipped";
 
@@ -25,6 +34,7 @@ export type DeliveryOutcome = "delivered" | "retrying" | "dead_lettered" | "gone
 export class NotifierMetrics {
   readonly notices: Counter<"result">;
   readonly noticesRejected: Counter<"reason">;
+  readonly businessNotices: Counter<"kind" | "result">;
   readonly deliveries: Counter<"outcome">;
   readonly deliveryDuration: Histogram;
   readonly eventsRelayed: Counter<"type">;
@@ -37,6 +47,12 @@ export class NotifierMetrics {
       name: "notices_rejected_total",
       help: "Notices that changed nothing because they could not be trusted or matched, by reason",
       labelNames: ["reason"],
+      registers,
+    });
+    this.businessNotices = new Counter({
+      name: "business_notices_total",
+      help: "Refund and risk notices (notice_type other than transaction), by kind (refund, risk) and result; also counted in notices_total",
+      labelNames: ["kind", "result"],
       registers,
     });
     this.deliveries = new Counter({

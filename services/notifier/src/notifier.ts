@@ -2,7 +2,8 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
-import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
+import { RefundStore, refundSchedule } from "@oceanpos/core/refunds";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -155,6 +156,9 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
       stores: deps.stores,
       payments,
       schedule: new ReconcileSchedule({ redis, keyPrefix }),
+      refunds: new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS }),
+      refundSchedule: refundSchedule({ redis, keyPrefix }),
+      riskNotices: new RiskNotices({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS, read: (ref) => payments.get(ref) }),
       logger: logger.child({ component: "notices" }),
       metrics,
       maxBytes: config.NOTICE_BODY_LIMIT_BYTES,

@@ -116,3 +116,68 @@ export function shifted(genuine: NoticeFields, edit: NoticeFields, secureCode = 
   if (signedString(forged) !== signedString(genuine)) throw new Error("not a shift: the signed concatenation changed");
   return noticeXml({ ...forged, signValue: signNotice(genuine, secureCode) });
 }
+
+/**
+ * The business notice (refund, risk) signing order, restated from docs/oceanpayment-wire.md (an
+ * assumed order, agreed with the sandbox's own table; not imported from core).
+ */
+export const businessNoticeOrder = [
+  "account",
+  "terminal",
+  "order_number",
+  "order_currency",
+  "order_amount",
+  "payment_id",
+  "refund_number",
+  "notice_type",
+  "push_id",
+  "push_status",
+  "push_details",
+] as const;
+
+export function businessSignedString(fields: NoticeFields): string {
+  return businessNoticeOrder.map((k) => fields[k] ?? "").join("");
+}
+
+/** A business notice document in the sandbox's element order; `signValue` in `fields` overrides the computed one. */
+export function businessNoticeXml(fields: NoticeFields, secureCode = "12345678"): string {
+  const signValue = fields.signValue ?? createHash("sha256").update(businessSignedString(fields) + secureCode, "utf8").digest("hex");
+  const body = Object.entries({ ...fields, signValue })
+    .map(([k, v]) => `  <${k}>${escape(v)}</${k}>`)
+    .join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<response>\n${body}\n</response>\n`;
+}
+
+/** A refund notice's elements (the published list) for order `orderNumber` (12.50 USD, the spec sample's attempt). */
+export function refundNoticeFields(overrides: NoticeFields): NoticeFields {
+  return {
+    account: "995149",
+    terminal: "99514901",
+    payment_dateTime: "2024-05-06 10:15:48",
+    payment_debitTime: "2024-05-06 10:15:51",
+    push_dateTime: "2024-05-07 09:00:00",
+    order_number: "NO1",
+    order_currency: "USD",
+    order_amount: "12.50",
+    order_notes: "",
+    card_type: "",
+    card_country: "",
+    payment_id: "240506101548268260914",
+    refund_number: "R-1",
+    refund_reference: "",
+    notice_type: "partialRefund",
+    push_status: "1",
+    push_details: "80000:Transaction Approved",
+    push_id: "240507090000000000042",
+    payment_cpdTime: "",
+    ...overrides,
+  };
+}
+
+/** An edit of a genuine signed business notice keeping its signValue; throws unless the signed concatenation is kept. */
+export function shiftedBusiness(genuine: NoticeFields, edit: NoticeFields, secureCode = "12345678"): string {
+  const forged = { ...genuine, ...edit };
+  if (businessSignedString(forged) !== businessSignedString(genuine)) throw new Error("not a shift: the signed concatenation changed");
+  const signValue = createHash("sha256").update(businessSignedString(genuine) + secureCode, "utf8").digest("hex");
+  return businessNoticeXml({ ...forged, signValue });
+}

@@ -242,13 +242,6 @@ describe("POST /oceanpayment/notice", () => {
     expect(await metric("notices_total", 'result="applied"')).toBe(0);
   });
 
-  it("a refund notice is routed away before the payment notice's shape and signature", async () => {
-    notifier = await startNotifier(redis);
-    await post("<response><notice_type>refund</notice_type><account>995149</account><terminal>99514901</terminal><order_number>N8</order_number><push_status>1</push_status></response>");
-    expect(await metric("notices_total", 'result="ignored"')).toBe(1);
-    expect(await metric("notices_total", 'result="rejected"')).toBe(0);
-  });
-
   const forged: Array<[string, () => string | Buffer, string]> = [
     ["bad signature", () => noticeXml({ ...noticeFields({ order_number: "F1" }), signValue: "0".repeat(64) }), "bad_signature"],
     ["signed with another secureCode", () => noticeXml(noticeFields({ order_number: "F1" }), "00000000"), "bad_signature"],

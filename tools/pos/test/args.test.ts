@@ -27,6 +27,17 @@ describe("pos arguments", () => {
   it("refuses a float-looking or missing amount and unknown commands", () => {
     expect(() => parsePosArgs(["pay", "--amount", "1e2"], {})).toThrow(/--amount/);
     expect(() => parsePosArgs(["pay"], {})).toThrow(/--amount/);
-    expect(() => parsePosArgs(["refund"], {})).toThrow(/unknown command refund/);
+    expect(() => parsePosArgs(["void"], {})).toThrow(/unknown command void/);
+  });
+
+  it("builds a refund of a payment, with its own refund number unless one is given", () => {
+    expect(parsePosArgs(["refund", "--order", "POS-1", "--amount", "5.00"], { POS_API_KEY: "k" }, 42)).toEqual({
+      command: "refund", orderNumber: "POS-1", amount: "5.00", refundNumber: "R-42", apiKey: "k", timeoutSec: 60,
+      intakeUrl: "http://127.0.0.1:3000", notifierUrl: "http://127.0.0.1:3001",
+    });
+    expect(parsePosArgs(["refund", "--order", "POS-1", "--amount", "5", "--refund-number", "R-7", "--reason", "damaged"], {})).toMatchObject({ refundNumber: "R-7", reason: "damaged" });
+    expect(() => parsePosArgs(["refund", "--amount", "5.00"], {})).toThrow(/--order/);
+    expect(() => parsePosArgs(["refund", "--order", "POS-1"], {})).toThrow(/--amount/);
+    expect(() => parsePosArgs(["refund", "--order", "POS-1", "--amount", "5.001"], {})).toThrow(/--amount/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { type PaymentEvent, eventFromStreamEntry } from "../payments/payment-event.js";
+import { type StreamEvent, eventFromStreamEntry } from "../payments/payment-event.js";
 import { redisKeys } from "../redis/redis-keys.js";
 import { streamIdAt } from "./stream-id.js";
 
@@ -12,7 +12,7 @@ export interface EventLogOptions {
 /** One retained event with the stream id it was read at. */
 export interface LoggedEvent {
   streamId: string;
-  event: PaymentEvent;
+  event: StreamEvent;
 }
 
 /** A page of the log: `cursor` is the last stream id read (filtered out or not), undefined when nothing was read. */
@@ -26,7 +26,7 @@ export interface EventPage {
 type RawEntry = [id: string, fields: string[] | null];
 
 /**
- * Read side of the payment event stream (the outbox written by `PaymentStore`). Only what the
+ * Read side of the event stream (the outbox written by `PaymentStore`, `RefundStore` and `RiskNotices`). Only what the
  * stream retains can be read: trimming (`MINID`, 7 days by default) happens on every write.
  */
 export class EventLog {
@@ -58,7 +58,7 @@ export class EventLog {
   async page(
     afterId: string | undefined,
     limit: number,
-    filter: (event: PaymentEvent) => boolean = () => true,
+    filter: (event: StreamEvent) => boolean = () => true,
     maxScanned = limit * 20,
   ): Promise<EventPage> {
     const events: LoggedEvent[] = [];

@@ -22,7 +22,7 @@ export { classifyOrdersListResponse, ordersListFormats, type ListedOrder, type O
 export { endpointUrl, oceanpaymentPaths, type OceanpaymentEndpoint } from "./endpoints.js";
 export { gatewayCodes, isRequestValidationCode, parsePaymentDetails, type PaymentDetails } from "./gateway-codes.js";
 export { defaultMaxXmlBytes, parseGatewayXml, type GatewayXmlOptions, type XmlNode, type XmlValue } from "./xml-parser.js";
-export { OrderInfo, OrdersListResponse, PayResult, PaymentInfo, QueryResponse, RefundInfo, RefundQueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
+export { BusinessNotice, OrderInfo, OrdersListResponse, PayResult, PaymentInfo, QueryResponse, RefundInfo, RefundQueryResponse, RefundResponse, VoidResponse } from "./response-schemas.js";
 export {
   parsePayResult,
   shapePayResult,
@@ -91,3 +91,16 @@ export {
   type PaymentDecisionOf,
   type StoreTerminal,
 } from "./payment-changes.js";
+export {
+  businessNoticeFormatProblem,
+  businessNoticeFormats,
+  maxPushDetailsLength,
+  noticeKindOf,
+  refundNoticeTypes,
+  riskNoticeTypes,
+  shapeBusinessNotice,
+  verifyBusinessNotice,
+  type NoticeKind,
+  type ShapedBusinessNotice,
+} from "./business-notice.js";
+export { businessNoticeMismatch, refundNoticeDecision, type BusinessNoticeMismatch, type RefundNoticeDecision } from "./refund-notice-changes.js";

@@ -169,3 +169,34 @@ export type RefundInfo = z.infer<typeof RefundInfo>;
 
 /** A `refundList`: empty (`<refundList />`), or `refundInfo` elements (always an array: `arrayPaths`). */
 export const RefundList = z.union([z.literal(""), z.object({ refundInfo: z.array(z.unknown()) })]);
+
+/**
+ * A business notice (refund and risk notices, `business-notice.ts`): the published list of
+ * elements, its order's elements read as in a payment result. Elements that may be empty default
+ * to `""`; the ones every notice names (account, terminal, signValue, order_number, notice_type,
+ * push_status) must be there.
+ */
+export const BusinessNotice = PayResult.pick({
+  account: true,
+  terminal: true,
+  signValue: true,
+  order_number: true,
+  order_currency: true,
+  order_amount: true,
+  order_notes: true,
+  payment_id: true,
+}).extend({
+  refund_number: optionalText,
+  refund_reference: optionalText,
+  notice_type: text,
+  push_status: text,
+  push_details: optionalText,
+  push_id: optionalText,
+  push_dateTime: optionalText,
+  payment_dateTime: optionalText,
+  payment_debitTime: optionalText,
+  payment_cpdTime: optionalText,
+  card_type: optionalText,
+  card_country: optionalText,
+});
+export type BusinessNotice = z.infer<typeof BusinessNotice>;

@@ -99,6 +99,29 @@ export const signatureFields = {
    * of the emulator, docs/oceanpayment-wire.md). Replace this line when the string is known.
    */
   ordersListAnswer: ["account", "terminal", "results", "details", "count", "totalpages", "pages"],
+  /**
+   * Business notices: refund notices (`notice_type` `refund` / `partialRefund`) and the other
+   * business notices (chargeBack, fraud, highRisk…), one document. **Assumed**: Oceanpayment
+   * does not publish this sign string (docs/oceanpayment-wire.md, "Refund notices"). The order
+   * agreed with the sandbox's own table (`refundNotice` there). Every field but push_details is
+   * pinned (echoed or matched exactly) and push_status is one character between push_id's digits
+   * and push_details' `NNNNN:`, so no boundary shift can change the status. A notice this string
+   * does not verify is only a hint that makes the payer query the refund (a risk notice is
+   * dropped), so a wrong guess delays settlement but never loses or forges it.
+   */
+  businessNotice: [
+    "account",
+    "terminal",
+    "order_number",
+    "order_currency",
+    "order_amount",
+    "payment_id",
+    "refund_number",
+    "notice_type",
+    "push_id",
+    "push_status",
+    "push_details",
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SignedMessage = keyof typeof signatureFields;

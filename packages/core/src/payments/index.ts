@@ -45,3 +45,5 @@ export {
   type ScheduleScope,
 } from "./reconcile-schedule.js";
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
+export { riskNoticeEventType, type RiskNotice, type RiskNoticeData, type RiskNoticeEvent } from "./risk-notice.js";
+export { RiskNotices, recordRiskNoticeLua, type RiskNoticeResult, type RiskNoticesOptions } from "./risk-notices.js";

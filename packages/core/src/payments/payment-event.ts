@@ -1,6 +1,7 @@
 import type { RefundEvent } from "../refunds/refund-event.js";
 import type { Payment } from "./payment.js";
 import type { PaymentStatus } from "./payment-status.js";
+import type { RiskNoticeEvent } from "./risk-notice.js";
 
 export type PaymentEventType = `payment.${PaymentStatus}`;
 
@@ -14,10 +15,10 @@ export interface PaymentEvent {
 }
 
 /**
- * Any event of the stream: a payment's or a refund's, one shape (`type` tells them apart; both
- * resources carry `orderNumber` and `storeId`).
+ * Any event of the stream: a payment's, a refund's or a risk notice's, one shape (`type` tells
+ * them apart; every `data` carries `orderNumber` and `storeId`).
  */
-export type StreamEvent = PaymentEvent | RefundEvent;
+export type StreamEvent = PaymentEvent | RefundEvent | RiskNoticeEvent;
 
 export function eventTypeOf(status: PaymentStatus): PaymentEventType {
   return `payment.${status}`;
@@ -34,18 +35,19 @@ export function streamIdOf(eventId: string): string | undefined {
 }
 
 /**
- * Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`). The stream
- * also carries `refund.*` events ({@link StreamEvent}); this still answers the payment type its
- * readers (the notifier's relay, live stream and replays) were written for, until they take refund
- * events in: they read `type`, `data.storeId` and `data.orderNumber`, which both resources have.
+ * Rebuilds an event from a stream entry's fields (`type`, `at`, `storeId`, `data`): a payment's,
+ * a refund's or a risk notice's ({@link StreamEvent}). Its readers (the notifier's relay, live
+ * stream, event log and replays) read `type`, `data.storeId` and `data.orderNumber`, which every
+ * kind has, and pass `data` on as it was written.
  */
-export function eventFromStreamEntry(streamId: string, fields: readonly string[]): PaymentEvent {
+export function eventFromStreamEntry(streamId: string, fields: readonly string[]): StreamEvent {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  // The stream holds only what the stores' scripts wrote: `type` names the shape of `data`.
   return {
     id: eventIdOf(streamId),
-    type: map.get("type") as PaymentEventType,
+    type: map.get("type") ?? "",
     createdAt: map.get("at") ?? "",
-    data: JSON.parse(map.get("data") ?? "null") as Payment,
-  };
+    data: JSON.parse(map.get("data") ?? "null") as unknown,
+  } as StreamEvent;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EventPattern, matchesEventPattern } from "../events/event-pattern.js";
-import type { PaymentEvent } from "../payments/payment-event.js";
+import type { StreamEvent } from "../payments/payment-event.js";
 
 const StoreIds = z
   .array(z.string().min(1).max(100), { error: "must be an array of store ids" })
@@ -60,7 +60,7 @@ export const RotateSecret = z.strictObject({
 export type RotateSecret = z.infer<typeof RotateSecret>;
 
 /** Whether this subscription wants this event (ignores `enabled`: callers decide about that). */
-export function subscriptionMatches(subscription: Pick<Subscription, "events" | "storeIds">, event: PaymentEvent): boolean {
+export function subscriptionMatches(subscription: Pick<Subscription, "events" | "storeIds">, event: StreamEvent): boolean {
   if (!matchesEventPattern(subscription.events, event.type)) return false;
   return subscription.storeIds === null || subscription.storeIds.includes(event.data.storeId);
 }

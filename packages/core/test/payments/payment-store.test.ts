@@ -1,7 +1,7 @@
 import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../../src/redis/index.js";
-import { type Payment, PaymentStore, eventFromStreamEntry, submitFeedRef } from "../../src/payments/index.js";
+import { type Payment, type PaymentEvent, PaymentStore, eventFromStreamEntry, submitFeedRef } from "../../src/payments/index.js";
 import { maxPaymentsPerCreateCall } from "../../src/payments/payment-store.js";
 
 const account = "995149";
@@ -27,7 +27,8 @@ describe("PaymentStore", () => {
   const store = () => new PaymentStore({ redis: redis.client(), keyPrefix: redis.prefix });
   const events = async () => {
     const entries = await redis.client().xrange(redisKeys(redis.prefix).events, "-", "+");
-    return entries.map(([id, fields]) => eventFromStreamEntry(id, fields));
+    // Only payments are written here: every entry is a payment event.
+    return entries.map(([id, fields]) => eventFromStreamEntry(id, fields) as PaymentEvent);
   };
   /** The order numbers the submit feed holds, in order. */
   const feed = async () => {

@@ -1,11 +1,11 @@
 import type { ServerResponse } from "node:http";
 import { type LoggedEvent, compareStreamIds } from "@oceanpos/core/events";
-import type { PaymentEvent } from "@oceanpos/core/payments";
+import type { StreamEvent } from "@oceanpos/core/payments";
 
 export interface SseClientOptions {
   response: ServerResponse;
   /** Which events this client may see (a store key sees its store only). */
-  filter: (event: PaymentEvent) => boolean;
+  filter: (event: StreamEvent) => boolean;
   /** Stream id the client has seen up to (exclusive start). */
   cursor: string;
   /** True while the backlog after `cursor` is being sent: live events wait in a buffer meanwhile. */

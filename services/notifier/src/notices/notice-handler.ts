@@ -4,6 +4,7 @@ import {
   type PaymentDecisionOf,
   isRequestValidationCode,
   noticeDecision,
+  noticeKindOf,
   parseGatewayXml,
   parsePaymentDetails,
   shapePayResult,
@@ -13,8 +14,10 @@ import { type Payment, type PaymentStore, type ReconcileSchedule, isFinal } from
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { Logger } from "@oceanpos/core/logger";
 import type { NoticeRejectReason, NotifierMetrics } from "../metrics.js";
+import { BusinessNoticeHandler, type BusinessNoticeHandlerOptions } from "./business-notice-handler.js";
+import { type NoticeContext, type NoticeOutcome, NoticeOutcomes } from "./notice-outcome.js";
 
-export interface NoticeHandlerOptions {
+export interface NoticeHandlerOptions extends Pick<BusinessNoticeHandlerOptions, "refunds" | "refundSchedule" | "riskNotices"> {
   stores: StoreRegistry;
   payments: PaymentStore;
   /** Where a notice that may not move its payment asks for the payment's query (the payer's reconciler runs it). */
@@ -27,23 +30,16 @@ export interface NoticeHandlerOptions {
   clock?: () => number;
 }
 
-export type NoticeOutcome =
-  | { result: "rejected"; reason: NoticeRejectReason }
-  /** Trusted and matched, but deliberately not acted on (e.g. 20061, another notice type). */
-  | { result: "ignored"; why: string }
-  /** Trusted, but not proof enough to move the payment: its query was scheduled now instead. */
-  | { result: "query_requested"; why: string }
-  | { result: "applied"; status: Payment["status"] }
-  /** Already there, or the state machine refuses the move (duplicates, out-of-order notices). */
-  | { result: "unchanged"; why: string };
+export type { NoticeOutcome } from "./notice-outcome.js";
 
-type Context = Record<string, string>;
+type Context = NoticeContext;
 
 /**
- * Oceanpayment transaction notices. Input is hostile (anyone can POST to the notice URL, and
- * whoever holds one genuine signed document can move characters between its fields), so, in this
- * order: the document parses; other notice types are routed away before the payment shape is
- * applied; every signed field has its strict format; the terminal is ours and the signature
+ * Oceanpayment notices. Input is hostile (anyone can POST to the notice URL, and whoever holds
+ * one genuine signed document can move characters between its fields), so, in this order: the
+ * document parses; it is routed on its `notice_type` before any shape is applied (refund and risk
+ * notices go to {@link BusinessNoticeHandler}, any other type is refused); for a transaction
+ * notice, every signed field has its strict format; the terminal is ours and the signature
  * verifies; it is not the echo of a refused request; it names one of our payments, on that
  * store's account and terminal, with the amount, currency and notes we sent. Even then a notice
  * only moves a payment whose known payment_id it carries (core's `noticeDecision`, the one
@@ -53,10 +49,14 @@ type Context = Record<string, string>;
 export class NoticeHandler {
   private readonly o: NoticeHandlerOptions;
   private readonly clock: () => number;
+  private readonly outcomes: NoticeOutcomes;
+  private readonly business: BusinessNoticeHandler;
 
   constructor(options: NoticeHandlerOptions) {
     this.o = options;
     this.clock = options.clock ?? Date.now;
+    this.outcomes = new NoticeOutcomes(options.logger);
+    this.business = new BusinessNoticeHandler({ ...options, outcomes: this.outcomes });
   }
 
   async handle(body: Uint8Array | string | undefined): Promise<NoticeOutcome> {
@@ -75,9 +75,16 @@ export class NoticeHandler {
       if (err instanceof GatewayXmlError) return this.reject("malformed", { problem: err.message });
       throw err;
     }
-    // Refund and dispute notices share the URL and have another shape: routed before the payment checks.
-    const noticeType = noticeTypeOf(tree);
-    if (noticeType !== undefined && noticeType !== "transaction") return this.ignore({ noticeType }, `notice_type ${noticeType}`);
+    // Refund and risk notices share the URL and have another shape: routed before the payment checks.
+    const noticeType = typeof tree === "object" && tree !== null ? (tree as { notice_type?: unknown }).notice_type : undefined;
+    const kind = noticeKindOf(noticeType);
+    // The type is logged when it reads as one (a type Oceanpayment added is worth knowing), never arbitrary input.
+    if (kind === "unknown") return this.reject("unknown_notice_type", { noticeType: typeof noticeType === "string" && /^[A-Za-z-]{1,40}$/.test(noticeType) ? noticeType : "?" });
+    if (kind !== "transaction") {
+      const outcome = await this.business.handle(tree, kind);
+      this.o.metrics?.businessNotices.inc({ kind, result: outcome.result });
+      return outcome;
+    }
 
     const shaped = shapePayResult(tree);
     if (!shaped.ok) {
@@ -108,8 +115,7 @@ export class NoticeHandler {
       case "ignore":
         return this.ignore(context, move.why);
       case "unchanged":
-        this.o.logger.info({ ...context, status: payment.status, why: move.why }, "notice changed nothing");
-        return { result: "unchanged", why: move.why };
+        return this.outcomes.unchanged(context, payment.status, move.why);
       case "query":
         // A contradiction waiting for a person stays out of the schedule: a query could not move it.
         if (payment.status === "needs_review" && (await this.o.payments.awaitsOperator(ref))) {
@@ -117,8 +123,7 @@ export class NoticeHandler {
           return { result: "unchanged", why: "awaiting_operator" };
         }
         await this.o.schedule.scheduleAt(ref, this.clock());
-        this.o.logger.warn({ ...context, status: payment.status, why: move.why }, "notice not applied: payment query requested");
-        return { result: "query_requested", why: move.why };
+        return this.outcomes.queryRequested(context, payment.status, move.why, "payment");
       case "transition":
         break;
       default: {
@@ -137,8 +142,7 @@ export class NoticeHandler {
         }
         return { result: "applied", status: result.payment.status };
       case "unchanged":
-        this.o.logger.info({ ...context, status: result.payment.status, why: result.reason }, "notice changed nothing");
-        return { result: "unchanged", why: result.reason };
+        return this.outcomes.unchanged(context, result.payment.status, result.reason);
       case "not_found":
         return this.reject("unknown_payment", context);
       default: {
@@ -149,19 +153,10 @@ export class NoticeHandler {
   }
 
   private reject(reason: NoticeRejectReason, context: Context): NoticeOutcome {
-    // Only identifiers: never the body, the signValue or a secureCode.
-    this.o.logger.warn({ ...context, reason }, "notice rejected");
-    return { result: "rejected", reason };
+    return this.outcomes.reject(reason, context);
   }
 
   private ignore(context: Context, why: string): NoticeOutcome {
-    this.o.logger.info({ ...context, why }, "notice ignored");
-    return { result: "ignored", why };
+    return this.outcomes.ignore(context, why);
   }
-}
-
-/** `notice_type` of a parsed document, when it has a textual one. */
-function noticeTypeOf(tree: unknown): string | undefined {
-  const value = typeof tree === "object" && tree !== null ? (tree as { notice_type?: unknown }).notice_type : undefined;
-  return typeof value === "string" ? value : undefined;
 }

@@ -1,6 +1,6 @@
 import type { EventLog } from "@oceanpos/core/events";
 import { ApiError, type Caller, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
-import { type PaymentEvent, streamIdOf } from "@oceanpos/core/payments";
+import { type StreamEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../http/auth.js";
@@ -34,7 +34,7 @@ const ErrorBody = z.object({
 });
 const expiredToken = () => new ApiError(401, "unauthorized", "the stream token is unknown or expired: get a new one (POST /v1/events/stream-tokens)");
 
-function filterFor(caller: Caller): (event: PaymentEvent) => boolean {
+function filterFor(caller: Caller): (event: StreamEvent) => boolean {
   if (caller.kind === "operator") return () => true;
   return (event) => event.data.storeId === caller.storeId;
 }

@@ -1,4 +1,4 @@
-import type { PaymentEvent } from "@oceanpos/core/payments";
+import type { StreamEvent } from "@oceanpos/core/payments";
 import { type SigningSecrets, type Subscription, type SubscriptionStore, signingSecretsAt, subscriptionMatches } from "@oceanpos/core/webhooks";
 import type { Logger } from "@oceanpos/core/logger";
 
@@ -94,7 +94,7 @@ export class SubscriptionCache {
   }
 
   /** Enabled subscriptions that want this event. */
-  matching(event: PaymentEvent): Subscription[] {
+  matching(event: StreamEvent): Subscription[] {
     return this.subscriptions.filter((s) => s.enabled && subscriptionMatches(s, event));
   }
 
