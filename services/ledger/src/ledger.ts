@@ -54,7 +54,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const drainPool = createPool({ url: config.DATABASE_URL, max: 1, statementTimeoutMs: timeoutMs, logger, applicationName: "oceanpos-ledger-drain" });
   const registry = deps.registry ?? createMetricsRegistry("ledger");
   const metrics = new LedgerMetrics(registry);
-  const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP });
+  const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: keys.archivedBelow, group: config.LEDGER_GROUP });
   // Moved on the drain's connection, between its reads; read on scrape through the other one.
   const position = positionOn(drainRedis);
   const scraped = positionOn(redis);
