@@ -44,3 +44,4 @@ export {
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
+export { PaymentRetention, type PaymentRetentionOptions, type RetentionCandidate, type RemoveOutcome } from "./payment-retention.js";
