@@ -1,4 +1,4 @@
-import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, envPositiveNumber, loadConfig, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
@@ -29,6 +29,16 @@ export const LedgerConfig = z
     LEDGER_BATCH_SIZE: envPositiveInt(500, { max: 10_000 }),
     /** Entries a dead ledger read but never committed are claimed by another after this long. */
     LEDGER_CLAIM_IDLE_MS: envDurationMs(60_000, { min: 100 }),
+    /**
+     * Days a final payment stays in Redis after its last change (or its refunds' last change),
+     * then leaves it once archived: the idempotency window of `orderNumber`. Decimals accepted
+     * (tests, benchmarks); longer than Oceanpayment's 30-day duplicate guard by default.
+     */
+    PAYMENT_RETENTION_DAYS: envPositiveNumber(35),
+    /** How often a ledger tries to run the retention sweep (one ledger sweeps at a time). */
+    LEDGER_RETENTION_SWEEP_INTERVAL_MS: envDurationMs(60_000, { min: 100 }),
+    /** Payments checked and removed per round of the sweep. */
+    LEDGER_RETENTION_SWEEP_BATCH: envPositiveInt(500, { max: 10_000 }),
   })
   .transform(resolveCommon);
 export type LedgerConfig = z.output<typeof LedgerConfig>;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
+import { PaymentRetention } from "@oceanpos/core/payments";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -16,6 +17,7 @@ import { ArchivedPosition } from "./drain/archived-position.js";
 import { EventDrain } from "./drain/event-drain.js";
 import { ReadAuth } from "./http/auth.js";
 import { LedgerMetrics } from "./metrics.js";
+import { RetentionSweep } from "./retention/retention-sweep.js";
 
 export interface LedgerDeps {
   stores: StoreRegistry;
@@ -34,13 +36,14 @@ export interface Ledger extends Service {
   readonly pool: pg.Pool;
   readonly drain: EventDrain;
   readonly position: ArchivedPosition;
+  readonly retention: RetentionSweep;
   readonly registry: Registry;
 }
 
 /**
  * The ledger process: the PostgreSQL pools, the migrations, the drain (event stream →
- * PostgreSQL) and the HTTP app. `start()` applies the migrations (waiting for PostgreSQL, however
- * long it is away: only a shutdown ends the wait), then starts the drain.
+ * PostgreSQL), the retention sweep and the HTTP app. `start()` applies the migrations (waiting for
+ * PostgreSQL, however long it is away: only a shutdown ends the wait), then starts the sweep and the drain.
  */
 export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerDeps): Promise<Ledger> {
   const { logger } = deps;
@@ -60,11 +63,12 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const scraped = positionOn(redis);
   registerStreamGroupMetrics(registry, redis, [{ stream: "events", key: keys.events, group: config.LEDGER_GROUP }]);
   metrics.collectLag(registry, () => scraped.oldestUnarchived());
+  const consumer = deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const drain = new EventDrain({
     redis: drainRedis,
     streamKey: keys.events,
     group: config.LEDGER_GROUP,
-    consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    consumer,
     batchSize: config.LEDGER_BATCH_SIZE,
     claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
     writer: new ArchiveWriter({ pool: drainPool }),
@@ -72,6 +76,20 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     logger: logger.child({ component: "drain" }),
     metrics,
   });
+  const retentionStore = new PaymentRetention({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const retention = new RetentionSweep({
+    retention: retentionStore,
+    redis,
+    lockKey: keys.retentionSweepLock,
+    owner: consumer,
+    pool,
+    retentionMs: config.PAYMENT_RETENTION_DAYS * 24 * 3600 * 1000,
+    intervalMs: config.LEDGER_RETENTION_SWEEP_INTERVAL_MS,
+    batchSize: config.LEDGER_RETENTION_SWEEP_BATCH,
+    logger: logger.child({ component: "retention" }),
+    metrics,
+  });
+  metrics.collectRetentionDue(registry, () => retentionStore.dueCount(retention.cutoff()));
   let shuttingDown = false;
   const app = await buildApp({
     logger,
@@ -90,7 +108,9 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       if (applied.length > 0) logger.info({ applied }, "migrations applied");
     };
     await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
-    if (!shuttingDown) await drain.start();
+    if (shuttingDown) return;
+    retention.start();
+    await drain.start();
   };
   let poolsEnded: Promise<void> | undefined;
   return defineService({
@@ -98,6 +118,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     pool,
     drain,
     position,
+    retention,
     registry,
     start,
     // http → drain (the batch in hand is committed and acknowledged) → Redis → PostgreSQL.
@@ -105,6 +126,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       { name: "mark-draining", close: () => void (shuttingDown = true) },
       { name: "http", close: () => app.close() },
       { name: "drain", close: () => drain.close() },
+      { name: "retention", close: () => retention.stop() },
       { name: "redis", close: () => connections.close() },
       { name: "postgres", close: () => (poolsEnded ??= Promise.all([pool.end(), drainPool.end()]).then(() => undefined)) },
     ],

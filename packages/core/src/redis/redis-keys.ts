@@ -27,6 +27,8 @@ export function redisKeys(prefix: string) {
      * it oldest first (`PAYMENT_RETENTION_DAYS`).
      */
     finalIndex: `${p}:idx:final`,
+    /** The ledger holding the retention sweep (a string with a time-out: one ledger sweeps at a time). */
+    retentionSweepLock: `${p}:ledger:retention-lock`,
     /**
      * Stream of created payments (`ref`: `account:orderNumber`), written by the create script:
      * the payer's first sends, read through the `payer` consumer group. Retries are BullMQ jobs.
