@@ -1,4 +1,4 @@
-import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, envPositiveNumber, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envConsumerGroup, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, envPositiveNumber, loadConfig, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
@@ -13,10 +13,7 @@ export const LedgerConfig = z
     LEDGER_PORT: envPort(3003),
     LEDGER_HOST: envHost(),
     /** The system of record. */
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
-      .default(ledgerDefaults.databaseUrl),
+    DATABASE_URL: envDatabaseUrl(ledgerDefaults.databaseUrl),
     /** Connections of this process to PostgreSQL: one for the drain (and migrations), the rest for reads and exports. */
     DATABASE_POOL_SIZE: envPositiveInt(10, { min: 2, max: 200 }),
     /** A read (list, report) running longer than this is cancelled by PostgreSQL; exports are not bounded. */

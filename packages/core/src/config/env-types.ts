@@ -100,3 +100,10 @@ export const envDurationList = (defaultValue: readonly number[]) =>
       }
       return values;
     });
+
+/** `DATABASE_URL`: the PostgreSQL archive (the ledger writes it; the intake reads archived payments from it). */
+export const envDatabaseUrl = (defaultValue = "postgres://postgres@127.0.0.1:5432/oceanpos") =>
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
+    .default(defaultValue);
