@@ -109,7 +109,7 @@ describe("CSV export and the daily report", () => {
     } finally {
       for (const req of held) req.destroy();
     }
-  });
+  }, 90_000);
 
   it("sums one day per store and currency in a time zone, exactly, across the zone's midnight", async () => {
     // Asia/Shanghai is UTC+8: 15:59:59.999Z is 23:59:59.999 on the 9th there, 16:00Z is midnight of the 10th.
