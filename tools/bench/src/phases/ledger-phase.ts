@@ -78,7 +78,7 @@ export function ledgerNotes(r: LedgerPhaseResult): Partial<Record<keyof LedgerFi
     "ledger.dailyReportMs": `max of ${r.dailyReport.ms.join(", ")} ms`,
     "ledger.exportRowsPerSec": `${r.export.rows.toLocaleString("en-US")} rows in ${r.export.ms} ms`,
     "ledger.exportRssMb": "the ledger's peak RSS during the export",
-    "redis.usedMemoryMb": `every ${Math.round(mem.length > 0 ? r.flat.payments / mem.length : 0)} payments: ${mem.join(", ")} MB; ${r.flat.removedFromRedis} payments left Redis (retention ${r.flat.ratePerSec ? "compressed" : ""})`,
+    "redis.usedMemoryMb": `every ${Math.round(mem.length > 0 ? r.flat.payments / mem.length : 0)} payments: ${mem.join(", ")} MB; ${r.flat.removedFromRedis} payments left Redis (retention compressed to seconds)`,
   };
 }
 
