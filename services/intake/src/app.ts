@@ -5,13 +5,14 @@ import {
   registerQueueMetrics,
   registerRedisMemoryMetrics,
 } from "@oceanpos/core/http";
-import type { PaymentStore } from "@oceanpos/core/payments";
+import { PaymentRetention, type PaymentStore } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { PaymentArchive } from "./archive/payment-archive.js";
 import { createErrorHandler } from "./http/error-handler.js";
 import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";
@@ -63,6 +64,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** Bull Board at `/admin/queues` behind the operator token; absent: no dashboard. */
   board?: QueueBoardOptions;
+  /** Payments that have left Redis (PostgreSQL); absent: a payment not in Redis is a 404. Not a readiness check. */
+  archive?: PaymentArchive;
 }
 
 const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -120,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stores: deps.stores,
     refunds,
     refundIntake: new RefundIntake({ refunds, metrics, clock }),
+    retention: new PaymentRetention({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock }),
+    ...(deps.archive ? { archive: deps.archive } : {}),
   };
   await app.register(
     async (v1) => {

@@ -1,4 +1,4 @@
-import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
@@ -17,6 +17,14 @@ export const IntakeConfig = z
      * harmless, only wasted).
      */
     RECOVERY_SWEEP_AGE_MS: envDurationMs(120_000),
+    /**
+     * The archive (PostgreSQL), read only for payments that have left Redis
+     * (`PAYMENT_RETENTION_DAYS`). Readiness does not depend on it: while it is down only those
+     * reads (and refunds of such payments) answer 503.
+     */
+    DATABASE_URL: envDatabaseUrl(),
+    /** Connections to the archive, at most. */
+    DATABASE_POOL_SIZE: envPositiveInt(4, { max: 100 }),
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;

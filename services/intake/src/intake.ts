@@ -9,6 +9,7 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue } from "bullmq";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.js";
+import { PaymentArchive } from "./archive/payment-archive.js";
 import type { IntakeConfig } from "./config.js";
 import { type IntakeQueues, catalogQueueNames } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
@@ -54,6 +55,8 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const metrics = new IntakeMetrics(registry);
   const payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
+  // Read only for payments that have left Redis; never a readiness check.
+  const archive = new PaymentArchive({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
   let draining = false;
   const app = await buildApp({
     corsOrigins: config.CORS_ORIGINS,
@@ -71,6 +74,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     isDraining: () => draining,
     adminToken: config.ADMIN_TOKEN,
     board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
+    archive,
   });
   const sweep = new RecoverySweep({
     payments,
@@ -91,6 +95,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
       { name: "recovery-sweep", close: () => sweep.stop() },
       { name: "queues", close: async () => void (await Promise.all(allQueues.map((q) => q.close()))) },
       { name: "redis", close: () => connections.close() },
+      { name: "archive", close: () => archive.close() },
     ],
   });
 }

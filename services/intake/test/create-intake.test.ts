@@ -35,7 +35,7 @@ describe("createIntake", () => {
 
   it("answers 503 from its first shutdown step on, then closes every step (each safe twice)", async () => {
     const service = await intake();
-    expect(service.shutdownSteps.map((s) => s.name)).toEqual(["mark-draining", "http", "recovery-sweep", "queues", "redis"]);
+    expect(service.shutdownSteps.map((s) => s.name)).toEqual(["mark-draining", "http", "recovery-sweep", "queues", "redis", "archive"]);
     await (service.shutdownSteps[0] as (typeof service.shutdownSteps)[number]).close();
     const refused = await service.app.inject({ method: "POST", url: "/v1/payments", headers: auth(apiKeys.a), payload: merchantScan() });
     expect(refused.statusCode).toBe(503);

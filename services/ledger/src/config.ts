@@ -1,6 +1,7 @@
 import {
   commonEnvShape,
   envConsumerGroup,
+  envDatabaseUrl,
   envDurationMs,
   envHost,
   envHttpUrl,
@@ -26,10 +27,7 @@ export const LedgerConfig = z
     LEDGER_PORT: envPort(3003),
     LEDGER_HOST: envHost(),
     /** The system of record. */
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
-      .default(ledgerDefaults.databaseUrl),
+    DATABASE_URL: envDatabaseUrl(ledgerDefaults.databaseUrl),
     /** Connections of this process to PostgreSQL: one for the drain (and migrations), the rest for reads and exports. */
     DATABASE_POOL_SIZE: envPositiveInt(10, { min: 2, max: 200 }),
     /** A read (list, report) running longer than this is cancelled by PostgreSQL; exports are not bounded. */
@@ -57,6 +55,16 @@ export const LedgerConfig = z
     RECONCILIATION_PAGE_ATTEMPTS: envPositiveInt(5, { max: 50 }),
     /** First pause between tries of a page (doubling, at most 30 s). */
     RECONCILIATION_RETRY_DELAY_MS: envDurationMs(1_000, { min: 1 }),
+    /**
+     * Days a final payment stays in Redis after its last change (or its refunds' last change),
+     * then leaves it once archived: the idempotency window of `orderNumber`. Decimals accepted
+     * (tests, benchmarks); longer than Oceanpayment's 30-day duplicate guard by default.
+     */
+    PAYMENT_RETENTION_DAYS: envPositiveNumber(35),
+    /** How often a ledger tries to run the retention sweep (one ledger sweeps at a time). */
+    LEDGER_RETENTION_SWEEP_INTERVAL_MS: envDurationMs(60_000, { min: 100 }),
+    /** Payments checked and removed per round of the sweep. */
+    LEDGER_RETENTION_SWEEP_BATCH: envPositiveInt(500, { max: 10_000 }),
   })
   .transform(resolveCommon);
 export type LedgerConfig = z.output<typeof LedgerConfig>;

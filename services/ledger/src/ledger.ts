@@ -5,7 +5,7 @@ import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/cor
 import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { PaymentRetention, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -25,6 +25,7 @@ import { GatewayDay } from "./reconciliation/gateway-day.js";
 import { ReconciliationRunner } from "./reconciliation/reconciliation-runner.js";
 import { discrepancyCounts } from "./reconciliation/run.js";
 import { RunStore } from "./reconciliation/run-store.js";
+import { RetentionSweep } from "./retention/retention-sweep.js";
 
 export interface LedgerDeps {
   stores: StoreRegistry;
@@ -47,6 +48,7 @@ export interface Ledger extends Service {
   readonly pool: pg.Pool;
   readonly drain: EventDrain;
   readonly position: ArchivedPosition;
+  readonly retention: RetentionSweep;
   readonly registry: Registry;
   readonly reconciliations: ReconciliationRunner;
   readonly dailyReconciliation: DailyTrigger;
@@ -54,8 +56,8 @@ export interface Ledger extends Service {
 
 /**
  * The ledger process: the PostgreSQL pools, the migrations, the drain (event stream →
- * PostgreSQL) and the HTTP app. `start()` applies the migrations (waiting for PostgreSQL, however
- * long it is away: only a shutdown ends the wait), then starts the drain.
+ * PostgreSQL), the retention sweep and the HTTP app. `start()` applies the migrations (waiting for
+ * PostgreSQL, however long it is away: only a shutdown ends the wait), then starts the sweep and the drain.
  */
 export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerDeps): Promise<Ledger> {
   const { logger } = deps;
@@ -69,17 +71,18 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const drainPool = createPool({ url: config.DATABASE_URL, max: 1, statementTimeoutMs: timeoutMs, logger, applicationName: "oceanpos-ledger-drain" });
   const registry = deps.registry ?? createMetricsRegistry("ledger");
   const metrics = new LedgerMetrics(registry);
-  const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: ArchivedPosition.keyOf(config.REDIS_KEY_PREFIX), group: config.LEDGER_GROUP });
+  const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: keys.archivedBelow, group: config.LEDGER_GROUP });
   // Moved on the drain's connection, between its reads; read on scrape through the other one.
   const position = positionOn(drainRedis);
   const scraped = positionOn(redis);
   registerStreamGroupMetrics(registry, redis, [{ stream: "events", key: keys.events, group: config.LEDGER_GROUP }]);
   metrics.collectLag(registry, () => scraped.oldestUnarchived());
+  const consumer = deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const drain = new EventDrain({
     redis: drainRedis,
     streamKey: keys.events,
     group: config.LEDGER_GROUP,
-    consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    consumer,
     batchSize: config.LEDGER_BATCH_SIZE,
     claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
     writer: new ArchiveWriter({ pool: drainPool }),
@@ -130,6 +133,20 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     const last = await runs.lastCompleted();
     return last && { completedAt: last.completedAt, counts: discrepancyCounts(last.terminals) };
   });
+  const retentionStore = new PaymentRetention({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const retention = new RetentionSweep({
+    retention: retentionStore,
+    redis,
+    lockKey: keys.retentionSweepLock,
+    owner: consumer,
+    pool,
+    retentionMs: config.PAYMENT_RETENTION_DAYS * 24 * 3600 * 1000,
+    intervalMs: config.LEDGER_RETENTION_SWEEP_INTERVAL_MS,
+    batchSize: config.LEDGER_RETENTION_SWEEP_BATCH,
+    logger: logger.child({ component: "retention" }),
+    metrics,
+  });
+  metrics.collectRetentionDue(registry, () => retentionStore.dueCount(retention.cutoff()));
   let shuttingDown = false;
   const app = await buildApp({
     corsOrigins: config.CORS_ORIGINS,
@@ -151,6 +168,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     };
     await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
     if (shuttingDown) return;
+    retention.start();
     await drain.start();
     if (config.RECONCILIATION_AT !== "off") dailyReconciliation.start();
   };
@@ -160,6 +178,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     pool,
     drain,
     position,
+    retention,
     registry,
     reconciliations,
     dailyReconciliation,
@@ -171,6 +190,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       { name: "drain", close: () => drain.close() },
       // A run in progress is failed ("shut down") while PostgreSQL is still there to record it.
       { name: "reconciliations", close: () => Promise.all([dailyReconciliation.close(), reconciliations.close()]).then(() => client.close()) },
+      { name: "retention", close: () => retention.stop() },
       { name: "redis", close: () => connections.close() },
       { name: "postgres", close: () => (poolsEnded ??= Promise.all([pool.end(), drainPool.end()]).then(() => undefined)) },
     ],

@@ -13,6 +13,8 @@ export class LedgerMetrics {
   readonly httpDuration: Histogram<"route" | "method" | "status">;
   readonly exportRows: Counter;
   readonly reconciliationRuns: Counter<"status">;
+  readonly retentionRemoved: Counter;
+  readonly retentionKept: Counter<"reason">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -54,6 +56,17 @@ export class LedgerMetrics {
       labelNames: ["status"],
       registers,
     });
+    this.retentionRemoved = new Counter({
+      name: "ledger_retention_removed_total",
+      help: "Final payments removed from Redis by the retention sweep (archived, past PAYMENT_RETENTION_DAYS)",
+      registers,
+    });
+    this.retentionKept = new Counter({
+      name: "ledger_retention_kept_total",
+      help: "Due payments the retention sweep left in Redis, by reason (not_archived, conflict, retained, gone)",
+      labelNames: ["reason"],
+      registers,
+    });
   }
 
   /**
@@ -81,6 +94,22 @@ export class LedgerMetrics {
       async collect() {
         const run = await read();
         if (run) this.set(run.completedAt.getTime() / 1000);
+      },
+    });
+  }
+
+  /**
+   * `ledger_retention_due`, computed on scrape: final payments past the retention still in Redis
+   * (due for removal: a growing value means the sweep is not keeping up or the archive lags).
+   */
+  collectRetentionDue(registry: Registry, dueCount: () => Promise<number>): void {
+    new Gauge({
+      name: "ledger_retention_due",
+      help: "Final payments past PAYMENT_RETENTION_DAYS still in Redis (removed once archived)",
+      registers: [registry],
+      async collect() {
+        const due = await dueCount().then((n) => ({ n }), () => undefined);
+        if (due) this.set(due.n);
       },
     });
   }

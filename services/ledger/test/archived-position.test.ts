@@ -9,7 +9,7 @@ describe("the archived position", () => {
   it("stays at the oldest entry still pending anywhere in the group, moves past the last one read once all are acknowledged, and never moves back", async () => {
     const client = redis.client();
     const stream = redisKeys(redis.prefix).events;
-    const position = new ArchivedPosition({ redis: client, streamKey: stream, key: ArchivedPosition.keyOf(redis.prefix), group: "ledger" });
+    const position = new ArchivedPosition({ redis: client, streamKey: stream, key: redisKeys(redis.prefix).archivedBelow, group: "ledger" });
     expect(await position.advance()).toBeUndefined();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await client.xadd(stream, `1000-${i}`, "n", String(i))) as string);
@@ -23,7 +23,7 @@ describe("the archived position", () => {
 
     await client.xack(stream, "ledger", ids[0] as string, ids[1] as string);
     expect(await position.advance()).toBe("1000-5");
-    expect(await client.get(ArchivedPosition.keyOf(redis.prefix))).toBe("1000-5");
+    expect(await client.get(redisKeys(redis.prefix).archivedBelow)).toBe("1000-5");
 
     // The group read from the start again (entries pending again): the position does not go back.
     await client.xgroup("SETID", stream, "ledger", "0");

@@ -1,7 +1,6 @@
-import { streamGroupBacklog } from "@oceanpos/core/redis";
+import { redisKeys, streamGroupBacklog } from "@oceanpos/core/redis";
 import { usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ArchivedPosition } from "../src/drain/archived-position.js";
 import type { Ledger } from "../src/ledger.js";
 import { Payments, startLedger, testConfig } from "./harness.js";
 
@@ -60,7 +59,7 @@ describe("the drain: event stream → PostgreSQL", () => {
     // Everything read is committed and acknowledged: the position is past the last entry.
     const last = stream[stream.length - 1]?.[0] as string;
     await waitFor(async () => (await ledger.position.read()) === `${last.split("-")[0]}-${Number(last.split("-")[1]) + 1}`, { message: "the position past the last entry" });
-    expect(await redis.client().get(ArchivedPosition.keyOf(redis.prefix))).toBe(await ledger.position.read());
+    expect(await redis.client().get(redisKeys(redis.prefix).archivedBelow)).toBe(await ledger.position.read());
   });
 
   it("writes nothing twice when the whole stream is read again", async () => {

@@ -67,20 +67,25 @@ describe("CSV export and the daily report", () => {
     expect(full.lines).toBe(60_001);
     expect(full.bytes).toBeGreaterThan(60_000 * 80);
 
+    // Rows of 2 KB (120 MB in all): far more than the sockets between PostgreSQL, the ledger and
+    // the client hold, so a client that stops reading holds the query.
+    await db.pool().query("UPDATE payments SET payment_id = repeat('P', 2000)");
+
     // Cut after the first chunk: the export's query must not go on (nor sit idle in its transaction).
     const exporting = async () =>
-      Number((await db.pool().query("select count(*) from pg_stat_activity where application_name = 'oceanpos-ledger' and state <> 'idle' and query like '%FROM payments%'")).rows[0].count);
+      Number((await db.pool().query("select count(*) from pg_stat_activity where application_name = 'oceanpos-ledger' and backend_type = 'client backend' and state <> 'idle' and query like 'COPY (SELECT order_number%'")).rows[0].count);
     const cut = get(url, { headers: bearer(adminToken), agent: false });
     const response = await new Promise<IncomingMessage>((resolve) => cut.once("response", resolve));
     await new Promise((resolve) => response.once("data", resolve));
     response.pause();
-    // The client reads no more: the export waits for it (backpressure), its cursor open.
+    // The client reads no more: the export waits for it (backpressure: PostgreSQL waits on ClientWrite).
     await waitFor(async () => (await exporting()) === 1, { message: "the export's query open while the client holds the connection" });
+
     cut.destroy();
     await waitFor(async () => (await exporting()) === 0, { timeoutMs: 5_000, message: "the export's query to stop once the client hung up" });
     // The pool is whole again: a list still answers.
     expect((await read("/v1/payments?limit=1")).statusCode).toBe(200);
-  });
+  }, 90_000);
 
   it("exports that hold every read connection do not stall the drain", async () => {
     await ledger.close();
@@ -104,7 +109,7 @@ describe("CSV export and the daily report", () => {
     } finally {
       for (const req of held) req.destroy();
     }
-  });
+  }, 90_000);
 
   it("sums one day per store and currency in a time zone, exactly, across the zone's midnight", async () => {
     // Asia/Shanghai is UTC+8: 15:59:59.999Z is 23:59:59.999 on the 9th there, 16:00Z is midnight of the 10th.

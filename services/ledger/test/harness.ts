@@ -57,8 +57,8 @@ export class Payments {
   readonly store: PaymentStore;
   readonly eventsKey: string;
 
-  constructor(readonly redis: Redis, prefix: string, clock?: () => Date) {
-    this.store = new PaymentStore({ redis, keyPrefix: prefix, ...(clock ? { clock } : {}) });
+  constructor(readonly redis: Redis, prefix: string, clock?: () => Date, eventRetentionMs?: number) {
+    this.store = new PaymentStore({ redis, keyPrefix: prefix, ...(clock ? { clock } : {}), ...(eventRetentionMs !== undefined ? { eventRetentionMs } : {}) });
     this.eventsKey = redisKeys(prefix).events;
   }
 

@@ -9,6 +9,7 @@ import { BenchStack, type ServiceName, imageNodeOptions, repoRoot } from "./benc
 import { pool } from "./http-client.js";
 import type { BenchContext, CountedPhase } from "./phases/context.js";
 import { e2ePhase } from "./phases/e2e-phase.js";
+import { type LedgerPhaseResult, ledgerFigures, ledgerNotes, ledgerPhase } from "./phases/ledger-phase.js";
 import { batchPhase, intakePhase } from "./phases/intake-phase.js";
 import { noticesPhase } from "./phases/notices-phase.js";
 import { outagePhase } from "./phases/outage-phase.js";
@@ -26,7 +27,7 @@ import { round } from "./stats.js";
  * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices,outage picks phases;
  * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS for the services.
  */
-const allPhases = ["raw", "intake", "batch", "e2e", "notices", "outage"] as const;
+const allPhases = ["raw", "intake", "batch", "e2e", "notices", "ledger", "outage"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
 const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
@@ -174,6 +175,13 @@ try {
     log("notices: 2,000 signed success notices straight to the notifier, 3 subscriptions; then paced…");
     details.notices = await measured("notices", () => noticesPhase(ctx, { blastNotices: 2_000, maxPacedRate: 100, pacedDurationMs: 5_000, subscriptions: 3, concurrency: 32, capMs: 90_000 }));
   }
+  if (phases.has("ledger")) {
+    log("ledger: a backlog drained, archived payments seeded into PostgreSQL and read back (lists, report, export), Redis memory at a constant rate…");
+    const seedRows = Number(process.env.BENCH_LEDGER_ROWS ?? 1_000_000);
+    details.ledger = await measured("ledger", () =>
+      ledgerPhase(ctx, { drainEvents: 50_000, seedRows, listRequests: 300, flatRatePerSec: 300, flatDurationMs: 40_000, retentionDays: 0.00005, eventRetentionMs: 5_000 }),
+    );
+  }
   // Last: calls the time-out fault leaves hanging end only at the payer's deadlines.
   if (phases.has("outage")) {
     log("outage: 180 payments over 60 s while 30 % of gateway calls fail and notices are dropped; then healthy…");
@@ -216,6 +224,7 @@ const figures: Figures = {
   "fanout.noticeToWebhookP99Ms": d.notices?.paced.p99Ms ?? nan,
   "outage.secondsToLastSettlement": d.outage?.secondsToLastSettlement ?? nan,
   "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
+  ...(details.ledger ? ledgerFigures(details.ledger as LedgerPhaseResult) : {}),
 };
 
 // What each phase's CPU is divided by (the notices phase also prepares its payments: left out).
@@ -254,6 +263,7 @@ const notes: Partial<Record<keyof Figures, string>> = {
     ? `${d.outage.payments} payments, ${Math.round(d.outage.failureRate * 100)} % of gateway calls failing for ${d.outage.failingMs / 1000} s, notices dropped${d.outage.problems.length ? `; ${d.outage.problems.length} problems` : ""}`
     : "",
   "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v} (${sampler.peakPhase.get(k) ?? "?"})`).join(", "),
+  ...(details.ledger ? ledgerNotes(details.ledger as LedgerPhaseResult) : {}),
 };
 writeFileSync(
   file,

@@ -1,6 +1,7 @@
 /** The headline figures, their targets, and the Markdown table printed at the end of a run. */
+import { type LedgerFigures, ledgerTargets } from "./phases/ledger-phase.js";
 
-export interface Figures {
+export interface Figures extends Partial<LedgerFigures> {
   "raw.bullmqNoopJobsPerSec": number;
   /** Not in the issue's list: the same load against a bare HTTP server, to read the intake's figures against. */
   "raw.httpNoopReqPerSec": number;
@@ -35,6 +36,7 @@ export const targets: Partial<Record<keyof Figures, Target>> = {
   "fanout.noticeToWebhookP99Ms": { op: "<=", value: 50 },
   "outage.secondsToLastSettlement": { op: "<=", value: 30 },
   "memory.maxRssMb": { op: "<=", value: 200 },
+  ...ledgerTargets,
 };
 
 /** "pass", "FAIL", or "" when the figure has no target; NaN (not measured) fails a target. */
@@ -81,7 +83,7 @@ export function cpuPerOperationTable(perOperation: Record<string, Record<string,
 export function markdownTable(figures: Figures, notes: Partial<Record<keyof Figures, string>> = {}): string {
   const rows = (Object.keys(figures) as (keyof Figures)[]).map((key) => {
     const target = targets[key];
-    const value = figures[key];
+    const value = figures[key] ?? Number.NaN;
     const shown = Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: value < 10 ? 3 : 1 }) : "n/a";
     return `| ${key} | ${shown} | ${target ? `${target.op} ${target.value.toLocaleString("en-US")}` : ""} | ${verdict(value, target)} | ${notes[key] ?? ""} |`;
   });

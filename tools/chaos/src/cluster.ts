@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { RedisServerProcess, freePort } from "@oceanpos/harness";
+import { PostgresServerProcess, RedisServerProcess, freePort } from "@oceanpos/harness";
 import { ServiceProcess, repoRoot } from "./service-process.js";
 
 export interface ClusterOptions {
@@ -22,7 +22,8 @@ export const adminToken = "demo-admin";
 
 /**
  * The system as separate processes on 127.0.0.1: a Redis (AOF, `appendfsync always`), one
- * sandbox, one intake, two payers and two notifiers. Payer 1 has the sandbox send its notices to
+ * sandbox, one intake, two payers, two notifiers, and two ledgers on a PostgreSQL of the run's
+ * own (an embedded server, deleted afterwards). Payer 1 has the sandbox send its notices to
  * notifier 1, payer 2 to notifier 2 (or through `payerNoticeUrls`). Every knob that makes recovery slow in production (stall
  * detection, reconciliation, sweeps, webhook retries) is shortened so a run settles in minutes.
  */
@@ -32,22 +33,26 @@ export class Cluster {
   readonly intake: ServiceProcess;
   readonly payers: readonly ServiceProcess[];
   readonly notifiers: readonly ServiceProcess[];
+  readonly ledgers: readonly ServiceProcess[];
+  readonly postgres: PostgresServerProcess;
   readonly logDir: string;
 
-  private constructor(redis: RedisServerProcess, logDir: string, services: ServiceProcess[]) {
+  private constructor(redis: RedisServerProcess, postgres: PostgresServerProcess, logDir: string, services: ServiceProcess[]) {
     this.redis = redis;
+    this.postgres = postgres;
     this.logDir = logDir;
-    const [sandbox, intake, payer1, payer2, notifier1, notifier2] = services as [
-      ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess,
+    const [sandbox, intake, payer1, payer2, notifier1, notifier2, ledger1, ledger2] = services as [
+      ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess,
     ];
     this.sandbox = sandbox;
     this.intake = intake;
     this.payers = [payer1, payer2];
     this.notifiers = [notifier1, notifier2];
+    this.ledgers = [ledger1, ledger2];
   }
 
   get all(): ServiceProcess[] {
-    return [this.sandbox, this.intake, ...this.payers, ...this.notifiers];
+    return [this.sandbox, this.intake, ...this.payers, ...this.notifiers, ...this.ledgers];
   }
 
   /** Starts everything; on failure stops what was started and rethrows. */
@@ -57,7 +62,9 @@ export class Cluster {
     mkdirSync(logDir, { recursive: true });
     mkdirSync(redisDir, { recursive: true });
     const redis = await RedisServerProcess.start({ dir: redisDir });
-    const [sandboxPort, intakePort, payer1Port, payer2Port, notifier1Port, notifier2Port] = (await distinctPorts(6)) as [number, number, number, number, number, number];
+    const postgres = await PostgresServerProcess.start();
+    const ports = (await distinctPorts(8)) as [number, number, number, number, number, number, number, number];
+    const [sandboxPort, intakePort, payer1Port, payer2Port, notifier1Port, notifier2Port, ledger1Port, ledger2Port] = ports;
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const common: Record<string, string> = {
       NODE_ENV: "development",
@@ -111,6 +118,13 @@ export class Cluster {
         RELAY_CLAIM_IDLE_MS: "5000",
       },
     });
+    const ledger = (name: string, port: number) => ({
+      name,
+      dir: "services/ledger",
+      port,
+      // A killed ledger's uncommitted batch is claimed by the other one this soon.
+      env: { ...common, LEDGER_PORT: String(port), DATABASE_URL: postgres.url(), LEDGER_CLAIM_IDLE_MS: "5000" },
+    });
     const services = [
       new ServiceProcess(
         {
@@ -141,8 +155,10 @@ export class Cluster {
       new ServiceProcess(payer("payer-2", payer2Port, o.payerNoticeUrls?.[1] ?? noticeUrlOf(notifier2Port)), logDir),
       new ServiceProcess(notifier("notifier-1", notifier1Port), logDir),
       new ServiceProcess(notifier("notifier-2", notifier2Port), logDir),
+      new ServiceProcess(ledger("ledger-1", ledger1Port), logDir),
+      new ServiceProcess(ledger("ledger-2", ledger2Port), logDir),
     ];
-    const cluster = new Cluster(redis, logDir, services);
+    const cluster = new Cluster(redis, postgres, logDir, services);
     try {
       // The sandbox first (payers find their gateway), then the rest together.
       await cluster.sandbox.start();
@@ -154,16 +170,18 @@ export class Cluster {
     }
   }
 
-  /** Stops every service (SIGTERM, then SIGKILL after a deadline) and then Redis. Safe twice. */
+  /** Stops every service (SIGTERM, then SIGKILL after a deadline) and then Redis and PostgreSQL. Safe twice. */
   async stop(): Promise<void> {
     await Promise.all(this.all.map((s) => s.stop()));
     await this.redis.stop();
+    await this.postgres.destroy().catch(() => undefined);
   }
 
   /** Immediate SIGKILL of everything (Ctrl-C while the run is being torn down). */
   async kill(): Promise<void> {
     await Promise.all(this.all.map((s) => s.kill("SIGKILL")));
     await this.redis.stop({ hard: true });
+    await this.postgres.stop({ hard: true }).catch(() => undefined);
   }
 }
 

@@ -5,6 +5,7 @@ import type { AttackKind } from "./forgery.js";
 import type { LoadTotals } from "./load-generator.js";
 import type { NoticeAttacker } from "./notice-attacker.js";
 import type { ChaosOptions } from "./options.js";
+import type { LedgerCheck } from "./ledger-check.js";
 import type { RecoveryFigure } from "./recovery.js";
 import type { RefundCounts } from "./refund-verify.js";
 import type { Counts } from "./verify.js";
@@ -23,6 +24,8 @@ export interface ChaosReport {
   settle: { allFinalAfterMs: number | null; webhooksCompleteAfterMs: number | null; timedOut: boolean };
   statuses: Record<string, number>;
   ledger: { orders: number; charges: number };
+  /** Our archive (PostgreSQL) against the stream and the final versions: two ledgers, one killed. */
+  archive: LedgerCheck;
   events: { read: number; pages: number; readErrors: number };
   chaos: ActionRecord[];
   starts: Record<string, number>;
@@ -69,6 +72,7 @@ export function formatReport(r: ChaosReport): string {
     ["throughput accepted/s · settled/s", `${r.throughput.submittedPerSec} · ${r.throughput.settledPerSec ?? "—"}`],
     ["final statuses", Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(", ")],
     ["ledger orders · charges", `${r.ledger.orders} · ${r.ledger.charges}`],
+    ["archive events · missing · duplicated · off-version payments", `${r.archive.eventsArchived}/${r.archive.eventsEmitted} · ${r.archive.missing} · ${r.archive.duplicated} · ${r.archive.versionMismatches}/${r.archive.payments}`],
     ["events read", r.events.read],
     ["payments lost (2xx, unknown afterwards)", c.lost, true],
     ["orders charged more than once", c.chargedMoreThanOnce, true],

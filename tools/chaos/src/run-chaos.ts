@@ -17,6 +17,7 @@ import { planPayments } from "./payment-plan.js";
 import { recoveryFigure, recoveryTargetSeconds } from "./recovery.js";
 import { runRefundPhase } from "./refund-phase.js";
 import type { ChaosReport } from "./report.js";
+import { checkLedgerArchive, ledgerFailures } from "./ledger-check.js";
 import { verify } from "./verify.js";
 import type { ServiceProcess } from "./service-process.js";
 import { type ReceiverMode, WebhookReceiver } from "./webhook-receiver.js";
@@ -76,7 +77,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
   let tailer: EventTailer | undefined;
 
   try {
-    log(`starting Redis and 6 services (logs in ${join(workDir, "logs")})`);
+    log(`starting Redis, PostgreSQL and 8 services (logs in ${join(workDir, "logs")})`);
     cluster = await Cluster.start({
       workDir,
       logLevel: options.logLevel,
@@ -155,6 +156,8 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       { at: 0.08, name: "SIGKILL payer-1, restart", run: crash(payer1) },
       { at: 0.15, name: "sandbox faults on (latency, 5xx, time-outs, resets after charge, duplicate/reordered/delayed notices, bad signatures)", run: () => faults(faultsOn) },
       { at: 0.3, name: "SIGKILL notifier-1, restart", run: crash(notifier1) },
+      // Not restarted: ledger-2 claims its uncommitted batch and archives the rest alone.
+      { at: 0.35, name: "SIGKILL ledger-1 (not restarted)", run: () => (c.ledgers[0] as ServiceProcess).kill("SIGKILL") },
       { at: 0.4, name: "receiver 'down': connection refused → 503", run: setDown("unavailable") },
       { at: 0.45, name: "sandbox noticeDrop on", run: () => faults({ noticeDrop: true }) },
       {
@@ -259,6 +262,11 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       })),
       unexpectedIntakeAnswers: [...submissions.values()].filter((s) => s.unexpected).length,
     });
+    // The archive against the truth: every event once, every payment at its final version.
+    const ledgerArchive = await checkLedgerArchive({ redisUrl: c.redis.url, keyPrefix: "op", databaseUrl: c.postgres.url(), finals, catchUpMs: 60_000 });
+    verdict.failures.push(...ledgerFailures(ledgerArchive));
+    if (ledgerArchive.samples.length > 0) verdict.samples.ledger = ledgerArchive.samples;
+    log(`ledger archive: ${ledgerArchive.eventsArchived}/${ledgerArchive.eventsEmitted} events, ${ledgerArchive.missing} missing, ${ledgerArchive.duplicated} duplicated, ${ledgerArchive.versionMismatches}/${ledgerArchive.payments} payments off their final version`);
     const recovered = outage.times.recoveredAt;
     const recovery =
       recovered === undefined
@@ -322,6 +330,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       },
       statuses,
       ledger: { orders: ledger.size, charges: [...ledger.values()].reduce((a, b) => a + b.charges, 0) },
+      archive: ledgerArchive,
       events: { read: tailer.events.length, pages: tailer.pagesRead, readErrors: tailer.readErrors },
       chaos: chaosRecords,
       starts: Object.fromEntries(c.all.map((s) => [s.name, s.starts])),

@@ -120,3 +120,9 @@ export const envOrigins = () =>
       }
     }
   });
+/** `DATABASE_URL`: the PostgreSQL archive (the ledger writes it; the intake reads archived payments from it). */
+export const envDatabaseUrl = (defaultValue = "postgres://postgres@127.0.0.1:5432/oceanpos") =>
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
+    .default(defaultValue);

@@ -10,6 +10,7 @@ export {
   envPort,
   envPositiveInt,
   envPositiveNumber,
+  envDatabaseUrl,
   type EnvBounds,
 } from "./env-types.js";
 export {

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { eventIdOf } from "../payments/payment-event.js";
+import { addEventLuaFunction } from "./add-event-lua.js";
 import { redisKeys } from "../redis/redis-keys.js";
 
 /** Events about no single payment or refund: the daily reconciliation's. */
@@ -20,17 +21,30 @@ export interface EventOutboxOptions {
  * every reader takes (fields `type`, `at`, `data`; id `evt_<stream id>`): the notifier's
  * webhooks and live stream and the ledger's archive see it like any other. No `storeId` field:
  * it is no store's, so only operators and subscriptions without `storeIds` get it.
- * One XADD, atomic by itself; payment and refund events keep their own Lua steps.
+ * Appended through core's one `add_event` (never trimmed past the ledger's committed position);
+ * payment and refund events keep their own Lua steps.
  */
+const appendLua = `${addEventLuaFunction}
+return add_event(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], '', ARGV[4])
+`;
+
+type RedisWithOutbox = Redis & { opAppendOutboxEvent(events: string, archivedBelow: string, ...args: string[]): Promise<string> };
+
 export class EventOutbox {
-  private readonly redis: Redis;
+  private readonly redis: RedisWithOutbox;
   private readonly key: string;
+  private readonly archivedBelow: string;
   private readonly retentionMs: number;
   private readonly clock: () => Date;
 
   constructor(options: EventOutboxOptions) {
-    this.redis = options.redis;
-    this.key = redisKeys(options.keyPrefix ?? "op").events;
+    this.redis = options.redis as RedisWithOutbox;
+    const keys = redisKeys(options.keyPrefix ?? "op");
+    this.key = keys.events;
+    this.archivedBelow = keys.archivedBelow;
+    if (typeof this.redis.opAppendOutboxEvent !== "function") {
+      this.redis.defineCommand("opAppendOutboxEvent", { numberOfKeys: 2, lua: appendLua });
+    }
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -39,7 +53,7 @@ export class EventOutbox {
   async append(type: OutboxEventType, data: unknown): Promise<string> {
     const now = this.clock();
     const minId = String(Math.max(0, now.getTime() - this.retentionMs));
-    const streamId = await this.redis.xadd(this.key, "MINID", "~", minId, "*", "type", type, "at", now.toISOString(), "data", JSON.stringify(data));
-    return eventIdOf(streamId as string);
+    const streamId = await this.redis.opAppendOutboxEvent(this.key, this.archivedBelow, minId, type, now.toISOString(), JSON.stringify(data));
+    return eventIdOf(streamId);
   }
 }

@@ -47,3 +47,4 @@ export {
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
 export { riskNoticeEventType, type RiskNotice, type RiskNoticeData, type RiskNoticeEvent } from "./risk-notice.js";
 export { RiskNotices, recordRiskNoticeLua, type RiskNoticeResult, type RiskNoticesOptions } from "./risk-notices.js";
+export { PaymentRetention, type PaymentRetentionOptions, type RetentionCandidate, type RemoveOutcome } from "./payment-retention.js";

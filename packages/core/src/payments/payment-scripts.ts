@@ -4,11 +4,13 @@
  * or not at all, so a crash can never leave a state change without its event or the reverse.
  *
  * Hash fields: json (the resource), status, version, storeId, requestHash, authCode (merchant
- * scans, removed once final), sends (pay requests the payer started, see `recordSendLua`),
+ * scans, removed once final), eventId (the stream id of its latest event, its refunds' included:
+ * the retention sweep removes it only once that is archived), sends (pay requests the payer started, see `recordSendLua`),
  * feedId (its submit feed entry), review (`contradiction` while a gateway contradiction waits for a
  * person, see `transitionPaymentLua`), and the totals its refunds keep (`paymentRefundFields`,
  * written by the refund scripts only).
  */
+import { addEventLuaFunction } from "../events/add-event-lua.js";
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
 import { paymentRefundFields as R } from "./refund-totals.js";
@@ -22,19 +24,19 @@ import { submitFeedMaxLen } from "./submit-feed.js";
  * → {1, eventStreamId} created | {0, json, requestHash, storeId, refunded, refundHeld} it already
  *   existed (a replay answers the payment with its refunds' amounts)
  */
-const createPaymentLuaFunction = `
-local function create_payment(key, events, index, submits, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
+const createPaymentLuaFunction = `${addEventLuaFunction}
+local function create_payment(key, events, archivedBelow, index, submits, json, status, version, storeId, requestHash, authCode, eventType, at, minId, member, score)
   if redis.call('EXISTS', key) == 1 then
     local h = redis.call('HMGET', key, 'json', 'requestHash', 'storeId', '${R.refunded}', '${R.held}')
     return {0, h[1], h[2], h[3], h[4] or '0', h[5] or '0'}
   end
   local feedId = redis.call('XADD', submits, 'MAXLEN', '~', ${submitFeedMaxLen}, '*', 'ref', member)
+  local id = add_event(events, archivedBelow, minId, eventType, at, storeId, json)
   -- One HSET, with or without the wallet code: a second call cost every merchant scan a command and its Lua overhead.
-  local fields = {'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash, 'feedId', feedId}
-  if authCode ~= '' then fields[13] = 'authCode'; fields[14] = authCode end
+  local fields = {'json', json, 'status', status, 'version', version, 'storeId', storeId, 'requestHash', requestHash, 'feedId', feedId, 'eventId', id}
+  if authCode ~= '' then fields[15] = 'authCode'; fields[16] = authCode end
   redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', index, score, member)
-  local id = redis.call('XADD', events, 'MINID', '~', minId, '*', 'type', eventType, 'at', at, 'storeId', storeId, 'data', json)
   return {1, id}
 end
 `;
@@ -42,7 +44,7 @@ end
 /**
  * One payment, optionally taking a rate-limit token first (the intake's per-store bucket), so that
  * a POST costs one round trip: a refused request creates nothing and replays nothing.
- * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed
+ * KEYS: payment, events, acceptedIndex, rate bucket (unused without a limit), submit feed, archived position
  * ARGV: json, status, version, storeId, requestHash, authCode, eventType, at, minId, member (`refMember`), score,
  *       ratePerSec ('' for no limit), burst, cost
  * → {1, eventStreamId} created | {0, json, requestHash, storeId, refunded, refundHeld} it already existed
@@ -53,7 +55,7 @@ if ARGV[12] ~= '' then
   local limit = take_tokens(KEYS[4], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]))
   if limit[1] == 0 then return {${E.RateLimited}, limit[2]} end
 end
-return create_payment(KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+return create_payment(KEYS[1], KEYS[2], KEYS[6], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 `;
 
 /** Arguments per payment of {@link createPaymentsLua} (`PaymentStore` sends eight fields and the member, `refMember`). */
@@ -66,16 +68,16 @@ export const createPaymentsReplyWidth = 6;
  * Many payments in one script call, in order (an order number repeated in the list finds the
  * first one existing). One command instead of one per payment: for a 500-item batch that is most
  * of the intake's client-side cost of the creates, and Redis's per-command overhead.
- * KEYS: events, acceptedIndex, submit feed, then the payments' keys
+ * KEYS: events, acceptedIndex, submit feed, archived position, then the payments' keys
  * ARGV: minId, score, then per payment: json, status, version, storeId, requestHash, authCode, eventType, at, member
  * → per payment six values: 1, eventStreamId, '', '', '', '' (created)
  *   | 0, json, requestHash, storeId, refunded, refundHeld (it already existed)
  */
 export const createPaymentsLua = `${createPaymentLuaFunction}
 local out = {}
-for i = 1, #KEYS - 3 do
+for i = 1, #KEYS - 4 do
   local a = 2 + (i - 1) * ${createPaymentsArgsPerPayment}
-  local r = create_payment(KEYS[3 + i], KEYS[1], KEYS[2], KEYS[3], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
+  local r = create_payment(KEYS[4 + i], KEYS[1], KEYS[4], KEYS[2], KEYS[3], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[1], ARGV[a + 9], ARGV[2])
   for k = 1, ${createPaymentsReplyWidth} do out[#out + 1] = r[k] or '' end
 end
 return out
@@ -90,14 +92,17 @@ return out
  * Optionally updates the payment's reconciliation schedule (`ReconcileSchedule`, by the payment's
  * member) in the same step, only when the move is applied: the payer saves a round trip per
  * transition and the schedule can no longer lag behind the status after a crash.
- * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index
+ * A final payment enters the final-payments index (retention) at `now`; one leaving a final
+ * status (a contradiction) leaves it.
+ * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index,
+ *       archived position, final-payments index
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, member, isFinal,
  *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that),
  *       mode ('' | 'contradiction'), source, now (epoch ms)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} version moved | {NotFound}
  *   | {Final} already final | {AwaitingOperator} waits for an operator
  */
-export const transitionPaymentLua = `
+export const transitionPaymentLua = `${addEventLuaFunction}
 local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review')
 if not cur[1] then return {${E.NotFound}} end
 local contradiction = ARGV[12] == 'contradiction'
@@ -108,11 +113,15 @@ elseif contradiction then
 end
 if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
 if cur[4] == 'contradiction' and ARGV[13] ~= 'operator' then return {${E.AwaitingOperator}} end
-redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4])
-if ARGV[10] == '1' then redis.call('HDEL', KEYS[1], 'authCode') end
+local id = add_event(KEYS[2], KEYS[7], ARGV[7], ARGV[5], ARGV[6], cur[3], ARGV[2])
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4], 'eventId', id)
+if ARGV[10] == '1' then
+  redis.call('HDEL', KEYS[1], 'authCode')
+  redis.call('ZADD', KEYS[8], ARGV[14], ARGV[9])
+end
 redis.call('ZREM', KEYS[3], ARGV[9])
-local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
 if contradiction then
+  redis.call('ZREM', KEYS[8], ARGV[9])
   redis.call('HSET', KEYS[1], 'review', 'contradiction')
   redis.call('ZADD', KEYS[6], ARGV[14], ARGV[9])
   redis.call('ZREM', KEYS[4], ARGV[9])

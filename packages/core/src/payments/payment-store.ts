@@ -14,7 +14,7 @@ export interface PaymentStoreOptions {
   redis: Redis;
   /** `REDIS_KEY_PREFIX`; default `op`. */
   keyPrefix?: string;
-  /** Events older than this are trimmed from the stream; default 7 days. */
+  /** Events older than this are trimmed from the stream, once archived (never past the ledger's position); default 7 days. */
   eventRetentionMs?: number;
   clock?: () => Date;
 }
@@ -118,8 +118,8 @@ export class PaymentStore {
     this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
-      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 5, lua: createPaymentLua });
-      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 6, lua: transitionPaymentLua });
+      this.redis.defineCommand("opCreatePayment", { numberOfKeys: 6, lua: createPaymentLua });
+      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 8, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opCreatePayments !== "function") {
       // Variable key count: the caller passes it first.
@@ -164,7 +164,7 @@ export class PaymentStore {
   }
 
   private async createChunk(inputs: readonly NewPayment[], now: Date): Promise<CreateResult[]> {
-    const keys: string[] = [this.keys.events, this.keys.acceptedIndex, this.keys.submits];
+    const keys: string[] = [this.keys.events, this.keys.acceptedIndex, this.keys.submits, this.keys.archivedBelow];
     const args = [this.minId(now), String(now.getTime())];
     for (const input of inputs) {
       keys.push(this.keys.payment(input.account, input.orderNumber));
@@ -188,6 +188,7 @@ export class PaymentStore {
       // Without a limit the script does not touch its fourth key; the payment's keeps the slot.
       limit ? this.keys.rateBucket(limit.scope, limit.id) : payment,
       this.keys.submits,
+      this.keys.archivedBelow,
       ...createFields(input),
       this.minId(now),
       refMember(input),
@@ -301,6 +302,8 @@ export class PaymentStore {
           this.keys.reconcile,
           this.keys.reconcileChecks,
           this.keys.contradictions,
+          this.keys.archivedBelow,
+          this.keys.finalIndex,
           String(current.version),
           json,
           next.status,

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { addEventLuaFunction } from "../events/add-event-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
 import type { Payment } from "./payment.js";
@@ -7,7 +8,7 @@ import type { PaymentRef } from "./payment-ref.js";
 import { type RiskNotice, type RiskNoticeData, riskNoticeEventType } from "./risk-notice.js";
 
 /**
- * KEYS: payment, events
+ * KEYS: payment, events, archivedBelow
  * ARGV: expectedVersion, storeId, seenField, data, at, minId, eventType
  * → {1, eventStreamId} recorded | {2} this notice was recorded before | {NotFound} | {Conflict, version}
  *
@@ -16,12 +17,12 @@ import { type RiskNotice, type RiskNoticeData, riskNoticeEventType } from "./ris
  * payment's hash, gone with the payment). The payment's status and version are not touched; the
  * version check only makes sure the event carries the payment as it stands.
  */
-export const recordRiskNoticeLua = `
+export const recordRiskNoticeLua = `${addEventLuaFunction}
 local cur = redis.call('HMGET', KEYS[1], 'version', 'storeId')
 if not cur[1] or cur[2] ~= ARGV[2] then return {${E.NotFound}} end
 if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
 if redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[5]) == 0 then return {2} end
-local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[6], '*', 'type', ARGV[7], 'at', ARGV[5], 'storeId', ARGV[2], 'data', ARGV[4])
+local id = add_event(KEYS[2], KEYS[3], ARGV[6], ARGV[7], ARGV[5], ARGV[2], ARGV[4])
 return {1, id}
 `;
 
@@ -61,7 +62,7 @@ export class RiskNotices {
     this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opRecordRiskNotice !== "function") {
-      this.redis.defineCommand("opRecordRiskNotice", { numberOfKeys: 2, lua: recordRiskNoticeLua });
+      this.redis.defineCommand("opRecordRiskNotice", { numberOfKeys: 3, lua: recordRiskNoticeLua });
     }
   }
 
@@ -74,6 +75,7 @@ export class RiskNotices {
       const [code, value] = await this.redis.opRecordRiskNotice(
         this.keys.payment(ref.account, ref.orderNumber),
         this.keys.events,
+        this.keys.archivedBelow,
         String(payment.version),
         payment.storeId,
         `risk:${notice.type}:${notice.id}:${notice.status}`,

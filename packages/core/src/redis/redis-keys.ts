@@ -15,6 +15,21 @@ export function redisKeys(prefix: string) {
     /** The event stream (outbox): one entry per payment transition. */
     events: `${p}:events`,
     /**
+     * The ledger's committed position on the event stream (a stream id): every entry below it is
+     * in PostgreSQL. Written by the ledger only; the scripts that append events never trim the
+     * stream past it (`events/add-event-lua.ts`), and the retention sweep removes only payments
+     * whose last event is below it.
+     */
+    archivedBelow: `${p}:ledger:archived-below`,
+    /**
+     * Sorted set: `account:orderNumber` → when (ms) a final payment last changed (its final
+     * transition, or the last change of any of its refunds). The ledger's retention sweep reads
+     * it oldest first (`PAYMENT_RETENTION_DAYS`).
+     */
+    finalIndex: `${p}:idx:final`,
+    /** The ledger holding the retention sweep (a string with a time-out: one ledger sweeps at a time). */
+    retentionSweepLock: `${p}:ledger:retention-lock`,
+    /**
      * Stream of created payments (`ref`: `account:orderNumber`), written by the create script:
      * the payer's first sends, read through the `payer` consumer group. Retries are BullMQ jobs.
      */

@@ -24,6 +24,12 @@ export const ScriptErrorCode = {
   NotRefundable: -10,
   /** A refund beyond what the payment's other refunds (not `failed`) leave: nothing was created. */
   RefundExceedsPayment: -11,
+  /** Retention: the payment's latest event (its refunds' included) is not below the ledger's position yet: kept. */
+  NotArchived: -12,
+  /** Retention: the payment is not final, has an open refund, or changed within the window: kept. */
+  Retained: -13,
+  /** Restoring an archived payment whose order number is in Redis already: nothing written. */
+  Exists: -14,
 } as const;
 
 export type ScriptErrorCode = (typeof ScriptErrorCode)[keyof typeof ScriptErrorCode];

@@ -10,6 +10,7 @@
  * requests started, `recordSendLua`), sentAt (ms, when the latest one left), review (`contradiction` while a gateway contradiction waits
  * for a person).
  */
+import { addEventLuaFunction } from "../events/add-event-lua.js";
 import { paymentRefundFields as P } from "../payments/refund-totals.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
 import { refundFeedMaxLen } from "./refund-feed.js";
@@ -34,15 +35,18 @@ end
  * one included, stay within its amount (summed in integer minor units of the currency). With it,
  * in the same step: the payment's held amount and open count, its place among the payment's
  * refunds (creation order), the `accepted` index, its `refund.accepted` event and its refund feed
- * entry (the payer's cue to file it).
- * KEYS: payment, refund, payment's refunds, events, refund feed, accepted refunds
+ * entry (the payer's cue to file it). The payment's last change (retention) is now, and its
+ * latest event this one.
+ * KEYS: payment, refund, payment's refunds, events, refund feed, accepted refunds, archived
+ *       position, final-payments index
  * ARGV: json, status, version, storeId, requestHash, amountMinor, currency, decimals (the
- *       currency's), eventType, at, minId, member (`refundMember`), now (ms), refundNumber
+ *       currency's), eventType, at, minId, member (`refundMember`), now (ms), refundNumber,
+ *       payment member (`refMember`)
  * → {1, eventStreamId} created | {2, json, requestHash, storeId} it already existed (not 0: that is `Conflict`)
  *   | {NotFound} no such payment for this store | {NotRefundable, paymentStatus}
  *   | {RefundExceedsPayment, refundableMinor} | {Conflict} the payment is not the one the caller read (currency)
  */
-export const createRefundLua = `${toMinorLuaFunction}
+export const createRefundLua = `${toMinorLuaFunction}${addEventLuaFunction}
 local r = redis.call('HMGET', KEYS[2], 'json', 'requestHash', 'storeId')
 if r[1] then return {2, r[1], r[2], r[3]} end
 local p = redis.call('HMGET', KEYS[1], 'status', 'storeId', 'json', '${P.held}')
@@ -57,11 +61,12 @@ redis.call('ZADD', KEYS[3], redis.call('ZCARD', KEYS[3]) + 1, ARGV[14])
 local feedId = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ${refundFeedMaxLen}, '*', 'ref', ARGV[12])
 redis.call('HSET', KEYS[2], 'json', ARGV[1], 'status', ARGV[2], 'version', ARGV[3], 'storeId', ARGV[4],
   'requestHash', ARGV[5], 'amountMinor', ARGV[6], 'feedId', feedId)
+local id = add_event(KEYS[4], KEYS[7], ARGV[11], ARGV[9], ARGV[10], ARGV[4], ARGV[1])
 redis.call('HINCRBY', KEYS[1], '${P.held}', ARGV[6])
 redis.call('HINCRBY', KEYS[1], '${P.open}', 1)
-redis.call('HSET', KEYS[1], '${P.changedAt}', ARGV[13])
+redis.call('HSET', KEYS[1], '${P.changedAt}', ARGV[13], 'eventId', id)
+redis.call('ZADD', KEYS[8], ARGV[13], ARGV[15])
 redis.call('ZADD', KEYS[6], ARGV[13], ARGV[12])
-local id = redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[11], '*', 'type', ARGV[9], 'at', ARGV[10], 'storeId', ARGV[4], 'data', ARGV[1])
 return {1, id}
 `;
 
@@ -72,13 +77,16 @@ return {1, id}
  * out). Such a refund is marked (`review`, the contradictions index), taken out of the refund
  * schedule, and only an `operator` transition moves it on. The payment's totals follow in the
  * same step: a refund becoming `failed` frees its amount, one leaving `failed` (a contradiction)
- * holds it again, one becoming `succeeded` adds it to the refunded amount.
- * KEYS: refund, payment, events, accepted refunds, refund schedule, refund schedule checks, refund contradictions
+ * holds it again, one becoming `succeeded` adds it to the refunded amount; its last change
+ * (retention) is now, and its latest event this one.
+ * KEYS: refund, payment, events, accepted refunds, refund schedule, refund schedule checks, refund contradictions,
+ *       archived position, final-payments index
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, member, schedule ('' leave it
- *       | 'remove' | due epoch ms: scheduled no later than that), mode ('' | 'contradiction'), source, now (ms)
+ *       | 'remove' | due epoch ms: scheduled no later than that), mode ('' | 'contradiction'), source, now (ms),
+ *       payment member (`refMember`)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} | {NotFound} | {Final} | {AwaitingOperator}
  */
-export const transitionRefundLua = `
+export const transitionRefundLua = `${addEventLuaFunction}
 local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review', 'amountMinor')
 if not cur[1] then return {${E.NotFound}} end
 local contradiction = ARGV[10] == 'contradiction'
@@ -91,6 +99,7 @@ end
 if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
 if cur[4] == 'contradiction' and ARGV[11] ~= 'operator' then return {${E.AwaitingOperator}} end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', to, 'version', ARGV[4])
+local id = add_event(KEYS[3], KEYS[8], ARGV[7], ARGV[5], ARGV[6], cur[3], ARGV[2])
 -- Never recreate a payment that is gone (its hash would be a stub without a resource).
 if redis.call('EXISTS', KEYS[2]) == 1 then
   local amount = cur[5]
@@ -101,10 +110,10 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   local isOpen = to ~= 'succeeded' and to ~= 'failed'
   if wasOpen and not isOpen then redis.call('HINCRBY', KEYS[2], '${P.open}', -1) end
   if isOpen and not wasOpen then redis.call('HINCRBY', KEYS[2], '${P.open}', 1) end
-  redis.call('HSET', KEYS[2], '${P.changedAt}', ARGV[12])
+  redis.call('HSET', KEYS[2], '${P.changedAt}', ARGV[12], 'eventId', id)
+  redis.call('ZADD', KEYS[9], ARGV[12], ARGV[13])
 end
 redis.call('ZREM', KEYS[4], ARGV[8])
-local id = redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[7], '*', 'type', ARGV[5], 'at', ARGV[6], 'storeId', cur[3], 'data', ARGV[2])
 if contradiction then
   redis.call('HSET', KEYS[1], 'review', 'contradiction')
   redis.call('ZADD', KEYS[7], ARGV[12], ARGV[8])

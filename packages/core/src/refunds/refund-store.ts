@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { currencyDecimals, formatCurrencyMinor, toCurrencyMinor } from "../payments/money.js";
 import type { TransitionSource } from "../payments/payment.js";
 import { eventIdOf } from "../payments/payment-event.js";
-import type { PaymentRef } from "../payments/payment-ref.js";
+import { type PaymentRef, refMember } from "../payments/payment-ref.js";
 import { recordSendLua } from "../payments/payment-scripts.js";
 import type { PaymentStatus } from "../payments/payment-status.js";
 import type { RecordSendResult } from "../payments/payment-store.js";
@@ -20,7 +20,7 @@ export interface RefundStoreOptions {
   redis: Redis;
   /** `REDIS_KEY_PREFIX`; default `op`. */
   keyPrefix?: string;
-  /** Events older than this are trimmed from the stream; default 7 days (as `PaymentStore`'s). */
+  /** Events older than this are trimmed from the stream once archived; default 7 days (as `PaymentStore`'s). */
   eventRetentionMs?: number;
   clock?: () => Date;
 }
@@ -91,8 +91,8 @@ export class RefundStore {
     this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreateRefund !== "function") {
-      this.redis.defineCommand("opCreateRefund", { numberOfKeys: 6, lua: createRefundLua });
-      this.redis.defineCommand("opTransitionRefund", { numberOfKeys: 7, lua: transitionRefundLua });
+      this.redis.defineCommand("opCreateRefund", { numberOfKeys: 8, lua: createRefundLua });
+      this.redis.defineCommand("opTransitionRefund", { numberOfKeys: 9, lua: transitionRefundLua });
       // The payment's send count script, as is: it counts on any hash with `status` and `sends`.
       this.redis.defineCommand("opRecordRefundSend", { numberOfKeys: 1, lua: recordSendLua });
     }
@@ -113,6 +113,8 @@ export class RefundStore {
       this.keys.events,
       this.keys.refundFeed,
       this.keys.acceptedRefunds,
+      this.keys.archivedBelow,
+      this.keys.finalIndex,
       json,
       refund.status,
       String(refund.version),
@@ -127,6 +129,7 @@ export class RefundStore {
       refundMember(input),
       String(now.getTime()),
       input.refundNumber,
+      refMember(input),
     );
     switch (code) {
       case 1:
@@ -194,6 +197,8 @@ export class RefundStore {
           this.keys.refundReconcile,
           this.keys.refundReconcileChecks,
           this.keys.refundContradictions,
+          this.keys.archivedBelow,
+          this.keys.finalIndex,
           String(current.version),
           JSON.stringify(next),
           next.status,
@@ -206,6 +211,7 @@ export class RefundStore {
           contradiction ? "contradiction" : "",
           step.source,
           String(at.getTime()),
+          refMember(ref),
         );
         if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
         if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };

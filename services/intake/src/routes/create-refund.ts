@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { refundLocation } from "../build-refund.js";
 import { ErrorBody, OrderNumberParams, Refund, RefundRequest, StoreQuery, errorResponses } from "../http/schemas.js";
 import type { RefundAcceptOutcome } from "../refund-intake.js";
+import { beforeAnyWrite } from "../http/redis-failure.js";
 import { paymentTarget } from "./payment-target.js";
 import type { RouteContext } from "./route-context.js";
 
@@ -45,7 +46,11 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
       const { orderNumber } = request.params as { orderNumber: string };
       let outcome: RefundAcceptOutcome = { kind: "payment_changed" };
       for (let read = 0; read < maxPaymentReads && outcome.kind === "payment_changed"; read++) {
-        outcome = await ctx.refundIntake.accept(await paymentTarget(ctx, request, orderNumber), body);
+        const target = await paymentTarget(ctx, request, orderNumber);
+        // A payment that left Redis comes back first (with its refunds), in one step: the refund's
+        // create then checks it and what its refunds leave as for any payment.
+        if (target.archivedRefunds) await beforeAnyWrite(ctx.retention.restore(target.ref, target.payment, target.archivedRefunds));
+        outcome = await ctx.refundIntake.accept(target, body);
       }
       if (outcome.kind === "payment_changed") throw new Error(`payment ${orderNumber} kept changing under a refund`);
       const { refund } = outcome;

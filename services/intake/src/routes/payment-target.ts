@@ -1,17 +1,15 @@
 import { InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
-import { OrderNumber, type Payment, type PaymentRef } from "@oceanpos/core/payments";
+import { OrderNumber, type Payment } from "@oceanpos/core/payments";
 import type { Store } from "@oceanpos/core/stores";
 import type { FastifyRequest } from "fastify";
 import { AmbiguousOrderNumberError, NotFoundError } from "../errors.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";
 import { StoreQuery } from "../http/schemas.js";
-import { type RouteContext, ownPayment, refOf } from "./route-context.js";
+import { type FoundPayment, type RouteContext, ownPayment, refOf } from "./route-context.js";
 
 /** The payment a `/v1/payments/{orderNumber}…` call is about, with its store. */
-export interface PaymentTarget {
+export interface PaymentTarget extends FoundPayment {
   store: Store;
-  ref: PaymentRef;
-  payment: Payment;
 }
 
 /**
@@ -41,7 +39,24 @@ export async function paymentTarget(ctx: RouteContext, request: FastifyRequest, 
   );
   if (found.length > 1) throw new AmbiguousOrderNumberError(parsed.data);
   const payment = found[0];
-  const store = payment === undefined ? undefined : ctx.stores.byStoreId(payment.storeId);
-  if (!payment || !store) throw new NotFoundError(`no payment with orderNumber ${parsed.data}`);
+  if (payment === undefined) return archivedTarget(ctx, parsed.data);
+  const store = ctx.stores.byStoreId(payment.storeId);
+  if (!store) throw new NotFoundError(`no payment with orderNumber ${parsed.data}`);
   return { store, ref: refOf(store, parsed.data), payment };
+}
+
+/**
+ * The operator's payment that is in no account's Redis: the archive's newest with this number of
+ * a configured store (several accounts having one: `ambiguous_order_number`).
+ */
+async function archivedTarget(ctx: RouteContext, orderNumber: string): Promise<PaymentTarget> {
+  const archived = (await ctx.archive?.findEveryStore(orderNumber)) ?? [];
+  const found = archived.flatMap((a) => {
+    const store = ctx.stores.byStoreId(a.payment.storeId);
+    return store ? [{ store, ...a }] : [];
+  });
+  if (new Set(found.map((f) => f.store.oceanpayment.account)).size > 1) throw new AmbiguousOrderNumberError(orderNumber);
+  const newest = found.sort((a, b) => (a.payment.createdAt < b.payment.createdAt ? 1 : -1))[0];
+  if (!newest) throw new NotFoundError(`no payment with orderNumber ${orderNumber}`);
+  return { store: newest.store, ref: refOf(newest.store, orderNumber), payment: newest.payment, archivedRefunds: newest.refunds };
 }

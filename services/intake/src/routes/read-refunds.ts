@@ -30,8 +30,8 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request, reply) => {
       const { orderNumber } = request.params as { orderNumber: string };
-      const { ref } = await paymentTarget(ctx, request, orderNumber);
-      const data = await beforeAnyWrite(ctx.refunds.list(ref));
+      const { ref, archivedRefunds } = await paymentTarget(ctx, request, orderNumber);
+      const data = archivedRefunds ?? (await beforeAnyWrite(ctx.refunds.list(ref)));
       return reply.code(200).send({ data });
     },
   );
@@ -51,8 +51,9 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request, reply) => {
       const { orderNumber, refundNumber } = request.params as { orderNumber: string; refundNumber: string };
-      const { ref } = await paymentTarget(ctx, request, orderNumber);
-      const refund = RefundParams.shape.refundNumber.safeParse(refundNumber).success ? await beforeAnyWrite(ctx.refunds.get({ ...ref, refundNumber })) : undefined;
+      const { ref, archivedRefunds } = await paymentTarget(ctx, request, orderNumber);
+      const valid = RefundParams.shape.refundNumber.safeParse(refundNumber).success;
+      const refund = !valid ? undefined : archivedRefunds ? archivedRefunds.find((r) => r.refundNumber === refundNumber) : await beforeAnyWrite(ctx.refunds.get({ ...ref, refundNumber }));
       if (!refund) throw new NotFoundError(`no refund with this refundNumber for payment ${ref.orderNumber}`);
       return reply.code(200).send(refund);
     },

@@ -47,26 +47,22 @@ export interface ArchivedPositionOptions {
   redis: Redis;
   /** The event stream (`redisKeys(prefix).events`). */
   streamKey: string;
-  /** Where the position is kept: `{prefix}:ledger:archived-below` (same hash slot as the stream). */
+  /** Where the position is kept: `redisKeys(prefix).archivedBelow` (same hash slot as the stream). */
   key: string;
   group: string;
 }
 
 /**
  * The ledger's committed position on the event stream, kept in Redis next to the stream: a
- * stream id below which every entry is in PostgreSQL. Trimming the stream below it (XTRIM MINID)
- * never drops an event the archive does not have.
+ * stream id below which every entry is in PostgreSQL. The scripts that append events trim the
+ * stream to the older of the retention and this position (core's `add-event-lua.ts`), so no
+ * event leaves Redis before the archive has it.
  */
 export class ArchivedPosition {
   private readonly o: ArchivedPositionOptions;
 
   constructor(options: ArchivedPositionOptions) {
     this.o = options;
-  }
-
-  /** The key for a Redis key prefix. */
-  static keyOf(keyPrefix: string): string {
-    return `{${keyPrefix}}:ledger:archived-below`;
   }
 
   /** Moves the position up to what the group has acknowledged; resolves with it. */
