@@ -22,3 +22,4 @@ export {
   type RequestIdOptions,
 } from "./http-errors.js";
 export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";
+export { registerOpenApi, openApiSchemaRegistry, ErrorBodySchema, namedResponse, rawResponse, type OpenApiOptions, type OpenApiSchemaRegistry, type NamedResponse, type RawResponse } from "./openapi.js";

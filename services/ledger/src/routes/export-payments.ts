@@ -1,9 +1,8 @@
-import { parseOrThrow } from "@oceanpos/core/http";
+import { parseOrThrow, rawResponse } from "@oceanpos/core/http";
 import { finished } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import Cursor from "pg-cursor";
-import { z } from "zod";
 import { listSql, paymentsTable } from "../db/list-sql.js";
 import { CsvExportStream } from "../export/csv-export-stream.js";
 import { ReadAuth } from "../http/auth.js";
@@ -45,12 +44,12 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
     "/v1/payments/export",
     {
       schema: {
+        operationId: "exportPayments",
         summary: "Export archived payments as CSV",
         description: `The list's filters without \`limit\` and \`cursor\`: everything that matches, in list order. Columns: ${exportColumns.join(",")}.`,
         tags: ["archive"],
         querystring: PaymentExportQuery,
-        produces: ["text/csv"],
-        response: { 200: z.string().describe("text/csv, one header row"), ...errorResponses },
+        response: { 200: rawResponse("CSV, one header row, streamed", { "text/csv": { schema: { type: "string" } } }), ...errorResponses },
       },
     },
     async (request, reply) => {
