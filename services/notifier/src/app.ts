@@ -21,6 +21,7 @@ import { registerEventRoutes } from "./routes/event-routes.js";
 import type { EventStreamHub } from "./events/event-stream-hub.js";
 import type { NotifierMetrics } from "./metrics.js";
 import type { NoticeHandler } from "./notices/notice-handler.js";
+import { registerOpenApi } from "./http/openapi.js";
 import { registerNoticeRoutes } from "./routes/notice-routes.js";
 import { registerSubscriptionRoutes } from "./routes/subscription-routes.js";
 import type { UrlGuard } from "./delivery/url-guard.js";
@@ -61,6 +62,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     frameworkErrors,
   });
 
+  // Route schemas document the API; handlers parse with them so every error keeps the contract's shape.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerOpenApi(app);
   registerOpsRoutes(app, {
     registry: deps.registry,
     checks: deps.checks,
