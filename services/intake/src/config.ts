@@ -1,4 +1,4 @@
-import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envBoolean, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
@@ -16,6 +16,8 @@ export const IntakeConfig = z
      * harmless, only wasted).
      */
     RECOVERY_SWEEP_AGE_MS: envDurationMs(120_000),
+    /** Bull Board at /admin/queues shows jobs but changes nothing (retry, clean, pause…) unless `false`. */
+    BULL_BOARD_READ_ONLY: envBoolean(true),
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;
