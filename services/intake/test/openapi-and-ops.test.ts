@@ -66,7 +66,7 @@ describe("OpenAPI document and operations endpoints", () => {
     await h.app.ready();
     const problems = await checkOpenApiDocument(h.app.swagger(), { name: "intake", namedSchemas: ["Payment", "PaymentRequest", "Refund", "RefundRequest", "Error", "BatchRequest", "BatchResponse"] });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("serves the browsable reference at /docs", async () => {
     const res = await h.app.inject({ method: "GET", url: "/docs/" });

@@ -47,7 +47,7 @@ describe("ops routes, OpenAPI, Request-Id", () => {
     await ledger.app.ready();
     const problems = await checkOpenApiDocument(ledger.app.swagger(), { name: "ledger", namedSchemas: ["Payment", "Refund", "PaymentList", "RefundList", "DailyReport", "Error"] });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("echoes a sane Request-Id, makes one otherwise, and puts it in error bodies", async () => {
     const given = await ledger.app.inject({ method: "GET", url: "/v1/payments", headers: { ...bearer(adminToken), "request-id": "pos-42.a:b" } });

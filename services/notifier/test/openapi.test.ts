@@ -77,5 +77,5 @@ describe("the notifier's OpenAPI document", () => {
       namedSchemas: ["Subscription", "SubscriptionWithSecret", "CreateSubscription", "DeliveryList", "DeadLetterList", "EventPage", "Event", "PaymentEvent", "RefundEvent", "RiskNoticeEvent", "ReconciliationEvent", "Error"],
     });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -36,7 +36,9 @@ export function registerQr(app: FastifyInstance, ctx: RouteContext): void {
           response: {
             200: rawResponse(`The QR code (${contentTypes[format]})`, { [contentTypes[format]]: { schema: qrSchemas[format] } }),
             304: rawResponse("Not modified (If-None-Match matched the ETag)"),
-            404: namedResponse(ErrorBody, "not_found: unknown payment or no barCode yet"), ...errorResponses },
+            404: namedResponse(ErrorBody, "not_found: unknown payment or no barCode yet"),
+            ...errorResponses,
+          },
         },
       },
       (request, reply) => sendQr(ctx, format, request, reply),
