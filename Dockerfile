@@ -1,6 +1,7 @@
-# One image for every process; docker-compose.yml picks the service with SERVICE_DIR.
 # syntax=docker/dockerfile:1
-FROM node:24-bookworm-slim AS build
+# One image for every process; docker-compose.yml picks the service with SERVICE_DIR. The base image
+# is pinned to the Node.js release the tests run on (.nvmrc names its line); bump both together.
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
@@ -17,7 +18,7 @@ COPY packages packages
 COPY services services
 RUN npx turbo run build --filter=@oceanpos/intake --filter=@oceanpos/payer --filter=@oceanpos/notifier --filter=@oceanpos/ledger --filter=@oceanpos/sandbox
 
-FROM node:24-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # A young generation of 2 × 8 MB instead of 2 × 16: with HEAP_GROWING_PERCENT's default, what keeps
 # each service under 200 MB RSS at peak (docs/performance.md, "Memory"). Only a command-line or

@@ -25,3 +25,4 @@ export {
   withDatabase,
   type PostgresServerOptions,
 } from "@oceanpos/harness";
+export { checkOpenApiDocument, redoclyConfigPath, type OpenApiCheckOptions, type OpenApiProblem } from "./check-openapi.js";

@@ -22,6 +22,7 @@ import { PaymentWaiter } from "./payment-waiter.js";
 import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
 import { registerHttpMetrics } from "./http/http-metrics.js";
+import { registerIdempotencyKeyRefusal } from "./http/idempotency-key.js";
 import { registerJsonBody } from "./http/json-body.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { type QueueBoardOptions, registerQueueBoard } from "./http/queue-board.js";
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerStoreAuth(v1, { stores: deps.stores, adminToken: deps.adminToken });
+      registerIdempotencyKeyRefusal(v1);
       registerStoreRateLimit(v1, { redis: deps.redis, keyPrefix: deps.keyPrefix, metrics });
       registerCreatePayment(v1, ctx);
       registerBatch(v1, ctx);

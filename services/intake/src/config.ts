@@ -1,4 +1,4 @@
-import { commonEnvShape, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envBoolean, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
@@ -25,6 +25,8 @@ export const IntakeConfig = z
     DATABASE_URL: envDatabaseUrl(),
     /** Connections to the archive, at most. */
     DATABASE_POOL_SIZE: envPositiveInt(4, { max: 100 }),
+    /** Bull Board at /admin/queues shows jobs but changes nothing (retry, clean, pause…) unless `false`. */
+    BULL_BOARD_READ_ONLY: envBoolean(true),
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;

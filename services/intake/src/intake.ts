@@ -14,6 +14,7 @@ import type { IntakeConfig } from "./config.js";
 import { type IntakeQueues, catalogQueueNames } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { RecoverySweep } from "./recovery-sweep.js";
+import { WebhookBoardQueues } from "./webhook-board-queues.js";
 
 export interface IntakeDeps {
   stores: StoreRegistry;
@@ -48,6 +49,8 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   // browsing jobs never compete with (or fail fast like) the producer connection payments use.
   const boardRedis = connections.open("worker", "intake-board");
   const boardQueues = catalogQueueNames().map((name) => new Queue(name, { connection: boardRedis, prefix: bullPrefix }));
+  // …and the notifier's webhook delivery queues, one per subscription, followed as they come and go.
+  const webhookQueues = new WebhookBoardQueues({ redis: boardRedis, keyPrefix, bullPrefix, logger });
   const allQueues = [...Object.values(queues), ...boardQueues];
   for (const queue of allQueues) queue.on("error", (err: Error) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
 
@@ -73,7 +76,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
     isDraining: () => draining,
     adminToken: config.ADMIN_TOKEN,
-    board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
+    board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues, moreQueues: () => webhookQueues.list(), readOnly: config.BULL_BOARD_READ_ONLY },
     archive,
   });
   const sweep = new RecoverySweep({
@@ -93,7 +96,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
       { name: "mark-draining", close: () => void (draining = true) },
       { name: "http", close: () => app.close() },
       { name: "recovery-sweep", close: () => sweep.stop() },
-      { name: "queues", close: async () => void (await Promise.all(allQueues.map((q) => q.close()))) },
+      { name: "queues", close: async () => void (await Promise.all([...allQueues.map((q) => q.close()), webhookQueues.close()])) },
       { name: "redis", close: () => connections.close() },
       { name: "archive", close: () => archive.close() },
     ],

@@ -1,4 +1,4 @@
-import { useRedis } from "@oceanpos/testing";
+import { checkOpenApiDocument, useRedis } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -28,10 +28,16 @@ describe("OpenAPI document and operations endpoints", () => {
       "/v1/payments/{orderNumber}/void",
     ]);
     const create = doc.paths["/v1/payments"].post;
-    const body = create.requestBody.content["application/json"].schema;
+    expect(create.operationId).toBe("createPayment");
+    expect(doc.servers[0].variables.host.default).toBe("localhost:3000");
+    expect(create.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PaymentRequest" });
+    const body = doc.components.schemas.PaymentRequest;
     expect(body.required).toEqual(expect.arrayContaining(["orderNumber", "amount", "currency", "mode"]));
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "401", "409", "413", "415", "429", "503"]));
+    const qr = doc.paths["/v1/payments/{orderNumber}/qr.png"].get;
+    expect(Object.keys(qr.responses["200"].content)).toEqual(["image/png"]);
+    expect(qr.responses["304"].content).toBeUndefined();
     expect(create.parameters.some((p: { in: string; name: string }) => p.in === "header" && p.name === "prefer")).toBe(true);
   });
 
@@ -43,9 +49,11 @@ describe("OpenAPI document and operations endpoints", () => {
     expect(schemas.Refund.properties.status.enum).toEqual(["accepted", "submitting", "pending", "succeeded", "failed", "needs_review"]);
     expect(schemas.RefundRequest.additionalProperties).toBe(false);
     const refunds = doc.paths["/v1/payments/{orderNumber}/refunds"];
-    // Request bodies name the schema's input form (fastify-type-provider-zod's `…Input`).
-    expect(refunds.post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RefundRequestInput" });
-    expect(schemas.RefundRequestInput.required).toEqual(["refundNumber", "amount"]);
+    // Request bodies name the schema's input form under the schema's own name (no `…Input` twin).
+    expect(refunds.post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RefundRequest" });
+    expect(Object.keys(schemas).filter((name) => name.endsWith("Input"))).toEqual([]);
+    expect(schemas.RefundRequest.required).toEqual(["refundNumber", "amount"]);
+    expect(refunds.post.responses["202"].description).toBe("Accepted; the payer files it with Oceanpayment");
     expect(refunds.post.responses["202"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Refund" });
     expect(Object.keys(refunds.post.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "401", "403", "404", "409", "429", "503"]));
     expect(refunds.post.security).toEqual([{ storeKey: [] }, { operatorToken: [] }]);
@@ -53,6 +61,12 @@ describe("OpenAPI document and operations endpoints", () => {
     expect(refunds.get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RefundList" });
     expect(doc.paths["/v1/payments/{orderNumber}/refunds/{refundNumber}"].get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Refund" });
   });
+
+  it("passes Redocly's linter and generates TypeScript types that compile and name the resources", async () => {
+    await h.app.ready();
+    const problems = await checkOpenApiDocument(h.app.swagger(), { name: "intake", namedSchemas: ["Payment", "PaymentRequest", "Refund", "RefundRequest", "Error", "BatchRequest", "BatchResponse"] });
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   it("serves the browsable reference at /docs", async () => {
     const res = await h.app.inject({ method: "GET", url: "/docs/" });

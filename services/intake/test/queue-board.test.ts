@@ -1,10 +1,13 @@
 import { once } from "node:events";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { useRedis } from "@oceanpos/testing";
-import { Queue } from "bullmq";
+import { createLogger } from "@oceanpos/core/logger";
+import { SubscriptionStore, deliveryQueueName } from "@oceanpos/core/webhooks";
+import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogQueueNames } from "../src/jobs.js";
+import { WebhookBoardQueues } from "../src/webhook-board-queues.js";
 import { type Harness, account, auth, startHarness } from "./harness.js";
 
 const adminToken = "operator-token-123";
@@ -83,5 +86,77 @@ describe("Bull Board at /admin/queues", () => {
   it("keeps the board out of the OpenAPI document", async () => {
     const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json();
     expect(Object.keys(doc.paths).some((p) => p.startsWith("/admin"))).toBe(false);
+  });
+
+  describe("the webhook delivery queues, read-only unless BULL_BOARD_READ_ONLY=false", () => {
+    const bearer = { authorization: `Bearer ${adminToken}` };
+    let webhookQueues: WebhookBoardQueues;
+    let subscriptions: SubscriptionStore;
+    beforeEach(() => {
+      webhookQueues = new WebhookBoardQueues({ redis: boardRedis, keyPrefix: redis.prefix, bullPrefix: redisKeys(redis.prefix).bullPrefix, logger: createLogger({ name: "board-test", level: "silent" }) });
+      subscriptions = new SubscriptionStore({ redis: redis.client(), keyPrefix: redis.prefix });
+    });
+    afterEach(async () => {
+      await webhookQueues.close();
+    });
+
+    /** A subscription whose delivery queue holds one failed job, failed by a real worker. */
+    async function subscriptionWithFailedDelivery(): Promise<string> {
+      const { subscription } = await subscriptions.create({ url: "https://example.org/hook", events: ["payment.*"] });
+      const name = deliveryQueueName(subscription.id);
+      const prefix = redisKeys(redis.prefix).bullPrefix;
+      const producer = new Queue(name, { connection: redis.client(), prefix });
+      await producer.add("deliver", { subscriptionId: subscription.id, eventId: "evt_1-0" }, { jobId: "whk-1" });
+      const workerRedis = redis.client().duplicate({ maxRetriesPerRequest: null });
+      const worker = new Worker(name, async () => Promise.reject(new Error("endpoint answered 500")), { connection: workerRedis, prefix });
+      await once(worker, "failed");
+      await worker.close();
+      await producer.close();
+      workerRedis.disconnect();
+      return name;
+    }
+
+    const boardWith = async (readOnly?: boolean) => {
+      await h.close();
+      h = await startHarness(redis, { board: { adminToken, queues: boardQueues, moreQueues: () => webhookQueues.list(), ...(readOnly === undefined ? {} : { readOnly }) } });
+    };
+    const listed = async () => {
+      const res = await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: bearer });
+      expect(res.statusCode).toBe(200);
+      return res.json().queues as { name: string; readOnlyMode: boolean; counts: Record<string, number> }[];
+    };
+
+    it("lists each subscription's queue next to the catalog's as subscriptions come and go; a retry is refused (405)", async () => {
+      await boardWith();
+      expect((await listed()).map((q) => q.name).sort()).toEqual(catalogQueueNames().sort());
+      const name = await subscriptionWithFailedDelivery();
+      const queues = await listed();
+      expect(queues.map((q) => q.name).sort()).toEqual([...catalogQueueNames(), name].sort());
+      expect(queues.find((q) => q.name === name)?.counts.failed).toBe(1);
+      expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+
+      for (const url of [`/admin/queues/api/queues/${name}/whk-1/retry`, `/admin/queues/api/queues/${name}/retry/failed`, "/admin/queues/api/queues/payments/retry/failed"]) {
+        const retry = await h.app.inject({ method: "PUT", url, headers: bearer });
+        expect(retry.statusCode, url).toBe(405);
+      }
+      const queue = new Queue(name, { connection: boardRedis, prefix: redisKeys(redis.prefix).bullPrefix });
+      expect(await (await queue.getJob("whk-1"))?.getState()).toBe("failed");
+      await queue.close();
+
+      const id = name.replace(/^webhooks-/, "");
+      await subscriptions.delete(id);
+      expect((await listed()).map((q) => q.name)).not.toContain(name);
+    });
+
+    it("lets an operator retry when BULL_BOARD_READ_ONLY=false", async () => {
+      await boardWith(false);
+      const name = await subscriptionWithFailedDelivery();
+      expect((await listed()).find((q) => q.name === name)?.readOnlyMode).toBe(false);
+      const retry = await h.app.inject({ method: "PUT", url: `/admin/queues/api/queues/${name}/whk-1/retry`, headers: bearer });
+      expect(retry.statusCode).toBe(204);
+      const queue = new Queue(name, { connection: boardRedis, prefix: redisKeys(redis.prefix).bullPrefix });
+      expect(await (await queue.getJob("whk-1"))?.getState()).toBe("waiting");
+      await queue.close();
+    });
   });
 });

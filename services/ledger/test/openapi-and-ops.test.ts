@@ -1,4 +1,4 @@
-import { usePostgres, useRedis } from "@oceanpos/testing";
+import { checkOpenApiDocument, usePostgres, useRedis } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../src/ledger.js";
 import { Payments, adminToken, bearer, startLedger, testConfig } from "./harness.js";
@@ -36,8 +36,18 @@ describe("ops routes, OpenAPI, Request-Id", () => {
     const paths = doc.json().paths as Record<string, { get: { parameters?: { name: string }[] } }>;
     expect(Object.keys(paths).sort()).toEqual(["/v1/payments", "/v1/payments/export", "/v1/reconciliations", "/v1/reconciliations/{id}", "/v1/refunds", "/v1/reports/daily"]);
     expect(paths["/v1/payments"]?.get.parameters?.map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "method", "order", "orderNumber", "status", "storeId", "to"]);
+    const export_ = doc.json().paths["/v1/payments/export"].get;
+    expect(Object.keys(export_.responses["200"].content)).toEqual(["text/csv"]);
+    expect(Object.keys(export_.responses["400"].content)).toEqual(["application/json"]);
+    expect(paths["/v1/payments"]?.get).toMatchObject({ operationId: "listPayments", responses: { 200: { content: { "application/json": { schema: { $ref: "#/components/schemas/PaymentList" } } } } } });
     expect((await ledger.app.inject({ method: "GET", url: "/docs" })).statusCode).toBeLessThan(400);
   });
+
+  it("passes Redocly's linter and generates TypeScript types that compile and name the resources", async () => {
+    await ledger.app.ready();
+    const problems = await checkOpenApiDocument(ledger.app.swagger(), { name: "ledger", namedSchemas: ["Payment", "Refund", "PaymentList", "RefundList", "DailyReport", "Error"] });
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   it("echoes a sane Request-Id, makes one otherwise, and puts it in error bodies", async () => {
     const given = await ledger.app.inject({ method: "GET", url: "/v1/payments", headers: { ...bearer(adminToken), "request-id": "pos-42.a:b" } });

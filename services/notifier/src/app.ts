@@ -21,6 +21,7 @@ import type { EventStreamHub } from "./events/event-stream-hub.js";
 import type { StreamTokens } from "./events/stream-tokens.js";
 import type { NotifierMetrics } from "./metrics.js";
 import type { NoticeHandler } from "./notices/notice-handler.js";
+import { registerOpenApi } from "./http/openapi.js";
 import { registerNoticeRoutes } from "./routes/notice-routes.js";
 import { registerSubscriptionRoutes } from "./routes/subscription-routes.js";
 import type { UrlGuard } from "./delivery/url-guard.js";
@@ -58,9 +59,10 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = createHttpApp({ logger: deps.logger.child({ component: "http" }), corsOrigins: deps.corsOrigins ?? [], bodyLimit: 256 * 1024 });
 
-  // Route schemas document the API; handlers parse with zod themselves so every error keeps the contract's shape.
+  // Route schemas document the API; handlers parse with them so every error keeps the contract's shape.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerOpenApi(app);
   registerOpsRoutes(app, {
     registry: deps.registry,
     checks: deps.checks,

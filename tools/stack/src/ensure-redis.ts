@@ -24,7 +24,7 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Ensured
       [
         `Nothing answers at ${url} and no redis-server could be started (${(err as Error).message}).`,
         "Either start a Redis 7 yourself and point REDIS_URL at it, for example:",
-        "  docker run -d -p 6379:6379 redis:7 redis-server --appendonly yes",
+        "  docker run -d -p 6379:6379 redis:7.4.5 redis-server --appendonly yes",
         "or install redis-server so that `npm start` can run one for you:",
         "  Debian/Ubuntu: sudo apt-get install redis-server    macOS: brew install redis",
       ].join("\n"),

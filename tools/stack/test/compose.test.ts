@@ -48,6 +48,18 @@ function variablesOf(module: Record<string, unknown>): Set<string> {
 }
 
 describe("Dockerfile", () => {
+  // BuildKit reads the parser directive only from the very first line; anywhere else it is a comment.
+  it("starts with its # syntax= directive", () => {
+    expect(dockerfile.split("\n")[0]).toMatch(/^# syntax=docker\/dockerfile:\d+$/);
+  });
+
+  it("builds from a pinned Node.js release on the line .nvmrc names", () => {
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1] as string);
+    expect(bases.length).toBeGreaterThan(0);
+    const line = readFileSync(join(repoRoot, ".nvmrc"), "utf8").trim();
+    for (const base of bases) expect(base).toMatch(new RegExp(`^node:${line}\\.\\d+\\.\\d+-`));
+  });
+
   const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
   const installed = [...runtime.matchAll(/^COPY (\S+)\/package\.json /gm)].map((m) => m[1]);
 
@@ -103,6 +115,36 @@ describe("what a production install takes", () => {
 });
 
 describe("docker-compose.yml", () => {
+  const text = readFileSync(join(repoRoot, "docker-compose.yml"), "utf8");
+
+  // `redis:7` or `latest` moves under a running system at the next pull.
+  it("pins every image to a release", () => {
+    const images = Object.entries(compose.services).filter(([, service]) => service.image !== undefined);
+    expect(images.length).toBeGreaterThan(3);
+    for (const [name, service] of images) expect(service.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+(\.\d+)?(-[\w.]+)?$/);
+  });
+
+  it("lists in .env.example every variable it reads, and nothing else", () => {
+    const read = new Set([...text.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1] as string));
+    const example = readFileSync(join(repoRoot, ".env.example"), "utf8");
+    const listed = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1] as string));
+    expect(read.size).toBeGreaterThan(2);
+    expect([...listed].sort()).toEqual([...read].sort());
+    // A secret has no default, so compose refuses to start without it.
+    for (const secret of ["ADMIN_TOKEN", "POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"]) {
+      expect(text, secret).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
+      expect(example, secret).toMatch(new RegExp(`^${secret}=$`, "m"));
+    }
+  });
+
+  it("gives Grafana no anonymous access and no default admin password", () => {
+    const env = compose.services.grafana?.environment ?? {};
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe("false");
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBeUndefined();
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+    expect(env.GF_USERS_ALLOW_SIGN_UP).toBe("false");
+  });
+
   it("runs Redis 7 with the append-only file, no eviction and a volume", () => {
     const redis = compose.services.redis;
     expect(redis?.image).toMatch(/^redis:7/);

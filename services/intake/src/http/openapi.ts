@@ -1,36 +1,23 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
+import { registerOpenApi as registerServiceOpenApi } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
-import { createJsonSchemaTransform, createJsonSchemaTransformObject } from "fastify-type-provider-zod";
 import { openApiSchemas } from "./schemas.js";
 
-/**
- * The OpenAPI 3 document, generated from the zod schemas the routes declare (the same ones the
- * handlers parse with), at `GET /openapi.json`, and a browsable reference at `/docs`. Must be
- * registered before the routes: @fastify/swagger collects them as they are added.
- */
+/** The intake's OpenAPI document (`/openapi.json`, `/docs`); register before the routes. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.0.3",
-      info: {
-        title: "OceanPOS intake API",
-        description:
-          "Point-of-sale API for WeChat Pay and Alipay in-store payments. Errors are " +
-          '`{"error": {"code", "message", "issues"?, "requestId"}}`; every response carries `Request-Id`.',
-        version: "1.0.0",
-      },
-      components: {
-        securitySchemes: {
-          storeKey: { type: "http", scheme: "bearer", description: "The store's API key" },
-          operatorToken: { type: "http", scheme: "bearer", description: "The operator token (ADMIN_TOKEN): the refund routes, for any store" },
-        },
-      },
-      security: [{ storeKey: [] }],
+  registerServiceOpenApi(app, {
+    title: "OceanPOS intake API",
+    description:
+      "Point-of-sale API for WeChat Pay and Alipay in-store payments. Errors are " +
+      '`{"error": {"code", "message", "issues"?, "requestId"}}`; every response carries `Request-Id`. Idempotency comes from `orderNumber` and `refundNumber`: ' +
+      "a request carrying an `Idempotency-Key` header is refused (400) so that nobody relies on it.",
+    defaultHost: "localhost:3000",
+    securitySchemes: {
+      storeKey: { type: "http", scheme: "bearer", description: "The store's API key" },
+      operatorToken: { type: "http", scheme: "bearer", description: "The operator token (ADMIN_TOKEN): the refund routes, for any store" },
     },
-    transform: createJsonSchemaTransform({ skipList: ["/openapi.json", "/docs", "/docs/*"], schemaRegistry: openApiSchemas }),
-    transformObject: createJsonSchemaTransformObject({ schemaRegistry: openApiSchemas }),
+    security: [{ storeKey: [] }],
+    schemas: openApiSchemas,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  // The routes this service adds straight to `app` come next: the document must be loaded first.
+  await app.after();
 }

@@ -14,6 +14,17 @@ export interface QueueBoardOptions {
    * owns and closes them.
    */
   queues: readonly Queue[];
+  /**
+   * Queues that come and go (the webhook delivery queues, one per subscription), read again
+   * before each request to the board's API. The caller owns and closes them.
+   */
+  moreQueues?: () => Promise<readonly Queue[]>;
+  /**
+   * `BULL_BOARD_READ_ONLY` (default true): operators see every job but cannot retry, promote,
+   * clean, pause or empty anything from the board (its API answers 405). A retried payment job
+   * is the payer's decision, not a button's.
+   */
+  readOnly?: boolean;
   /** Default `/admin/queues`. */
   basePath?: string;
 }
@@ -21,12 +32,26 @@ export interface QueueBoardOptions {
 /** Bull Board (jobs per queue and state, retries, failures) behind the operator token. */
 export async function registerQueueBoard(app: FastifyInstance, options: QueueBoardOptions): Promise<void> {
   const basePath = options.basePath ?? "/admin/queues";
+  const readOnlyMode = options.readOnly ?? true;
+  const adapt = (queues: readonly Queue[]) => queues.map((q) => new BullMQAdapter(q, { readOnlyMode }));
   const serverAdapter = new FastifyAdapter().setBasePath(basePath);
-  createBullBoard({ queues: options.queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+  const board = createBullBoard({ queues: adapt(options.queues), serverAdapter });
+  let shown = options.queues.map((q) => q.name).join("\n");
+  const refresh = async () => {
+    if (!options.moreQueues) return;
+    const queues = [...options.queues, ...(await options.moreQueues())];
+    const names = queues.map((q) => q.name).join("\n");
+    if (names === shown) return;
+    board.replaceQueues(adapt(queues));
+    shown = names;
+  };
   await app.register(
     async (admin) => {
       // Every board route, its static assets and its JSON API included.
       admin.addHook("onRequest", operatorAuth(options.adminToken));
+      admin.addHook("onRequest", async (request) => {
+        if (request.url.startsWith(`${basePath}/api/`)) await refresh();
+      });
       await admin.register(serverAdapter.registerPlugin());
     },
     { prefix: basePath },

@@ -1,3 +1,4 @@
+import { ErrorBodySchema, namedResponse, openApiSchemaRegistry } from "@oceanpos/core/http";
 import { OrderNumber, Payment, PaymentRequest } from "@oceanpos/core/payments";
 import { Refund, RefundNumber, RefundRequest } from "@oceanpos/core/refunds";
 import { z } from "zod";
@@ -5,21 +6,14 @@ import { z } from "zod";
 /** Schemas of the intake API: parsed by the handlers and rendered into the OpenAPI document. */
 
 /**
- * The schemas the OpenAPI document names (`components.schemas`, referenced by `$ref`): only these
- * exact instances are named (a `.describe()` copy is rendered inline).
+ * The schemas the OpenAPI document names (`components.schemas`, referenced by `$ref`), so that
+ * generated SDKs get named types: only these exact instances are named (a `.describe()` copy is
+ * rendered inline; describe a response with `namedResponse` instead).
  */
-export const openApiSchemas = z.registry<{ id: string }>();
+export const openApiSchemas = openApiSchemaRegistry();
 
-export const Issue = z.object({ path: z.string(), message: z.string() });
-
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string().meta({ example: "invalid_request" }),
-    message: z.string(),
-    issues: z.array(Issue).optional(),
-    requestId: z.string().describe("the response's Request-Id"),
-  }),
-});
+/** The contract's error body, shared by every service's document. */
+export const ErrorBody = ErrorBodySchema;
 
 export const OrderNumberParams = z.strictObject({ orderNumber: OrderNumber });
 
@@ -37,6 +31,9 @@ export const StoreQuery = z.strictObject({
 
 export const RefundList = z.object({ data: z.array(Refund).describe("The payment's refunds, oldest first") });
 
+openApiSchemas.add(Payment, { id: "Payment" });
+openApiSchemas.add(PaymentRequest, { id: "PaymentRequest" });
+openApiSchemas.add(ErrorBody, { id: "Error" });
 openApiSchemas.add(Refund, { id: "Refund" });
 openApiSchemas.add(RefundRequest, { id: "RefundRequest" });
 openApiSchemas.add(RefundList, { id: "RefundList" });
@@ -71,11 +68,15 @@ export type BatchResult = z.infer<typeof BatchResult>;
 
 export const BatchResponse = z.object({ results: z.array(BatchResult) });
 
+openApiSchemas.add(BatchRequest, { id: "BatchRequest" });
+openApiSchemas.add(BatchResult, { id: "BatchResult" });
+openApiSchemas.add(BatchResponse, { id: "BatchResponse" });
+
 export const errorResponses = {
-  400: ErrorBody.describe("invalid_request: every failing field is listed in issues"),
-  401: ErrorBody.describe("unauthorized"),
-  429: ErrorBody.describe("rate_limited (see Retry-After)"),
-  503: ErrorBody.describe("unavailable: the message says whether the request changed nothing or its outcome is unknown; retry with the same body"),
+  400: namedResponse(ErrorBody, "invalid_request: every failing field is listed in issues"),
+  401: namedResponse(ErrorBody, "unauthorized"),
+  429: namedResponse(ErrorBody, "rate_limited (see Retry-After)"),
+  503: namedResponse(ErrorBody, "unavailable: the message says whether the request changed nothing or its outcome is unknown; retry with the same body"),
 } as const;
 
 export { Payment, PaymentRequest, Refund, RefundRequest };

@@ -1,6 +1,6 @@
 import type { PaymentRequest as PaymentRequestType } from "@oceanpos/core/payments";
 import type { FastifyInstance } from "fastify";
-import { InvalidRequestError, errorBody, parseOrThrow, parseRequest } from "@oceanpos/core/http";
+import { errorBody, InvalidRequestError, namedResponse, parseOrThrow, parseRequest } from "@oceanpos/core/http";
 import { BatchEnvelope, BatchRequest, type BatchResult, BatchResponse, ErrorBody, PaymentRequest, errorResponses } from "../http/schemas.js";
 import type { RouteContext } from "./route-context.js";
 
@@ -13,6 +13,7 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
     "/payments/batch",
     {
       schema: {
+        operationId: "createPaymentBatch",
         summary: "Accept many payments",
         description:
           "Each item is handled like `POST /v1/payments` and gets its own status (202, 200 replay, 409, 400); " +
@@ -20,9 +21,9 @@ export function registerBatch(app: FastifyInstance, ctx: RouteContext): void {
         tags: ["payments"],
         body: BatchRequest,
         response: {
-          200: BatchResponse,
-          413: ErrorBody.describe("payload_too_large"),
-          415: ErrorBody.describe("unsupported_media_type"),
+          200: namedResponse(BatchResponse, "Every item's own status and payment or error, in request order"),
+          413: namedResponse(ErrorBody, "payload_too_large"),
+          415: namedResponse(ErrorBody, "unsupported_media_type"),
           ...errorResponses,
         },
       },

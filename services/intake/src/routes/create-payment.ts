@@ -1,4 +1,4 @@
-import { parseOrThrow } from "@oceanpos/core/http";
+import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { parsePreferWait } from "../http/prefer-wait.js";
 import { inFlightStatuses, replyWithPayment } from "../http/respond.js";
@@ -13,6 +13,7 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
       // The store's token is taken by the create script itself: one Redis round trip per POST.
       config: { storeRateLimitInHandler: true },
       schema: {
+        operationId: "createPayment",
         summary: "Accept a payment",
         description:
           "202 with the payment (status accepted). The same body again answers 200 with " +
@@ -21,11 +22,11 @@ export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): 
         headers: PreferHeaders,
         body: PaymentRequest,
         response: {
-          200: Payment.describe("Replay, or the outcome reached within Prefer: wait"),
-          202: Payment.describe("Accepted; the outcome follows"),
-          409: ErrorBody.describe("idempotency_conflict"),
-          413: ErrorBody.describe("payload_too_large"),
-          415: ErrorBody.describe("unsupported_media_type"),
+          200: namedResponse(Payment, "Replay, or the outcome reached within Prefer: wait"),
+          202: namedResponse(Payment, "Accepted; the outcome follows"),
+          409: namedResponse(ErrorBody, "idempotency_conflict"),
+          413: namedResponse(ErrorBody, "payload_too_large"),
+          415: namedResponse(ErrorBody, "unsupported_media_type"),
           ...errorResponses,
         },
       },

@@ -1,4 +1,4 @@
-import { parseOrThrow } from "@oceanpos/core/http";
+import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { refundLocation } from "../build-refund.js";
 import { ErrorBody, OrderNumberParams, Refund, RefundRequest, StoreQuery, errorResponses } from "../http/schemas.js";
@@ -17,6 +17,7 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { operatorAllowed: true },
       schema: {
+        operationId: "createRefund",
         summary: "Refund a payment, in full or in part",
         description:
           "202 with the refund (status accepted); the payer files it with Oceanpayment, which may hold it up to 30 days " +
@@ -30,13 +31,13 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
         querystring: StoreQuery,
         body: RefundRequest,
         response: {
-          200: Refund,
-          202: Refund,
-          403: ErrorBody.describe("forbidden"),
-          404: ErrorBody.describe("not_found: no such payment for this store"),
-          409: ErrorBody.describe("idempotency_conflict | payment_not_refundable | refund_exceeds_payment (with refundableAmount) | ambiguous_order_number"),
-          413: ErrorBody.describe("payload_too_large"),
-          415: ErrorBody.describe("unsupported_media_type"),
+          200: namedResponse(Refund, "Replay: the refund as it stands (Idempotent-Replayed: true)"),
+          202: namedResponse(Refund, "Accepted; the payer files it with Oceanpayment"),
+          403: namedResponse(ErrorBody, "forbidden"),
+          404: namedResponse(ErrorBody, "not_found: no such payment for this store"),
+          409: namedResponse(ErrorBody, "idempotency_conflict | payment_not_refundable | refund_exceeds_payment (with refundableAmount) | ambiguous_order_number"),
+          413: namedResponse(ErrorBody, "payload_too_large"),
+          415: namedResponse(ErrorBody, "unsupported_media_type"),
           ...errorResponses,
         },
       },

@@ -1,3 +1,4 @@
+import { namedResponse } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { ErrorBody, OrderNumberParams, Payment, errorResponses } from "../http/schemas.js";
 import { type RouteContext, ownPayment } from "./route-context.js";
@@ -8,10 +9,11 @@ export function registerGetPayment(app: FastifyInstance, ctx: RouteContext): voi
     "/payments/:orderNumber",
     {
       schema: {
+        operationId: "getPayment",
         summary: "Read a payment",
         tags: ["payments"],
         params: OrderNumberParams,
-        response: { 200: Payment, 404: ErrorBody.describe("not_found (also for another store's payment)"), ...errorResponses },
+        response: { 200: namedResponse(Payment, "The payment"), 404: namedResponse(ErrorBody, "not_found (also for another store's payment)"), ...errorResponses },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { namedResponse, rawResponse } from "@oceanpos/core/http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
 import { NotFoundError } from "../errors.js";
@@ -15,6 +16,11 @@ type Format = "svg" | "png";
 
 const contentTypes: Record<Format, string> = { svg: "image/svg+xml", png: "image/png" };
 
+const qrSchemas: Record<Format, Record<string, unknown>> = {
+  svg: { type: "string" },
+  png: { type: "string", contentMediaType: "image/png", contentEncoding: "binary" },
+};
+
 /** `GET /v1/payments/{orderNumber}/qr.svg` and `/qr.png`: the QR code the customer scans. */
 export function registerQr(app: FastifyInstance, ctx: RouteContext): void {
   for (const format of ["svg", "png"] as const) {
@@ -22,11 +28,17 @@ export function registerQr(app: FastifyInstance, ctx: RouteContext): void {
       `/payments/:orderNumber/qr.${format}`,
       {
         schema: {
+          operationId: `getPaymentQr${format === "svg" ? "Svg" : "Png"}`,
           summary: `QR code of the payment's barCode (${format.toUpperCase()})`,
           description: `200 answers \`${contentTypes[format]}\` with Cache-Control and an ETag (If-None-Match → 304).`,
           tags: ["payments"],
           params: OrderNumberParams,
-          response: { 404: ErrorBody.describe("not_found: unknown payment or no barCode yet"), ...errorResponses },
+          response: {
+            200: rawResponse(`The QR code (${contentTypes[format]})`, { [contentTypes[format]]: { schema: qrSchemas[format] } }),
+            304: rawResponse("Not modified (If-None-Match matched the ETag)"),
+            404: namedResponse(ErrorBody, "not_found: unknown payment or no barCode yet"),
+            ...errorResponses,
+          },
         },
       },
       (request, reply) => sendQr(ctx, format, request, reply),

@@ -1,3 +1,4 @@
+import { namedResponse } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "../errors.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";
@@ -6,9 +7,9 @@ import { paymentTarget } from "./payment-target.js";
 import type { RouteContext } from "./route-context.js";
 
 const readErrors = {
-  403: ErrorBody.describe("forbidden"),
-  404: ErrorBody.describe("not_found (also for another store's payment)"),
-  409: ErrorBody.describe("ambiguous_order_number"),
+  403: namedResponse(ErrorBody, "forbidden"),
+  404: namedResponse(ErrorBody, "not_found (also for another store's payment)"),
+  409: namedResponse(ErrorBody, "ambiguous_order_number"),
   ...errorResponses,
 } as const;
 
@@ -19,13 +20,14 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
     {
       config: { operatorAllowed: true },
       schema: {
+        operationId: "listRefunds",
         summary: "List a payment's refunds",
         description: "Every refund of the payment, oldest first.",
         tags: ["refunds"],
         security: [{ storeKey: [] }, { operatorToken: [] }],
         params: OrderNumberParams,
         querystring: StoreQuery,
-        response: { 200: RefundList, ...readErrors },
+        response: { 200: namedResponse(RefundList, "The payment's refunds"), ...readErrors },
       },
     },
     async (request, reply) => {
@@ -41,12 +43,13 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
     {
       config: { operatorAllowed: true },
       schema: {
+        operationId: "getRefund",
         summary: "Read a refund",
         tags: ["refunds"],
         security: [{ storeKey: [] }, { operatorToken: [] }],
         params: RefundParams,
         querystring: StoreQuery,
-        response: { 200: Refund, ...readErrors },
+        response: { 200: namedResponse(Refund, "The refund"), ...readErrors },
       },
     },
     async (request, reply) => {

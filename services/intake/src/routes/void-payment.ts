@@ -1,3 +1,4 @@
+import { namedResponse } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { InvalidStateError } from "../errors.js";
 import { voidJob } from "../jobs.js";
@@ -15,16 +16,17 @@ export function registerVoidPayment(app: FastifyInstance, ctx: RouteContext): vo
     "/payments/:orderNumber/void",
     {
       schema: {
+        operationId: "voidPayment",
         summary: "Void an unpaid payment",
         description: "Only `awaiting_customer` and `pending` payments can be voided; 202 with the payment, 409 invalid_state otherwise.",
         tags: ["payments"],
         headers: PreferHeaders,
         params: OrderNumberParams,
         response: {
-          200: Payment.describe("The void's outcome, reached within Prefer: wait"),
-          202: Payment.describe("Void queued"),
-          404: ErrorBody.describe("not_found"),
-          409: ErrorBody.describe("invalid_state"),
+          200: namedResponse(Payment, "The void's outcome, reached within Prefer: wait"),
+          202: namedResponse(Payment, "Void queued"),
+          404: namedResponse(ErrorBody, "not_found"),
+          409: namedResponse(ErrorBody, "invalid_state"),
           ...errorResponses,
         },
       },

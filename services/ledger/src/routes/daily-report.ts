@@ -1,11 +1,11 @@
-import { parseOrThrow } from "@oceanpos/core/http";
+import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { type DailyReportRow, dailyReportSql } from "../db/daily-report-sql.js";
 import { ReadAuth } from "../http/auth.js";
 import { formatAmount } from "../http/currency-amount.js";
-import { errorResponses } from "../http/schemas.js";
+import { errorResponses, openApiSchemas } from "../http/schemas.js";
 import { isTimeZone } from "../http/time-zone.js";
 
 export interface DailyReportRouteOptions {
@@ -40,6 +40,7 @@ export const DailyReport = z.object({
   ),
 });
 type DailyReport = z.infer<typeof DailyReport>;
+openApiSchemas.add(DailyReport, { id: "DailyReport" });
 
 /** `GET /v1/reports/daily`: one day in a time zone, per store and currency. */
 export function registerDailyReportRoute(app: FastifyInstance, options: DailyReportRouteOptions): void {
@@ -47,6 +48,7 @@ export function registerDailyReportRoute(app: FastifyInstance, options: DailyRep
     "/v1/reports/daily",
     {
       schema: {
+        operationId: "getDailyReport",
         summary: "Daily totals per store and currency",
         description:
           "Payments created on `date` in `timeZone` (default GATEWAY_TIME_ZONE): `payments` counts and sums the succeeded ones, " +
@@ -54,7 +56,7 @@ export function registerDailyReportRoute(app: FastifyInstance, options: DailyRep
           "`net` = payments − refunds. Amounts are exact decimal strings with the currency's decimals.",
         tags: ["reports"],
         querystring: DailyReportQuery,
-        response: { 200: DailyReport, ...errorResponses },
+        response: { 200: namedResponse(DailyReport, "The day's totals"), ...errorResponses },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,8 @@
 import { finished, Transform } from "node:stream";
-import { parseOrThrow } from "@oceanpos/core/http";
+import { parseOrThrow, rawResponse } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { z } from "zod";
 import { listSql, paymentsTable } from "../db/list-sql.js";
 import { amountSql, inlineParameters } from "../export/copy-csv-sql.js";
 import { ReadAuth } from "../http/auth.js";
@@ -56,12 +55,12 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
     "/v1/payments/export",
     {
       schema: {
+        operationId: "exportPayments",
         summary: "Export archived payments as CSV",
         description: `The list's filters without \`limit\` and \`cursor\`: everything that matches, in list order. Columns: ${exportColumns.join(",")}.`,
         tags: ["archive"],
         querystring: PaymentExportQuery,
-        produces: ["text/csv"],
-        response: { 200: z.string().describe("text/csv, one header row"), ...errorResponses },
+        response: { 200: rawResponse("CSV, one header row, streamed", { "text/csv": { schema: { type: "string" } } }), ...errorResponses },
       },
     },
     async (request, reply) => {

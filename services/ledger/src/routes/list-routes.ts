@@ -1,12 +1,11 @@
-import { parseOrThrow } from "@oceanpos/core/http";
+import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
-import { z } from "zod";
 import { type ListedTable, cursorCreatedAt, listSql, paymentsTable, refundsTable } from "../db/list-sql.js";
 import { ReadAuth } from "../http/auth.js";
 import { listCursor } from "../http/list-cursor.js";
 import { type ListFilters, PaymentListQuery, RefundListQuery } from "../http/list-query.js";
-import { errorResponses } from "../http/schemas.js";
+import { PaymentList, RefundList, errorResponses } from "../http/schemas.js";
 
 export interface ListRoutesOptions {
   pool: pg.Pool;
@@ -21,16 +20,24 @@ interface ListedRow {
 
 /** `GET /v1/payments` and `GET /v1/refunds`: keyset-paged lists of archived resources. */
 export function registerListRoutes(app: FastifyInstance, options: ListRoutesOptions): void {
-  const list = (spec: ListedTable, schema: typeof PaymentListQuery | typeof RefundListQuery, summary: string, description: string) =>
+  const list = (
+    spec: ListedTable,
+    schema: typeof PaymentListQuery | typeof RefundListQuery,
+    page: typeof PaymentList | typeof RefundList,
+    operationId: string,
+    summary: string,
+    description: string,
+  ) =>
     app.get(
       `/v1/${spec.table}`,
       {
         schema: {
+          operationId,
           summary,
           description,
           tags: ["archive"],
           querystring: schema,
-          response: { 200: z.object({ data: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: namedResponse(page, "One page, in the order asked for"), ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -52,8 +59,10 @@ export function registerListRoutes(app: FastifyInstance, options: ListRoutesOpti
   list(
     paymentsTable,
     PaymentListQuery,
+    PaymentList,
+    "listPayments",
     "List archived payments",
     "Newest first (`order=asc`: oldest first), `limit` per page (1-500, default 50); `nextCursor` fetches the next page with the same filters. A store key sees its own store only.",
   );
-  list(refundsTable, RefundListQuery, "List archived refunds", "The payments list's filters and paging, on refunds (`method`: the payment's).");
+  list(refundsTable, RefundListQuery, RefundList, "listRefunds", "List archived refunds", "The payments list's filters and paging, on refunds (`method`: the payment's).");
 }

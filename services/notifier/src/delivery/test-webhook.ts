@@ -1,16 +1,17 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import type { SubscriptionCache } from "../subscriptions/subscription-cache.js";
 import { type WebhookSender, delivered } from "./webhook-sender.js";
 
 /** What `POST /v1/subscriptions/{id}/test` answers. */
-export interface TestWebhookResult {
-  eventId: string;
-  /** The endpoint answered 2xx. */
-  delivered: boolean;
-  statusCode: number | null;
-  latencyMs: number;
-  error?: string;
-}
+export const TestWebhookResult = z.object({
+  eventId: z.string(),
+  delivered: z.boolean().describe("The endpoint answered 2xx"),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().optional(),
+});
+export type TestWebhookResult = z.infer<typeof TestWebhookResult>;
 
 /**
  * Sends one `webhook.test` event to a subscription's URL now, signed as its deliveries are (with

@@ -1,11 +1,13 @@
 import type { EventLog } from "@oceanpos/core/events";
-import { ApiError, type Caller, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
+import { StreamEventSchema } from "@oceanpos/core/events";
+import { ApiError, type Caller, InvalidRequestError, namedResponse, parseOrThrow, rawResponse } from "@oceanpos/core/http";
 import { type StreamEvent, streamIdOf } from "@oceanpos/core/payments";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../http/auth.js";
 import type { EventStreamHub } from "../events/event-stream-hub.js";
 import type { StreamTokens } from "../events/stream-tokens.js";
+import { ErrorBody, errorResponses, openApiSchemas } from "../http/openapi.js";
 
 export interface EventRoutesOptions {
   auth: Authenticator;
@@ -16,23 +18,33 @@ export interface EventRoutesOptions {
 
 const EventId = z.string().refine((v) => streamIdOf(v) !== undefined, "must be an event id (evt_…)");
 const PageQuery = z.object({
-  after: EventId.optional(),
+  after: EventId.optional().describe("The last event id already read (a page's `next`)"),
   limit: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1-500").max(500, "must be 1-500").default(100),
 });
+/** The stream's query: its parameters are documented from here, so a new one is added here. */
 const StreamQuery = z.object({
-  lastEventId: EventId.optional().describe("resume after this event (browsers send the Last-Event-ID header themselves)"),
-  token: z.string().optional().describe("a stream token (POST /v1/events/stream-tokens), for clients that cannot send Authorization"),
+  lastEventId: EventId.optional().describe("Resume after this event (for clients that cannot send Last-Event-ID)"),
+  token: z.string().optional().describe("A stream token (POST /v1/events/stream-tokens), for clients that cannot send Authorization"),
 });
+const StreamHeaders = z.object({ "last-event-id": z.string().optional().describe("Resume after this event (EventSource sends it when reconnecting)") });
 const StreamToken = z
   .object({
     token: z.string().describe("sst_…; pass it as ?token= to GET /v1/events/stream"),
     expiresAt: z.string().describe("ISO 8601; after it the token opens no new stream (open streams go on)"),
   })
   .describe("a short-lived credential for the live stream, with its issuer's reach");
-const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(), requestId: z.string() }),
-});
 const expiredToken = () => new ApiError(401, "unauthorized", "the stream token is unknown or expired: get a new one (POST /v1/events/stream-tokens)");
+
+const EventPage = z.object({
+  events: z.array(StreamEventSchema),
+  next: z.string().nullable().describe("`after` for the next page; null on the last"),
+});
+openApiSchemas.add(StreamEventSchema, { id: "Event" });
+openApiSchemas.add(EventPage, { id: "EventPage" });
+openApiSchemas.add(StreamToken, { id: "StreamToken" });
+
+const eventRoutesDoc = { tags: ["events"], security: [{ operatorToken: [] }, { storeKey: [] }] as Record<string, string[]>[] };
+const eventErrors = { ...errorResponses, 404: namedResponse(ErrorBody, "not_found") } as const;
 
 function filterFor(caller: Caller): (event: StreamEvent) => boolean {
   if (caller.kind === "operator") return () => true;
@@ -44,55 +56,62 @@ function filterFor(caller: Caller): (event: StreamEvent) => boolean {
  * header or `?token=`) and `POST /v1/events/stream-tokens` (the token a browser's EventSource uses).
  */
 export function registerEventRoutes(app: FastifyInstance, o: EventRoutesOptions): void {
-  app.get("/v1/events", async (request, reply) => {
-    const caller = o.auth.any(request, reply);
-    if (!caller) return reply;
-    const query = parseOrThrow(PageQuery, request.query, "query");
-    const after = query.after ? streamIdOf(query.after) : undefined;
-    const page = await o.eventLog.page(after, query.limit, filterFor(caller));
-    return {
-      events: page.events.map(({ event }) => event),
-      // The last id read (even when filtered out) so paging skips what this caller may not see.
-      next: page.more && page.cursor ? `evt_${page.cursor}` : null,
-    };
-  });
+  const pageDoc = {
+    schema: {
+      ...eventRoutesDoc,
+      operationId: "listEvents",
+      summary: "Page through retained events",
+      description: "Oldest first; a store key sees its store's events only.",
+      querystring: PageQuery,
+      response: { 200: namedResponse(EventPage, "One page of events"), ...eventErrors },
+    },
+  };
+  // In a plugin, so that the OpenAPI document (registered before, loaded at ready) sees them.
+  app.register(async (scope) => {
+    scope.get("/v1/events", pageDoc, async (request, reply) => {
+      const caller = o.auth.any(request, reply);
+      if (!caller) return reply;
+      const query = parseOrThrow(PageQuery, request.query, "query");
+      const after = query.after ? streamIdOf(query.after) : undefined;
+      const page = await o.eventLog.page(after, query.limit, filterFor(caller));
+      return {
+        events: page.events.map(({ event }) => event),
+        // The last id read (even when filtered out) so paging skips what this caller may not see.
+        next: page.more && page.cursor ? `evt_${page.cursor}` : null,
+      };
+    });
 
-  app.post(
-    "/v1/events/stream-tokens",
-    {
+    const tokenDoc = {
       schema: {
+        ...eventRoutesDoc,
+        operationId: "createStreamToken",
         summary: "Get a stream token",
         description:
           "A short-lived token for `GET /v1/events/stream?token=`, for a browser's EventSource (which cannot send Authorization): a store key's token sees that store's events, the operator token's every store's. It opens streams until expiresAt (STREAM_TOKEN_TTL_MS).",
-        tags: ["events"],
-        response: { 201: StreamToken, 401: ErrorBody.describe("unauthorized") },
+        response: { 201: namedResponse(StreamToken, "The token and when it stops opening streams"), ...errorResponses },
       },
-    },
-    async (request, reply) => {
+    };
+    scope.post("/v1/events/stream-tokens", tokenDoc, async (request, reply) => {
       const caller = o.auth.any(request, reply);
       if (!caller) return reply;
       const issued = await o.tokens.issue(caller);
       return reply.code(201).header("cache-control", "no-store").send(issued);
-    },
-  );
+    });
 
-  app.get(
-    "/v1/events/stream",
-    {
+    const streamDoc = {
       schema: {
-        summary: "Follow events live (Server-Sent Events)",
+        ...eventRoutesDoc,
+        operationId: "streamEvents",
+        summary: "Live event stream (Server-Sent Events)",
         description:
-          "`id: <event id>`, `event: <type>`, `data: <event JSON>`; a `: ping` comment every SSE_HEARTBEAT_MS; `retry: 2000`. Resume with the Last-Event-ID header or ?lastEventId=. Credentials: the Authorization header, or ?token= from POST /v1/events/stream-tokens.",
-        tags: ["events"],
+          "Each event is an SSE message: `id` the event id, `event` its type, `data` the event as JSON (the `Event` schema). " +
+          "Resumable with `Last-Event-ID` (or `lastEventId`); a store key gets its store's events only. Credentials: the Authorization header, or ?token= from POST /v1/events/stream-tokens.",
         querystring: StreamQuery,
-        response: {
-          200: z.string().describe("text/event-stream"),
-          400: ErrorBody.describe("invalid_request: a bad Last-Event-ID or parameter"),
-          401: ErrorBody.describe("unauthorized: no valid token, or an unknown or expired stream token"),
-        },
+        headers: StreamHeaders,
+        response: { 200: rawResponse("text/event-stream, until the client goes away", { "text/event-stream": { schema: { type: "string" } } }), ...eventErrors },
       },
-    },
-    async (request: FastifyRequest, reply: FastifyReply) => {
+    };
+    scope.get("/v1/events/stream", streamDoc, async (request: FastifyRequest, reply: FastifyReply) => {
       const { token } = request.query as { token?: unknown };
       const caller = typeof token === "string" ? await o.tokens.callerOf(token) : o.auth.any(request, reply);
       if (!caller) {
@@ -119,6 +138,6 @@ export function registerEventRoutes(app: FastifyInstance, o: EventRoutesOptions)
       // Reconnect after 2 s; the browser's EventSource sends Last-Event-ID by itself.
       raw.write("retry: 2000\n\n");
       await o.hub.add({ response: raw, filter: filterFor(caller), ...(after !== undefined ? { after } : {}) });
-    },
-  );
+    });
+  });
 }

@@ -1,4 +1,6 @@
+import { rawResponse } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import type { NotifierMetrics } from "../metrics.js";
 import type { NoticeHandler } from "../notices/notice-handler.js";
 
@@ -29,7 +31,17 @@ export function registerNoticeRoutes(app: FastifyInstance, o: NoticeRoutesOption
       return reply.code(200).type("text/plain").send("receive-ok");
     });
 
-    scope.post("/oceanpayment/notice", { bodyLimit }, async (request, reply) => {
+    const noticeDoc = {
+      operationId: "receiveNotice",
+      summary: "Oceanpayment's signed notice (XML)",
+      description: "Always answers `receive-ok`; a notice that does not verify changes nothing and is counted (notices_rejected_total).",
+      tags: ["oceanpayment"],
+      security: [],
+      consumes: ["application/xml", "text/xml"],
+      body: z.string(),
+      response: { 200: rawResponse("receive-ok, whatever arrived", { "text/plain": { schema: { type: "string", const: "receive-ok" } } }) },
+    };
+    scope.post("/oceanpayment/notice", { bodyLimit, schema: noticeDoc }, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : undefined;
       try {
         await o.handler.handle(body);

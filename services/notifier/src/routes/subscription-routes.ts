@@ -3,16 +3,28 @@ import {
   CreateSubscription,
   type DeliveryLog,
   RotateSecret,
-  type Subscription,
+  Subscription,
   type SubscriptionStore,
   UpdateSubscription,
 } from "@oceanpos/core/webhooks";
-import { ApiError, type ErrorIssue, InvalidRequestError, parseOrThrow } from "@oceanpos/core/http";
+import { ApiError, type ErrorIssue, InvalidRequestError, namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../http/auth.js";
+import {
+  DeadLetterList,
+  Deleted,
+  DeliveryList,
+  ErrorBody,
+  Replayed,
+  RotatedSubscription,
+  SubscriptionList,
+  SubscriptionWithSecret,
+  errorResponses,
+  openApiSchemas,
+} from "../http/openapi.js";
 import type { DeliveryQueues } from "../delivery/delivery-queues.js";
-import type { TestWebhookResult } from "../delivery/test-webhook.js";
+import { TestWebhookResult } from "../delivery/test-webhook.js";
 import type { Replayer } from "../delivery/replayer.js";
 import { type UrlGuard, UrlRefusedError } from "../delivery/url-guard.js";
 
@@ -30,9 +42,22 @@ export interface SubscriptionRoutesOptions {
   sendTest: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
 }
 
-const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/) });
-const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/).describe("The subscription (`sub_…`)") });
+const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100).describe("1-1000, newest first") });
 const ReplayBody = z.strictObject({ since: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) });
+openApiSchemas.add(ReplayBody, { id: "ReplayRequest" });
+
+const subscriptionErrors = {
+  ...errorResponses,
+  403: namedResponse(ErrorBody, "forbidden: a store key on an operator route"),
+} as const;
+const notFound404 = { 404: namedResponse(ErrorBody, "not_found: no such subscription") } as const;
+const disabled409 = { 409: namedResponse(ErrorBody, "subscription_disabled: enable it before replaying") } as const;
+
+/** The OpenAPI schema of an operator route (`operationId`, its answers and the operator's errors). */
+function doc(operationId: string, summary: string, rest: Record<string, unknown>, responses: Record<number, unknown>) {
+  return { schema: { operationId, summary, tags: ["subscriptions"], ...rest, response: { ...responses, ...subscriptionErrors } } };
+}
 
 /** Operator API: `/v1/subscriptions/…`. */
 export function registerSubscriptionRoutes(app: FastifyInstance, o: SubscriptionRoutesOptions): void {
@@ -67,7 +92,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
   app.register(async (scope) => {
     scope.addHook("preHandler", o.auth.operatorOnly);
 
-    scope.post("/v1/subscriptions", async (request, reply) => {
+    scope.post("/v1/subscriptions", doc("createSubscription", "Create a subscription", { body: CreateSubscription }, { 201: namedResponse(SubscriptionWithSecret, "Created; the secret is shown this once") }), async (request, reply) => {
       const body = parseOrThrow(CreateSubscription, request.body ?? {});
       await checkTargets(body);
       const { subscription, secret } = await o.store.create(body);
@@ -76,11 +101,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       return reply.code(201).header("location", `/v1/subscriptions/${subscription.id}`).send({ ...subscription, secret });
     });
 
-    scope.get("/v1/subscriptions", async () => ({ subscriptions: await o.store.list() }));
+    scope.get("/v1/subscriptions", doc("listSubscriptions", "List subscriptions", {}, { 200: namedResponse(SubscriptionList, "Every subscription, oldest first") }), async () => ({ subscriptions: await o.store.list() }));
 
-    scope.get("/v1/subscriptions/:id", async (request) => load(request.params));
+    scope.get("/v1/subscriptions/:id", doc("getSubscription", "Read a subscription", { params: IdParams }, { 200: namedResponse(Subscription, "The subscription"), ...notFound404 }), async (request) => load(request.params));
 
-    scope.patch("/v1/subscriptions/:id", async (request) => {
+    scope.patch("/v1/subscriptions/:id", doc("updateSubscription", "Change a subscription", { params: IdParams, body: UpdateSubscription }, { 200: namedResponse(Subscription, "The subscription as changed"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       const body = parseOrThrow(UpdateSubscription, request.body ?? {});
       await checkTargets(body);
@@ -90,7 +115,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       return updated;
     });
 
-    scope.delete("/v1/subscriptions/:id", async (request) => {
+    scope.delete("/v1/subscriptions/:id", doc("deleteSubscription", "Delete a subscription and its queued deliveries", { params: IdParams }, { 200: namedResponse(Deleted, "Deleted"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       await o.store.delete(current.id);
       await o.changed();
@@ -101,7 +126,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
     // A new secret, shown once; the replaced one keeps signing next to it for a while (Stripe's
     // "roll secret"), so that the subscriber can switch without refusing a delivery.
-    scope.post("/v1/subscriptions/:id/rotate-secret", async (request) => {
+    scope.post("/v1/subscriptions/:id/rotate-secret", doc("rotateSubscriptionSecret", "Roll the signing secret", { params: IdParams, body: RotateSecret }, { 200: namedResponse(RotatedSubscription, "The new secret, shown this once"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       const seconds = parseOrThrow(RotateSecret, request.body ?? {}).previousSecretExpiresInSeconds;
       const previousSecretExpiresAt = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
@@ -114,26 +139,26 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
     // One signed `webhook.test` event, answered with what the endpoint said: to check a new
     // endpoint or secret without waiting for a payment.
-    scope.post("/v1/subscriptions/:id/test", async (request) => {
+    scope.post("/v1/subscriptions/:id/test", doc("testSubscription", "Send a signed webhook.test event now", { params: IdParams }, { 200: namedResponse(TestWebhookResult, "What the endpoint answered"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       const result = await o.sendTest(current.id);
       if (!result) throw notFound();
       return result;
     });
 
-    scope.get("/v1/subscriptions/:id/deliveries", async (request) => {
+    scope.get("/v1/subscriptions/:id/deliveries", doc("listDeliveries", "The delivery log", { params: IdParams, querystring: LimitQuery }, { 200: namedResponse(DeliveryList, "Delivery attempts, newest first"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       const { limit } = parseOrThrow(LimitQuery, request.query, "query");
       return { deliveries: await o.deliveryLog.attempts(current.id, limit) };
     });
 
-    scope.get("/v1/subscriptions/:id/dead-letters", async (request) => {
+    scope.get("/v1/subscriptions/:id/dead-letters", doc("listDeadLetters", "Deliveries that used every attempt", { params: IdParams, querystring: LimitQuery }, { 200: namedResponse(DeadLetterList, "Dead letters, newest first"), ...notFound404 }), async (request) => {
       const current = await load(request.params);
       const { limit } = parseOrThrow(LimitQuery, request.query, "query");
       return { deadLetters: await o.deliveryLog.deadLetters(current.id, limit) };
     });
 
-    scope.post("/v1/subscriptions/:id/replay", async (request, reply) => {
+    scope.post("/v1/subscriptions/:id/replay", doc("replaySubscription", "Re-deliver every matching event since a time", { params: IdParams, body: ReplayBody }, { 202: namedResponse(Replayed, "Queued"), ...notFound404, ...disabled409 }), async (request, reply) => {
       const current = await load(request.params);
       const { since } = parseOrThrow(ReplayBody, request.body ?? {});
       if (!current.enabled) throw disabled();
@@ -141,7 +166,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       return reply.code(202).send({ replayed });
     });
 
-    scope.post("/v1/subscriptions/:id/dead-letters/replay", async (request, reply) => {
+    scope.post("/v1/subscriptions/:id/dead-letters/replay", doc("replayDeadLetters", "Re-deliver every dead letter", { params: IdParams }, { 202: namedResponse(Replayed, "Queued"), ...notFound404, ...disabled409 }), async (request, reply) => {
       const current = await load(request.params);
       if (!current.enabled) throw disabled();
       const replayed = await o.replayer.deadLetters(current);

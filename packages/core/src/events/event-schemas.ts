@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { Payment } from "../payments/payment.js";
+import { paymentStatuses } from "../payments/payment-status.js";
+import { Refund } from "../refunds/refund.js";
+import { refundStatuses } from "../refunds/refund-status.js";
+
+/**
+ * Every event the contract publishes (webhooks, the live stream, the event log), as schemas: the
+ * notifier's OpenAPI document describes webhook payloads with them (Standard Webhooks recommends
+ * it), so that subscribers can generate types. One envelope, `{id, type, createdAt, data}`.
+ */
+const envelope = {
+  id: z.string().describe("`evt_` + the stream id: unique, ordered; the `webhook-id` header and the SSE `id`"),
+  createdAt: z.string().describe("ISO 8601"),
+};
+
+export const PaymentEventSchema = z.object({
+  ...envelope,
+  type: z.enum(paymentStatuses.map((s) => `payment.${s}` as const)),
+  data: Payment,
+});
+
+export const RefundEventSchema = z.object({
+  ...envelope,
+  type: z.enum(refundStatuses.map((s) => `refund.${s}` as const)),
+  data: Refund,
+});
+
+/** A chargeback, fraud, high-risk or dispute notice about a payment: it changes no status. */
+export const RiskNotice = z.object({
+  type: z.string().describe("The notice's kind (chargeback, fraud, high risk, dispute), as Oceanpayment names it"),
+  status: z.string(),
+  details: z.string(),
+});
+
+export const RiskNoticeEventSchema = z.object({
+  ...envelope,
+  type: z.literal("payment.risk_notice"),
+  data: Payment.extend({ notice: RiskNotice }).describe("The payment as it stands, and the notice"),
+});
+
+const Totals = z.object({ currency: z.string(), count: z.number().int(), amount: z.string() });
+
+/** One day compared with Oceanpayment's list of successful orders, for every terminal. */
+export const Reconciliation = z.object({
+  id: z.string(),
+  date: z.string().describe("YYYY-MM-DD"),
+  timeZone: z.string(),
+  status: z.enum(["running", "completed", "failed"]),
+  partial: z.boolean().describe("The day had not ended when it ran"),
+  error: z.string().optional(),
+  startedAt: z.string(),
+  completedAt: z.string().nullable(),
+  terminals: z.array(
+    z.object({
+      account: z.string(),
+      terminal: z.string(),
+      matched: z.array(Totals),
+      discrepancies: z.array(
+        z.object({
+          kind: z.enum(["missing_here", "missing_there", "amount_mismatch", "status_mismatch"]),
+          orderNumber: z.string(),
+          paymentId: z.string().nullable(),
+          ours: z.unknown(),
+          theirs: z.unknown(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const ReconciliationEventSchema = z.object({
+  ...envelope,
+  type: z.literal("reconciliation.completed"),
+  data: Reconciliation,
+});
+
+/** Sent by `POST /v1/subscriptions/{id}/test` only. */
+export const TestEventSchema = z.object({
+  ...envelope,
+  type: z.literal("webhook.test"),
+  data: z.object({ subscriptionId: z.string() }),
+});
+
+/** Any event of the stream and the log (the live stream and `GET /v1/events` carry these). */
+export const StreamEventSchema = z.union([PaymentEventSchema, RefundEventSchema, RiskNoticeEventSchema, ReconciliationEventSchema]);
+
+/** Each webhook event type and the schema of its body. */
+export const webhookEventSchemas: ReadonlyArray<{ type: string; schema: z.ZodType; id: string }> = [
+  ...paymentStatuses.map((s) => ({ type: `payment.${s}`, schema: PaymentEventSchema, id: "PaymentEvent" })),
+  { type: "payment.risk_notice", schema: RiskNoticeEventSchema, id: "RiskNoticeEvent" },
+  ...refundStatuses.map((s) => ({ type: `refund.${s}`, schema: RefundEventSchema, id: "RefundEvent" })),
+  { type: "reconciliation.completed", schema: ReconciliationEventSchema, id: "ReconciliationEvent" },
+  { type: "webhook.test", schema: TestEventSchema, id: "TestEvent" },
+];
