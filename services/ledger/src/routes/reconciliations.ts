@@ -52,6 +52,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
     "/v1/reconciliations",
     {
       schema: {
+        operationId: "startReconciliation",
         summary: "Start a reconciliation of one day with Oceanpayment",
         description:
           "Compares `date` in `timeZone` (default GATEWAY_TIME_ZONE) with Oceanpayment's list of successful orders, for every terminal of the stores file, " +
@@ -86,6 +87,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
     "/v1/reconciliations",
     {
       schema: {
+        operationId: "listReconciliations",
         summary: "Reconciliation runs of a day or a range of days",
         description: "`date`, or `from` and `to` (both included, at most 366 days): newest day first, newest run first within a day.",
         tags: ["reconciliations"],
@@ -106,6 +108,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
     "/v1/reconciliations/:id",
     {
       schema: {
+        operationId: "getReconciliation",
         summary: "One reconciliation run",
         tags: ["reconciliations"],
         params: RunParams,
