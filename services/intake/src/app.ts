@@ -6,7 +6,9 @@ import {
   registerQueueMetrics,
   registerRedisMemoryMetrics,
 } from "@oceanpos/core/http";
-import type { PaymentStore } from "@oceanpos/core/payments";
+import { AuditLog } from "@oceanpos/core/audit";
+import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
+import { PaymentRecorder, type PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -18,6 +20,7 @@ import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { PaymentIntake } from "./payment-intake.js";
+import { PaymentReview } from "./payment-review.js";
 import { PaymentWaiter } from "./payment-waiter.js";
 import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
@@ -32,6 +35,7 @@ import { registerCreateRefund } from "./routes/create-refund.js";
 import { registerGetPayment } from "./routes/get-payment.js";
 import { registerQr } from "./routes/qr.js";
 import { registerReadRefunds } from "./routes/read-refunds.js";
+import { registerReviewRoutes } from "./routes/review-routes.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
 
@@ -45,8 +49,12 @@ export interface AppDeps {
   payments: PaymentStore;
   /** Default: one on `redis` with `keyPrefix` (the payment store's stream trimming). */
   refunds?: RefundStore;
-  /** `ADMIN_TOKEN`: the operator token the refund routes accept too; absent, store keys only. */
+  /** `ADMIN_TOKEN`: the break-glass operator (the stores file's operators are always known); absent, none. */
   adminToken?: string;
+  /** The gateway operators' queries and resolves ask. */
+  client: OceanpaymentClient;
+  /** Where operator actions are recorded; default one on `redis` with `keyPrefix`. */
+  audit?: AuditLog;
   queues: IntakeQueues;
   registry: Registry;
   logger: Logger;
@@ -60,7 +68,7 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Shared with the recovery sweep so both count on the same metrics; created when absent. */
   metrics?: IntakeMetrics;
-  /** Bull Board at `/admin/queues` behind the operator token; absent: no dashboard. */
+  /** Bull Board at `/admin/queues` behind operator tokens; absent: no dashboard. */
   board?: QueueBoardOptions;
 }
 
@@ -113,6 +121,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.board) await registerQueueBoard(app, deps.board);
 
   const refunds = deps.refunds ?? new RefundStore({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
+  const audit = deps.audit ?? new AuditLog({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
+  // The payer's recorder: a change an operator's query or resolve learns keeps the reconciliation schedule with it.
+  const recorder = new PaymentRecorder({
+    store: deps.payments,
+    schedule: new ReconcileSchedule({ redis: deps.redis, keyPrefix: deps.keyPrefix }),
+    clock: () => clock().getTime(),
+  });
   const ctx: RouteContext = {
     intake: new PaymentIntake({ payments: deps.payments, metrics, clock }),
     payments: deps.payments,
@@ -121,6 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stores: deps.stores,
     refunds,
     refundIntake: new RefundIntake({ refunds, metrics, clock }),
+    audit,
+    review: new PaymentReview({ client: deps.client, recorder, refunds, audit, logger: deps.logger.child({ component: "review" }) }),
   };
   await app.register(
     async (v1) => {
@@ -133,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerVoidPayment(v1, ctx);
       registerCreateRefund(v1, ctx);
       registerReadRefunds(v1, ctx);
+      registerReviewRoutes(v1, ctx);
     },
     { prefix: "/v1" },
   );

@@ -1,7 +1,9 @@
-import { createMetricsRegistry } from "@oceanpos/core/http";
+import { AuditLog } from "@oceanpos/core/audit";
+import { CallerAuth, createMetricsRegistry } from "@oceanpos/core/http";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
 import type { Logger } from "@oceanpos/core/logger";
+import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentStore } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import { redisKeys } from "@oceanpos/core/redis";
@@ -21,6 +23,8 @@ export interface IntakeDeps {
   connect: RedisConnector;
   /** Default: the process's own (`createMetricsRegistry("intake")`). */
   registry?: Registry;
+  /** The gateway client of operators' queries and resolves; the intake closes it. */
+  client: OceanpaymentClient;
 }
 
 /**
@@ -54,6 +58,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const metrics = new IntakeMetrics(registry);
   const payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
+  const audit = new AuditLog({ redis, keyPrefix });
   let draining = false;
   const app = await buildApp({
     redis,
@@ -69,7 +74,9 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
     isDraining: () => draining,
     adminToken: config.ADMIN_TOKEN,
-    board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues },
+    client: deps.client,
+    audit,
+    board: { auth: new CallerAuth({ stores: deps.stores, adminToken: config.ADMIN_TOKEN }), audit, queues: boardQueues },
   });
   const sweep = new RecoverySweep({
     payments,
@@ -89,6 +96,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
       { name: "http", close: () => app.close() },
       { name: "recovery-sweep", close: () => sweep.stop() },
       { name: "queues", close: async () => void (await Promise.all(allQueues.map((q) => q.close()))) },
+      { name: "oceanpayment-client", close: () => deps.client.close() },
       { name: "redis", close: () => connections.close() },
     ],
   });

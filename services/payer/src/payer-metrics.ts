@@ -46,4 +46,7 @@ export class PayerMetrics {
     });
     this.feedRuns = new Counter({ name: "payer_submit_feed_total", help: "Submit feed entries by result", labelNames: ["result"], registers });
   }
+
+  /** Counts one query call by its outcome kind (`queryOrder`'s `answered`). */
+  readonly countQuery = (result: string): void => void this.queries.inc({ result });
 }

@@ -65,6 +65,8 @@ export { classifyVoidResponse, type VoidExpectation, type VoidOutcome } from "./
 export { classifyRefundResponse, type RefundExpectation, type RefundOutcome } from "./refund-outcome.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
+export { askGateway, queryOrder, type GatewayView } from "./order-query.js";
+export { refundResolveDecision, resolveDecision, type RefundView, type ResolveDecision, type Resolution } from "./payment-resolution.js";
 export {
   noticeDecision,
   payAnswerDecision,

@@ -44,3 +44,5 @@ export {
   type ReconcileClaim,
 } from "./reconcile-schedule.js";
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
+export { PaymentRecorder, defaultReviewQueryMs, type NeedsReviewKind, type PaymentRecorderMetrics, type PaymentRecorderOptions } from "./payment-recorder.js";
+export { qrCodePath, withQrCode } from "./qr-code.js";

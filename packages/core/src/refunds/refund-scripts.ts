@@ -73,9 +73,11 @@ return {1, id}
  * schedule, and only an `operator` transition moves it on. The payment's totals follow in the
  * same step: a refund becoming `failed` frees its amount, one leaving `failed` (a contradiction)
  * holds it again, one becoming `succeeded` adds it to the refunded amount.
- * KEYS: refund, payment, events, accepted refunds, refund schedule, refund schedule checks, refund contradictions
+ * An operator's move (a resolve) writes its audit log entry in the same step.
+ * KEYS: refund, payment, events, accepted refunds, refund schedule, refund schedule checks, refund contradictions, audit stream
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, member, schedule ('' leave it
- *       | 'remove' | due epoch ms: scheduled no later than that), mode ('' | 'contradiction'), source, now (ms)
+ *       | 'remove' | due epoch ms: scheduled no later than that), mode ('' | 'contradiction'), source, now (ms),
+ *       audit entry fields as a JSON array ('' none)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} | {NotFound} | {Final} | {AwaitingOperator}
  */
 export const transitionRefundLua = `
@@ -123,5 +125,6 @@ else
     redis.call('HSETNX', KEYS[6], ARGV[8], 0)
   end
 end
+if ARGV[13] ~= '' then redis.call('XADD', KEYS[8], '*', unpack(cjson.decode(ARGV[13]))) end
 return {1, id}
 `;

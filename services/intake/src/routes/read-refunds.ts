@@ -17,7 +17,7 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
   app.get(
     "/payments/:orderNumber/refunds",
     {
-      config: { operatorAllowed: true },
+      config: { operator: "read" },
       schema: {
         summary: "List a payment's refunds",
         description: "Every refund of the payment, oldest first.",
@@ -39,7 +39,7 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
   app.get(
     "/payments/:orderNumber/refunds/:refundNumber",
     {
-      config: { operatorAllowed: true },
+      config: { operator: "read" },
       schema: {
         summary: "Read a refund",
         tags: ["refunds"],

@@ -1,0 +1,11 @@
+export {
+  AuditEntry,
+  auditActions,
+  auditEntryOf,
+  auditFields,
+  auditIdOf,
+  streamIdOfAudit,
+  type AuditAction,
+  type AuditRecord,
+} from "./audit-entry.js";
+export { AuditLog, type AuditLogOptions } from "./audit-log.js";
