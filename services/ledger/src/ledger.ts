@@ -8,6 +8,7 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.js";
+import { AuditDrain } from "./audit/audit-drain.js";
 import type { LedgerConfig } from "./config.js";
 import { createPool } from "./db/create-pool.js";
 import { migrate } from "./db/migrate.js";
@@ -33,6 +34,8 @@ export interface Ledger extends Service {
   /** Reads and exports. */
   readonly pool: pg.Pool;
   readonly drain: EventDrain;
+  /** The audit stream → the `audit` table. */
+  readonly auditDrain: AuditDrain;
   readonly position: ArchivedPosition;
   readonly registry: Registry;
 }
@@ -48,6 +51,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const connections = new RedisConnections(deps.connect, logger);
   const redis = connections.open("producer", "ledger");
   const drainRedis = connections.open("worker", "ledger-drain");
+  const auditRedis = connections.open("worker", "ledger-audit-drain");
   const timeoutMs = config.DATABASE_STATEMENT_TIMEOUT_MS;
   const pool = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE - 1, statementTimeoutMs: timeoutMs, logger });
   // The drain's and the migrations' own connection: exports holding every read connection never stall the archive.
@@ -60,17 +64,29 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const scraped = positionOn(redis);
   registerStreamGroupMetrics(registry, redis, [{ stream: "events", key: keys.events, group: config.LEDGER_GROUP }]);
   metrics.collectLag(registry, () => scraped.oldestUnarchived());
+  const consumer = deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const drain = new EventDrain({
     redis: drainRedis,
     streamKey: keys.events,
     group: config.LEDGER_GROUP,
-    consumer: deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    consumer,
     batchSize: config.LEDGER_BATCH_SIZE,
     claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
     writer: new ArchiveWriter({ pool: drainPool }),
     position,
     logger: logger.child({ component: "drain" }),
     metrics,
+  });
+  // On the drain's PostgreSQL connection too: a few rows per operator action, never behind reads.
+  const auditDrain = new AuditDrain({
+    redis: auditRedis,
+    streamKey: keys.audit,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    group: config.LEDGER_GROUP,
+    consumer,
+    claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
+    pool: drainPool,
+    logger: logger.child({ component: "audit-drain" }),
   });
   let shuttingDown = false;
   const app = await buildApp({
@@ -90,13 +106,14 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       if (applied.length > 0) logger.info({ applied }, "migrations applied");
     };
     await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
-    if (!shuttingDown) await drain.start();
+    if (!shuttingDown) await Promise.all([drain.start(), auditDrain.start()]);
   };
   let poolsEnded: Promise<void> | undefined;
   return defineService({
     app,
     pool,
     drain,
+    auditDrain,
     position,
     registry,
     start,
@@ -104,7 +121,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     shutdownSteps: [
       { name: "mark-draining", close: () => void (shuttingDown = true) },
       { name: "http", close: () => app.close() },
-      { name: "drain", close: () => drain.close() },
+      { name: "drain", close: async () => void (await Promise.all([drain.close(), auditDrain.close()])) },
       { name: "redis", close: () => connections.close() },
       { name: "postgres", close: () => (poolsEnded ??= Promise.all([pool.end(), drainPool.end()]).then(() => undefined)) },
     ],
