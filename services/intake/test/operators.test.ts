@@ -147,7 +147,7 @@ describe("operators on the intake: roles, query, resolve, audit", () => {
     expect(res.json().resolution).toMatchObject({ decidedBy: "operator", gateway: "pending", voided: true });
     expect(res.json().payment.status).toBe("failed");
     expect(res.json().payment.history.at(-1)).toMatchObject({ source: "operator", operator: "sam", reason: "customer walked away (the gateway held the order open: voided there first)" });
-    const ledger = await (await fetch(`${sandboxUrl(sandbox)}/sandbox/ledger/${ref.orderNumber}`)).json();
+    const ledger = (await (await fetch(`${sandboxUrl(sandbox)}/sandbox/ledger/${ref.orderNumber}`)).json()) as { status: string; charges: number };
     expect(ledger.status).toBe("voided");
     expect(ledger.charges).toBe(0);
   });
