@@ -13,7 +13,7 @@ const goodStore = {
 };
 
 describe("stores file", () => {
-  it("loads the example: two demo stores whose keys are demo-key and demo-key-2", () => {
+  it("loads the example: two demo stores whose keys are demo-key and demo-key-2, and two demo operators", () => {
     const stores = loadStoresFile(exampleFile, {});
     expect(stores.all.map((s) => s.id)).toEqual(["demo-store", "demo-store-2"]);
     expect(stores.byApiKey("demo-key")?.id).toBe("demo-store");
@@ -21,6 +21,8 @@ describe("stores file", () => {
     expect(stores.byApiKey("demo-key-3")).toBeUndefined();
     expect(stores.secureCodeFor("99514901")).toBe("12345678");
     expect(stores.secureCodeFor("00000000")).toBeUndefined();
+    expect(stores.ownerOf("demo-support-token")).toMatchObject({ kind: "operator", operator: { name: "demo-support", role: "support" } });
+    expect(stores.ownerOf("demo-finance-token")).toMatchObject({ kind: "operator", operator: { name: "demo-finance", role: "finance" } });
   });
 
   it("resolves ${ENV} references for keys and secure codes", () => {
