@@ -1,4 +1,4 @@
-import type { AuditLog, AuditRecord } from "@oceanpos/core/audit";
+import { type AuditLog, type AuditRecord, auditTargets } from "@oceanpos/core/audit";
 import type { OperatorCaller } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import {
@@ -87,7 +87,8 @@ export class PaymentReview {
     let voided = false;
     if (decision.action === "void") {
       decision = await this.voidFirst(target, wanted);
-      voided = decision.action === "transition" && decision.change.to === "failed";
+      // Only a confirmed void decides by the operator's word; a query after an unconfirmed one by the gateway's.
+      voided = decision.action === "transition" && decision.by === "operator";
     }
     if (decision.action === "refuse") throw new ResolutionRefusedError(decision.why);
     if (decision.action === "void") throw new Error("a void's outcome cannot ask for another void");
@@ -106,12 +107,11 @@ export class PaymentReview {
     const view = { status: "unreachable", why: "refund queries (queryRefund) are not available on this build" } as const;
     const decision = refundResolveDecision(view, { ...resolution, operator: who.name });
     if (decision.action === "refuse") throw new ResolutionRefusedError(decision.why);
-    const refundTarget = `refund:${target.store.id}:${refund.orderNumber}:${refund.refundNumber}`;
     const audit: AuditRecord = {
       operator: who.name,
       role: who.role,
       action: "refund.resolve",
-      target: refundTarget,
+      target: auditTargets.refund(target.store.id, refund.orderNumber, refund.refundNumber),
       reason: resolution.reason,
       details: { requested: resolution.status, gateway: view.status, decidedBy: decision.by, status: decision.change.to },
     };
@@ -173,7 +173,7 @@ export class PaymentReview {
   }
 
   private auditRecord(who: OperatorCaller, action: AuditRecord["action"], target: ReviewTarget, reason: string | undefined, details: Record<string, string>): AuditRecord {
-    return { operator: who.name, role: who.role, action, target: `payment:${target.store.id}:${target.payment.orderNumber}`, ...(reason !== undefined ? { reason } : {}), details };
+    return { operator: who.name, role: who.role, action, target: auditTargets.payment(target.store.id, target.payment.orderNumber), ...(reason !== undefined ? { reason } : {}), details };
   }
 }
 

@@ -37,6 +37,15 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** How an entry names its target, one way per kind of thing an operator acts on. */
+export const auditTargets = {
+  payment: (storeId: string, orderNumber: string) => `payment:${storeId}:${orderNumber}`,
+  refund: (storeId: string, orderNumber: string, refundNumber: string) => `refund:${storeId}:${orderNumber}:${refundNumber}`,
+  subscription: (id: string) => `subscription:${id}`,
+  queue: (name: string) => `queue:${name}`,
+  reconciliation: (date: string) => `reconciliation:${date}`,
+} as const;
+
 /** An entry to write: the id and time come from the stream. */
 export type AuditRecord = Omit<AuditEntry, "id" | "at">;
 

@@ -4,6 +4,7 @@ export {
   auditEntryOf,
   auditFields,
   auditIdOf,
+  auditTargets,
   streamIdOfAudit,
   type AuditAction,
   type AuditRecord,

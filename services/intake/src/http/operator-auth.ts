@@ -1,4 +1,4 @@
-import type { AuditLog } from "@oceanpos/core/audit";
+import { type AuditLog, auditTargets } from "@oceanpos/core/audit";
 import { ApiError, type CallerAuth, type OperatorAction, type OperatorCaller, bearerToken, requirePermission, sendError } from "@oceanpos/core/http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
@@ -46,7 +46,7 @@ export function registerBoardAuth(scope: FastifyInstance, options: BoardAuthOpti
       operator: who.name,
       role: who.role,
       action: "queue.job_change",
-      target: queue === undefined ? "queue:*" : `queue:${decodeURIComponent(queue)}`,
+      target: auditTargets.queue(queue === undefined ? "*" : decodeURIComponent(queue)),
       details: { method: request.method, path },
     });
     return payload;

@@ -1,3 +1,4 @@
+import { auditTargets } from "@oceanpos/core/audit";
 import { parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { refundLocation } from "../build-refund.js";
@@ -57,7 +58,7 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
             operator: caller.name,
             role: caller.role,
             action: "refund.create",
-            target: `refund:${refund.storeId}:${refund.orderNumber}:${refund.refundNumber}`,
+            target: auditTargets.refund(refund.storeId, refund.orderNumber, refund.refundNumber),
             ...(refund.reason !== undefined ? { reason: refund.reason } : {}),
             details: { amount: refund.amount, currency: refund.currency },
           });

@@ -1,4 +1,4 @@
-import type { AuditLog, AuditRecord } from "@oceanpos/core/audit";
+import { type AuditLog, type AuditRecord, auditTargets } from "@oceanpos/core/audit";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import {
   CreateSubscription,
@@ -69,7 +69,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
 
   /** Records an operator's change once it took effect. */
   const audited = (who: OperatorCaller, action: AuditRecord["action"], subscriptionId: string, details?: Record<string, string>) =>
-    o.audit.record({ operator: who.name, role: who.role, action, target: `subscription:${subscriptionId}`, ...(details ? { details } : {}) });
+    o.audit.record({ operator: who.name, role: who.role, action, target: auditTargets.subscription(subscriptionId), ...(details ? { details } : {}) });
   const read = (request: FastifyRequest) => o.auth.operator(request, "read");
   const manage = (request: FastifyRequest) => o.auth.operator(request, "subscriptions.manage");
   const replay = (request: FastifyRequest) => o.auth.operator(request, "webhooks.replay");
