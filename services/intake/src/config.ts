@@ -1,4 +1,4 @@
-import { commonEnvShape, envDurationMs, envHost, envHttpUrl, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, oceanpaymentEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
@@ -16,11 +16,8 @@ export const IntakeConfig = z
      * harmless, only wasted).
      */
     RECOVERY_SWEEP_AGE_MS: envDurationMs(120_000),
-    /** The gateway an operator's query and resolve ask (as the payer's settings: void on the first, query on the second). */
-    OCEANPAYMENT_GATEWAY_URL: envHttpUrl("http://127.0.0.1:3100"),
-    OCEANPAYMENT_QUERY_URL: envHttpUrl("http://127.0.0.1:3100"),
-    OCEANPAYMENT_PAY_TIMEOUT_MS: envDurationMs(30_000, { min: 100 }),
-    OCEANPAYMENT_QUERY_TIMEOUT_MS: envDurationMs(10_000, { min: 100 }),
+    /** The gateway an operator's query and resolve ask (a void before a resolve to failed). */
+    ...oceanpaymentEnvShape,
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;

@@ -12,12 +12,7 @@ const logger = createLogger({ name: "intake", level: config.LOG_LEVEL });
 const stores = startup("intake", () => loadStoresFile(config.STORES_FILE, process.env));
 
 // Operators' queries and resolves ask the gateway from here.
-const client = new OceanpaymentClient({
-  gatewayUrl: config.OCEANPAYMENT_GATEWAY_URL,
-  queryUrl: config.OCEANPAYMENT_QUERY_URL,
-  timeouts: { payMs: config.OCEANPAYMENT_PAY_TIMEOUT_MS, queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS },
-  logger: logger.child({ component: "oceanpayment" }),
-});
+const client = OceanpaymentClient.fromSettings(config, logger.child({ component: "oceanpayment" }));
 
 const intake = await createIntake(config, { stores, logger, connect: redisConnector(config.REDIS_URL), client });
 await runService(intake, {
