@@ -55,7 +55,7 @@ describe("operators on the notifier", () => {
       ["admin", "admin", "subscription.rotate_secret", `subscription:${id}`],
       ["ada", "admin", "subscription.delete", `subscription:${id}`],
     ]);
-    expect(entries[0]?.details).toEqual({ url: "http://127.0.0.1:9/hook", events: "payment.*" });
+    expect(entries[0]?.details).toEqual({ host: "127.0.0.1:9", events: "payment.*" });
     expect(entries[2]?.details).toEqual({ fields: "events" });
     // The secret never reaches the audit log.
     expect(JSON.stringify(entries)).not.toContain("whsec_");

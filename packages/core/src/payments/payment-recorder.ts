@@ -14,10 +14,10 @@ import type { ReconcileSchedule } from "./reconcile-schedule.js";
  */
 export type NeedsReviewKind = "unsettled" | "attempts_exhausted" | "gateway_refused" | "unworkable" | "submit_lost";
 
-/** What the recorder counts, when the process has such metrics (the payer's `PayerMetrics` has both). */
 /** A review query at least this often (not a setting: the settlement window is). */
 export const defaultReviewQueryMs = 30_000;
 
+/** What the recorder counts, when the process has such metrics (the payer's `PayerMetrics` has both). */
 export interface PaymentRecorderMetrics {
   /** Seconds from the payment's `createdAt` to a final status recorded here, by status. */
   timeToFinal: { observe(labels: { status: string }, seconds: number): void };

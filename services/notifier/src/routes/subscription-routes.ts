@@ -67,7 +67,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
     return subscription;
   };
 
-  /** Records an operator's change once it took effect. */
+  /**
+   * Records an operator's change once it took effect. A webhook URL is named by its host only:
+   * its path or query may hold the subscriber's own token.
+   */
   const audited = (who: OperatorCaller, action: AuditRecord["action"], subscriptionId: string, details?: Record<string, string>) =>
     o.audit.record({ operator: who.name, role: who.role, action, target: auditTargets.subscription(subscriptionId), ...(details ? { details } : {}) });
   const read = (request: FastifyRequest) => o.auth.operator(request, "read");
@@ -81,7 +84,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       await checkTargets(body);
       const { subscription, secret } = await o.store.create(body);
       await o.changed();
-      await audited(who, "subscription.create", subscription.id, { url: subscription.url, events: subscription.events.join(",") });
+      await audited(who, "subscription.create", subscription.id, { host: new URL(subscription.url).host, events: subscription.events.join(",") });
       request.log.info({ subscriptionId: subscription.id }, "subscription created");
       return reply.code(201).header("location", `/v1/subscriptions/${subscription.id}`).send({ ...subscription, secret });
     });
@@ -113,7 +116,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       const current = await load(request.params);
       await o.store.delete(current.id);
       await o.changed();
-      await audited(who, "subscription.delete", current.id, { url: current.url });
+      await audited(who, "subscription.delete", current.id, { host: new URL(current.url).host });
       await o.queues.drop(current.id);
       request.log.info({ subscriptionId: current.id }, "subscription deleted");
       return { id: current.id, deleted: true };
