@@ -5,7 +5,9 @@ import {
   registerQueueMetrics,
   registerRedisMemoryMetrics,
 } from "@oceanpos/core/http";
-import { PaymentRetention, type PaymentStore } from "@oceanpos/core/payments";
+import { AuditLog } from "@oceanpos/core/audit";
+import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
+import { PaymentRecorder, PaymentRetention, type PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyInstance } from "fastify";
@@ -18,6 +20,7 @@ import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { PaymentIntake } from "./payment-intake.js";
+import { PaymentReview } from "./payment-review.js";
 import { PaymentWaiter } from "./payment-waiter.js";
 import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
@@ -33,6 +36,7 @@ import { registerCreateRefund } from "./routes/create-refund.js";
 import { registerGetPayment } from "./routes/get-payment.js";
 import { registerQr } from "./routes/qr.js";
 import { registerReadRefunds } from "./routes/read-refunds.js";
+import { registerReviewRoutes } from "./routes/review-routes.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
 
@@ -46,8 +50,12 @@ export interface AppDeps {
   payments: PaymentStore;
   /** Default: one on `redis` with `keyPrefix` (the payment store's stream trimming). */
   refunds?: RefundStore;
-  /** `ADMIN_TOKEN`: the operator token the refund routes accept too; absent, store keys only. */
+  /** `ADMIN_TOKEN`: the break-glass operator (the stores file's operators are always known); absent, none. */
   adminToken?: string;
+  /** The gateway operators' queries and resolves ask. */
+  client: OceanpaymentClient;
+  /** Where operator actions are recorded; default one on `redis` with `keyPrefix`. */
+  audit?: AuditLog;
   queues: IntakeQueues;
   registry: Registry;
   logger: Logger;
@@ -63,7 +71,7 @@ export interface AppDeps {
   metrics?: IntakeMetrics;
   /** `CORS_ORIGINS`; default none. */
   corsOrigins?: readonly string[];
-  /** Bull Board at `/admin/queues` behind the operator token; absent: no dashboard. */
+  /** Bull Board at `/admin/queues` behind operator tokens; absent: no dashboard. */
   board?: QueueBoardOptions;
   /** Payments that have left Redis (PostgreSQL); absent: a payment not in Redis is a 404. Not a readiness check. */
   archive?: PaymentArchive;
@@ -116,6 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.board) await registerQueueBoard(app, deps.board);
 
   const refunds = deps.refunds ?? new RefundStore({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
+  const audit = deps.audit ?? new AuditLog({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock });
+  // The payer's recorder: a change an operator's query or resolve learns keeps the reconciliation schedule with it.
+  const recorder = new PaymentRecorder({
+    store: deps.payments,
+    schedule: new ReconcileSchedule({ redis: deps.redis, keyPrefix: deps.keyPrefix }),
+    clock: () => clock().getTime(),
+  });
   const ctx: RouteContext = {
     intake: new PaymentIntake({ payments: deps.payments, metrics, clock }),
     payments: deps.payments,
@@ -126,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refundIntake: new RefundIntake({ refunds, metrics, clock }),
     retention: new PaymentRetention({ redis: deps.redis, keyPrefix: deps.keyPrefix, clock }),
     ...(deps.archive ? { archive: deps.archive } : {}),
+    audit,
+    review: new PaymentReview({ client: deps.client, recorder, refunds, audit, logger: deps.logger.child({ component: "review" }) }),
   };
   await app.register(
     async (v1) => {
@@ -139,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerVoidPayment(v1, ctx);
       registerCreateRefund(v1, ctx);
       registerReadRefunds(v1, ctx);
+      registerReviewRoutes(v1, ctx);
     },
     { prefix: "/v1" },
   );

@@ -1,4 +1,4 @@
-import { commonEnvShape, envBoolean, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envBoolean, envDatabaseUrl, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, oceanpaymentEnvShape, publicApiEnvShape, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 
 export const IntakeConfig = z
@@ -27,6 +27,8 @@ export const IntakeConfig = z
     DATABASE_POOL_SIZE: envPositiveInt(4, { max: 100 }),
     /** Bull Board at /admin/queues shows jobs but changes nothing (retry, clean, pause…) unless `false`. */
     BULL_BOARD_READ_ONLY: envBoolean(true),
+    /** The gateway an operator's query and resolve ask (a void before a resolve to failed). */
+    ...oceanpaymentEnvShape,
   })
   .transform(resolveCommon);
 export type IntakeConfig = z.output<typeof IntakeConfig>;

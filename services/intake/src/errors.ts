@@ -101,3 +101,17 @@ export class UnavailableError extends ApiError {
     return new UnavailableError("storage did not confirm the write: outcome unknown: retry with the same body", cause);
   }
 }
+
+/** The gateway could not be asked (or did not confirm what an operator's call needs): nothing changed. */
+export class GatewayUnavailableError extends ApiError {
+  constructor(message: string) {
+    super(502, "gateway_unavailable", message);
+  }
+}
+
+/** An operator's resolve that would record what the gateway contradicts (money it has not taken). */
+export class ResolutionRefusedError extends ApiError {
+  constructor(message: string) {
+    super(409, "resolution_refused", message);
+  }
+}

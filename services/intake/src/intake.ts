@@ -1,7 +1,9 @@
-import { createMetricsRegistry } from "@oceanpos/core/http";
+import { AuditLog } from "@oceanpos/core/audit";
+import { CallerAuth, createMetricsRegistry } from "@oceanpos/core/http";
 import { jobCatalog } from "@oceanpos/core/jobs";
 import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
 import type { Logger } from "@oceanpos/core/logger";
+import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentStore } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import { redisKeys } from "@oceanpos/core/redis";
@@ -23,6 +25,8 @@ export interface IntakeDeps {
   connect: RedisConnector;
   /** Default: the process's own (`createMetricsRegistry("intake")`). */
   registry?: Registry;
+  /** The gateway client of operators' queries and resolves; the intake closes it. */
+  client: OceanpaymentClient;
 }
 
 /**
@@ -60,6 +64,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   // Read only for payments that have left Redis; never a readiness check.
   const archive = new PaymentArchive({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
+  const audit = new AuditLog({ redis, keyPrefix });
   let draining = false;
   const app = await buildApp({
     corsOrigins: config.CORS_ORIGINS,
@@ -76,7 +81,9 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
     bodyLimitBytes: config.INTAKE_BODY_LIMIT_BYTES,
     isDraining: () => draining,
     adminToken: config.ADMIN_TOKEN,
-    board: { adminToken: config.ADMIN_TOKEN, queues: boardQueues, moreQueues: () => webhookQueues.list(), readOnly: config.BULL_BOARD_READ_ONLY },
+    client: deps.client,
+    audit,
+    board: { auth: new CallerAuth({ stores: deps.stores, adminToken: config.ADMIN_TOKEN }), audit, queues: boardQueues, moreQueues: () => webhookQueues.list(), readOnly: config.BULL_BOARD_READ_ONLY },
     archive,
   });
   const sweep = new RecoverySweep({
@@ -97,6 +104,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
       { name: "http", close: () => app.close() },
       { name: "recovery-sweep", close: () => sweep.stop() },
       { name: "queues", close: async () => void (await Promise.all([...allQueues.map((q) => q.close()), webhookQueues.close()])) },
+      { name: "oceanpayment-client", close: () => deps.client.close() },
       { name: "redis", close: () => connections.close() },
       { name: "archive", close: () => archive.close() },
     ],

@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadIntakeConfig } from "../src/config.js";
 import { createIntake } from "../src/intake.js";
-import { apiKeys, auth, merchantScan, testStores } from "./harness.js";
+import { apiKeys, auth, merchantScan, testStores, unusedGateway } from "./harness.js";
 
 /** The intake as `main.ts` builds it: the factory, its connections, its shutdown steps. */
 describe("createIntake", () => {
@@ -19,7 +19,7 @@ describe("createIntake", () => {
 
   async function intake(env: Record<string, string> = {}) {
     const config = loadIntakeConfig({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, ...env });
-    const service = await createIntake(config, { stores: testStores(), logger: pino({ level: "silent" }), connect: redisConnector(redis.url) });
+    const service = await createIntake(config, { stores: testStores(), logger: pino({ level: "silent" }), connect: redisConnector(redis.url), client: unusedGateway() });
     closers.push(() => service.close());
     return service;
   }
@@ -35,7 +35,7 @@ describe("createIntake", () => {
 
   it("answers 503 from its first shutdown step on, then closes every step (each safe twice)", async () => {
     const service = await intake();
-    expect(service.shutdownSteps.map((s) => s.name)).toEqual(["mark-draining", "http", "recovery-sweep", "queues", "redis", "archive"]);
+    expect(service.shutdownSteps.map((s) => s.name)).toEqual(["mark-draining", "http", "recovery-sweep", "queues", "oceanpayment-client", "redis", "archive"]);
     await (service.shutdownSteps[0] as (typeof service.shutdownSteps)[number]).close();
     const refused = await service.app.inject({ method: "POST", url: "/v1/payments", headers: auth(apiKeys.a), payload: merchantScan() });
     expect(refused.statusCode).toBe(503);

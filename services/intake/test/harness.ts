@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { jobCatalog } from "@oceanpos/core/jobs";
+import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentStore, submitFeedRef } from "@oceanpos/core/payments";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { type StoreRegistry, hashApiKey, parseStores } from "@oceanpos/core/stores";
@@ -16,6 +17,8 @@ export const account = "995149";
 export const apiKeys = { a: "key-store-a", b: "key-store-b", slow: "key-store-slow" } as const;
 /** The operator token (`ADMIN_TOKEN`) every harness accepts. */
 export const adminToken = "operator-token-for-tests";
+/** The stores file's operators, one per role. */
+export const operatorTokens = { admin: "token-ada-admin", support: "token-sam-support", finance: "token-fay-finance" } as const;
 
 /** Two stores on one Oceanpayment account, and a third with a tiny rate limit. */
 export function testStores(): StoreRegistry {
@@ -32,6 +35,11 @@ export function testStores(): StoreRegistry {
         store("store-a", apiKeys.a, account, { perSecond: 1000, burst: 1000 }),
         store("store-b", apiKeys.b, account, { perSecond: 1000, burst: 1000 }),
         store("store-slow", apiKeys.slow, "777777", { perSecond: 0.5, burst: 2 }),
+      ],
+      operators: [
+        { name: "ada", role: "admin", tokens: [hashApiKey(operatorTokens.admin)] },
+        { name: "sam", role: "support", tokens: [hashApiKey(operatorTokens.support)] },
+        { name: "fay", role: "finance", tokens: [hashApiKey(operatorTokens.finance)] },
       ],
     },
     {},
@@ -83,6 +91,11 @@ export interface HarnessOptions {
   queuesRedis?: Redis;
 }
 
+/** A gateway client for apps whose test asks no gateway: nothing listens at its address. */
+export function unusedGateway(): OceanpaymentClient {
+  return new OceanpaymentClient({ gatewayUrl: "http://127.0.0.1:9", queryUrl: "http://127.0.0.1:9" });
+}
+
 /** A producer connection as `main.ts` makes them (fail fast, command time-out), errors silenced. */
 export function producerConnection(url: string, name = "intake-test"): Redis {
   const redis = createRedis({ url, role: "producer", connectionName: name });
@@ -119,6 +132,7 @@ export async function startHarness(fixture: RedisFixture, overrides: Partial<App
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     keyPrefix: prefix,
     adminToken,
+    client: unusedGateway(),
     ...overrides,
   });
   await app.ready();

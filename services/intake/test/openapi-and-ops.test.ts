@@ -23,8 +23,11 @@ describe("OpenAPI document and operations endpoints", () => {
       "/v1/payments/{orderNumber}",
       "/v1/payments/{orderNumber}/qr.png",
       "/v1/payments/{orderNumber}/qr.svg",
+      "/v1/payments/{orderNumber}/query",
       "/v1/payments/{orderNumber}/refunds",
       "/v1/payments/{orderNumber}/refunds/{refundNumber}",
+      "/v1/payments/{orderNumber}/refunds/{refundNumber}/resolve",
+      "/v1/payments/{orderNumber}/resolve",
       "/v1/payments/{orderNumber}/void",
     ]);
     const create = doc.paths["/v1/payments"].post;

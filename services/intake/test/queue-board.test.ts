@@ -1,4 +1,6 @@
 import { once } from "node:events";
+import { AuditLog, auditEntryOf } from "@oceanpos/core/audit";
+import { CallerAuth } from "@oceanpos/core/http";
 import { createRedis, redisKeys } from "@oceanpos/core/redis";
 import { useRedis } from "@oceanpos/testing";
 import { createLogger } from "@oceanpos/core/logger";
@@ -8,7 +10,7 @@ import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogQueueNames } from "../src/jobs.js";
 import { WebhookBoardQueues } from "../src/webhook-board-queues.js";
-import { type Harness, account, auth, startHarness } from "./harness.js";
+import { type Harness, account, auth, operatorTokens, startHarness, testStores } from "./harness.js";
 
 const adminToken = "operator-token-123";
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
@@ -25,7 +27,8 @@ describe("Bull Board at /admin/queues", () => {
     if (boardRedis.status !== "ready") await once(boardRedis, "ready");
     const prefix = redisKeys(redis.prefix).bullPrefix;
     boardQueues = catalogQueueNames().map((name) => new Queue(name, { connection: boardRedis, prefix }));
-    h = await startHarness(redis, { board: { adminToken, queues: boardQueues } });
+    const board = { auth: new CallerAuth({ stores: testStores(), adminToken }), audit: new AuditLog({ redis: redis.client(), keyPrefix: redis.prefix }), queues: boardQueues };
+    h = await startHarness(redis, { board });
   });
   afterEach(async () => {
     await h.close();
@@ -34,7 +37,7 @@ describe("Bull Board at /admin/queues", () => {
   });
 
   it("answers 401 with a Basic challenge without the operator token", async () => {
-    for (const headers of [{}, auth(), { authorization: `Bearer wrong-${adminToken}` }, basic("ops", "wrong"), { authorization: "Basic !!" }]) {
+    for (const headers of [{}, { authorization: `Bearer wrong-${adminToken}` }, basic("ops", "wrong"), { authorization: "Basic !!" }]) {
       for (const url of ["/admin/queues", "/admin/queues/api/queues"]) {
         const res = await h.app.inject({ method: "GET", url, headers });
         expect(res.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(401);
@@ -42,6 +45,11 @@ describe("Bull Board at /admin/queues", () => {
         expect(res.json().error.code).toBe("unauthorized");
       }
     }
+  });
+
+  it("answers 403 to a store key", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: auth() });
+    expect([res.statusCode, res.json().error.code]).toEqual([403, "forbidden"]);
   });
 
   it("serves the board's HTML with the token as Bearer or as the Basic password", async () => {
@@ -74,6 +82,24 @@ describe("Bull Board at /admin/queues", () => {
     const queues = res.json().queues as { name: string; counts: Record<string, number> }[];
     expect(queues.map((q) => q.name).sort()).toEqual(catalogQueueNames().sort());
     expect(queues.find((q) => q.name === "payments")?.counts.waiting).toBe(1);
+  });
+
+  it("lets every operator role read, support retry, only admin change more; each change is audited", async () => {
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    for (const token of Object.values(operatorTokens)) {
+      expect((await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: bearer(token) })).statusCode, token).toBe(200);
+    }
+    const retry = "/admin/queues/api/queues/payments/retry/failed";
+    const refused = await h.app.inject({ method: "PUT", url: retry, headers: bearer(operatorTokens.finance) });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([403, "forbidden"]);
+    expect(refused.json().error.message).toBe("operator fay (role finance) may not do queues.retry");
+    const empty = await h.app.inject({ method: "PUT", url: "/admin/queues/api/queues/payments/empty", headers: bearer(operatorTokens.support) });
+    expect(empty.statusCode).toBe(403);
+    expect((await h.app.inject({ method: "PUT", url: retry, headers: bearer(operatorTokens.support) })).statusCode).toBe(200);
+    const entries = (await redis.client().xrange(redisKeys(redis.prefix).audit, "-", "+")).map(([id, fields]) => auditEntryOf(id, fields));
+    expect(entries).toEqual([
+      expect.objectContaining({ operator: "sam", role: "support", action: "queue.job_change", target: "queue:payments", details: { method: "PUT", path: "/api/queues/payments/retry/failed" } }),
+    ]);
   });
 
   it("exports queue depth on /metrics", async () => {
@@ -118,7 +144,7 @@ describe("Bull Board at /admin/queues", () => {
 
     const boardWith = async (readOnly?: boolean) => {
       await h.close();
-      h = await startHarness(redis, { board: { adminToken, queues: boardQueues, moreQueues: () => webhookQueues.list(), ...(readOnly === undefined ? {} : { readOnly }) } });
+      h = await startHarness(redis, { board: { auth: new CallerAuth({ stores: testStores(), adminToken }), audit: new AuditLog({ redis: redis.client(), keyPrefix: redis.prefix }), queues: boardQueues, moreQueues: () => webhookQueues.list(), ...(readOnly === undefined ? {} : { readOnly }) } });
     };
     const listed = async () => {
       const res = await h.app.inject({ method: "GET", url: "/admin/queues/api/queues", headers: bearer });

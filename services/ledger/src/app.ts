@@ -7,6 +7,7 @@ import type { ReadAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
 import type { LedgerMetrics } from "./metrics.js";
+import { registerAuditRoute } from "./routes/audit-route.js";
 import { registerDailyReportRoute } from "./routes/daily-report.js";
 import { registerExportRoute } from "./routes/export-payments.js";
 import { registerListRoutes } from "./routes/list-routes.js";
@@ -57,5 +58,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerExportRoute(app, { pool: deps.pool, auth: deps.auth, metrics: deps.metrics });
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
+  registerAuditRoute(app, { pool: deps.pool, auth: deps.auth });
   return app;
 }

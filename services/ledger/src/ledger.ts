@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { AuditLog } from "@oceanpos/core/audit";
 import { EventOutbox } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
@@ -12,6 +13,7 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.js";
+import { AuditDrain } from "./audit/audit-drain.js";
 import type { LedgerConfig } from "./config.js";
 import { createPool } from "./db/create-pool.js";
 import { migrate } from "./db/migrate.js";
@@ -47,6 +49,8 @@ export interface Ledger extends Service {
   /** Reads and exports. */
   readonly pool: pg.Pool;
   readonly drain: EventDrain;
+  /** The audit stream → the `audit` table. */
+  readonly auditDrain: AuditDrain;
   readonly position: ArchivedPosition;
   readonly retention: RetentionSweep;
   readonly registry: Registry;
@@ -65,6 +69,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const connections = new RedisConnections(deps.connect, logger);
   const redis = connections.open("producer", "ledger");
   const drainRedis = connections.open("worker", "ledger-drain");
+  const auditRedis = connections.open("worker", "ledger-audit-drain");
   const timeoutMs = config.DATABASE_STATEMENT_TIMEOUT_MS;
   const pool = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE - 1, statementTimeoutMs: timeoutMs, logger });
   // The drain's and the migrations' own connection: exports holding every read connection never stall the archive.
@@ -147,6 +152,17 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     metrics,
   });
   metrics.collectRetentionDue(registry, () => retentionStore.dueCount(retention.cutoff()));
+  // On the drain's PostgreSQL connection too: a few rows per operator action, never behind reads.
+  const auditDrain = new AuditDrain({
+    redis: auditRedis,
+    streamKey: keys.audit,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    group: config.LEDGER_GROUP,
+    consumer,
+    claimIdleMs: config.LEDGER_CLAIM_IDLE_MS,
+    pool: drainPool,
+    logger: logger.child({ component: "audit-drain" }),
+  });
   let shuttingDown = false;
   const app = await buildApp({
     corsOrigins: config.CORS_ORIGINS,
@@ -158,7 +174,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     defaultTimeZone: config.GATEWAY_TIME_ZONE,
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
-    reconciliations: { runner: reconciliations, runs, clock },
+    reconciliations: { runner: reconciliations, runs, clock, audit: new AuditLog({ redis, keyPrefix: config.REDIS_KEY_PREFIX }) },
   });
 
   const start = async () => {
@@ -169,7 +185,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     await retryStart(migrateArchive, { logger, stopping: () => shuttingDown, retrying: "cannot migrate the archive yet; retrying" });
     if (shuttingDown) return;
     retention.start();
-    await drain.start();
+    await Promise.all([drain.start(), auditDrain.start()]);
     if (config.RECONCILIATION_AT !== "off") dailyReconciliation.start();
   };
   let poolsEnded: Promise<void> | undefined;
@@ -177,6 +193,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     app,
     pool,
     drain,
+    auditDrain,
     position,
     retention,
     registry,
@@ -187,7 +204,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     shutdownSteps: [
       { name: "mark-draining", close: () => void (shuttingDown = true) },
       { name: "http", close: () => app.close() },
-      { name: "drain", close: () => drain.close() },
+      { name: "drain", close: async () => void (await Promise.all([drain.close(), auditDrain.close()])) },
       // A run in progress is failed ("shut down") while PostgreSQL is still there to record it.
       { name: "reconciliations", close: () => Promise.all([dailyReconciliation.close(), reconciliations.close()]).then(() => client.close()) },
       { name: "retention", close: () => retention.stop() },

@@ -12,10 +12,18 @@ export const account = "995149";
 export const adminToken = "test-admin-token";
 export const apiKeys = { a: "key-store-a", b: "key-store-b" } as const;
 
-/** Two stores on one Oceanpayment account. */
+/** The stores file's operators, one per role. */
+export const operatorTokens = { admin: "token-ada-admin", support: "token-sam-support", finance: "token-fay-finance" } as const;
+
+/** Two stores on one Oceanpayment account, and an operator of each role. */
 export function testStores(): StoreRegistry {
   const store = (id: string, key: string) => ({ id, apiKeys: [hashApiKey(key)], oceanpayment: { account, terminal: `${account}01`, secureCode: "12345678" } });
-  return parseStores("test-stores.json", { stores: [store("store-a", apiKeys.a), store("store-b", apiKeys.b)] }, {});
+  const operators = [
+    { name: "ada", role: "admin", tokens: [hashApiKey(operatorTokens.admin)] },
+    { name: "sam", role: "support", tokens: [hashApiKey(operatorTokens.support)] },
+    { name: "fay", role: "finance", tokens: [hashApiKey(operatorTokens.finance)] },
+  ];
+  return parseStores("test-stores.json", { stores: [store("store-a", apiKeys.a), store("store-b", apiKeys.b)], operators }, {});
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

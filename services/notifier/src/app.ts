@@ -1,3 +1,4 @@
+import type { AuditLog } from "@oceanpos/core/audit";
 import type { EventLog } from "@oceanpos/core/events";
 import {
   ApiError,
@@ -49,6 +50,8 @@ export interface AppDeps {
   subscriptionsChanged: () => Promise<unknown>;
   /** `POST /v1/subscriptions/{id}/test`. */
   sendTestWebhook: (subscriptionId: string) => Promise<TestWebhookResult | undefined>;
+  /** The audit log operators' subscription changes and replays are written to. */
+  audit: AuditLog;
   checks: Record<string, ReadinessCheck>;
   isShuttingDown?: () => boolean;
   /** `CORS_ORIGINS`; default none. */
@@ -79,6 +82,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     replayer: deps.replayer,
     changed: deps.subscriptionsChanged,
     sendTest: deps.sendTestWebhook,
+    audit: deps.audit,
   });
   registerEventRoutes(app, { auth: deps.auth, eventLog: deps.eventLog, hub: deps.hub, tokens: deps.streamTokens });
 

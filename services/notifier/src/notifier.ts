@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { AuditLog } from "@oceanpos/core/audit";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import { PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
@@ -174,6 +175,7 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
     streamTokens: new StreamTokens({ redis, keyPrefix, ttlMs: config.STREAM_TOKEN_TTL_MS }),
     subscriptionsChanged: () => cache.sync(true),
     sendTestWebhook: (id) => sendTestWebhook({ cache, sender }, id),
+    audit: new AuditLog({ redis, keyPrefix }),
     checks: { redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
   });

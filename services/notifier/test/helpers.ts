@@ -11,6 +11,8 @@ import { redisConnector } from "@oceanpos/core/lifecycle";
 import { type Notifier, type NotifierDeps, createNotifier } from "../src/notifier.js";
 
 export const adminToken = "test-admin-token";
+/** The stores file's operators, one per role. */
+export const operatorTokens = { admin: "token-ada-admin", support: "token-sam-support", finance: "token-fay-finance" } as const;
 export const account = "995149";
 export const terminal = "99514901";
 export const secureCode = "12345678";
@@ -23,6 +25,11 @@ export const stores = parseStores(
       { id: "store-a", name: "A", apiKeys: [sha256Key("key-a")], oceanpayment: { account, terminal, secureCode }, billing: {} },
       { id: "store-b", name: "B", apiKeys: [sha256Key("key-b")], oceanpayment: { account, terminal, secureCode }, billing: {} },
       { id: "store-c", name: "C", apiKeys: [sha256Key("key-c")], oceanpayment: { account: "995150", terminal: "99515001", secureCode: "87654321" }, billing: {} },
+    ],
+    operators: [
+      { name: "ada", role: "admin", tokens: [sha256Key("token-ada-admin")] },
+      { name: "sam", role: "support", tokens: [sha256Key("token-sam-support")] },
+      { name: "fay", role: "finance", tokens: [sha256Key("token-fay-finance")] },
     ],
   },
   {},

@@ -8,6 +8,7 @@ import {
   envPositiveInt,
   envPositiveNumber,
   loadConfig,
+  oceanpaymentEnvShape,
   resolveCommon,
 } from "@oceanpos/core/config";
 import { defaultReconcileIntervalsMs } from "@oceanpos/core/payments";
@@ -29,11 +30,7 @@ export const PayerConfig = z
     PAYER_STALLED_INTERVAL_MS: envDurationMs(30_000, { min: 100 }),
     /** Where Oceanpayment posts notices (the notifier). */
     NOTICE_URL: envHttpUrl("http://127.0.0.1:3001/oceanpayment/notice"),
-    OCEANPAYMENT_GATEWAY_URL: envHttpUrl("http://127.0.0.1:3100"),
-    OCEANPAYMENT_QUERY_URL: envHttpUrl("http://127.0.0.1:3100"),
-    /** Deadline of a pay or void call; past it the outcome is ambiguous and settled by query. */
-    OCEANPAYMENT_PAY_TIMEOUT_MS: envDurationMs(30_000, { min: 100 }),
-    OCEANPAYMENT_QUERY_TIMEOUT_MS: envDurationMs(10_000, { min: 100 }),
+    ...oceanpaymentEnvShape,
     /**
      * A pay call still unanswered this long is watched: its order is queried (again after each
      * answer, or after the outage backoff) until the call answers or a query settles the payment,

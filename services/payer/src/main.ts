@@ -10,12 +10,7 @@ const config = startup("payer", () => loadPayerConfig(process.env));
 limitHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger({ name: "payer", ...loggerOptionsOf(config) });
 const stores = startup("payer", () => loadStoresFile(config.STORES_FILE, process.env));
-const client = new OceanpaymentClient({
-  gatewayUrl: config.OCEANPAYMENT_GATEWAY_URL,
-  queryUrl: config.OCEANPAYMENT_QUERY_URL,
-  timeouts: { payMs: config.OCEANPAYMENT_PAY_TIMEOUT_MS, queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS },
-  logger: logger.child({ component: "oceanpayment" }),
-});
+const client = OceanpaymentClient.fromSettings(config, logger.child({ component: "oceanpayment" }));
 
 const payer = await createPayer(config, { stores, logger, connect: redisConnector(config.REDIS_URL), client });
 await runService(payer, {

@@ -67,4 +67,7 @@ export class PayerMetrics {
     this.refundsNeedsReview = new Counter({ name: "refunds_needs_review_total", help: "Refunds moved to needs_review", labelNames: ["reason"], registers });
     this.refundFeedRuns = new Counter({ name: "payer_refund_feed_total", help: "Refund feed entries by result", labelNames: ["result"], registers });
   }
+
+  /** Counts one query call by its outcome kind (`queryOrder`'s `answered`). */
+  readonly countQuery = (result: string): void => void this.queries.inc({ result });
 }

@@ -5,7 +5,7 @@ import { jobCatalog } from "@oceanpos/core/jobs";
 import { type RedisConnector, RedisConnections, type Service, defineService } from "@oceanpos/core/lifecycle";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import { PaymentStore, ReconcileSchedule, submitFeed } from "@oceanpos/core/payments";
+import { PaymentRecorder, PaymentStore, ReconcileSchedule, defaultReviewQueryMs, submitFeed } from "@oceanpos/core/payments";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { redisKeys } from "@oceanpos/core/redis";
 import { type RefundRef, RefundStore, refundFeed, refundSchedule } from "@oceanpos/core/refunds";
@@ -16,7 +16,6 @@ import type { PayerConfig } from "./config.js";
 import { type GatewayLimiter, TerminalRateLimiter } from "./gateway-limiter.js";
 import { OutageBackoff, type OutageBackoffOptions } from "./outage-backoff.js";
 import { PayerMetrics } from "./payer-metrics.js";
-import { PaymentRecorder } from "./payment-recorder.js";
 import { Reconciler } from "./reconciler.js";
 import { RefundFeed } from "./refund-feed.js";
 import { RefundProcessor } from "./refund-processor.js";
@@ -75,9 +74,6 @@ export interface Payer extends Service {
   /** The "workers" shutdown step: the submit feed and the workers stop taking work; what is in hand finishes. */
   closeWorkers(): Promise<void>;
 }
-
-/** A review query at least this often (not a setting: the settlement window is). */
-const defaultReviewQueryMs = 30_000;
 
 /**
  * The payer process: the submit feed's first sends, the submit and void workers, the

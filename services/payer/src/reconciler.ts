@@ -11,14 +11,13 @@ import {
   settle,
   settlementDecision,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, isFinal } from "@oceanpos/core/payments";
+import { type Payment, type PaymentRecorder, type PaymentRef, type PaymentStore, type ReconcileSchedule, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
 import type { OutageBackoff } from "./outage-backoff.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { PaymentRecorder } from "./payment-recorder.js";
 import { ScheduleLoop } from "./schedule-loop.js";
 import type { SettlementWindow } from "./settlement-window.js";
 import type { SubmitFeed } from "./submit-feed.js";

@@ -1,8 +1,7 @@
 import type { ChildLogger } from "@oceanpos/core/logger";
-import type { ReconcileSchedule } from "@oceanpos/core/payments";
+import type { NeedsReviewKind, ReconcileSchedule } from "@oceanpos/core/payments";
 import { type Refund, type RefundChange, type RefundRef, type RefundStore, type RefundTransitionOptions, type RefundTransitionResult, isRefundFinal } from "@oceanpos/core/refunds";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { NeedsReviewKind } from "./payment-recorder.js";
 
 /**
  * Why a refund went to review (metric label): the payments' kinds, and `refund_window`: still

@@ -1,7 +1,7 @@
 import { type WorkEnd, done, park, retry } from "@oceanpos/core/jobs";
 import { GatewayPermanentError } from "@oceanpos/core/oceanpayment";
+import type { NeedsReviewKind } from "@oceanpos/core/payments";
 import { PaymentUnworkableError, errorSummary, isUnanswered } from "./errors.js";
-import type { NeedsReviewKind } from "./payment-recorder.js";
 import type { SettlementWindow, Submitted } from "./settlement-window.js";
 
 /** How a submit run ends for its carrier (a BullMQ job or the submit feed): never `fail`, a person looks instead. */

@@ -4,6 +4,7 @@ import {
   GatewayRequestInvalidError,
   type OceanpaymentClient,
   type OceanpaymentCredentials,
+  queryOrder,
   type PayOutcome,
   assertNever,
   buildPayForm,
@@ -11,17 +12,15 @@ import {
   payOutcomeError,
   settlementDecision,
 } from "@oceanpos/core/oceanpayment";
-import { type Payment, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot, isFinal } from "@oceanpos/core/payments";
+import { type Payment, type PaymentRecorder, type PaymentRef, type PaymentStore, type ReconcileSchedule, type SubmitSnapshot, isFinal } from "@oceanpos/core/payments";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, PaymentUnworkableError, errorSummary } from "./errors.js";
 import { type GatewayLimiter, type ParkedRun, gateCall } from "./gateway-limiter.js";
 import type { OutageBackoff } from "./outage-backoff.js";
-import { queryOrder } from "./order-query.js";
 import { buildPayInput, credentialsOf } from "./pay-input.js";
 import { type PayWatch, watchPay } from "./pay-watch.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { PaymentRecorder } from "./payment-recorder.js";
 import type { SettlementWindow } from "./settlement-window.js";
 import { type SubmitEnd, type SubmitRunEnd, submitEndAfter } from "./submit-end.js";
 
@@ -263,7 +262,7 @@ export class SubmitProcessor {
 
   /** Queries the order and records what it proves; `no_attempt` means a resend is safe. */
   private async queryAndAdopt(ctx: Context, payment: Payment): Promise<string> {
-    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, payment);
+    const settlement = await queryOrder(this.options.client, ctx.credentials, payment, this.options.metrics.countQuery);
     this.options.backoff.answered(ctx.ref.account);
     const decision = settlementDecision(payment, settlement, "query");
     switch (decision.action) {

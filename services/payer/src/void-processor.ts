@@ -3,6 +3,7 @@ import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/l
 import {
   type OceanpaymentClient,
   type OceanpaymentCredentials,
+  queryOrder,
   type VoidOutcome,
   assertNever,
   gatewayCodes,
@@ -10,15 +11,13 @@ import {
   voidAnswerDecision,
   voidOutcomeError,
 } from "@oceanpos/core/oceanpayment";
-import type { Payment, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
+import type { Payment, PaymentRecorder, PaymentRef, PaymentStore } from "@oceanpos/core/payments";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { type Job, UnrecoverableError } from "bullmq";
 import { OutcomeUnsettledError, errorSummary } from "./errors.js";
 import { type GatewayLimiter, type HeldReservation, type ParkedRun, gateCall } from "./gateway-limiter.js";
-import { queryOrder } from "./order-query.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import type { PaymentRecorder } from "./payment-recorder.js";
 
 export interface VoidProcessorOptions {
   store: PaymentStore;
@@ -110,7 +109,7 @@ export class VoidProcessor {
   private async settleByQuery(ctx: Context): Promise<WorkEnd<string>> {
     const parked = await this.gate(ctx);
     if (parked) return parked;
-    const settlement = await queryOrder(this.options.client, this.options.metrics, ctx.credentials, ctx.payment);
+    const settlement = await queryOrder(this.options.client, ctx.credentials, ctx.payment, this.options.metrics.countQuery);
     const decision = settlementDecision(ctx.payment, settlement, "void");
     switch (decision.action) {
       case "transition":

@@ -109,7 +109,7 @@ for (const line of [
   // The embedded server's URL in full (its password is a fixed development one); your own, without its password.
   `  postgres  ${postgres.child ? postgres.url : redact(postgres.url)}`,
   "",
-  `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin}`,
+  `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin} (admin), demo-support-token (support), demo-finance-token (finance)`,
   `API reference: ${intake}/docs (back office: ${ledger}/docs)`,
   "try:",
   `  curl -s ${intake}/v1/payments -H 'Authorization: Bearer demo-key' -H 'Content-Type: application/json' -H 'Prefer: wait=5' \\`,

@@ -1,4 +1,5 @@
 export { loadConfig } from "./load-config.js";
+export { oceanpaymentEnvShape, type OceanpaymentSettings } from "./oceanpayment-env.js";
 export {
   envBoolean,
   envConsumerGroup,

@@ -6,7 +6,8 @@ export { registerStreamGroupMetrics, type StreamGroupSource } from "./stream-gro
 export { registerRedisMemoryMetrics } from "./redis-memory-metrics.js";
 export { errorBody, sendError, type ErrorBody, type ErrorIssue, type HttpError } from "./error-body.js";
 export { ApiError, InvalidRequestError, type RequestPart } from "./api-error.js";
-export { CallerAuth, bearerToken, tokenDigest, type Caller, type CallerAuthOptions } from "./caller-auth.js";
+export { CallerAuth, bearerToken, tokenDigest, type Caller, type CallerAuthOptions, type OperatorCaller } from "./caller-auth.js";
+export { operatorActions, requirePermission, roleMay, rolePermissions, type OperatorAction } from "./operator-permissions.js";
 export { parseOrThrow, parseRequest, requestIssues, type ParsedRequest } from "./request-issues.js";
 export {
   contractErrorHandler,

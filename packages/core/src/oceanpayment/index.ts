@@ -71,6 +71,8 @@ export { readRefundList, type ListedRefund, type RefundListing } from "./refund-
 export { gatewayOf, type DecisionOf, type GatewayDecision } from "./gateway-decision.js";
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
+export { askGateway, queryOrder, type GatewayView } from "./order-query.js";
+export { refundResolveDecision, resolveDecision, type RefundView, type ResolveDecision, type Resolution } from "./payment-resolution.js";
 export {
   noticeDecision,
   payAnswerDecision,

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { OceanpaymentSettings } from "../config/oceanpayment-env.js";
 import { Agent, type Dispatcher } from "undici";
 import { buildOrdersListForm, type OrdersListRequest } from "./build-orders-list-form.js";
 import { buildPayForm, type PayInput } from "./build-pay-form.js";
@@ -108,6 +109,16 @@ export class OceanpaymentClient {
         // failures (resets, time-outs) gateway-failure.ts classifies and the tests exercise.
         allowH2: false,
       });
+  }
+
+  /** The client a process's settings (`oceanpaymentEnvShape`) describe, logging through `logger`. */
+  static fromSettings(settings: OceanpaymentSettings, logger: Logger): OceanpaymentClient {
+    return new OceanpaymentClient({
+      gatewayUrl: settings.OCEANPAYMENT_GATEWAY_URL,
+      queryUrl: settings.OCEANPAYMENT_QUERY_URL,
+      timeouts: { payMs: settings.OCEANPAYMENT_PAY_TIMEOUT_MS, queryMs: settings.OCEANPAYMENT_QUERY_TIMEOUT_MS },
+      logger,
+    });
   }
 
   /** Pays an order (either scan mode). Throws `GatewayRequestInvalidError` before sending only. */

@@ -94,11 +94,12 @@ return out
  * transition and the schedule can no longer lag behind the status after a crash.
  * A final payment enters the final-payments index (retention) at `now`; one leaving a final
  * status (a contradiction) leaves it.
+ * An operator's move (a resolve) writes its audit log entry in the same step.
  * KEYS: payment, events, acceptedIndex, reconcile schedule, reconcile checks, contradictions index,
- *       archived position, final-payments index
+ *       archived position, final-payments index, audit stream
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, channel, member, isFinal,
  *       schedule ('' leave it | 'remove' | due epoch ms: scheduled no later than that),
- *       mode ('' | 'contradiction'), source, now (epoch ms)
+ *       mode ('' | 'contradiction'), source, now (epoch ms), audit entry fields as a JSON array ('' none)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} version moved | {NotFound}
  *   | {Final} already final | {AwaitingOperator} waits for an operator
  */
@@ -139,6 +140,7 @@ else
     redis.call('HSETNX', KEYS[5], ARGV[9], 0)
   end
 end
+if ARGV[15] ~= '' then redis.call('XADD', KEYS[9], '*', unpack(cjson.decode(ARGV[15]))) end
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {1, id}
 `;

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { type AuditRecord, auditFields } from "../audit/audit-entry.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
@@ -43,6 +44,8 @@ export interface TransitionChange {
   source: TransitionSource;
   code?: string;
   reason?: string;
+  /** The operator's name, recorded in the history entry (`source: "operator"`). */
+  operator?: string;
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Payment, "paymentId" | "barCode" | "qrCode" | "gateway">>;
 }
@@ -68,6 +71,8 @@ export interface TransitionOptions {
    * `remove` it, or check it no later than `dueAt` (epoch ms). See `ReconcileSchedule`.
    */
   reconcile?: "remove" | { dueAt: number };
+  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
+  audit?: AuditRecord;
 }
 
 /** What the payer needs before a submit, read together: the resource, its send count, its wallet code. */
@@ -119,7 +124,7 @@ export class PaymentStore {
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 6, lua: createPaymentLua });
-      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 8, lua: transitionPaymentLua });
+      this.redis.defineCommand("opTransitionPayment", { numberOfKeys: 9, lua: transitionPaymentLua });
     }
     if (typeof this.redis.opCreatePayments !== "function") {
       // Variable key count: the caller passes it first.
@@ -283,6 +288,7 @@ export class PaymentStore {
         const entry: HistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
         if (step.code !== undefined) entry.code = step.code;
         if (step.reason !== undefined) entry.reason = step.reason;
+        if (step.operator !== undefined) entry.operator = step.operator;
         if (contradiction && step.set?.paymentId !== undefined) entry.paymentId = step.set.paymentId;
         // Refunds only exist for a `succeeded` payment, which never moves again: a moving payment
         // has none, and its amounts are those of its new status alone.
@@ -304,6 +310,7 @@ export class PaymentStore {
           this.keys.contradictions,
           this.keys.archivedBelow,
           this.keys.finalIndex,
+          this.keys.audit,
           String(current.version),
           json,
           next.status,
@@ -318,6 +325,7 @@ export class PaymentStore {
           contradiction ? "contradiction" : "",
           step.source,
           String(at.getTime()),
+          options.audit ? JSON.stringify(auditFields(options.audit, at)) : "",
         );
         if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
         if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };

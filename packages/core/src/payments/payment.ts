@@ -18,6 +18,8 @@ export const HistoryEntry = z.object({
   reason: z.string().optional(),
   /** The gateway attempt this step is about, when it is not the resource's (a contradicting success). */
   paymentId: z.string().optional(),
+  /** The operator who made this step (`source: "operator"`: a resolve by hand). */
+  operator: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

@@ -10,6 +10,11 @@ export function redisKeys(prefix: string) {
     bullPrefix: `${p}:bull`,
     /** Hash holding one payment: `json` (the resource), `status`, `version`, `storeId`, `requestHash`. */
     payment: (account: string, orderNumber: string) => `${p}:pay:${account}:${orderNumber}`,
+    /**
+     * The audit log: one entry per operator action (`audit/audit-entry.ts`). Never trimmed by its
+     * writers; the ledger trims what it has archived.
+     */
+    audit: `${p}:audit`,
     /** Sorted set of payments in `accepted` by creation time, for the recovery sweep. */
     acceptedIndex: `${p}:idx:accepted`,
     /** The event stream (outbox): one entry per payment transition. */

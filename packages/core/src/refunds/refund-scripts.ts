@@ -79,11 +79,13 @@ return {1, id}
  * same step: a refund becoming `failed` frees its amount, one leaving `failed` (a contradiction)
  * holds it again, one becoming `succeeded` adds it to the refunded amount; its last change
  * (retention) is now, and its latest event this one.
+ * An operator's move (a resolve) writes its audit log entry in the same step.
  * KEYS: refund, payment, events, accepted refunds, refund schedule, refund schedule checks, refund contradictions,
- *       archived position, final-payments index
+ *       archived position, final-payments index, audit stream
  * ARGV: expectedVersion, json, status, version, eventType, at, minId, member, schedule ('' leave it
  *       | 'remove' | due epoch ms: scheduled no later than that), mode ('' | 'contradiction'), source, now (ms),
- *       payment member (`refMember`)
+ *       payment member (`refMember`),
+ *       audit entry fields as a JSON array ('' none)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} | {NotFound} | {Final} | {AwaitingOperator}
  */
 export const transitionRefundLua = `${addEventLuaFunction}
@@ -132,5 +134,6 @@ else
     redis.call('HSETNX', KEYS[6], ARGV[8], 0)
   end
 end
+if ARGV[14] ~= '' then redis.call('XADD', KEYS[10], '*', unpack(cjson.decode(ARGV[14]))) end
 return {1, id}
 `;

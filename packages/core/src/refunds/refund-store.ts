@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { type AuditRecord, auditFields } from "../audit/audit-entry.js";
 import { currencyDecimals, formatCurrencyMinor, toCurrencyMinor } from "../payments/money.js";
 import type { TransitionSource } from "../payments/payment.js";
 import { eventIdOf } from "../payments/payment-event.js";
@@ -48,6 +49,8 @@ export interface RefundChange {
   source: TransitionSource;
   code?: string;
   reason?: string;
+  /** The operator's name, recorded in the history entry (`source: "operator"`). */
+  operator?: string;
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Refund, "refundId" | "gateway">>;
 }
@@ -62,6 +65,8 @@ export interface RefundTransitionOptions {
   current?: Refund;
   /** Refund schedule change in the same step, only if applied: `remove` it, or check it no later than `dueAt` (epoch ms). */
   reconcile?: "remove" | { dueAt: number };
+  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
+  audit?: AuditRecord;
 }
 
 type RedisWithRefundScripts = Redis & {
@@ -92,7 +97,7 @@ export class RefundStore {
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreateRefund !== "function") {
       this.redis.defineCommand("opCreateRefund", { numberOfKeys: 8, lua: createRefundLua });
-      this.redis.defineCommand("opTransitionRefund", { numberOfKeys: 9, lua: transitionRefundLua });
+      this.redis.defineCommand("opTransitionRefund", { numberOfKeys: 10, lua: transitionRefundLua });
       // The payment's send count script, as is: it counts on any hash with `status` and `sends`.
       this.redis.defineCommand("opRecordRefundSend", { numberOfKeys: 1, lua: recordSendLua });
     }
@@ -187,6 +192,7 @@ export class RefundStore {
         const entry: RefundHistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
         if (step.code !== undefined) entry.code = step.code;
         if (step.reason !== undefined) entry.reason = step.reason;
+        if (step.operator !== undefined) entry.operator = step.operator;
         if (contradiction && step.set?.refundId !== undefined) entry.refundId = step.set.refundId;
         const next: Refund = { ...current, ...step.set, status: step.to, version: current.version + 1, updatedAt: entry.at, history: [...current.history, entry] };
         const [code, value] = await this.redis.opTransitionRefund(
@@ -199,6 +205,7 @@ export class RefundStore {
           this.keys.refundContradictions,
           this.keys.archivedBelow,
           this.keys.finalIndex,
+          this.keys.audit,
           String(current.version),
           JSON.stringify(next),
           next.status,
@@ -212,6 +219,7 @@ export class RefundStore {
           step.source,
           String(at.getTime()),
           refMember(ref),
+          options.audit ? JSON.stringify(auditFields(options.audit, at)) : "",
         );
         if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
         if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };

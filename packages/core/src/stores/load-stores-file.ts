@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { StoresFileError } from "../errors/index.js";
 import { hashApiKey } from "./hash-api-key.js";
+import { type Operator, breakGlassOperatorName, operatorRoles } from "./operator.js";
 import type { Store } from "./store.js";
 import { StoreRegistry } from "./store-registry.js";
 
@@ -23,17 +24,17 @@ const billingSchema = z
   })
   .strict();
 
+/** A secret as the file holds it: its hash or where the environment has it, never the secret itself. */
+const hashedSecret = (what: string) =>
+  z.string().refine((v) => envRef.test(v) || sha256Ref.test(v), {
+    message: `must be "sha256:<64 lowercase hex>" or an environment reference "\${NAME}", never a plain ${what}`,
+  });
+
 const storeSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ -"),
     name: z.string().min(1).optional(),
-    apiKeys: z
-      .array(
-        z.string().refine((v) => envRef.test(v) || sha256Ref.test(v), {
-          message: 'must be "sha256:<64 lowercase hex>" or an environment reference "${NAME}", never a plain key',
-        }),
-      )
-      .min(1, "needs at least one API key"),
+    apiKeys: z.array(hashedSecret("key")).min(1, "needs at least one API key"),
     oceanpayment: z
       .object({
         account: z.string().regex(/^[A-Za-z0-9]{6}$/, "must be 6 characters"),
@@ -52,9 +53,28 @@ const storeSchema = z
   })
   .strict();
 
-const fileSchema = z.object({ stores: z.array(storeSchema).min(1, "lists no store") }).strict();
+const operatorSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 . _ @ -")
+      .refine((v) => v !== breakGlassOperatorName, `"${breakGlassOperatorName}" is the name of ADMIN_TOKEN's break-glass operator`),
+    role: z.enum(operatorRoles, { error: `must be one of ${operatorRoles.join(", ")}` }),
+    tokens: z.array(hashedSecret("token")).min(1, "needs at least one token"),
+  })
+  .strict();
 
-/** Reads and validates a stores file; every problem names the file, the store and the field. */
+const fileSchema = z
+  .object({
+    stores: z.array(storeSchema).min(1, "lists no store"),
+    operators: z.array(operatorSchema).default([]),
+  })
+  .strict();
+
+/** How an issue's place is named: `store "s1"` / `operator "alice"` (or their position), then the field. */
+const listNames = { stores: ["store", "id"], operators: ["operator", "name"] } as const;
+
+/** Reads and validates a stores file; every problem names the file, the store (or operator) and the field. */
 export function loadStoresFile(file: string, env: Record<string, string | undefined>): StoreRegistry {
   let text: string;
   try {
@@ -75,41 +95,49 @@ export function loadStoresFile(file: string, env: Record<string, string | undefi
 export function parseStores(file: string, json: unknown, env: Record<string, string | undefined>): StoreRegistry {
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
-    const raw = json as { stores?: Array<{ id?: unknown }> } | undefined;
+    const raw = json as Record<string, Array<Record<string, unknown>> | undefined> | undefined;
     const lines = parsed.error.issues.map((issue) => {
       const [top, index, ...field] = issue.path;
-      if (top === "stores" && typeof index === "number") {
-        const id = raw?.stores?.[index]?.id;
-        const who = typeof id === "string" ? `store "${id}"` : `store #${index + 1}`;
-        return `${who}, field "${field.join(".") || "(store)"}": ${issue.message}`;
+      if ((top === "stores" || top === "operators") && typeof index === "number") {
+        const [noun, idField] = listNames[top];
+        const id = raw?.[top]?.[index]?.[idField];
+        const who = typeof id === "string" ? `${noun} "${id}"` : `${noun} #${index + 1}`;
+        return `${who}, field "${field.join(".") || `(${noun})`}": ${issue.message}`;
       }
       return `field "${issue.path.join(".") || "(root)"}": ${issue.message}`;
     });
     throw new StoresFileError(file, lines.join("; "));
   }
 
-  const resolve = (storeId: string, field: string, value: string): string => {
+  /** `who`: `store "s1"`, `operator "alice"`. */
+  const resolve = (who: string, field: string, value: string): string => {
     const ref = envRef.exec(value);
     if (!ref) return value;
     const name = ref[1] as string;
     const resolved = env[name];
     if (resolved === undefined || resolved === "") {
-      throw new StoresFileError(file, `store "${storeId}", field "${field}": environment variable ${name} is not set`);
+      throw new StoresFileError(file, `${who}, field "${field}": environment variable ${name} is not set`);
     }
     return resolved;
   };
+  const hashed = (who: string, field: string, value: string): string => (sha256Ref.test(value) ? value : hashApiKey(resolve(who, field, value)));
 
   const stores: Store[] = parsed.data.stores.map((s) => ({
     id: s.id,
     name: s.name ?? s.id,
-    apiKeyHashes: s.apiKeys.map((k, i) => (sha256Ref.test(k) ? k : hashApiKey(resolve(s.id, `apiKeys.${i}`, k)))),
+    apiKeyHashes: s.apiKeys.map((k, i) => hashed(`store "${s.id}"`, `apiKeys.${i}`, k)),
     oceanpayment: {
       account: s.oceanpayment.account,
       terminal: s.oceanpayment.terminal,
-      secureCode: resolve(s.id, "oceanpayment.secureCode", s.oceanpayment.secureCode),
+      secureCode: resolve(`store "${s.id}"`, "oceanpayment.secureCode", s.oceanpayment.secureCode),
     },
     billing: s.billing,
     rateLimit: s.rateLimit,
   }));
-  return new StoreRegistry(file, stores);
+  const operators: Operator[] = parsed.data.operators.map((o) => ({
+    name: o.name,
+    role: o.role,
+    tokenHashes: o.tokens.map((t, i) => hashed(`operator "${o.name}"`, `tokens.${i}`, t)),
+  }));
+  return new StoreRegistry(file, stores, operators);
 }

@@ -3,11 +3,9 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
-import { operatorAuth } from "./operator-auth.js";
+import { type BoardAuthOptions, registerBoardAuth } from "./operator-auth.js";
 
-export interface QueueBoardOptions {
-  /** `ADMIN_TOKEN`: the only credential the board accepts. */
-  adminToken: string;
+export interface QueueBoardOptions extends Omit<BoardAuthOptions, "basePath"> {
   /**
    * The queues to show, on a connection of their own: the board's list and job queries must not
    * share (or fail fast with) the producer connection the payment routes depend on. The caller
@@ -29,7 +27,7 @@ export interface QueueBoardOptions {
   basePath?: string;
 }
 
-/** Bull Board (jobs per queue and state, retries, failures) behind the operator token. */
+/** Bull Board (jobs per queue and state, retries, failures) behind operator tokens, its changes audited. */
 export async function registerQueueBoard(app: FastifyInstance, options: QueueBoardOptions): Promise<void> {
   const basePath = options.basePath ?? "/admin/queues";
   const readOnlyMode = options.readOnly ?? true;
@@ -48,7 +46,7 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
   await app.register(
     async (admin) => {
       // Every board route, its static assets and its JSON API included.
-      admin.addHook("onRequest", operatorAuth(options.adminToken));
+      registerBoardAuth(admin, { auth: options.auth, audit: options.audit, basePath });
       admin.addHook("onRequest", async (request) => {
         if (request.url.startsWith(`${basePath}/api/`)) await refresh();
       });

@@ -1,3 +1,4 @@
+import { auditTargets } from "@oceanpos/core/audit";
 import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { refundLocation } from "../build-refund.js";
@@ -15,7 +16,7 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
   app.post(
     "/payments/:orderNumber/refunds",
     {
-      config: { operatorAllowed: true },
+      config: { operator: "refunds.create" },
       schema: {
         operationId: "createRefund",
         summary: "Refund a payment, in full or in part",
@@ -56,6 +57,18 @@ export function registerCreateRefund(app: FastifyInstance, ctx: RouteContext): v
       if (outcome.kind === "payment_changed") throw new Error(`payment ${orderNumber} kept changing under a refund`);
       const { refund } = outcome;
       if (outcome.kind === "created") {
+        const { caller } = request;
+        if (caller.kind === "operator") {
+          // Right after the create's own step: an operator's refund is an action to account for.
+          await ctx.audit.record({
+            operator: caller.name,
+            role: caller.role,
+            action: "refund.create",
+            target: auditTargets.refund(refund.storeId, refund.orderNumber, refund.refundNumber),
+            ...(refund.reason !== undefined ? { reason: refund.reason } : {}),
+            details: { amount: refund.amount, currency: refund.currency },
+          });
+        }
         request.log.info({ storeId: refund.storeId, orderNumber: refund.orderNumber, refundNumber: refund.refundNumber, amount: refund.amount, currency: refund.currency }, "refund accepted");
       } else {
         reply.header("idempotent-replayed", "true");

@@ -18,7 +18,7 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
   app.get(
     "/payments/:orderNumber/refunds",
     {
-      config: { operatorAllowed: true },
+      config: { operator: "read" },
       schema: {
         operationId: "listRefunds",
         summary: "List a payment's refunds",
@@ -41,7 +41,7 @@ export function registerReadRefunds(app: FastifyInstance, ctx: RouteContext): vo
   app.get(
     "/payments/:orderNumber/refunds/:refundNumber",
     {
-      config: { operatorAllowed: true },
+      config: { operator: "read" },
       schema: {
         operationId: "getRefund",
         summary: "Read a refund",

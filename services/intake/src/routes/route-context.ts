@@ -1,3 +1,4 @@
+import type { AuditLog } from "@oceanpos/core/audit";
 import type { Payment, PaymentRef, PaymentRetention, PaymentStore } from "@oceanpos/core/payments";
 import { OrderNumber } from "@oceanpos/core/payments";
 import type { Refund, RefundStore } from "@oceanpos/core/refunds";
@@ -6,6 +7,7 @@ import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
+import type { PaymentReview } from "../payment-review.js";
 import type { PaymentWaiter } from "../payment-waiter.js";
 import type { RefundIntake } from "../refund-intake.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";
@@ -19,6 +21,10 @@ export interface RouteContext {
   stores: StoreRegistry;
   refunds: RefundStore;
   refundIntake: RefundIntake;
+  /** Operator actions not recorded with their own Lua step (a refund made with an operator token). */
+  audit: AuditLog;
+  /** Operators' queries and resolves. */
+  review: PaymentReview;
   /** Payments that have left Redis; absent: none are looked up (a 404, as before any left). */
   archive?: PaymentArchive;
   /** Puts an archived payment back into Redis for a refund. */

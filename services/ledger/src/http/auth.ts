@@ -1,8 +1,8 @@
-import { type Caller, CallerAuth, type CallerAuthOptions } from "@oceanpos/core/http";
+import { type Caller, CallerAuth, type CallerAuthOptions, type OperatorAction, type OperatorCaller, requirePermission } from "@oceanpos/core/http";
 import type { FastifyRequest } from "fastify";
 import { forbidden, unauthorized } from "../errors.js";
 
-/** Who may read what: the operator every store, a store key its own store only. */
+/** Who may read what: an operator every store (every role may read), a store key its own store only. */
 export class ReadAuth {
   private readonly callers: CallerAuth;
 
@@ -10,21 +10,19 @@ export class ReadAuth {
     this.callers = new CallerAuth(options);
   }
 
-  /** The caller, or a 401 thrown. */
+  /** The caller, or a 401 thrown (a 403 for an operator whose role may not read). */
   callerOf(request: FastifyRequest): Caller {
     const caller = this.callers.callerOf(request);
     if (!caller) throw unauthorized();
+    if (caller.kind === "operator") requirePermission(caller, "read");
     return caller;
   }
 
-  /**
-   * The operator, or a 401 (no known token) or 403 (a store key) thrown: the operator's routes
-   * (reconciliations). Operator roles come with named operators; until then, one operator.
-   */
-  operatorOf(request: FastifyRequest): Caller & { kind: "operator" } {
-    const caller = this.callerOf(request);
-    if (caller.kind !== "operator") throw forbidden("this route takes the operator token");
-    return caller;
+  /** The operator allowed to do `action`, or a 401 / 403 thrown (`requirePermission`). */
+  operator(request: FastifyRequest, action: OperatorAction): OperatorCaller {
+    const caller = this.callers.callerOf(request);
+    if (!caller) throw unauthorized();
+    return requirePermission(caller, action);
   }
 
   /**

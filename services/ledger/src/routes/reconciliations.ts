@@ -1,3 +1,4 @@
+import { type AuditLog, auditTargets } from "@oceanpos/core/audit";
 import { ApiError, InvalidRequestError, errorBody, parseOrThrow } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -13,6 +14,8 @@ export interface ReconciliationRoutesOptions {
   auth: ReadAuth;
   runner: Pick<ReconciliationRunner, "start">;
   runs: Pick<RunStore, "list" | "get">;
+  /** Where an operator's run is recorded (`reconciliation.run`). */
+  audit: Pick<AuditLog, "record">;
   /** `GATEWAY_TIME_ZONE`: the zone when the caller names none. */
   defaultTimeZone: string;
   clock: () => number;
@@ -67,13 +70,16 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
       },
     },
     async (request, reply) => {
-      const operator = options.auth.operatorOf(request);
+      const operator = options.auth.operator(request, "reconciliations.run");
       const body = parseOrThrow(StartReconciliation, request.body ?? {});
       const timeZone = body.timeZone ?? options.defaultTimeZone;
       checkDay(body.date, timeZone, options.clock());
       // The caller's identity stays with the run (the audit log reads it from there).
-      const result = await options.runner.start({ date: body.date, timeZone, requestedBy: operatorName(operator) });
-      if (result.started) return reply.code(202).header("location", `/v1/reconciliations/${result.run.id}`).send(result.run);
+      const result = await options.runner.start({ date: body.date, timeZone, requestedBy: operator.name });
+      if (result.started) {
+        await options.audit.record({ operator: operator.name, role: operator.role, action: "reconciliation.run", target: auditTargets.reconciliation(body.date), details: { timeZone, runId: result.run.id } });
+        return reply.code(202).header("location", `/v1/reconciliations/${result.run.id}`).send(result.run);
+      }
       if (!result.running) throw new ApiError(409, "reconciliation_running", "a run for this day has just ended or started; list the day's runs");
       const running = new ApiError(409, "reconciliation_running", `a reconciliation of ${body.date} (${timeZone}) is running: wait for it`);
       return reply
@@ -96,7 +102,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
       },
     },
     async (request, reply) => {
-      options.auth.operatorOf(request);
+      options.auth.operator(request, "read");
       const query = parseOrThrow(ListReconciliations, request.query ?? {}, "query");
       const from = query.date ?? (query.from as string);
       const to = query.date ?? (query.to as string);
@@ -116,16 +122,11 @@ export function registerReconciliationRoutes(app: FastifyInstance, options: Reco
       },
     },
     async (request, reply) => {
-      options.auth.operatorOf(request);
+      options.auth.operator(request, "read");
       const { id } = request.params as { id: string };
       const run = runId.test(id) ? await options.runs.get(id) : undefined;
       if (!run) throw new ApiError(404, "not_found", "no reconciliation run with this id");
       return reply.send(run);
     },
   );
-}
-
-/** The operator's name as runs record it: the one operator is the contract's break-glass `admin`. */
-function operatorName(_operator: { kind: "operator" }): string {
-  return "admin";
 }

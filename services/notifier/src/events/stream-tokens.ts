@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Caller, tokenDigest } from "@oceanpos/core/http";
+import { type Caller, type OperatorCaller, tokenDigest } from "@oceanpos/core/http";
 import { type Redis, type RedisKeys, redisKeys } from "@oceanpos/core/redis";
 
 export interface StreamTokensOptions {
@@ -40,7 +40,7 @@ export class StreamTokens {
   async issue(caller: Caller): Promise<IssuedStreamToken> {
     const token = `sst_${randomBytes(32).toString("base64url")}`;
     const expiresAt = new Date(this.now() + this.o.ttlMs).toISOString();
-    await this.o.redis.set(this.keyOf(token), caller.kind === "operator" ? "operator" : `store:${caller.storeId}`, "PX", this.o.ttlMs);
+    await this.o.redis.set(this.keyOf(token), caller.kind === "operator" ? `operator:${caller.role}:${caller.name}` : `store:${caller.storeId}`, "PX", this.o.ttlMs);
     return { token, expiresAt };
   }
 
@@ -48,7 +48,11 @@ export class StreamTokens {
   async callerOf(token: string): Promise<Caller | undefined> {
     if (!tokenPattern.test(token)) return undefined;
     const value = await this.o.redis.get(this.keyOf(token));
-    if (value === "operator") return { kind: "operator" };
+    if (value?.startsWith("operator:")) {
+      // `operator:<role>:<name>`: the token reads with its issuer's name and role.
+      const [, role, ...name] = value.split(":");
+      return { kind: "operator", role: role as OperatorCaller["role"], name: name.join(":") };
+    }
     return value?.startsWith("store:") ? { kind: "store", storeId: value.slice("store:".length) } : undefined;
   }
 

@@ -1,4 +1,4 @@
-import { ApiError, type Caller, CallerAuth, type CallerAuthOptions, sendError } from "@oceanpos/core/http";
+import { ApiError, type Caller, CallerAuth, type CallerAuthOptions, type OperatorAction, type OperatorCaller, requirePermission, sendError } from "@oceanpos/core/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 /** The notifier's answers to callers: operator routes, and routes a store key may call too. */
@@ -16,11 +16,13 @@ export class Authenticator {
     return caller;
   }
 
-  /** Fastify preHandler for operator-only routes: 401 without a valid token, 403 for a store key. */
-  readonly operatorOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+  /**
+   * The operator allowed to do `action`, or an error thrown: 401 without a valid token, 403 for a
+   * store key or a role without the right (`requirePermission`).
+   */
+  operator(request: FastifyRequest, action: OperatorAction): OperatorCaller {
     const caller = this.callers.callerOf(request);
-    if (!caller) return sendError(reply, new ApiError(401, "unauthorized", "the operator token is required"));
-    if (caller.kind !== "operator") return sendError(reply, new ApiError(403, "forbidden", "this call needs the operator token"));
-    return undefined;
-  };
+    if (!caller) throw new ApiError(401, "unauthorized", "an operator token is required");
+    return requirePermission(caller, action);
+  }
 }

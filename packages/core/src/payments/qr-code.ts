@@ -1,4 +1,4 @@
-import type { TransitionChange } from "@oceanpos/core/payments";
+import type { TransitionChange } from "./payment-store.js";
 
 /**
  * The resource's `qrCode`: the intake's path of the payment's QR image (the contract's

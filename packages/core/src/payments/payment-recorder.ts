@@ -1,16 +1,10 @@
-import type { ChildLogger } from "@oceanpos/core/logger";
-import {
-  type Payment,
-  type PaymentRef,
-  type PaymentStore,
-  type ReconcileSchedule,
-  type TransitionChange,
-  type TransitionOptions,
-  type TransitionResult,
-  isFinal,
-} from "@oceanpos/core/payments";
-import type { PayerMetrics } from "./payer-metrics.js";
+import type { ChildLogger } from "../logger/index.js";
+import type { Payment } from "./payment.js";
+import type { PaymentRef } from "./payment-ref.js";
+import { isFinal } from "./payment-status.js";
+import type { PaymentStore, TransitionChange, TransitionOptions, TransitionResult } from "./payment-store.js";
 import { withQrCode } from "./qr-code.js";
+import type { ReconcileSchedule } from "./reconcile-schedule.js";
 
 /**
  * Why a payment went to review (metric label): `unsettled`, its outcome still unknown when the
@@ -20,17 +14,30 @@ import { withQrCode } from "./qr-code.js";
  */
 export type NeedsReviewKind = "unsettled" | "attempts_exhausted" | "gateway_refused" | "unworkable" | "submit_lost";
 
+/** A review query at least this often (not a setting: the settlement window is). */
+export const defaultReviewQueryMs = 30_000;
+
+/** What the recorder counts, when the process has such metrics (the payer's `PayerMetrics` has both). */
+export interface PaymentRecorderMetrics {
+  /** Seconds from the payment's `createdAt` to a final status recorded here, by status. */
+  timeToFinal: { observe(labels: { status: string }, seconds: number): void };
+  /** Moves to `needs_review` by {@link NeedsReviewKind}. */
+  needsReview: { inc(labels: { reason: string }): void };
+}
+
 export interface PaymentRecorderOptions {
   store: PaymentStore;
   schedule: ReconcileSchedule;
-  metrics: PayerMetrics;
-  /** A `needs_review` payment's next query is due at most this long after the move. */
-  reviewQueryMs: number;
+  /** Default: nothing counted. */
+  metrics?: PaymentRecorderMetrics;
+  /** A `needs_review` payment's next query is due at most this long after the move; default {@link defaultReviewQueryMs}. */
+  reviewQueryMs?: number;
   clock: () => number;
 }
 
 /**
- * Records what the payer learnt: one atomic transition (which writes the event and, in the same
+ * Records what a gateway answer taught us (the payer's sends, queries and voids; an operator's query
+ * or resolve on the intake): one atomic transition (which writes the event and, in the same
  * step, the reconciliation schedule of the new status), then the metrics. A final payment found in
  * the schedule after an `unchanged` transition is removed by the next look at it.
  */
@@ -41,10 +48,11 @@ export class PaymentRecorder {
    * `current`: the payment as the caller last read it (saves a read; see `TransitionOptions`). A
    * change that learns a barCode also gives the resource its `qrCode` (`withQrCode`).
    */
-  async apply(ref: PaymentRef, learnt: TransitionChange, log: ChildLogger, current?: Payment): Promise<TransitionResult> {
+  async apply(ref: PaymentRef, learnt: TransitionChange, log: ChildLogger, current?: Payment, audit?: TransitionOptions["audit"]): Promise<TransitionResult> {
     const { store, schedule, metrics, clock } = this.options;
     const change = withQrCode(learnt, ref.orderNumber);
-    const result = await store.transition(ref, change, { reconcile: this.reconcileFor(change.to, clock()), ...(current ? { current } : {}) });
+    const options: TransitionOptions = { reconcile: this.reconcileFor(change.to, clock()), ...(current ? { current } : {}), ...(audit ? { audit } : {}) };
+    const result = await store.transition(ref, change, options);
     if (result.outcome === "not_found") {
       log.warn({ to: change.to }, "payment vanished before its transition");
       return result;
@@ -57,7 +65,7 @@ export class PaymentRecorder {
     }
     log.info({ to: payment.status, source: change.source, code: change.code, version: payment.version }, "payment moved");
     if (isFinal(payment.status)) {
-      metrics.timeToFinal.observe({ status: payment.status }, Math.max(0, clock() - Date.parse(payment.createdAt)) / 1000);
+      metrics?.timeToFinal.observe({ status: payment.status }, Math.max(0, clock() - Date.parse(payment.createdAt)) / 1000);
     }
     return result;
   }
@@ -68,7 +76,7 @@ export class PaymentRecorder {
     if (isFinal(to)) return "remove";
     if (to === "pending" || to === "awaiting_customer") return { dueAt: now + (schedule.intervalsMs[0] as number) };
     // Still looked at, often enough that the first final answer settles it soon after it exists.
-    if (to === "needs_review") return { dueAt: now + this.options.reviewQueryMs };
+    if (to === "needs_review") return { dueAt: now + (this.options.reviewQueryMs ?? defaultReviewQueryMs) };
     return undefined;
   }
 
@@ -80,7 +88,7 @@ export class PaymentRecorder {
   async needsReview(ref: PaymentRef, source: TransitionChange["source"], kind: NeedsReviewKind, reason: string, log: ChildLogger): Promise<TransitionResult> {
     const result = await this.apply(ref, { to: "needs_review", source, reason }, log);
     if (result.outcome === "applied") {
-      this.options.metrics.needsReview.inc({ reason: kind });
+      this.options.metrics?.needsReview.inc({ reason: kind });
       log.error({ kind, reason }, "payment needs review");
     }
     return result;
