@@ -27,7 +27,7 @@ describe("Bull Board at /admin/queues", () => {
     if (boardRedis.status !== "ready") await once(boardRedis, "ready");
     const prefix = redisKeys(redis.prefix).bullPrefix;
     boardQueues = catalogQueueNames().map((name) => new Queue(name, { connection: boardRedis, prefix }));
-    const board = { auth: new CallerAuth({ stores: testStores(), adminToken }), audit: new AuditLog({ redis: redis.client(), keyPrefix: redis.prefix }), queues: boardQueues };
+    const board = { auth: new CallerAuth({ stores: testStores(), adminToken }), audit: new AuditLog({ redis: redis.client(), keyPrefix: redis.prefix }), queues: boardQueues, readOnly: false };
     h = await startHarness(redis, { board });
   });
   afterEach(async () => {

@@ -39,6 +39,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { operator: "payments.query", storeAllowed: false },
       schema: {
+        operationId: "queryPayment",
         summary: "Ask the gateway about a payment now",
         description: "Queries Oceanpayment, records what its answer settles (as the payer would) and answers the payment as it then stands.",
         tags: ["operators"],
@@ -59,6 +60,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { operator: "payments.resolve", storeAllowed: false },
       schema: {
+        operationId: "resolvePayment",
         summary: "Settle a needs_review payment by hand",
         description:
           "Only from needs_review, only to succeeded or failed. The gateway is asked once more: when its answer settles the payment it wins " +
@@ -84,6 +86,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { operator: "payments.resolve", storeAllowed: false },
       schema: {
+        operationId: "resolveRefund",
         summary: "Settle a needs_review refund by hand",
         description: "As a payment's resolve, for a refund (a refund the gateway holds pending is not resolved by hand).",
         tags: ["operators"],
