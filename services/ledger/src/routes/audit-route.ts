@@ -48,6 +48,7 @@ export function registerAuditRoute(app: FastifyInstance, options: AuditRouteOpti
     "/v1/audit",
     {
       schema: {
+        operationId: "listAudit",
         summary: "The audit log of operator actions",
         description:
           "Every operator action (resolve, query, refunds made with an operator token, webhook replays, subscription changes, " +
