@@ -22,6 +22,7 @@ describe("the notifier's OpenAPI document", () => {
       "/oceanpayment/notice",
       "/v1/events",
       "/v1/events/stream",
+      "/v1/events/stream-tokens",
       "/v1/subscriptions",
       "/v1/subscriptions/{id}",
       "/v1/subscriptions/{id}/dead-letters",
