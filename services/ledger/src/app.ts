@@ -4,6 +4,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
+import { type ConsoleOptions, registerConsole } from "./console/console-plugin.js";
 import type { ReadAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** `/readyz`: PostgreSQL and Redis. */
   checks: Record<string, ReadinessCheck>;
   isShuttingDown?: () => boolean;
+  /** The operator console at `/console` (assets and forwarding to the intake and notifier). */
+  console: ConsoleOptions;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,5 +68,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerListRoutes(app, { pool: deps.pool, auth: deps.auth });
   registerExportRoute(app, { pool: deps.pool, auth: deps.auth, metrics: deps.metrics });
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
+  await registerConsole(app, deps.console);
   return app;
 }

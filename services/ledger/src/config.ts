@@ -1,10 +1,12 @@
-import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
+import { commonEnvShape, envConsumerGroup, envDurationMs, envHost, envHttpUrl, envPort, envPositiveInt, loadConfig, resolveCommon } from "@oceanpos/core/config";
 import { z } from "zod";
 import { isTimeZone } from "./http/time-zone.js";
 
 export const ledgerDefaults = {
   databaseUrl: "postgres://postgres@127.0.0.1:5432/oceanpos",
   timeZone: "Asia/Shanghai",
+  intakeUrl: "http://127.0.0.1:3000",
+  notifierUrl: "http://127.0.0.1:3001",
 } as const;
 
 export const LedgerConfig = z
@@ -29,6 +31,10 @@ export const LedgerConfig = z
     LEDGER_BATCH_SIZE: envPositiveInt(500, { max: 10_000 }),
     /** Entries a dead ledger read but never committed are claimed by another after this long. */
     LEDGER_CLAIM_IDLE_MS: envDurationMs(60_000, { min: 100 }),
+    /** Where the console's `/console/api/intake/*` goes (the intake's base URL). */
+    CONSOLE_INTAKE_URL: envHttpUrl(ledgerDefaults.intakeUrl),
+    /** Where the console's `/console/api/notifier/*` goes (the notifier's base URL). */
+    CONSOLE_NOTIFIER_URL: envHttpUrl(ledgerDefaults.notifierUrl),
   })
   .transform(resolveCommon);
 export type LedgerConfig = z.output<typeof LedgerConfig>;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { consoleAssetsDir } from "@oceanpos/console";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
@@ -26,6 +27,8 @@ export interface LedgerDeps {
   registry?: Registry;
   /** This process's consumer name in the `ledger` group; default `<host>-<pid>-<random>`. */
   consumerName?: string;
+  /** The console's built assets; default `@oceanpos/console`'s dist. */
+  consoleAssetsDir?: string;
 }
 
 /** The ledger process, and the parts tests look into. */
@@ -82,6 +85,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     defaultTimeZone: config.GATEWAY_TIME_ZONE,
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
+    console: { assetsDir: deps.consoleAssetsDir ?? consoleAssetsDir, intakeUrl: config.CONSOLE_INTAKE_URL, notifierUrl: config.CONSOLE_NOTIFIER_URL },
   });
 
   const start = async () => {

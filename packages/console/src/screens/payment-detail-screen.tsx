@@ -1,0 +1,246 @@
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { type EventDeliveries, paymentEvents } from "../api/payment-events.js";
+import type { HistoryEntry, Page, Payment, Refund } from "../api/types.js";
+import { useConsole } from "../context.js";
+import { formatAmount, formatTime } from "../format.js";
+import { Link, type Location, href } from "../router.js";
+import { useInterval, useLoad } from "../ui/use-load.js";
+import { ErrorBox, Loading, StatusBadge, TableScroll, isFinal } from "../ui/widgets.js";
+import { RefundForm } from "./refund-form.js";
+
+/** Refreshed this often while the payment or one of its refunds can still change (live updates come with the event stream). */
+const pollMs = 2_000;
+
+interface Detail {
+  payment: Payment;
+  refunds: Refund[];
+}
+
+/**
+ * One payment as the ledger archived it (the full history), its refunds, and, for an operator,
+ * the webhooks each of its events produced. An order number used again after the retention
+ * period is another payment: the newest one is shown.
+ */
+export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: string; location: Location }): JSX.Element {
+  const { api, session, timeZone } = useConsole();
+  const storeId = location.query.get("storeId") ?? undefined;
+  const detail = useLoad(`${orderNumber}|${storeId}`, async (signal): Promise<Detail | undefined> => {
+    const query = { orderNumber, storeId, limit: 500 };
+    const [payments, refunds] = await Promise.all([
+      api.call<Page<Payment>>("ledger", "/v1/payments", { query, signal }),
+      api.call<Page<Refund>>("ledger", "/v1/refunds", { query: { ...query, order: "asc" }, signal }),
+    ]);
+    const payment = payments.data.find((p) => p.orderNumber === orderNumber);
+    if (!payment) return undefined;
+    return { payment, refunds: refunds.data.filter((r) => r.orderNumber === orderNumber && r.storeId === payment.storeId && r.createdAt >= payment.createdAt) };
+  });
+  const data = detail.data;
+  // Refunds made here that the archive has not shown yet: the ledger drains them within moments.
+  const [submitted, setSubmitted] = useState<string[]>([]);
+  const open =
+    data !== undefined &&
+    (!isFinal(data.payment.status) || data.refunds.some((r) => !isFinal(r.status)) || submitted.some((n) => !data.refunds.some((r) => r.refundNumber === n)));
+  useInterval(open, pollMs, detail.reload);
+  const lastChange = data ? [data.payment.updatedAt, ...data.refunds.map((r) => r.updatedAt)].sort().at(-1) ?? data.payment.updatedAt : "";
+  const webhooks = useLoad(`${orderNumber}|${storeId}|${lastChange}|${session.kind}`, async (signal) =>
+    data && session.kind === "operator" ? paymentEvents(api, data.payment, lastChange, signal) : undefined,
+  );
+
+  return (
+    <>
+      <p>
+        <Link href={href("/payments")}>← Payments</Link>
+      </p>
+      <h1 tabIndex={-1}>Payment {orderNumber}</h1>
+      <ErrorBox error={detail.error} />
+      <Loading when={detail.loading && !data} />
+      {!detail.loading && !detail.error && !data && <p>No payment {orderNumber} in the archive{storeId ? ` of store ${storeId}` : ""}.</p>}
+      {data && (
+        <>
+          {paymentSummary(data.payment)}
+          <section aria-labelledby="history-heading">
+            <h2 id="history-heading">History</h2>
+            {historyTable(data.payment.history, "Payment history")}
+          </section>
+          {refundsSection(data.refunds)}
+          {session.kind === "operator" && data.payment.status === "succeeded" && <RefundForm
+              payment={data.payment}
+              onRefunded={(refund) => {
+                setSubmitted((numbers) => [...numbers, refund.refundNumber]);
+                detail.reload();
+              }}
+            />}
+          {session.kind === "operator" && (
+            <section aria-labelledby="webhooks-heading">
+              <h2 id="webhooks-heading">Webhooks of its events</h2>
+              <ErrorBox error={webhooks.error} />
+              <Loading when={webhooks.loading && !webhooks.data} />
+              {webhooks.data && eventWebhooks(webhooks.data.events)}
+              {webhooks.data && !webhooks.data.complete && <p class="muted">Only the first events after the payment's creation were searched.</p>}
+            </section>
+          )}
+        </>
+      )}
+      {data && (
+        <p class="muted" aria-live="polite">
+          {open ? "Still changing: refreshed every 2 seconds." : "Final."}
+        </p>
+      )}
+    </>
+  );
+
+  // Render helpers (not components: nothing remounts on each refresh).
+  function paymentSummary(payment: Payment): JSX.Element {
+    return (
+      <dl class="summary">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={payment.status} /> (version {payment.version})
+        </dd>
+        <dt>Amount</dt>
+        <dd>{formatAmount(payment.amount, payment.currency)}</dd>
+        <dt>Refunded</dt>
+        <dd data-testid="refunded">{formatAmount(payment.refundedAmount, payment.currency)}</dd>
+        <dt>Store</dt>
+        <dd>{payment.storeId}</dd>
+        <dt>Method, mode</dt>
+        <dd>
+          {payment.method}, {payment.mode.replace(/_/g, " ")}
+        </dd>
+        <dt>Gateway payment id</dt>
+        <dd>{payment.paymentId ?? "—"}</dd>
+        <dt>Gateway answer</dt>
+        <dd>{payment.gateway ? `${payment.gateway.code} ${payment.gateway.message}` : "—"}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(payment.createdAt, timeZone)}</dd>
+        <dt>Updated</dt>
+        <dd>{formatTime(payment.updatedAt, timeZone)}</dd>
+        {payment.notes && (
+          <>
+            <dt>Notes</dt>
+            <dd>{payment.notes}</dd>
+          </>
+        )}
+      </dl>
+    );
+  }
+
+  function historyTable(history: HistoryEntry[], label: string): JSX.Element {
+    return (
+      <TableScroll label={label}>
+        <thead>
+          <tr>
+            <th scope="col">At</th>
+            <th scope="col">Status</th>
+            <th scope="col">Source</th>
+            <th scope="col">Gateway code</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((h, i) => (
+            <tr key={i}>
+              <td>{formatTime(h.at, timeZone)}</td>
+              <td>
+                <StatusBadge status={h.status} />
+              </td>
+              <td>{h.operator ? `${h.source} (${h.operator})` : h.source}</td>
+              <td>{h.code ?? "—"}</td>
+              <td>{[h.reason, h.paymentId ? `payment id ${h.paymentId}` : undefined].filter(Boolean).join("; ") || "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </TableScroll>
+    );
+  }
+
+  function refundsSection(refunds: Refund[]): JSX.Element {
+    return (
+      <section aria-labelledby="refunds-heading">
+        <h2 id="refunds-heading">Refunds</h2>
+        {refunds.length === 0 ? (
+          <p>None.</p>
+        ) : (
+          <TableScroll label="Refunds">
+            <thead>
+              <tr>
+                <th scope="col">Refund number</th>
+                <th scope="col">Created</th>
+                <th scope="col" class="num">Amount</th>
+                <th scope="col">Status</th>
+                <th scope="col">Gateway</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {refunds.map((r) => (
+                <tr key={r.refundNumber} data-testid={`refund-${r.refundNumber}`}>
+                  <td>{r.refundNumber}</td>
+                  <td>{formatTime(r.createdAt, timeZone)}</td>
+                  <td class="num">{formatAmount(r.amount, r.currency)}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>{r.gateway ? `${r.gateway.code} ${r.gateway.message}` : (r.refundId ?? "—")}</td>
+                  <td>{r.reason ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableScroll>
+        )}
+      </section>
+    );
+  }
+
+  function eventWebhooks(events: EventDeliveries[]): JSX.Element {
+    if (events.length === 0) return <p>No event of this payment is in the notifier's log.</p>;
+    return (
+      <TableScroll label="Webhook deliveries per event">
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            <th scope="col">Subscription</th>
+            <th scope="col">Attempt</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Status code</th>
+            <th scope="col">At</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.flatMap(({ event, deliveries }) =>
+            deliveries.length === 0
+              ? [
+                  <tr key={event.id}>
+                    <td>
+                      {event.type}
+                      <br />
+                      <code class="muted">{event.id}</code>
+                    </td>
+                    <td colSpan={5}>no subscription received it</td>
+                  </tr>,
+                ]
+              : deliveries.flatMap(({ subscription, attempts }) =>
+                  attempts.map((a) => (
+                    <tr key={`${event.id}/${subscription.id}/${a.attempt}/${a.at}`}>
+                      <td>
+                        {event.type}
+                        <br />
+                        <code class="muted">{event.id}</code>
+                      </td>
+                      <td>
+                        <Link href={href(`/webhooks/${encodeURIComponent(subscription.id)}`)}>{subscription.description || subscription.url}</Link>
+                      </td>
+                      <td>{a.attempt}</td>
+                      <td>{a.outcome.replace(/_/g, " ")}</td>
+                      <td>{a.statusCode ?? a.error ?? "—"}</td>
+                      <td>{formatTime(a.at, timeZone)}</td>
+                    </tr>
+                  )),
+                ),
+          )}
+        </tbody>
+      </TableScroll>
+    );
+  }
+}
