@@ -40,6 +40,7 @@ if (postgres.child) stackLine(`no PostgreSQL answered at ${redact(databaseUrl)};
 else if (postgres.created) stackLine(`created the database of ${redact(postgres.url)}`);
 
 const sandboxPort = portOf(services[0] as ServiceSpec, env);
+const intakePort = portOf(services[1] as ServiceSpec, env);
 const notifierPort = portOf(services[3] as ServiceSpec, env);
 const childEnv: Record<string, string | undefined> = {
   ...env,
@@ -50,6 +51,9 @@ const childEnv: Record<string, string | undefined> = {
   OCEANPAYMENT_QUERY_URL: env.OCEANPAYMENT_QUERY_URL ?? `http://127.0.0.1:${sandboxPort}`,
   NOTICE_URL: env.NOTICE_URL ?? `http://127.0.0.1:${notifierPort}/oceanpayment/notice`,
   ALLOW_PRIVATE_WEBHOOK_URLS: env.ALLOW_PRIVATE_WEBHOOK_URLS ?? "true",
+  // The ledger's console forwards its intake and notifier calls to this stack's own.
+  CONSOLE_INTAKE_URL: env.CONSOLE_INTAKE_URL ?? `http://127.0.0.1:${intakePort}`,
+  CONSOLE_NOTIFIER_URL: env.CONSOLE_NOTIFIER_URL ?? `http://127.0.0.1:${notifierPort}`,
   INIT_CWD: repoRoot,
 };
 
@@ -85,7 +89,7 @@ try {
   await stop(1);
 }
 
-const intake = `http://127.0.0.1:${portOf(services[1] as ServiceSpec, env)}`;
+const intake = `http://127.0.0.1:${intakePort}`;
 const ledger = `http://127.0.0.1:${portOf(services[4] as ServiceSpec, env)}`;
 const admin = env.ADMIN_TOKEN ?? "demo-admin";
 for (const line of [
@@ -96,6 +100,7 @@ for (const line of [
   // The embedded server's URL in full (its password is a fixed development one); your own, without its password.
   `  postgres  ${postgres.child ? postgres.url : redact(postgres.url)}`,
   "",
+  `Operator console: ${ledger}/console (sign in with ${admin}, or a store's API key for its own payments)`,
   `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin}`,
   `API reference: ${intake}/docs (back office: ${ledger}/docs)`,
   "try:",
