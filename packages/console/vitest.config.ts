@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     ...sourceConditions.test,
     // The browser suite starts the whole stack once for its tests.
-    hookTimeout: 180_000,
+    hookTimeout: 300_000,
     testTimeout: 120_000,
   },
 });

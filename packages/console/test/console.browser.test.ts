@@ -109,7 +109,7 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
     return number;
   }
 
-  it("signs in, finds a payment, refunds part of it and sees the refund succeed", async () => {
+  it("signs in, finds a payment, refunds part of it and follows the refund on the payment's page", async () => {
     const number = await succeededPayment("CONSOLE", "12.50");
     await page.goto(`${stack.urls.ledger}/console/`);
     await shoot(page, "login");
@@ -143,6 +143,9 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
     // waits for `succeeded`, "5.00 USD" refunded and "7.50 USD" refundable.)
     const refundRow = page.getByTestId(`refund-R-${number}`);
     await seeText(refundRow, /5\.00 USD(accepted|submitting|pending|succeeded).*damaged/, 30_000);
+    // What is not failed counts against the payment: 7.50 USD is left, and the next refund's default.
+    await seeText(page.getByTestId("refundable"), "7.50 USD", 30_000);
+    expect(await page.getByLabel(/^Amount/).inputValue()).toBe("7.50");
     await shoot(page, "payment-detail");
   });
 

@@ -38,6 +38,8 @@ export class Stack {
         DATABASE_URL: postgres.url,
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: "warn",
+        // Five services compiled by tsx on a machine that may be busy with other suites.
+        STACK_READY_TIMEOUT_MS: "180000",
         // Eight failed attempts in about a second, then the dead letter.
         WEBHOOK_RETRY_SCALE: "0.00001",
         SUBSCRIPTION_REFRESH_MS: "200",
@@ -50,11 +52,17 @@ export class Stack {
     launcher.stdout?.on("data", (c: Buffer) => stack.output.push(c.toString()));
     launcher.stderr?.on("data", (c: Buffer) => stack.output.push(c.toString()));
     try {
-      await waitFor(() => launcher.exitCode === null && stack.log().includes("Ctrl-C stops everything"), {
-        timeoutMs: 150_000,
+      await waitFor(
+        () => {
+          if (launcher.exitCode !== null || launcher.signalCode !== null) throw new Error(`npm start's launcher exited (${launcher.signalCode ?? launcher.exitCode})`);
+          return stack.log().includes("Ctrl-C stops everything");
+        },
+        {
+        timeoutMs: 240_000,
         intervalMs: 200,
         message: "the stack to be ready (npm start's launcher)",
-      });
+        },
+      );
       if (!stack.log().includes(`Operator console: ${stack.urls.ledger}/console`)) throw new Error("npm start did not print the console's URL");
     } catch (err) {
       await stack.stop();

@@ -83,7 +83,9 @@ process.once("SIGINT", () => void stop(0));
 process.once("SIGTERM", () => void stop(0));
 
 try {
-  await Promise.all(services.map((spec) => waitUntilReady(`http://127.0.0.1:${portOf(spec, env)}/readyz`, 60_000)));
+  // STACK_READY_TIMEOUT_MS: a loaded machine (a CI runner sharing its cores) may need longer.
+  const readyTimeoutMs = Number(env.STACK_READY_TIMEOUT_MS ?? 60_000);
+  await Promise.all(services.map((spec) => waitUntilReady(`http://127.0.0.1:${portOf(spec, env)}/readyz`, readyTimeoutMs)));
 } catch (err) {
   stackLine(`the stack did not become ready: ${(err as Error).message}`);
   await stop(1);

@@ -6,7 +6,7 @@ import { useConsole } from "../context.js";
 import { formatAmount, formatTime } from "../format.js";
 import { Link, type Location, href } from "../router.js";
 import { useInterval, useLoad } from "../ui/use-load.js";
-import { ErrorBox, Loading, StatusBadge, TableScroll, isFinal } from "../ui/widgets.js";
+import { DataTable, ErrorBox, EventCell, Loading, StatusBadge, isFinal } from "../ui/widgets.js";
 import { RefundForm } from "./refund-form.js";
 
 /** Refreshed this often while the payment or one of its refunds can still change (live updates come with the event stream). */
@@ -128,17 +128,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
 
   function historyTable(history: HistoryEntry[], label: string): JSX.Element {
     return (
-      <TableScroll label={label}>
-        <thead>
-          <tr>
-            <th scope="col">At</th>
-            <th scope="col">Status</th>
-            <th scope="col">Source</th>
-            <th scope="col">Gateway code</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable label={label} columns={["At", "Status", "Source", "Gateway code", "Details"]}>
           {history.map((h, i) => (
             <tr key={i}>
               <td>{formatTime(h.at, timeZone)}</td>
@@ -150,8 +140,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
               <td>{[h.reason, h.paymentId ? `payment id ${h.paymentId}` : undefined].filter(Boolean).join("; ") || "—"}</td>
             </tr>
           ))}
-        </tbody>
-      </TableScroll>
+        </DataTable>
     );
   }
 
@@ -162,18 +151,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
         {refunds.length === 0 ? (
           <p>None.</p>
         ) : (
-          <TableScroll label="Refunds">
-            <thead>
-              <tr>
-                <th scope="col">Refund number</th>
-                <th scope="col">Created</th>
-                <th scope="col" class="num">Amount</th>
-                <th scope="col">Status</th>
-                <th scope="col">Gateway</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable label="Refunds" columns={["Refund number", "Created", { label: "Amount", numeric: true }, "Status", "Gateway", "Reason"]}>
               {refunds.map((r) => (
                 <tr key={r.refundNumber} data-testid={`refund-${r.refundNumber}`}>
                   <td>{r.refundNumber}</td>
@@ -186,8 +164,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
                   <td>{r.reason ?? "—"}</td>
                 </tr>
               ))}
-            </tbody>
-          </TableScroll>
+            </DataTable>
         )}
       </section>
     );
@@ -196,38 +173,19 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
   function eventWebhooks(events: EventDeliveries[]): JSX.Element {
     if (events.length === 0) return <p>No event of this payment is in the notifier's log.</p>;
     return (
-      <TableScroll label="Webhook deliveries per event">
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Subscription</th>
-            <th scope="col">Attempt</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Status code</th>
-            <th scope="col">At</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable label="Webhook deliveries per event" columns={["Event", "Subscription", "Attempt", "Outcome", "Status code", "At"]}>
           {events.flatMap(({ event, deliveries }) =>
             deliveries.length === 0
               ? [
                   <tr key={event.id}>
-                    <td>
-                      {event.type}
-                      <br />
-                      <code class="muted">{event.id}</code>
-                    </td>
+                    <EventCell type={event.type} id={event.id} />
                     <td colSpan={5}>no subscription received it</td>
                   </tr>,
                 ]
               : deliveries.flatMap(({ subscription, attempts }) =>
                   attempts.map((a) => (
                     <tr key={`${event.id}/${subscription.id}/${a.attempt}/${a.at}`}>
-                      <td>
-                        {event.type}
-                        <br />
-                        <code class="muted">{event.id}</code>
-                      </td>
+                      <EventCell type={event.type} id={event.id} />
                       <td>
                         <Link href={href(`/webhooks/${encodeURIComponent(subscription.id)}`)}>{subscription.description || subscription.url}</Link>
                       </td>
@@ -239,8 +197,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
                   )),
                 ),
           )}
-        </tbody>
-      </TableScroll>
+        </DataTable>
     );
   }
 }

@@ -5,7 +5,7 @@ import { useConsole } from "../context.js";
 import { formatAmount, formatTime, nextDay, startOfDay } from "../format.js";
 import { Link, type Location, href, navigate } from "../router.js";
 import { useLoad } from "../ui/use-load.js";
-import { ErrorBox, Loading, StatusBadge, TableScroll } from "../ui/widgets.js";
+import { DataTable, ErrorBox, Loading, StatusBadge } from "../ui/widgets.js";
 
 const filterNames = ["orderNumber", "storeId", "status", "method", "from", "to"] as const;
 type Filters = Record<(typeof filterNames)[number], string>;
@@ -98,19 +98,7 @@ export function PaymentsScreen({ location }: { location: Location }): JSX.Elemen
       <Loading when={list.loading && !list.data} />
       {list.data && (
         <>
-          <TableScroll label="Payments found">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Order number</th>
-                <th scope="col">Store</th>
-                <th scope="col">Method</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">Amount</th>
-                <th scope="col" class="num">Refunded</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable label="Payments found" columns={["Created", "Order number", "Store", "Method", "Status", { label: "Amount", numeric: true }, { label: "Refunded", numeric: true }]}>
               {list.data.data.map((p) => (
                 <tr key={`${p.storeId}/${p.orderNumber}/${p.createdAt}`}>
                   <td>{formatTime(p.createdAt, timeZone)}</td>
@@ -126,8 +114,7 @@ export function PaymentsScreen({ location }: { location: Location }): JSX.Elemen
                   <td class="num">{formatAmount(p.refundedAmount, p.currency)}</td>
                 </tr>
               ))}
-            </tbody>
-          </TableScroll>
+            </DataTable>
           {list.data.data.length === 0 && <p>No payment matches.</p>}
           <nav class="pager" aria-label="Pages">
             {cursor && <Link href={href("/payments", applied)}>First page</Link>}

@@ -1,5 +1,5 @@
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Payment, Refund } from "../api/types.js";
 import { useConsole } from "../context.js";
 import { currencyDecimals, formatAmount } from "../format.js";
@@ -22,6 +22,8 @@ export function RefundForm({ payment, onRefunded }: { payment: Payment; onRefund
   const [done, setDone] = useState<Refund>();
   const [busy, setBusy] = useState(false);
   const decimals = currencyDecimals(payment.currency);
+  // What is left after a refund (or another operator's) becomes the next default.
+  useEffect(() => setAmount(refundable), [refundable]);
 
   const submit = async (e: Event) => {
     e.preventDefault();

@@ -5,7 +5,7 @@ import { useConsole } from "../context.js";
 import { formatTime } from "../format.js";
 import { Link, href } from "../router.js";
 import { useLoad } from "../ui/use-load.js";
-import { ErrorBox, Loading, SecretOnce, TableScroll } from "../ui/widgets.js";
+import { DataTable, ErrorBox, EventCell, Loading, SecretOnce } from "../ui/widgets.js";
 
 interface Outcome {
   message?: string;
@@ -98,24 +98,10 @@ export function SubscriptionScreen({ id }: { id: string }): JSX.Element {
                 <button type="button" onClick={act(async () => ({ message: `${(await post<{ replayed: number }>("/dead-letters/replay")).replayed} dead letter(s) queued for delivery again.` }))}>
                   Replay all dead letters
                 </button>
-                <TableScroll label="Dead letters">
-                  <thead>
-                    <tr>
-                      <th scope="col">Event</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Last answer</th>
-                      <th scope="col">Dead since</th>
-                      <th scope="col">Action</th>
-                    </tr>
-                  </thead>
-                  <tbody>
+                <DataTable label="Dead letters" columns={["Event", "Attempts", "Last answer", "Dead since", "Action"]}>
                     {data.data.deadLetters.map((d) => (
                       <tr key={d.eventId}>
-                        <td>
-                          {d.type}
-                          <br />
-                          <code class="muted">{d.eventId}</code>
-                        </td>
+                        <EventCell type={d.type} id={d.eventId} />
                         <td>{d.attempts}</td>
                         <td>{d.lastStatusCode ?? d.lastError ?? "—"}</td>
                         <td>{formatTime(d.at, timeZone)}</td>
@@ -131,8 +117,7 @@ export function SubscriptionScreen({ id }: { id: string }): JSX.Element {
                         </td>
                       </tr>
                     ))}
-                  </tbody>
-                </TableScroll>
+                  </DataTable>
               </>
             )}
           </section>
@@ -145,27 +130,11 @@ export function SubscriptionScreen({ id }: { id: string }): JSX.Element {
             {data.data.deliveries.length === 0 ? (
               <p>No delivery yet.</p>
             ) : (
-              <TableScroll label="Delivery log">
-                <thead>
-                  <tr>
-                    <th scope="col">At</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Attempt</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Answer</th>
-                    <th scope="col" class="num">Latency</th>
-                    <th scope="col">Next try</th>
-                  </tr>
-                </thead>
-                <tbody>
+              <DataTable label="Delivery log" columns={["At", "Event", "Attempt", "Outcome", "Answer", { label: "Latency", numeric: true }, "Next try"]}>
                   {data.data.deliveries.map((d) => (
                     <tr key={`${d.eventId}/${d.attempt}/${d.at}`}>
                       <td>{formatTime(d.at, timeZone)}</td>
-                      <td>
-                        {d.type}
-                        <br />
-                        <code class="muted">{d.eventId}</code>
-                      </td>
+                      <EventCell type={d.type} id={d.eventId} />
                       <td>{d.attempt}</td>
                       <td>{d.outcome.replace(/_/g, " ")}</td>
                       <td>{d.statusCode ?? d.error ?? "—"}</td>
@@ -173,8 +142,7 @@ export function SubscriptionScreen({ id }: { id: string }): JSX.Element {
                       <td>{formatTime(d.nextTryAt, timeZone)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </TableScroll>
+                </DataTable>
             )}
           </section>
         </>

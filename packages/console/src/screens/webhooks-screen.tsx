@@ -4,7 +4,7 @@ import type { Subscription } from "../api/types.js";
 import { useConsole } from "../context.js";
 import { Link, href } from "../router.js";
 import { useLoad } from "../ui/use-load.js";
-import { ErrorBox, Loading, SecretOnce, TableScroll } from "../ui/widgets.js";
+import { DataTable, ErrorBox, Loading, SecretOnce } from "../ui/widgets.js";
 
 const list = (text: string) =>
   text
@@ -48,16 +48,7 @@ export function WebhooksScreen(): JSX.Element {
       <ErrorBox error={subscriptions.error} />
       <Loading when={subscriptions.loading && !subscriptions.data} />
       {subscriptions.data && (
-        <TableScroll label="Subscriptions">
-          <thead>
-            <tr>
-              <th scope="col">Subscription</th>
-              <th scope="col">Events</th>
-              <th scope="col">Stores</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable label="Subscriptions" columns={["Subscription", "Events", "Stores", "State"]}>
             {subscriptions.data.subscriptions.map((s) => (
               <tr key={s.id}>
                 <td>
@@ -70,8 +61,7 @@ export function WebhooksScreen(): JSX.Element {
                 <td>{s.enabled ? "enabled" : "disabled"}</td>
               </tr>
             ))}
-          </tbody>
-        </TableScroll>
+          </DataTable>
       )}
       {subscriptions.data?.subscriptions.length === 0 && <p>No subscription yet.</p>}
 

@@ -36,12 +36,43 @@ export function StatusBadge({ status }: { status: string }): JSX.Element {
   return <span class={`badge badge-${status}`}>{status.replace(/_/g, " ")}</span>;
 }
 
-/** A wide table that scrolls on its own on a narrow screen, reachable by keyboard. */
-export function TableScroll({ label, children }: { label: string; children: ComponentChildren }): JSX.Element {
+/** A column heading; numeric columns are right-aligned. */
+export type Column = string | { label: string; numeric: true };
+
+/** A table with its column headings, scrolling on its own on a narrow screen (a focusable, labelled region). */
+export function DataTable({ label, columns, children }: { label: string; columns: readonly Column[]; children: ComponentChildren }): JSX.Element {
   return (
     <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
-      <table>{children}</table>
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) =>
+              typeof c === "string" ? (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ) : (
+                <th key={c.label} scope="col" class="num">
+                  {c.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
+  );
+}
+
+/** An event in a table: its type, and its id to quote. */
+export function EventCell({ type, id }: { type: string; id: string }): JSX.Element {
+  return (
+    <td>
+      {type}
+      <br />
+      <code class="muted">{id}</code>
+    </td>
   );
 }
 
