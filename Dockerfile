@@ -8,6 +8,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/testing/package.json packages/testing/
 COPY packages/harness/package.json packages/harness/
+COPY packages/console/package.json packages/console/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
@@ -25,12 +26,14 @@ ENV NODE_ENV=production
 # NODE_OPTIONS flag can set it; the bench runs the services with the same value.
 ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
-# The production dependencies of the workspaces the image runs, from their manifests. Test
+# The production dependencies of the workspaces the image runs, from their manifests (the console
+# has none: its bundle is built, and the ledger serves it at /console). Test
 # libraries are dev dependencies wherever they are used, so none can come along; the tools'
 # own runtime dependencies (tsx, an embedded PostgreSQL) are not the image's business.
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/sandbox/package.json packages/sandbox/
+COPY packages/console/package.json packages/console/assets.js packages/console/
 COPY services/intake/package.json services/intake/
 COPY services/payer/package.json services/payer/
 COPY services/notifier/package.json services/notifier/
@@ -38,6 +41,7 @@ COPY services/ledger/package.json services/ledger/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/sandbox/dist packages/sandbox/dist
+COPY --from=build /app/packages/console/dist packages/console/dist
 COPY --from=build /app/services/intake/dist services/intake/dist
 COPY --from=build /app/services/payer/dist services/payer/dist
 COPY --from=build /app/services/notifier/dist services/notifier/dist

@@ -3,6 +3,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Registry } from "prom-client";
+import { type ConsoleOptions, registerConsole } from "./console/console-plugin.js";
 import type { ReadAuth } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { registerOpenApi } from "./http/openapi.js";
@@ -29,6 +30,8 @@ export interface AppDeps {
   reconciliations: Omit<ReconciliationRoutesOptions, "auth" | "defaultTimeZone">;
   /** `CORS_ORIGINS`; default none. */
   corsOrigins?: readonly string[];
+  /** The operator console at `/console` (assets and forwarding to the intake and notifier). */
+  console: ConsoleOptions;
 }
 
 const opsRoutes = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -59,5 +62,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerAuditRoute(app, { pool: deps.pool, auth: deps.auth });
+  await registerConsole(app, deps.console);
   return app;
 }

@@ -18,6 +18,8 @@ import { isTimeZone } from "./http/time-zone.js";
 export const ledgerDefaults = {
   databaseUrl: "postgres://postgres@127.0.0.1:5432/oceanpos",
   timeZone: "Asia/Shanghai",
+  intakeUrl: "http://127.0.0.1:3000",
+  notifierUrl: "http://127.0.0.1:3001",
 } as const;
 
 export const LedgerConfig = z
@@ -65,6 +67,10 @@ export const LedgerConfig = z
     LEDGER_RETENTION_SWEEP_INTERVAL_MS: envDurationMs(60_000, { min: 100 }),
     /** Payments checked and removed per round of the sweep. */
     LEDGER_RETENTION_SWEEP_BATCH: envPositiveInt(500, { max: 10_000 }),
+    /** Where the console's `/console/api/intake/*` goes (the intake's base URL). */
+    CONSOLE_INTAKE_URL: envHttpUrl(ledgerDefaults.intakeUrl),
+    /** Where the console's `/console/api/notifier/*` goes (the notifier's base URL). */
+    CONSOLE_NOTIFIER_URL: envHttpUrl(ledgerDefaults.notifierUrl),
   })
   .transform(resolveCommon);
 export type LedgerConfig = z.output<typeof LedgerConfig>;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { AuditLog } from "@oceanpos/core/audit";
 import { EventOutbox } from "@oceanpos/core/events";
+import { consoleAssetsDir } from "@oceanpos/console";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
@@ -42,6 +43,8 @@ export interface LedgerDeps {
   clock?: () => number;
   /** How often the daily reconciliation's schedule is looked at; default 30 s. */
   reconciliationTickMs?: number;
+  /** The console's built assets; default `@oceanpos/console`'s dist. */
+  consoleAssetsDir?: string;
 }
 
 /** The ledger process, and the parts tests look into. */
@@ -175,6 +178,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
     reconciliations: { runner: reconciliations, runs, clock, audit: new AuditLog({ redis, keyPrefix: config.REDIS_KEY_PREFIX }) },
+    console: { assetsDir: deps.consoleAssetsDir ?? consoleAssetsDir, intakeUrl: config.CONSOLE_INTAKE_URL, notifierUrl: config.CONSOLE_NOTIFIER_URL },
   });
 
   const start = async () => {

@@ -48,6 +48,7 @@ if (postgres.child) stackLine(`no PostgreSQL answered at ${redact(databaseUrl)};
 else if (postgres.created) stackLine(`created the database of ${redact(postgres.url)}`);
 
 const sandboxPort = portOf(services[0] as ServiceSpec, env);
+const intakePort = portOf(services[1] as ServiceSpec, env);
 const notifierPort = portOf(services[3] as ServiceSpec, env);
 const childEnv: Record<string, string | undefined> = {
   ...env,
@@ -61,6 +62,9 @@ const childEnv: Record<string, string | undefined> = {
   // The sandbox keeps its charges in memory while .pg-data keeps the archive: a scheduled
   // reconciliation of yesterday would report every archived payment as missing_there.
   RECONCILIATION_AT: env.RECONCILIATION_AT ?? "off",
+  // The ledger's console forwards its intake and notifier calls to this stack's own.
+  CONSOLE_INTAKE_URL: env.CONSOLE_INTAKE_URL ?? `http://127.0.0.1:${intakePort}`,
+  CONSOLE_NOTIFIER_URL: env.CONSOLE_NOTIFIER_URL ?? `http://127.0.0.1:${notifierPort}`,
   INIT_CWD: repoRoot,
   ...(format ? { LOG_FORMAT: "json" } : {}),
 };
@@ -92,13 +96,15 @@ process.once("SIGINT", () => void stop(0));
 process.once("SIGTERM", () => void stop(0));
 
 try {
-  await Promise.all(services.map((spec) => waitUntilReady(`http://127.0.0.1:${portOf(spec, env)}/readyz`, 60_000)));
+  // STACK_READY_TIMEOUT_MS: a loaded machine (a CI runner sharing its cores) may need longer.
+  const readyTimeoutMs = Number(env.STACK_READY_TIMEOUT_MS ?? 60_000);
+  await Promise.all(services.map((spec) => waitUntilReady(`http://127.0.0.1:${portOf(spec, env)}/readyz`, readyTimeoutMs)));
 } catch (err) {
   stackLine(`the stack did not become ready: ${(err as Error).message}`);
   await stop(1);
 }
 
-const intake = `http://127.0.0.1:${portOf(services[1] as ServiceSpec, env)}`;
+const intake = `http://127.0.0.1:${intakePort}`;
 const ledger = `http://127.0.0.1:${portOf(services[4] as ServiceSpec, env)}`;
 const admin = env.ADMIN_TOKEN ?? "demo-admin";
 for (const line of [
@@ -109,6 +115,7 @@ for (const line of [
   // The embedded server's URL in full (its password is a fixed development one); your own, without its password.
   `  postgres  ${postgres.child ? postgres.url : redact(postgres.url)}`,
   "",
+  `Operator console: ${ledger}/console (sign in with ${admin}, or a store's API key for its own payments)`,
   `POS API keys: demo-key (store demo-store), demo-key-2 (store demo-store-2); operator token: ${admin} (admin), demo-support-token (support), demo-finance-token (finance)`,
   `API reference: ${intake}/docs (back office: ${ledger}/docs)`,
   "try:",

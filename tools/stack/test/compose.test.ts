@@ -167,6 +167,12 @@ describe("docker-compose.yml", () => {
     expect(dockerfile).toContain("COPY --from=build /app/services/ledger/migrations services/ledger/migrations");
   });
 
+  it("ships the built console in the image, and points the ledger's console at the intake and notifier containers", () => {
+    expect(dockerfile).toContain("COPY --from=build /app/packages/console/dist packages/console/dist");
+    expect(dockerfile).toMatch(/^COPY packages\/console\/package\.json packages\/console\/assets\.js packages\/console\/$/m);
+    expect(compose.services.ledger?.environment).toMatchObject({ CONSOLE_INTAKE_URL: "http://intake:3000", CONSOLE_NOTIFIER_URL: "http://notifier:3001" });
+  });
+
   // Services built from this repository; image-only ones (redis, postgres, prometheus, grafana) have no config module.
   const appServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
