@@ -22,7 +22,11 @@ export interface PlannedRefund {
   exceeds: boolean;
 }
 
-const cents = (amount: string): number => Math.round(Number(amount.replace(".", "")));
+/** A 2-decimal amount in integer cents, from its digits (never through a float): `"12.5"` → 1250. */
+export const cents = (amount: string): number => {
+  const [whole = "0", fraction = ""] = amount.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+};
 const amountOf = (c: number): string => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, "0")}`;
 
 /**

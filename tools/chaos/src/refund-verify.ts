@@ -1,5 +1,5 @@
 import type { SeenEvent } from "./event-tailer.js";
-import type { PlannedRefund, RefundSubmission } from "./refund-plan.js";
+import { type PlannedRefund, type RefundSubmission, cents } from "./refund-plan.js";
 
 /** One order of `GET /sandbox/ledger` as the refund checks read it. */
 export interface RefundLedgerOrder {
@@ -41,7 +41,6 @@ export interface RefundFacts {
   events: readonly SeenEvent[];
 }
 
-const cents = (amount: string): number => Math.round(Number(amount) * 100);
 
 /** The refund checks of a chaos run: each count must be 0. */
 export function verifyRefunds(facts: RefundFacts, sampleSize = 10): RefundVerdict {
