@@ -7,7 +7,7 @@ import { type XmlNode, xmlDocument } from "./xml.js";
 
 /**
  * The refund notice ("business order notification") Oceanpayment posts to the payment's noticeUrl.
- * Elements: the published list (shared/oceanpayment.md, NTF), in that order. Not published and
+ * Elements: the published list (Oceanpayment's notice element table, NTF; docs/oceanpayment-wire.md), in that order. Not published and
  * assumed here: the sign string (`refundNotice` in signature-orders.ts), the element order, and
  * the values the list leaves open (below). Empty elements written `<a></a>`, as the F2F notices.
  */

@@ -7,7 +7,7 @@
  * concatenation is unchanged), or a genuine document replayed as is. Pure; no secureCode.
  */
 
-/** The `paymentResult` signing order (pay answer and notice), restated from shared/oceanpayment.md. */
+/** The `paymentResult` signing order (pay answer and notice), restated from Oceanpayment's published table (docs/oceanpayment-wire.md). */
 export const paymentResultOrder = [
   "account",
   "terminal",

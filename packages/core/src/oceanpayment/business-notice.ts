@@ -5,7 +5,7 @@ import { verify } from "./signature.js";
  * Oceanpayment's "business order notifications": refund notices (`notice_type` `refund`,
  * `partialRefund`) and the other business notices (chargeBack, re-presentment, retrieval,
  * reversal-retrieval, fraud, ARN, highRisk…). They reach the same notice URL as transaction
- * notices with another document (shared/oceanpayment.md, "Notices"), so a notice is routed on its
+ * notices with another document (docs/oceanpayment-wire.md, "Refund notices"), so a notice is routed on its
  * `notice_type` ({@link noticeKindOf}) before any shape is applied. Elements: the published list;
  * the sign string is not published (`signatureFields.businessNotice`, assumed).
  */
