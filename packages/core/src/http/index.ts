@@ -24,4 +24,4 @@ export { createHttpApp, type HttpAppOptions } from "./http-app.js";
 export { registerCors } from "./cors.js";
 export { loggableUrl, requestIdOf, requestIdPattern } from "./request-id.js";
 export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";
-export { registerOpenApi, openApiSchemaRegistry, ErrorBodySchema, namedResponse, rawResponse, type OpenApiOptions, type OpenApiSchemaRegistry, type NamedResponse, type RawResponse } from "./openapi.js";
+export { registerOpenApi, hideFromOpenApi, openApiSchemaRegistry, ErrorBodySchema, namedResponse, rawResponse, type OpenApiOptions, type OpenApiSchemaRegistry, type NamedResponse, type RawResponse } from "./openapi.js";

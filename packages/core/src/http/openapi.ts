@@ -97,6 +97,17 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
   });
 }
 
+/**
+ * Keeps every route whose URL starts with `prefix` out of the service's OpenAPI document (routes
+ * registered after this call). Here, beside the swagger registration, because `schema.hide` is
+ * @fastify/swagger's addition to Fastify's route schema.
+ */
+export function hideFromOpenApi(app: FastifyInstance, prefix: string): void {
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith(prefix)) route.schema = { ...route.schema, hide: true };
+  });
+}
+
 type RouteTransform = ReturnType<typeof createJsonSchemaTransform>;
 
 /** The zod transform, taught the {@link namedResponse} and {@link rawResponse} forms of a response. */

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyHttpProxy from "@fastify/http-proxy";
 import fastifyStatic from "@fastify/static";
-import { ApiError } from "@oceanpos/core/http";
+import { ApiError, hideFromOpenApi } from "@oceanpos/core/http";
 import type { FastifyInstance } from "fastify";
 
 export interface ConsoleOptions {
@@ -34,9 +34,7 @@ const securityHeaders = {
  */
 export async function registerConsole(app: FastifyInstance, o: ConsoleOptions): Promise<void> {
   // Not part of the ledger's API document: the forwarded routes are the intake's and the notifier's own.
-  app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/console")) route.schema = { ...route.schema, hide: true };
-  });
+  hideFromOpenApi(app, "/console");
   app.get("/console", async (_request, reply) => reply.redirect("/console/", 308));
   await app.register(async (scope) => {
     if (!existsSync(join(o.assetsDir, "index.html"))) {
