@@ -56,7 +56,7 @@ export function ReconciliationScreen({ location }: { location: Location }): JSX.
       setStarted({ run, already: false });
     } catch (err) {
       // 409 answers the run in progress: shown as such, and followed like one just started.
-      const run = err instanceof ApiCallError && err.code === "reconciliation_running" ? (err.details.run as ReconciliationRun | undefined) : undefined;
+      const run = err instanceof ApiCallError && err.code === "reconciliation_running" ? (err.body as { run?: ReconciliationRun } | undefined)?.run : undefined;
       if (run) setStarted({ run, already: true });
       else setError(err);
     }
@@ -127,6 +127,7 @@ export function ReconciliationScreen({ location }: { location: Location }): JSX.
           </form>
         </section>
       )}
+      {canRun.data === false && <p class="notice">Your role reads the runs; running one takes an admin or finance operator.</p>}
       {started && (
         <p role="status" class={started.already ? "notice" : "ok"}>
           {started.already
