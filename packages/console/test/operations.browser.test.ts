@@ -1,6 +1,7 @@
 import { waitFor } from "@oceanpos/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { dayIn } from "../src/format.js";
 import { buildConsole, haveBrowser, launchBrowser, orderNumber, seeText, shoot, signIn, visible } from "./browser.js";
 import { Stack, adminToken, storeKey } from "./stack.js";
 
@@ -9,7 +10,7 @@ const supportToken = "demo-support-token";
 const financeToken = "demo-finance-token";
 
 /** Today in UTC, the zone the browser runs in and the runs below are made in. */
-const todayUtc = () => new Date().toISOString().slice(0, 10);
+const todayUtc = () => dayIn("UTC");
 
 describe.skipIf(!haveBrowser)("the console's operations screens (needs attention, reconciliation, audit) in a real browser", () => {
   let stack: Stack;

@@ -25,8 +25,8 @@ interface Outcome {
 const paymentKey = (p: { storeId: string; orderNumber: string }) => `payment:${p.storeId}:${p.orderNumber}`;
 const refundKey = (r: { storeId: string; orderNumber: string; refundNumber: string }) => `refund:${r.storeId}:${r.orderNumber}:${r.refundNumber}`;
 
-/** Why it is in review: the reason of its last move to `needs_review`. */
-const reviewReason = (history: HistoryEntry[]) => history.findLast((h) => h.status === "needs_review")?.reason;
+/** Its last move to `needs_review`: when, and why. */
+const lastReview = (history: HistoryEntry[]) => history.findLast((h) => h.status === "needs_review");
 
 function resolutionInWords(r: Resolution, requested: string, reached: string): string {
   const who = r.decidedBy === "gateway" ? `The gateway's answer won (${requested} was asked)` : "Your decision was applied";
@@ -96,6 +96,7 @@ function ReviewCard(props: { item: Item; outcome: Outcome | undefined; timeZone:
   const { item, outcome, timeZone } = props;
   const { api } = useConsole();
   const r = item.resource;
+  const review = lastReview(r.history);
   const [status, setStatus] = useState<"" | "succeeded" | "failed">("");
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState<"query" | "resolve">();
@@ -151,9 +152,9 @@ function ReviewCard(props: { item: Item; outcome: Outcome | undefined; timeZone:
         <dt>Created</dt>
         <dd>{formatTime(r.createdAt, timeZone)}</dd>
         <dt>In review since</dt>
-        <dd>{formatTime(r.history.findLast((h) => h.status === "needs_review")?.at ?? r.updatedAt, timeZone)}</dd>
+        <dd>{formatTime(review?.at ?? r.updatedAt, timeZone)}</dd>
         <dt>Why</dt>
-        <dd>{reviewReason(r.history) ?? "—"}</dd>
+        <dd>{review?.reason ?? "—"}</dd>
         <dt>Gateway's last answer</dt>
         <dd>{r.gateway ? `${r.gateway.code} ${r.gateway.message}` : "—"}</dd>
       </dl>

@@ -4,7 +4,7 @@ import { ApiCallError } from "../api/api-client.js";
 import { type Discrepancy, type ReconciliationRun, type TerminalResult, discrepancyActions, discrepancyKinds, extraFields } from "../api/operations.js";
 import { may } from "../api/permissions.js";
 import { useConsole } from "../context.js";
-import { formatAmount, formatTime, timeZones } from "../format.js";
+import { addDays, dayIn, formatAmount, formatTime, timeZones } from "../format.js";
 import { Link, type Location, href, navigate } from "../router.js";
 import { useInterval, useLoad } from "../ui/use-load.js";
 import { DataTable, ErrorBox, Loading, StatusBadge } from "../ui/widgets.js";
@@ -13,16 +13,6 @@ import { DataTable, ErrorBox, Loading, StatusBadge } from "../ui/widgets.js";
 const pollMs = 2_000;
 /** The days shown unless the address says otherwise: this one and the six before. */
 const defaultDays = 7;
-
-/** Today (`YYYY-MM-DD`) in `timeZone`. */
-function today(timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-}
-
-function daysBefore(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
-}
 
 const runKnown = ["id", "date", "timeZone", "status", "partial", "error", "requestedBy", "startedAt", "completedAt", "terminals"] as const;
 const terminalKnown = ["account", "terminal", "matched", "discrepancies"] as const;
@@ -35,14 +25,14 @@ const discrepancyKnown = ["kind", "orderNumber", "paymentId", "ours", "theirs", 
  */
 export function ReconciliationScreen({ location }: { location: Location }): JSX.Element {
   const { api, timeZone } = useConsole();
-  const to = location.query.get("to") ?? today(timeZone);
-  const from = location.query.get("from") ?? daysBefore(to, defaultDays - 1);
+  const to = location.query.get("to") ?? dayIn(timeZone);
+  const from = location.query.get("from") ?? addDays(to, 1 - defaultDays);
   const [range, setRange] = useState({ from, to });
   const runs = useLoad(`${from}|${to}`, (signal) => api.call<{ data: ReconciliationRun[] }>("ledger", "/v1/reconciliations", { query: { from, to }, signal }));
   const running = runs.data?.data.some((r) => r.status === "running") ?? false;
   useInterval(running, pollMs, runs.reload);
   const canRun = useLoad("may-run", () => may(api, "reconciliations.run"));
-  const [runDate, setRunDate] = useState(today(timeZone));
+  const [runDate, setRunDate] = useState(() => dayIn(timeZone));
   const [runZone, setRunZone] = useState("");
   const [started, setStarted] = useState<{ run: ReconciliationRun; already: boolean }>();
   const [error, setError] = useState<unknown>();
