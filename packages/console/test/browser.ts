@@ -59,3 +59,12 @@ export async function signIn(page: Page, ledgerUrl: string, token: string): Prom
   await page.getByRole("button", { name: "Sign in" }).click();
   await visible(page.getByRole("heading", { level: 1, name: "Payments" }));
 }
+
+/** Whether the page, at a tablet in portrait (768 px), fits its width: wide tables scroll in their own region, the page never sideways. */
+export async function fitsTabletPortrait(page: Page): Promise<boolean> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  if (before) await page.setViewportSize(before);
+  return fits;
+}

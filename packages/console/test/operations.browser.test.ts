@@ -2,7 +2,7 @@ import { waitFor } from "@oceanpos/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dayIn } from "../src/format.js";
-import { buildConsole, haveBrowser, launchBrowser, orderNumber, seeText, shoot, signIn, visible } from "./browser.js";
+import { buildConsole, fitsTabletPortrait, haveBrowser, launchBrowser, orderNumber, seeText, shoot, signIn, visible } from "./browser.js";
 import { Stack, adminToken, storeKey } from "./stack.js";
 
 /** The stores file's other operators (config/stores.example.json; docs/api.md). */
@@ -25,6 +25,9 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
       // A reconciliation whose gateway does not answer fails after two quick tries.
       RECONCILIATION_PAGE_ATTEMPTS: "2",
       RECONCILIATION_RETRY_DELAY_MS: "100",
+      // A refund the gateway holds pending goes to needs_review 3 s after its submit, asked every half second.
+      REFUND_RECONCILE_SCHEDULE_MS: "500",
+      REFUND_REVIEW_AFTER_MS: "3000",
     });
     browser = await launchBrowser();
   });
@@ -77,6 +80,7 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
     const card = page.getByTestId(`payment:demo-store:${number}`);
     await seeText(card, "7.25 USD");
     await seeText(card, "settlement window");
+    expect(await fitsTabletPortrait(page)).toBe(true);
     await shoot(page, "needs-attention");
 
     // Asked again while it still does not answer: the API's own words, nothing changed.
@@ -110,12 +114,61 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
     for (const detail of ["requested: failed", "gateway: unreachable", "decidedBy: operator", "status: failed"]) expect(details).toContain(detail);
     // The ask that changed nothing is there too.
     await visible(page.getByRole("row").filter({ hasText: "payment.query" }).filter({ hasText: number }));
+    expect(await fitsTabletPortrait(page)).toBe(true);
     await shoot(page, "audit");
 
     // The target is the payment's page, whose history says who settled it and why.
     await row.getByRole("link", { name: number }).click();
     await visible(page.getByRole("heading", { level: 1, name: `Payment ${number}` }));
     await seeText(page.getByRole("region", { name: "Payment history" }), /operator \(admin\).*till shows the sale cancelled/);
+  });
+
+  it("resolves a refund the gateway held pending past its window, and the audit log shows it", async () => {
+    const number = orderNumber("REFUNDED");
+    await pay(number, "10.00");
+    await archived(number, "succeeded");
+    const refundNumber = `R-${number}`;
+    // Oceanpayment short of balance: the refund stays pending at the gateway, past the window.
+    await stack.call(stack.urls.sandbox, "/sandbox/balance", adminToken, { method: "POST", body: { sufficient: false } });
+    try {
+      await stack.call(stack.urls.intake, `/v1/payments/${number}/refunds`, storeKey, { method: "POST", body: { refundNumber, amount: "4.00" } });
+      await waitFor(
+        async () => {
+          const list = await stack.call<{ data: { status: string }[] }>(stack.urls.ledger, `/v1/refunds?orderNumber=${number}`, adminToken);
+          return list.data[0]?.status === "needs_review";
+        },
+        { timeoutMs: 60_000, intervalMs: 200, message: `refund ${refundNumber} archived as needs_review` },
+      );
+
+      await signIn(page, stack.urls.ledger, adminToken);
+      await screen("Needs attention");
+      const card = page.getByTestId(`refund:demo-store:${number}:${refundNumber}`);
+      await seeText(card.getByRole("heading"), `Refund ${refundNumber} of payment ${number}`);
+      await seeText(card, "4.00 USD");
+      // A refund cannot be asked about on this build: only resolved.
+      expect(await card.getByRole("button", { name: "Ask the gateway again" }).count()).toBe(0);
+      // No reason: the browser asks for one before anything is sent.
+      await card.getByRole("radio", { name: "succeeded" }).check();
+      await card.getByRole("button", { name: "Resolve", exact: true }).click();
+      expect(await card.getByLabel(/^Reason/).evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
+      await card.getByLabel(/^Reason/).fill("the bank statement shows it paid out");
+      await card.getByRole("button", { name: "Resolve", exact: true }).click();
+      await seeText(card.getByRole("status"), "Your decision was applied: now succeeded. Asked once more, the gateway could not be asked");
+
+      await screen("Audit");
+      const row = page.getByRole("row").filter({ hasText: "refund.resolve" }).filter({ hasText: refundNumber });
+      await waitFor(
+        async () => {
+          await page.getByRole("button", { name: "Refresh" }).click();
+          return (await row.count()) > 0;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, message: `the audit log to show the resolve of ${refundNumber}` },
+      );
+      await seeText(row, `refund ${refundNumber} of payment ${number}`);
+      await seeText(row, "the bank statement shows it paid out");
+    } finally {
+      await stack.call(stack.urls.sandbox, "/sandbox/balance", adminToken, { method: "POST", body: { sufficient: true } });
+    }
   });
 
   it("runs a reconciliation that finds a planted orphan charge, shows a run already going on, and a failed run's reason", async () => {
@@ -141,12 +194,14 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
     const run = page.getByRole("article").filter({ hasText: `${todayUtc()} (UTC)` });
     await seeText(run, "completed", 60_000);
     await seeText(run, "partial");
-    await seeText(run, "1 charge, 12.50 USD");
+    // What matched: this test's 12.50 and the other tests' succeeded payments of the day, never the orphan's 9.99.
+    await seeText(run, /Matched: \d+ charges?, \d+\.50 USD/);
     const discrepancy = page.getByRole("region", { name: /^Discrepancies of/ }).getByRole("row").filter({ hasText: orphan });
     await seeText(discrepancy, "missing here");
     await seeText(discrepancy, "The gateway charged an order we have no payment for");
     await seeText(discrepancy, "no payment here");
     await seeText(discrepancy, "9.99 USD");
+    expect(await fitsTabletPortrait(page)).toBe(true);
     await shoot(page, "reconciliation");
 
     // Run again while the gateway does not answer: the run fails, and says why.
