@@ -56,12 +56,16 @@ export function NeedsAttentionScreen(): JSX.Element {
     lists.reload();
   };
 
-  // The ledger's items, each as the intake last answered it if it did; then those the ledger no longer lists.
+  // The ledger's items, each as the intake answered it when that is newer (the higher version); then those the ledger no longer lists.
   const listed: Item[] = [
     ...(lists.data?.payments ?? []).map((p): Item => ({ kind: "payment", key: paymentKey(p), resource: p })),
     ...(lists.data?.refunds ?? []).map((r): Item => ({ kind: "refund", key: refundKey(r), resource: r })),
   ];
-  const items = [...listed.map((i) => outcomes[i.key]?.item ?? i), ...Object.values(outcomes).filter((o) => !listed.some((i) => i.key === o.item.key)).map((o) => o.item)];
+  const newer = (i: Item) => {
+    const answered = outcomes[i.key]?.item;
+    return answered && answered.resource.version > i.resource.version ? answered : i;
+  };
+  const items = [...listed.map(newer), ...Object.values(outcomes).filter((o) => !listed.some((i) => i.key === o.item.key)).map((o) => o.item)];
   items.sort((a, b) => a.resource.createdAt.localeCompare(b.resource.createdAt));
   const open = items.filter((i) => i.resource.status === "needs_review").length;
 

@@ -1,5 +1,5 @@
 import { Fragment, type JSX } from "preact";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiCallError } from "../api/api-client.js";
 import { type Discrepancy, type ReconciliationRun, type TerminalResult, discrepancyActions, discrepancyKinds, extraFields } from "../api/operations.js";
 import { may } from "../api/permissions.js";
@@ -28,6 +28,8 @@ export function ReconciliationScreen({ location }: { location: Location }): JSX.
   const to = location.query.get("to") ?? dayIn(timeZone);
   const from = location.query.get("from") ?? addDays(to, 1 - defaultDays);
   const [range, setRange] = useState({ from, to });
+  // Back, a link or a run of another day changes the address: the form follows it.
+  useEffect(() => setRange({ from, to }), [from, to]);
   const runs = useLoad(`${from}|${to}`, (signal) => api.call<{ data: ReconciliationRun[] }>("ledger", "/v1/reconciliations", { query: { from, to }, signal }));
   const running = runs.data?.data.some((r) => r.status === "running") ?? false;
   useInterval(running, pollMs, runs.reload);
