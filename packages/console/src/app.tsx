@@ -4,10 +4,12 @@ import { ApiClient } from "./api/api-client.js";
 import { Console } from "./context.js";
 import { timeZones } from "./format.js";
 import { Link, type Location, href, match, navigate, useLocation } from "./router.js";
-import { ComingScreen } from "./screens/coming-screen.js";
+import { AuditScreen } from "./screens/audit-screen.js";
 import { LoginScreen } from "./screens/login-screen.js";
+import { NeedsAttentionScreen } from "./screens/needs-attention-screen.js";
 import { PaymentDetailScreen } from "./screens/payment-detail-screen.js";
 import { PaymentsScreen } from "./screens/payments-screen.js";
+import { ReconciliationScreen } from "./screens/reconciliation-screen.js";
 import { SubscriptionScreen } from "./screens/subscription-screen.js";
 import { WebhooksScreen } from "./screens/webhooks-screen.js";
 import { type Session, loadSession, loadTimeZone, saveSession, saveTimeZone } from "./session.js";
@@ -25,21 +27,11 @@ interface Route {
 const routes: Route[] = [
   { pattern: "/payments", nav: "Payments", render: (_p, location) => <PaymentsScreen location={location} /> },
   { pattern: "/payments/:orderNumber", render: (p, location) => <PaymentDetailScreen orderNumber={p.orderNumber ?? ""} location={location} /> },
-  {
-    pattern: "/needs-attention",
-    nav: "Needs attention",
-    operator: true,
-    render: () => <ComingScreen title="Needs attention" what="Payments and refunds in needs_review, oldest first, to ask the gateway again or resolve with a reason." />,
-  },
-  {
-    pattern: "/reconciliation",
-    nav: "Reconciliation",
-    operator: true,
-    render: () => <ComingScreen title="Reconciliation" what="The last runs per day and terminal, their discrepancies with links to the payments, and “run again”." />,
-  },
+  { pattern: "/needs-attention", nav: "Needs attention", operator: true, render: () => <NeedsAttentionScreen /> },
+  { pattern: "/reconciliation", nav: "Reconciliation", operator: true, render: (_p, location) => <ReconciliationScreen location={location} /> },
   { pattern: "/webhooks", nav: "Webhooks", operator: true, render: () => <WebhooksScreen /> },
   { pattern: "/webhooks/:id", operator: true, render: (p) => <SubscriptionScreen id={p.id ?? ""} /> },
-  { pattern: "/audit", nav: "Audit", operator: true, render: () => <ComingScreen title="Audit" what="Every operator action: who, when, what, on which payment or refund, and why." /> },
+  { pattern: "/audit", nav: "Audit", operator: true, render: (_p, location) => <AuditScreen location={location} /> },
 ];
 
 export function App(): JSX.Element {

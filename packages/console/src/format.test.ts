@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDecimals, formatAmount, formatTime, nextDay, startOfDay } from "./format.js";
+import { addDays, currencyDecimals, dayIn, formatAmount, formatTime, nextDay, startOfDay } from "./format.js";
 
 describe("formatAmount", () => {
   it("shows the currency's own decimals from the decimal string, without floats", () => {
@@ -30,5 +30,14 @@ describe("times in a chosen zone", () => {
     expect(startOfDay("2026-03-09", "America/New_York")).toBe("2026-03-09T04:00:00.000Z");
     expect(startOfDay("2026-11-01", "America/New_York")).toBe("2026-11-01T04:00:00.000Z");
     expect(nextDay("2026-12-31")).toBe("2027-01-01");
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+    expect(addDays("2026-12-06", -6)).toBe("2026-11-30");
+  });
+
+  it("tells the day it is in the zone", () => {
+    const at = new Date("2026-12-06T17:05:09Z");
+    expect(dayIn("UTC", at)).toBe("2026-12-06");
+    expect(dayIn("Asia/Shanghai", at)).toBe("2026-12-07");
+    expect(dayIn("America/Los_Angeles", new Date("2026-12-06T07:00:00Z"))).toBe("2026-12-05");
   });
 });

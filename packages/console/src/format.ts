@@ -69,6 +69,16 @@ export function startOfDay(date: string, timeZone: string): string {
 
 /** The day after `YYYY-MM-DD`. */
 export function nextDay(date: string): string {
+  return addDays(date, 1);
+}
+
+/** `YYYY-MM-DD` moved by `days` (negative: earlier). */
+export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The day (`YYYY-MM-DD`) it is at `at` in `timeZone`. */
+export function dayIn(timeZone: string, at: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 }

@@ -1,27 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { waitFor } from "@oceanpos/testing";
-import { type Browser, type Locator, type Page, chromium } from "playwright-core";
-import { build } from "vite";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildConsole, haveBrowser, launchBrowser, orderNumber, seeText, shoot, signIn as signInAs, visible } from "./browser.js";
 import { Stack, adminToken, storeKey } from "./stack.js";
-
-/** Debian's Chromium (`apt-get install -y chromium`), or the one CHROMIUM_PATH names. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveBrowser = existsSync(chromiumPath);
-if (!haveBrowser) console.log(`console browser suite skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-/** `CONSOLE_SCREENSHOTS=1` (npm run screenshots): each screen into docs/console/ for docs/console.md. */
-const screenshotDir = process.env.CONSOLE_SCREENSHOTS === "1" ? fileURLToPath(new URL("../../../docs/console/", import.meta.url)) : undefined;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!screenshotDir) return;
-  mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
-}
 
 /** A webhook endpoint on loopback that fails until told otherwise, and remembers what it got. */
 async function endpoint(): Promise<{ server: Server; url: string; received: string[]; healthy: { value: boolean } }> {
@@ -38,38 +21,15 @@ async function endpoint(): Promise<{ server: Server; url: string; received: stri
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, healthy };
 }
 
-/** Until `locator`'s text has `text` (playwright-core has no expect of its own). */
-async function seeText(locator: Locator, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
-  let last: string | null = null;
-  await waitFor(
-    async () => {
-      last = await locator.first().textContent({ timeout: 500 }).catch(() => null);
-      return last !== null && (typeof text === "string" ? last.includes(text) : text.test(last));
-    },
-    { timeoutMs, intervalMs: 100, message: `${String(locator)} to show ${String(text)}` },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}; it showed: ${last}`);
-  });
-}
-
-const visible = (locator: Locator, timeout = 10_000) => locator.first().waitFor({ state: "visible", timeout });
-
-const orderNumber = (prefix: string) => `${prefix}-${Date.now().toString(36).toUpperCase()}`;
-
 describe.skipIf(!haveBrowser)("the operator console in a real browser, against the whole stack", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    // What the ledger serves: this checkout's console, built now.
-    await build({ root: packageDir, configFile: `${packageDir}vite.config.ts`, logLevel: "warn" });
+    await buildConsole();
     stack = await Stack.start();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      // launch() gives every run a fresh, temporary profile (its own --user-data-dir).
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   });
 
   // Each test in a context of its own: a new tab's sessionStorage, nobody signed in.
@@ -84,12 +44,7 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
     await stack?.stop();
   });
 
-  async function signIn(token: string): Promise<void> {
-    await page.goto(`${stack.urls.ledger}/console/`);
-    await page.getByLabel("Operator token or store API key").fill(token);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByRole("heading", { level: 1, name: "Payments" }));
-  }
+  const signIn = (token: string) => signInAs(page, stack.urls.ledger, token);
 
   /** A payment the sandbox approves at once, archived by the ledger as succeeded. */
   async function succeededPayment(prefix: string, amount: string): Promise<string> {
@@ -208,7 +163,7 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
     await page.getByRole("button", { name: "Sign out" }).click();
     await visible(page.getByLabel("Operator token or store API key"));
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
-    // The placeholders of part 2 are routes already (an operator sees them).
+    // The operations screens are an operator's.
     await signIn(adminToken);
     for (const name of ["Needs attention", "Reconciliation", "Audit"]) {
       await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name }).click();

@@ -23,7 +23,8 @@ export class Stack {
     readonly urls: { intake: string; notifier: string; ledger: string; sandbox: string },
   ) {}
 
-  static async start(): Promise<Stack> {
+  /** `env`: settings of the suite's own on top of these (e.g. a short settlement window). */
+  static async start(env: Record<string, string> = {}): Promise<Stack> {
     const redis = await provisionRedis(process.env, { suite: "console browser suite" });
     const postgres = await provisionPostgres();
     const ports = { SANDBOX_PORT: await freePort(), INTAKE_PORT: await freePort(), PAYER_PORT: await freePort(), NOTIFIER_PORT: await freePort(), LEDGER_PORT: await freePort() };
@@ -44,6 +45,7 @@ export class Stack {
         WEBHOOK_RETRY_SCALE: "0.00001",
         SUBSCRIPTION_REFRESH_MS: "200",
         SANDBOX_REFUND_MS: "500",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -86,6 +88,11 @@ export class Stack {
     }
     await this.postgres.dispose();
     await this.redis.dispose();
+  }
+
+  /** Sets the sandbox's fault injection (`POST /sandbox/faults`), or clears it with `undefined`. */
+  async faults(settings: Record<string, number | boolean> | undefined): Promise<void> {
+    await this.call(this.urls.sandbox, "/sandbox/faults", adminToken, settings ? { method: "POST", body: settings } : { method: "DELETE" });
   }
 
   /** A JSON call to one of the stack's APIs, failing the test on anything but 2xx. */

@@ -7,6 +7,8 @@ export class ApiCallError extends Error {
     readonly issues: readonly { path: string; message: string }[] = [],
     readonly requestId?: string,
     readonly details: Readonly<Record<string, unknown>> = {},
+    /** The whole answer, for what an error carries beside `error` (a 409's running reconciliation `run`). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = "ApiCallError";
@@ -54,7 +56,7 @@ export class ApiClient {
     if (!res.ok) {
       const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[]; requestId?: string } } | undefined)?.error;
       const { code, message, issues, requestId, ...details } = error ?? {};
-      throw new ApiCallError(res.status, code ?? `http_${res.status}`, message ?? `${service} answered ${res.status}`, issues ?? [], requestId ?? res.headers.get("request-id") ?? undefined, details);
+      throw new ApiCallError(res.status, code ?? `http_${res.status}`, message ?? `${service} answered ${res.status}`, issues ?? [], requestId ?? res.headers.get("request-id") ?? undefined, details, json);
     }
     return json as T;
   }
