@@ -12,6 +12,7 @@ import { registerAuditRoute } from "./routes/audit-route.js";
 import { registerDailyReportRoute } from "./routes/daily-report.js";
 import { registerExportRoute } from "./routes/export-payments.js";
 import { registerListRoutes } from "./routes/list-routes.js";
+import { registerMeRoute } from "./routes/me-route.js";
 import { type ReconciliationRoutesOptions, registerReconciliationRoutes } from "./routes/reconciliations.js";
 
 export interface AppDeps {
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerAuditRoute(app, { pool: deps.pool, auth: deps.auth });
+  registerMeRoute(app, { auth: deps.auth });
   await registerConsole(app, deps.console);
   return app;
 }

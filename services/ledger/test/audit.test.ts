@@ -77,4 +77,19 @@ describe("the audit log in the ledger", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["after", "limit", "x"]);
   });
+
+  it("tells each caller who it is and what its role may do (GET /v1/me), 401 to an unknown token", async () => {
+    ledger = await startLedger(testConfig(db, redis));
+    expect((await get("/v1/me", "nobody")).statusCode).toBe(401);
+    expect((await get("/v1/me", apiKeys.b)).json()).toEqual({ kind: "store", storeId: "store-b" });
+    expect((await get("/v1/me", operatorTokens.support)).json()).toEqual({
+      kind: "operator",
+      name: "sam",
+      role: "support",
+      permissions: ["read", "payments.query", "payments.resolve", "refunds.create", "webhooks.replay", "queues.retry"],
+    });
+    expect((await get("/v1/me", operatorTokens.finance)).json().permissions).toEqual(["read", "audit.read", "reconciliations.run"]);
+    const admin = (await get("/v1/me", adminToken)).json();
+    expect([admin.name, admin.role, admin.permissions.length]).toEqual(["admin", "admin", 10]);
+  });
 });
