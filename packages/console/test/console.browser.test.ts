@@ -87,23 +87,52 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
     await page.getByRole("button", { name: "Refund", exact: true }).click();
     await seeText(page.getByRole("alert"), "refund_exceeds_payment");
 
+    // The page follows the live event stream; while it does, it does not poll: only the refund's
+    // events make it read the archive again. It stays live throughout (no fallback meanwhile).
+    const liveStatus = page.getByTestId("live-status");
+    await seeText(liveStatus, "Live: changes appear as they happen.");
+    const states: string[] = [];
+    await page.exposeFunction("liveStatusChanged", (text: string) => states.push(text));
+    await liveStatus.evaluate((element) => {
+      new MutationObserver(() => (window as unknown as { liveStatusChanged: (t: string) => void }).liveStatusChanged(element.textContent ?? "")).observe(element, { childList: true, characterData: true, subtree: true });
+    });
     await page.getByLabel(/^Amount/).fill("5.00");
     await page.getByLabel("Refund number").fill(`R-${number}`);
     await page.getByLabel("Reason (optional)").fill("damaged");
     await page.getByRole("button", { name: "Refund", exact: true }).click();
     await visible(page.getByRole("status").filter({ hasText: `Refund R-${number} of 5.00 USD accepted` }));
-    // The page refreshes itself while the refund is open: it shows the refund once the ledger has
-    // archived it, and each later status, up to `succeeded` (the payer files it, the sandbox pays
-    // it out and its notice settles it).
+    // Each of the refund's events (accepted, submitting, pending, succeeded: the payer files it, the
+    // sandbox pays it out and its notice settles it) reaches the open page through the stream.
     const refundRow = page.getByTestId(`refund-R-${number}`);
     await seeText(refundRow, /5\.00 USDsucceeded.*damaged/, 60_000);
     // What is not failed counts against the payment: 7.50 USD is left, and the next refund's default.
     await seeText(page.getByTestId("refundable"), "7.50 USD", 30_000);
     expect(await page.getByLabel(/^Amount/).inputValue()).toBe("7.50");
+    expect(states.filter((text) => !text.startsWith("Live: ")), "the live status changed while the refund was followed").toEqual([]);
+    await seeText(liveStatus, "Live: changes appear as they happen.");
     await shoot(page, "payment-detail");
   });
 
-  it("replays a dead letter once the endpoint is back, from the subscription's page", async () => {
+  it("shows a new payment in the list, and its status changes, as they happen", async () => {
+    const prefix = orderNumber("LIVE");
+    await signIn(adminToken);
+    await page.getByLabel("Order number starts with").fill(prefix);
+    await page.getByRole("button", { name: "Search" }).click();
+    await visible(page.getByText("No payment matches."));
+    await seeText(page.getByTestId("live-status"), "Live: changes appear as they happen.");
+    // authCode …7: the sandbox answers pending, then pays SANDBOX_PENDING_MS (2 s) later.
+    const number = `${prefix}-1`;
+    await stack.call(stack.urls.intake, "/v1/payments", storeKey, {
+      method: "POST",
+      body: { orderNumber: number, amount: "8.00", currency: "USD", mode: "merchant_scan", authCode: "134567890123456787" },
+    });
+    const row = page.getByRole("row", { name: new RegExp(number) });
+    await seeText(row, "8.00 USD");
+    await seeText(row, "succeeded", 30_000);
+    expect(await page.getByText("No payment matches.").count()).toBe(0);
+  });
+
+  it("replays one dead letter once the endpoint is back, from its row on the subscription's page", async () => {
     const hook = await endpoint();
     try {
       await signIn(adminToken);
@@ -133,9 +162,15 @@ describe.skipIf(!haveBrowser)("the operator console in a real browser, against t
       await shoot(page, "subscription");
 
       hook.healthy.value = true;
-      await page.getByRole("button", { name: "Replay all dead letters" }).click();
-      await visible(page.getByRole("status").filter({ hasText: "queued for delivery again" }));
+      await page.getByRole("button", { name: `Replay ${dead.eventId}` }).click();
+      await visible(page.getByRole("status").filter({ hasText: `${dead.eventId} queued for delivery again` }));
       await waitFor(() => hook.received.includes(dead.eventId), { timeoutMs: 30_000, intervalMs: 100, message: `the replayed ${dead.eventId} at the endpoint` });
+      // It left the dead letters (the page reads them again after the replay).
+      await waitFor(async () => !((await page.getByRole("region", { name: "Dead letters" }).first().textContent()) ?? "").includes(dead.eventId), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        message: `${dead.eventId} gone from the dead letters`,
+      });
       const delivered = page.getByRole("region", { name: "Delivery log" }).getByRole("row", { name: new RegExp(`${dead.eventId}.*delivered`) });
       await waitFor(
         async () => {

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
+import { type IncomingHttpHeaders, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { redisConnector } from "@oceanpos/core/lifecycle";
 import { createLogger } from "@oceanpos/core/logger";
-import { freePort, usePostgres, useRedis } from "@oceanpos/testing";
+import { freePort, usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Ledger, createLedger } from "../src/ledger.js";
 import { testConfig, testStores } from "./harness.js";
@@ -33,6 +33,32 @@ async function echoServer(name: string): Promise<{ server: Server; url: string; 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/**
+ * A real HTTP server standing in for the notifier's event stream: it answers `text/event-stream`
+ * as the notifier does, writes `send(frame)` as it is called, and counts streams still open.
+ */
+async function sseServer(): Promise<{ server: Server; url: string; seen: Seen[]; send: (frame: string) => void; open: () => number }> {
+  const seen: Seen[] = [];
+  const streams = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" });
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
+    res.write("retry: 2000\n\n");
+    streams.add(res);
+    res.on("close", () => streams.delete(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    send: (frame) => {
+      for (const res of streams) res.write(frame);
+    },
+    open: () => streams.size,
+  };
 }
 
 describe("the operator console at /console", () => {
@@ -113,6 +139,53 @@ describe("the operator console at /console", () => {
     // The service's own answers come back as they are, errors included.
     expect((await app.inject({ method: "GET", url: "/console/api/notifier/missing" })).statusCode).toBe(404);
     expect(logged.join("")).not.toContain(token);
+  });
+
+  it("forwards the notifier's live event stream as it is written, ends it upstream when the browser leaves, and still closes promptly", async () => {
+    const upstream = await sseServer();
+    try {
+      const { app } = await start({ CONSOLE_NOTIFIER_URL: upstream.url });
+      const base = await app.listen({ port: 0, host: "127.0.0.1" });
+      const leave = new AbortController();
+      const res = await fetch(`${base}/console/api/notifier/v1/events/stream?token=sst_secret-stream-token`, { headers: { "last-event-id": "evt_1-0" }, signal: leave.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+      expect(upstream.seen.at(-1)).toMatchObject({ url: "/v1/events/stream?token=sst_secret-stream-token", headers: { "last-event-id": "evt_1-0" } });
+      // Each frame reaches the browser while the response is still open: nothing waits for its end.
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      const until = async (part: string) => {
+        const deadline = Date.now() + 5_000;
+        while (!text.includes(part)) {
+          if (Date.now() > deadline) throw new Error(`the stream did not bring ${JSON.stringify(part)} within 5 s; it brought ${JSON.stringify(text)}`);
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the stream ended before ${JSON.stringify(part)}`);
+          text += value;
+        }
+      };
+      await until("retry: 2000\n\n");
+      upstream.send("id: evt_2-0\nevent: payment.succeeded\ndata: {}\n\n");
+      await until("id: evt_2-0");
+      expect(upstream.open()).toBe(1);
+      // The browser goes: the ledger lets go of the notifier's stream too.
+      leave.abort();
+      await waitFor(() => upstream.open() === 0, { timeoutMs: 5_000, message: "the upstream stream closed after the browser left" });
+
+      // A stream still open does not hold the ledger's shutdown.
+      const again = await fetch(`${base}/console/api/notifier/v1/events/stream`);
+      expect(again.status).toBe(200);
+      await waitFor(() => upstream.open() === 1, { timeoutMs: 5_000, message: "a second stream open" });
+      let timer: NodeJS.Timeout | undefined;
+      const held = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the ledger's close waited for an open event stream for 5 s")), 5_000);
+      });
+      await Promise.race([ledger?.close(), held]).finally(() => clearTimeout(timer));
+      ledger = undefined;
+      expect(logged.join("")).not.toContain("sst_secret-stream-token");
+    } finally {
+      upstream.server.closeAllConnections();
+      await new Promise((resolve) => upstream.server.close(resolve));
+    }
   });
 
   it("answers 503 in the contract's shape when a service does not answer, and when the console is not built", async () => {

@@ -27,6 +27,7 @@ describe("the notifier's OpenAPI document", () => {
       "/v1/subscriptions/{id}",
       "/v1/subscriptions/{id}/dead-letters",
       "/v1/subscriptions/{id}/dead-letters/replay",
+      "/v1/subscriptions/{id}/dead-letters/{eventId}/replay",
       "/v1/subscriptions/{id}/deliveries",
       "/v1/subscriptions/{id}/replay",
       "/v1/subscriptions/{id}/rotate-secret",

@@ -1,3 +1,5 @@
+import { auditEntryOf } from "@oceanpos/core/audit";
+import { redisKeys } from "@oceanpos/core/redis";
 import { useRedis, waitFor } from "@oceanpos/testing";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
@@ -243,6 +245,60 @@ describe("webhook delivery", () => {
     expect(all[8]?.headers["webhook-id"]).toBe(letters[0]?.eventId);
     const after = await notifier.app.inject({ method: "GET", url: `/v1/subscriptions/${sub.id}/dead-letters`, headers: auth() });
     expect(after.json()).toEqual({ deadLetters: [] });
+  });
+
+  it("lists one event's attempts, and replays one dead letter (404 for any other event, 409 while disabled), audited", async () => {
+    notifier = await startNotifier(redis, { WEBHOOK_RETRY_SCALE: "0.00001" });
+    const app = notifier.app;
+    const dead = await receiver();
+    dead.respond = () => ({ status: 500 });
+    const sub = await subscribe(notifier, dead.url, ["payment.submitting"]);
+    await submittingPayment(notifier.payments, "WH8a");
+    await submittingPayment(notifier.payments, "WH8b");
+    await dead.next(16, 20_000, "eight attempts of each event");
+    const letters = await waitFor(async () => {
+      const res = await app.inject({ method: "GET", url: `/v1/subscriptions/${sub.id}/dead-letters`, headers: auth() });
+      const body = res.json() as { deadLetters: Array<{ eventId: string }> };
+      return body.deadLetters.length === 2 && body.deadLetters.map((l) => l.eventId);
+    }, { message: "both events dead-lettered" });
+    const [first, second] = [...letters].sort() as [string, string];
+
+    // The delivery log of one event: its eight attempts, newest first, nothing of the other's.
+    const log = (query: string) => app.inject({ method: "GET", url: `/v1/subscriptions/${sub.id}/deliveries?${query}`, headers: auth() });
+    const ofFirst = (await log(`eventId=${first}`)).json() as { deliveries: Array<{ eventId: string; attempt: number }> };
+    expect(ofFirst.deliveries.map((d) => [d.eventId, d.attempt])).toEqual([8, 7, 6, 5, 4, 3, 2, 1].map((n) => [first, n]));
+    expect(((await log(`eventId=${first}&limit=2`)).json() as typeof ofFirst).deliveries.map((d) => d.attempt)).toEqual([8, 7]);
+    expect((await log("limit=100")).json().deliveries).toHaveLength(16);
+    const badFilter = await log("eventId=payment-1");
+    expect([badFilter.statusCode, badFilter.json().error.issues]).toEqual([400, [{ path: "eventId", message: "must be an event id (evt_…)" }]]);
+
+    const replayOne = (eventId: string) => app.inject({ method: "POST", url: `/v1/subscriptions/${sub.id}/dead-letters/${eventId}/replay`, headers: auth() });
+    const unknown = await replayOne("evt_1-0");
+    expect([unknown.statusCode, unknown.json().error]).toMatchObject([404, { code: "not_found", message: "evt_1-0 is not a dead letter of this subscription" }]);
+    expect((await replayOne("not-an-event")).statusCode).toBe(400);
+    expect((await app.inject({ method: "POST", url: `/v1/subscriptions/sub_${"0".repeat(24)}/dead-letters/${first}/replay`, headers: auth() })).statusCode).toBe(404);
+    await app.inject({ method: "PATCH", url: `/v1/subscriptions/${sub.id}`, headers: auth(), payload: { enabled: false } });
+    const whileDisabled = await replayOne(first);
+    expect([whileDisabled.statusCode, whileDisabled.json().error.code]).toEqual([409, "subscription_disabled"]);
+    await app.inject({ method: "PATCH", url: `/v1/subscriptions/${sub.id}`, headers: auth(), payload: { enabled: true } });
+
+    // The endpoint is back: only the replayed event is delivered again; the other stays dead.
+    dead.respond = () => ({ status: 204 });
+    const replayed = await replayOne(first);
+    expect([replayed.statusCode, replayed.json()]).toEqual([202, { replayed: 1 }]);
+    const all = await dead.next(17, 10_000, "the replayed delivery");
+    expect(all[16]?.headers["webhook-id"]).toBe(first);
+    await waitFor(async () => ((await log(`eventId=${first}&limit=1`)).json() as { deliveries: Array<{ outcome: string }> }).deliveries[0]?.outcome === "delivered", {
+      message: `${first} delivered in the log`,
+    });
+    const left = await app.inject({ method: "GET", url: `/v1/subscriptions/${sub.id}/dead-letters`, headers: auth() });
+    expect((left.json() as { deadLetters: Array<{ eventId: string }> }).deadLetters.map((l) => l.eventId)).toEqual([second]);
+    expect((await replayOne(first)).statusCode).toBe(404);
+    expect(dead.requests).toHaveLength(17);
+
+    const audit = await redis.client().xrange(redisKeys(redis.prefix).audit, "-", "+");
+    const replays = audit.map(([id, fields]) => auditEntryOf(id, fields)).filter((e) => e?.action === "webhook.replay");
+    expect(replays.map((e) => [e?.operator, e?.target, e?.details])).toEqual([["admin", `subscription:${sub.id}`, { deadLetters: first, replayed: "1" }]]);
   });
 
   it("replays every matching event since a time, again, with the same webhook-ids", async () => {

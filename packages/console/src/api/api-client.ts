@@ -22,6 +22,13 @@ export class ApiCallError extends Error {
 export type Service = "ledger" | "intake" | "notifier";
 const bases: Record<Service, string> = { ledger: "", intake: "/console/api/intake", notifier: "/console/api/notifier" };
 
+/** The same-origin URL of one of the APIs' paths. */
+export function serviceUrl(service: Service, path: string, query: Record<string, string | number | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") params.set(k, String(v));
+  return `${bases[service]}${path}${params.size > 0 ? `?${params}` : ""}`;
+}
+
 export interface CallOptions {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   query?: Record<string, string | number | undefined>;
@@ -34,9 +41,7 @@ export class ApiClient {
   constructor(private readonly token: string) {}
 
   async call<T>(service: Service, path: string, options: CallOptions = {}): Promise<T> {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== "") query.set(k, String(v));
-    const url = `${bases[service]}${path}${query.size > 0 ? `?${query}` : ""}`;
+    const url = serviceUrl(service, path, options.query);
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let res: Response;

@@ -48,8 +48,7 @@ export async function paymentEvents(
               query: { eventId: event.id, limit: 1000 },
               signal,
             });
-            // The filter is the notifier's; applied here too, so a notifier that lists every delivery answers the same.
-            return { subscription, attempts: deliveries.filter((d) => d.eventId === event.id) };
+            return { subscription, attempts: deliveries };
           }),
         )
       ).filter((d) => d.attempts.length > 0),

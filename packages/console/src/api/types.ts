@@ -60,7 +60,7 @@ export interface PipelineEvent {
   id: string;
   type: string;
   createdAt: string;
-  data: { orderNumber?: string; storeId?: string; refundNumber?: string; status?: string };
+  data: { orderNumber?: string; storeId?: string; refundNumber?: string; status?: string; version?: number };
 }
 
 export interface Subscription {

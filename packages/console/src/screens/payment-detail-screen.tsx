@@ -1,15 +1,16 @@
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type EventDeliveries, paymentEvents } from "../api/payment-events.js";
 import type { HistoryEntry, Page, Payment, Refund } from "../api/types.js";
 import { useConsole } from "../context.js";
 import { formatAmount, formatTime } from "../format.js";
 import { Link, type Location, href } from "../router.js";
 import { useInterval, useLoad } from "../ui/use-load.js";
+import { LiveStatus, useLiveEvents } from "../ui/use-live-events.js";
 import { DataTable, ErrorBox, EventCell, Loading, StatusBadge, isFinal } from "../ui/widgets.js";
 import { RefundForm } from "./refund-form.js";
 
-/** Refreshed this often while the payment or one of its refunds can still change (live updates come with the event stream). */
+/** Refreshed this often while the payment or one of its refunds can still change and the live stream is not connected. */
 const pollMs = 2_000;
 
 interface Detail {
@@ -17,10 +18,25 @@ interface Detail {
   refunds: Refund[];
 }
 
+/** While the archive has not yet drained what an event announced, it is read again this much later (at most `catchUpTries` times per event). */
+const catchUpMs = 250;
+const catchUpTries = 40;
+
+/** Whether the archive's read lacks a version an event announced (`payment`, or `refund:<number>`). */
+function behind(d: Detail, announced: Record<string, number>): boolean {
+  return Object.entries(announced).some(([what, version]) => {
+    const archived = what === "payment" ? d.payment.version : d.refunds.find((r) => `refund:${r.refundNumber}` === what)?.version;
+    return (archived ?? 0) < version;
+  });
+}
+
 /**
  * One payment as the ledger archived it (the full history), its refunds, and, for an operator,
  * the webhooks each of its events produced. An order number used again after the retention
- * period is another payment: the newest one is shown.
+ * period is another payment: the newest one is shown. While the live stream is connected, each
+ * event of the payment or its refunds has the archive read again (until it shows what the event
+ * announced: the ledger drains it a moment after the notifier sees it); otherwise the archive is
+ * read every 2 seconds while something can change.
  */
 export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: string; location: Location }): JSX.Element {
   const { api, session, timeZone } = useConsole();
@@ -36,12 +52,31 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
     return { payment, refunds: refunds.data.filter((r) => r.orderNumber === orderNumber && r.storeId === payment.storeId && r.createdAt >= payment.createdAt) };
   });
   const data = detail.data;
+  // What the events of this payment announced, and how often the archive was read since without showing it.
+  const announced = useRef<{ versions: Record<string, number>; tries: number }>({ versions: {}, tries: 0 });
+  const stream = useLiveEvents((event) => {
+    const { orderNumber: number, storeId: store, refundNumber } = event.data;
+    if (!data || number !== data.payment.orderNumber || store !== data.payment.storeId) return;
+    const what = event.type.startsWith("refund.") ? `refund:${refundNumber}` : "payment";
+    const { versions } = announced.current;
+    versions[what] = Math.max(versions[what] ?? 0, event.data.version ?? 0);
+    announced.current.tries = 0;
+    detail.reload();
+  });
+  useEffect(() => {
+    announced.current = { versions: {}, tries: 0 };
+  }, [orderNumber, storeId]);
+  useEffect(() => {
+    if (!data || detail.loading || !behind(data, announced.current.versions) || announced.current.tries++ >= catchUpTries) return;
+    const timer = setTimeout(detail.reload, catchUpMs);
+    return () => clearTimeout(timer);
+  }, [data, detail.loading]);
   // Refunds made here that the archive has not shown yet: the ledger drains them within moments.
   const [submitted, setSubmitted] = useState<string[]>([]);
   const open =
     data !== undefined &&
     (!isFinal(data.payment.status) || data.refunds.some((r) => !isFinal(r.status)) || submitted.some((n) => !data.refunds.some((r) => r.refundNumber === n)));
-  useInterval(open, pollMs, detail.reload);
+  useInterval(open && stream !== "live", pollMs, detail.reload);
   const lastChange = data ? [data.payment.updatedAt, ...data.refunds.map((r) => r.updatedAt)].sort().at(-1) ?? data.payment.updatedAt : "";
   const webhooks = useLoad(`${orderNumber}|${storeId}|${lastChange}|${session.kind}`, async (signal) =>
     data && session.kind === "operator" ? paymentEvents(api, data.payment, lastChange, signal) : undefined,
@@ -53,6 +88,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
         <Link href={href("/payments")}>← Payments</Link>
       </p>
       <h1 tabIndex={-1}>Payment {orderNumber}</h1>
+      <LiveStatus state={stream} fallback={open ? "Refreshed every 2 seconds meanwhile." : undefined} />
       <ErrorBox error={detail.error} />
       <Loading when={detail.loading && !data} />
       {!detail.loading && !detail.error && !data && <p>No payment {orderNumber} in the archive{storeId ? ` of store ${storeId}` : ""}.</p>}
@@ -68,7 +104,8 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
               payment={data.payment}
               onRefunded={(refund) => {
                 setSubmitted((numbers) => [...numbers, refund.refundNumber]);
-                detail.reload();
+                // Live, its own events bring it (refund.accepted at once).
+                if (stream !== "live") detail.reload();
               }}
             />}
           {session.kind === "operator" && (
@@ -82,11 +119,7 @@ export function PaymentDetailScreen({ orderNumber, location }: { orderNumber: st
           )}
         </>
       )}
-      {data && (
-        <p class="muted" aria-live="polite">
-          {open ? "Still changing: refreshed every 2 seconds." : "Final."}
-        </p>
-      )}
+      {data && <p class="muted">{open ? "Still changing." : "Final."}</p>}
     </>
   );
 

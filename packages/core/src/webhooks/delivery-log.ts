@@ -87,14 +87,21 @@ export class DeliveryLog {
     await this.redis.opWhkRecordDelivery(2, key, dead, JSON.stringify(attempt), this.maxEntries, JSON.stringify(deadLetter), this.maxDeadLetters);
   }
 
-  async attempts(subscriptionId: string, limit = 100): Promise<DeliveryAttempt[]> {
-    const items = await this.redis.lrange(this.keys.deliveryLog(subscriptionId), 0, Math.max(0, limit - 1));
-    return items.map((json) => DeliveryAttempt.parse(JSON.parse(json)));
+  /** The newest `limit` attempts; with `eventId`, that event's newest `limit`. */
+  async attempts(subscriptionId: string, limit = 100, eventId?: string): Promise<DeliveryAttempt[]> {
+    return this.newest(this.keys.deliveryLog(subscriptionId), DeliveryAttempt, limit, this.maxEntries, eventId);
   }
 
-  async deadLetters(subscriptionId: string, limit = 1_000): Promise<DeadLetter[]> {
-    const items = await this.redis.lrange(this.keys.deadLetters(subscriptionId), 0, Math.max(0, limit - 1));
-    return items.map((json) => DeadLetter.parse(JSON.parse(json)));
+  /** The newest `limit` dead letters; with `eventId`, that event's. */
+  async deadLetters(subscriptionId: string, limit = 1_000, eventId?: string): Promise<DeadLetter[]> {
+    return this.newest(this.keys.deadLetters(subscriptionId), DeadLetter, limit, this.maxDeadLetters, eventId);
+  }
+
+  /** The newest `limit` entries of a capped list; for one event, the whole list (at most `kept` entries) is searched. */
+  private async newest<T extends { eventId: string }>(key: string, schema: z.ZodType<T>, limit: number, kept: number, eventId?: string): Promise<T[]> {
+    const items = await this.redis.lrange(key, 0, Math.max(0, (eventId === undefined ? limit : kept) - 1));
+    const entries = items.map((json) => schema.parse(JSON.parse(json)));
+    return eventId === undefined ? entries : entries.filter((e) => e.eventId === eventId).slice(0, limit);
   }
 
   /** Removes these dead letters (after they were re-enqueued). */

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import fastifyHttpProxy from "@fastify/http-proxy";
 import fastifyStatic from "@fastify/static";
 import { ApiError, hideFromOpenApi } from "@oceanpos/core/http";
@@ -68,6 +69,14 @@ export async function registerConsole(app: FastifyInstance, o: ConsoleOptions): 
     scope.route({ method: "GET", url: "/", prefixTrailingSlash: "slash", handler: async (_request, reply) => reply.sendFile("index.html") });
   }, { prefix: "/console" });
 
+  // A forwarded live event stream never ends by itself: it would hold the HTTP server's close
+  // (which waits for every open response) for good. They are cut first; a browser's EventSource
+  // reconnects, with Last-Event-ID, to whichever ledger answers next.
+  const streams = new Set<Readable>();
+  app.addHook("preClose", async () => {
+    for (const stream of streams) stream.destroy();
+  });
+
   for (const [name, upstream] of [["intake", o.intakeUrl], ["notifier", o.notifierUrl]] as const) {
     await app.register(fastifyHttpProxy, {
       upstream,
@@ -76,6 +85,18 @@ export async function registerConsole(app: FastifyInstance, o: ConsoleOptions): 
       replyOptions: {
         // One Request-Id across the ledger's log and the service's.
         rewriteRequestHeaders: (request, headers) => ({ ...headers, "request-id": request.id }),
+        // Sent as it arrives (reply-from pipes the upstream body; nothing here buffers or
+        // compresses it); undici's bodyTimeout (300 s between chunks) is far above the stream's
+        // heartbeat (15 s); when the browser leaves, Fastify destroys the body, which ends the
+        // notifier's stream too.
+        onResponse: (_request, reply, res) => {
+          const { stream } = res as unknown as { stream: Readable };
+          if (String(reply.getHeader("content-type")).startsWith("text/event-stream")) {
+            streams.add(stream);
+            stream.once("close", () => streams.delete(stream));
+          }
+          void reply.send(stream);
+        },
         onError: (reply, { error }) => {
           reply.log.warn({ upstream: name, err: error.message }, "console forwarding failed");
           void reply.send(new ApiError(503, "unavailable", `the ${name} did not answer; retry`, { headers: { "retry-after": "1" }, cause: error }));

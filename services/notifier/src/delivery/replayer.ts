@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EventLog } from "@oceanpos/core/events";
 import { streamIdOf } from "@oceanpos/core/payments";
-import { type DeliveryLog, type Subscription, deliveryJob, subscriptionMatches } from "@oceanpos/core/webhooks";
+import { type DeadLetter, type DeliveryLog, type Subscription, deliveryJob, subscriptionMatches } from "@oceanpos/core/webhooks";
 import type { DeliveryJobToAdd, DeliveryQueues } from "./delivery-queues.js";
 
 export interface ReplayerOptions {
@@ -38,8 +38,16 @@ export class Replayer {
 
   /** Every dead letter of the subscription (each event once); they leave the dead-letter list. */
   async deadLetters(subscription: Subscription): Promise<number> {
+    return this.replayLetters(subscription, await this.o.deliveryLog.deadLetters(subscription.id, 10_000));
+  }
+
+  /** The dead letter(s) of one event: delivered once more, and they leave the list; 0 when the event has none. */
+  async deadLetter(subscription: Subscription, eventId: string): Promise<number> {
+    return this.replayLetters(subscription, await this.o.deliveryLog.deadLetters(subscription.id, 10_000, eventId));
+  }
+
+  private async replayLetters(subscription: Subscription, letters: DeadLetter[]): Promise<number> {
     const nonce = newNonce();
-    const letters = await this.o.deliveryLog.deadLetters(subscription.id, 10_000);
     const seen = new Set<string>();
     const requests: DeliveryJobToAdd[] = [];
     for (const letter of letters) {

@@ -1,6 +1,6 @@
 import { webhookEventSchemas } from "@oceanpos/core/events";
 import { ErrorBodySchema, namedResponse, openApiSchemaRegistry, registerOpenApi as registerServiceOpenApi } from "@oceanpos/core/http";
-import { Payment } from "@oceanpos/core/payments";
+import { Payment, streamIdOf } from "@oceanpos/core/payments";
 import { Refund } from "@oceanpos/core/refunds";
 import { CreateSubscription, DeadLetter, DeliveryAttempt, RotateSecret, Subscription, UpdateSubscription } from "@oceanpos/core/webhooks";
 import type { FastifyInstance } from "fastify";
@@ -11,6 +11,9 @@ import { TestWebhookResult } from "../delivery/test-webhook.js";
 export const openApiSchemas = openApiSchemaRegistry();
 
 export const ErrorBody = ErrorBodySchema;
+
+/** An event id in a query or path (`evt_` and its stream id). */
+export const EventId = z.string().refine((v) => streamIdOf(v) !== undefined, "must be an event id (evt_…)");
 
 export const SubscriptionWithSecret = Subscription.extend({
   secret: z.string().describe("`whsec_…`: shown once, here; verify deliveries with it (Standard Webhooks)"),

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Authenticator } from "../http/auth.js";
 import type { EventStreamHub } from "../events/event-stream-hub.js";
 import type { StreamTokens } from "../events/stream-tokens.js";
-import { ErrorBody, errorResponses, openApiSchemas } from "../http/openapi.js";
+import { ErrorBody, EventId, errorResponses, openApiSchemas } from "../http/openapi.js";
 
 export interface EventRoutesOptions {
   auth: Authenticator;
@@ -16,7 +16,6 @@ export interface EventRoutesOptions {
   tokens: StreamTokens;
 }
 
-const EventId = z.string().refine((v) => streamIdOf(v) !== undefined, "must be an event id (evt_…)");
 const PageQuery = z.object({
   after: EventId.optional().describe("The last event id already read (a page's `next`)"),
   limit: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1-500").max(500, "must be 1-500").default(100),

@@ -17,6 +17,7 @@ import {
   Deleted,
   DeliveryList,
   ErrorBody,
+  EventId,
   Replayed,
   RotatedSubscription,
   SubscriptionList,
@@ -46,7 +47,9 @@ export interface SubscriptionRoutesOptions {
 }
 
 const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f]{24}$/).describe("The subscription (`sub_…`)") });
+const EventParams = IdParams.extend({ eventId: EventId.describe("The dead letter's event (`evt_…`)") });
 const LimitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100).describe("1-1000, newest first") });
+const DeliveriesQuery = LimitQuery.extend({ eventId: EventId.optional().describe("Only this event's attempts (`evt_…`)") });
 const ReplayBody = z.strictObject({ since: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) });
 openApiSchemas.add(ReplayBody, { id: "ReplayRequest" });
 
@@ -55,6 +58,7 @@ const subscriptionErrors = {
   403: namedResponse(ErrorBody, "forbidden: a store key on an operator route"),
 } as const;
 const notFound404 = { 404: namedResponse(ErrorBody, "not_found: no such subscription") } as const;
+const letterNotFound404 = { 404: namedResponse(ErrorBody, "not_found: no such subscription, or that event is not one of its dead letters") } as const;
 const disabled409 = { 409: namedResponse(ErrorBody, "subscription_disabled: enable it before replaying") } as const;
 
 /** The OpenAPI schema of an operator route (`operationId`, its answers and the operator's errors). */
@@ -172,11 +176,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       return result;
     });
 
-    scope.get("/v1/subscriptions/:id/deliveries", doc("listDeliveries", "The delivery log", { params: IdParams, querystring: LimitQuery }, { 200: namedResponse(DeliveryList, "Delivery attempts, newest first"), ...notFound404 }), async (request) => {
+    scope.get("/v1/subscriptions/:id/deliveries", doc("listDeliveries", "The delivery log, or one event's attempts", { params: IdParams, querystring: DeliveriesQuery }, { 200: namedResponse(DeliveryList, "Delivery attempts, newest first"), ...notFound404 }), async (request) => {
       read(request);
       const current = await load(request.params);
-      const { limit } = parseOrThrow(LimitQuery, request.query, "query");
-      return { deliveries: await o.deliveryLog.attempts(current.id, limit) };
+      const { limit, eventId } = parseOrThrow(DeliveriesQuery, request.query, "query");
+      return { deliveries: await o.deliveryLog.attempts(current.id, limit, eventId) };
     });
 
     scope.get("/v1/subscriptions/:id/dead-letters", doc("listDeadLetters", "Deliveries that used every attempt", { params: IdParams, querystring: LimitQuery }, { 200: namedResponse(DeadLetterList, "Dead letters, newest first"), ...notFound404 }), async (request) => {
@@ -202,6 +206,17 @@ export function registerSubscriptionRoutes(app: FastifyInstance, o: Subscription
       if (!current.enabled) throw disabled();
       const replayed = await o.replayer.deadLetters(current);
       await audited(who, "webhook.replay", current.id, { deadLetters: "all", replayed: String(replayed) });
+      return reply.code(202).send({ replayed });
+    });
+
+    scope.post("/v1/subscriptions/:id/dead-letters/:eventId/replay", doc("replayDeadLetter", "Re-deliver one dead letter", { params: EventParams }, { 202: namedResponse(Replayed, "Queued"), ...letterNotFound404, ...disabled409 }), async (request, reply) => {
+      const who = replay(request);
+      const current = await load(request.params);
+      const { eventId } = parseOrThrow(EventParams, request.params);
+      if (!current.enabled) throw disabled();
+      const replayed = await o.replayer.deadLetter(current, eventId);
+      if (replayed === 0) throw new ApiError(404, "not_found", `${eventId} is not a dead letter of this subscription`);
+      await audited(who, "webhook.replay", current.id, { deadLetters: eventId, replayed: String(replayed) });
       return reply.code(202).send({ replayed });
     });
   });
