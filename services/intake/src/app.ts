@@ -14,7 +14,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { PaymentArchive } from "./archive/payment-archive.js";
+import type { PaymentArchive } from "@oceanpos/core/archive";
 import { createErrorHandler } from "./http/error-handler.js";
 import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";

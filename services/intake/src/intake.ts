@@ -11,10 +11,10 @@ import type { StoreRegistry } from "@oceanpos/core/stores";
 import { Queue } from "bullmq";
 import type { Registry } from "prom-client";
 import { buildApp } from "./app.js";
-import { PaymentArchive } from "./archive/payment-archive.js";
 import type { IntakeConfig } from "./config.js";
 import { type IntakeQueues, catalogQueueNames } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
+import { openPaymentArchive } from "./payment-archive.js";
 import { RecoverySweep } from "./recovery-sweep.js";
 import { WebhookBoardQueues } from "./webhook-board-queues.js";
 
@@ -63,7 +63,7 @@ export async function createIntake(config: Readonly<IntakeConfig>, deps: IntakeD
   const payments = new PaymentStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   const refunds = new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS });
   // Read only for payments that have left Redis; never a readiness check.
-  const archive = new PaymentArchive({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
+  const archive = openPaymentArchive({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
   const audit = new AuditLog({ redis, keyPrefix });
   let draining = false;
   const app = await buildApp({

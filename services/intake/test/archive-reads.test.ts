@@ -4,7 +4,8 @@ import { loadLedgerConfig } from "@oceanpos/ledger/config";
 import { usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { PaymentArchive } from "../src/archive/payment-archive.js";
+import type { PaymentArchive } from "@oceanpos/core/archive";
+import { openPaymentArchive } from "../src/payment-archive.js";
 import { type Harness, account, adminToken, apiKeys, auth, merchantScan, startHarness, testStores } from "./harness.js";
 
 // Payments leave Redis 1.7 s after their last change once archived.
@@ -42,7 +43,7 @@ describe("payments that have left Redis: read from the archive, refunded after c
     });
     ledger = await createLedger(config, { stores: testStores(), logger: pino({ level: "silent" }), connect: redisConnector(redis.url) });
     await ledger.start();
-    archive = new PaymentArchive({ url: db.url, max: 2, logger: pino({ level: "silent" }) });
+    archive = openPaymentArchive({ url: db.url, max: 2, logger: pino({ level: "silent" }) });
     const h = (harness = await startHarness(redis, { archive }));
 
     const paid = await archivedPayment(h);

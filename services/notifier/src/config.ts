@@ -4,6 +4,7 @@ import {
   envConsumerGroup,
   envDurationMs,
   envHost,
+  envOptionalDatabaseUrl,
   envPort,
   envPositiveInt,
   loadConfig,
@@ -53,6 +54,12 @@ export const NotifierConfig = z
     RELAY_GROUP: envConsumerGroup("notifier"),
     /** Pending relay entries idle this long (their consumer died) are claimed by another replica. */
     RELAY_CLAIM_IDLE_MS: envDurationMs(60_000),
+    /**
+     * The ledger's archive (PostgreSQL), read only for a risk notice about a payment that has left
+     * Redis (it is put back, then the notice recorded). Unset: such a notice is refused as
+     * `unknown_payment`. Not a readiness check.
+     */
+    DATABASE_URL: envOptionalDatabaseUrl(),
   })
   .transform(resolveCommon);
 export type NotifierConfig = z.output<typeof NotifierConfig>;

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { AuditLog } from "@oceanpos/core/audit";
 import { EventLog } from "@oceanpos/core/events";
 import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/core/http";
-import { PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
+import { PaymentArchive } from "@oceanpos/core/archive";
+import { PaymentRetention, PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
 import { RefundStore, refundSchedule } from "@oceanpos/core/refunds";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
@@ -146,6 +147,8 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
     disabledSubscriptions: () => cache.disabledCount(),
     contradictions: () => payments.contradictionCount().catch(() => undefined),
   });
+  // Read only for risk notices about payments that have left Redis; never a readiness check.
+  const archive = config.DATABASE_URL === undefined ? undefined : new PaymentArchive({ url: config.DATABASE_URL, max: 2, logger, applicationName: "oceanpos-notifier" });
   const app = buildApp({
     corsOrigins: config.CORS_ORIGINS,
     logger,
@@ -160,6 +163,7 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
       refunds: new RefundStore({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS }),
       refundSchedule: refundSchedule({ redis, keyPrefix }),
       riskNotices: new RiskNotices({ redis, keyPrefix, eventRetentionMs: config.EVENT_RETENTION_MS, read: (ref) => payments.get(ref) }),
+      ...(archive ? { archived: { archive, retention: new PaymentRetention({ redis, keyPrefix }) } } : {}),
       logger: logger.child({ component: "notices" }),
       metrics,
       maxBytes: config.NOTICE_BODY_LIMIT_BYTES,
@@ -212,6 +216,7 @@ export async function createNotifier(config: Readonly<NotifierConfig>, deps: Not
         await queues.close();
         await sender.close();
       } },
+      { name: "archive", close: async () => void (await archive?.close()) },
       { name: "redis", close: () => connections.close() },
     ],
   });

@@ -13,6 +13,13 @@ export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** The Dockerfile's `ENV NODE_OPTIONS`: the services run with it here as in the image. */
 export const imageNodeOptions = "--max-semi-space-size=8";
 
+/**
+ * How long after applyRefund the bench's sandbox pays a refund out and sends its notice
+ * (SANDBOX_REFUND_MS, default 1 s: Oceanpayment's wait, compressed): the gateway latency the
+ * payment phases add, so that the refunds figures measure the pipeline, not a chosen wait.
+ */
+export const benchRefundMs = 20;
+
 export type ServiceName = "sandbox" | "intake" | "payer" | "notifier";
 
 const serviceDirs: Record<ServiceName, string> = {
@@ -137,6 +144,7 @@ export class BenchStack {
       // The intake and batch phases leave tens of thousands of payments `accepted` with their jobs
       // dropped (docs/performance.md): the recovery sweep would re-queue them all into the e2e phase.
       RECOVERY_SWEEP_INTERVAL_MS: "3600000",
+      SANDBOX_REFUND_MS: String(benchRefundMs),
       ...this.o.env,
     };
     // The services run with the image's NODE_OPTIONS, not the bench's own; BENCH_NODE_OPTIONS

@@ -13,6 +13,7 @@ import { type LedgerPhaseResult, ledgerFigures, ledgerNotes, ledgerPhase } from 
 import { batchPhase, intakePhase } from "./phases/intake-phase.js";
 import { noticesPhase } from "./phases/notices-phase.js";
 import { outagePhase } from "./phases/outage-phase.js";
+import { type RefundsResult, refundsFigures, refundsNotes, refundsPhase, seedRefundablePayments } from "./phases/refunds-phase.js";
 import { rawBullmq } from "./phases/raw-bullmq.js";
 import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
@@ -24,10 +25,10 @@ import { round } from "./stats.js";
 /**
  * `npm run bench`: own Redis + own stack, every phase bounded, results in
  * bench/results/<timestamp>.json and a Markdown table on stdout.
- * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices,outage picks phases;
+ * BENCH_PROFILE=intake,payer adds --cpu-prof to those services; BENCH_PHASES=raw,intake,batch,e2e,notices,refunds,ledger,outage picks phases;
  * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS for the services.
  */
-const allPhases = ["raw", "intake", "batch", "e2e", "notices", "ledger", "outage"] as const;
+const allPhases = ["raw", "intake", "batch", "e2e", "notices", "refunds", "ledger", "outage"] as const;
 const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
 const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
@@ -42,8 +43,9 @@ const loadavgAtStart = loadavg().map((l) => round(l));
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
 const profileDir = join(tmpdir(), "oceanpos-bench-profiles", stamp);
 const log = (line: string) => console.log(`bench │ ${line}`);
-// Every phase is bounded: about 5 minutes, plus the outage phase's minute of failures and its wait (≤ 75 s).
-const TOTAL_CAP_MS = 540_000;
+// Every phase is bounded: about 5 minutes, plus the outage phase's minute of failures and its wait (≤ 75 s),
+// plus the refunds phase's (≤ 50 s for its payments, ≤ 50 s for the burst, the paced run).
+const TOTAL_CAP_MS = 660_000;
 
 log(`starting Redis and the stack (${runtime}, LOG_LEVEL=warn${profile.length ? `, profiling ${profile.join(", ")}` : ""})…`);
 const t0 = performance.now();
@@ -175,6 +177,12 @@ try {
     log("notices: 2,000 signed success notices straight to the notifier, 3 subscriptions; then paced…");
     details.notices = await measured("notices", () => noticesPhase(ctx, { blastNotices: 2_000, maxPacedRate: 100, pacedDurationMs: 5_000, subscriptions: 3, concurrency: 32, capMs: 90_000 }));
   }
+  if (phases.has("refunds")) {
+    log("refunds: payments made and succeeded first; then refund → payer → sandbox (+20 ms, paid out 20 ms later) → notice → webhook; burst of 3,000, then paced…");
+    const options = { burstRefunds: 3_000, concurrency: 64, capMs: 50_000, pacedDurationMs: 5_000, maxPacedRate: 500, sandboxLatencyMs: 20 };
+    const seed = await measured("refundsSeed", () => seedRefundablePayments(ctx, options));
+    details.refunds = await measured("refunds", () => refundsPhase(ctx, seed, options));
+  }
   if (phases.has("ledger")) {
     log("ledger: a backlog drained, archived payments seeded into PostgreSQL and read back (lists, report, export), Redis memory at a constant rate…");
     const seedRows = Number(process.env.BENCH_LEDGER_ROWS ?? 1_000_000);
@@ -222,6 +230,7 @@ const figures: Figures = {
   "notices.perSec": d.notices?.noticesPerSec ?? nan,
   "fanout.deliveriesPerSec": d.notices?.deliveriesPerSec ?? nan,
   "fanout.noticeToWebhookP99Ms": d.notices?.paced.p99Ms ?? nan,
+  ...refundsFigures(details.refunds as RefundsResult | undefined),
   "outage.secondsToLastSettlement": d.outage?.secondsToLastSettlement ?? nan,
   "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
   ...(details.ledger ? ledgerFigures(details.ledger as LedgerPhaseResult) : {}),
@@ -264,6 +273,7 @@ const notes: Partial<Record<keyof Figures, string>> = {
     : "",
   "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v} (${sampler.peakPhase.get(k) ?? "?"})`).join(", "),
   ...(details.ledger ? ledgerNotes(details.ledger as LedgerPhaseResult) : {}),
+  ...(details.refunds ? refundsNotes(details.refunds as RefundsResult) : {}),
 };
 writeFileSync(
   file,

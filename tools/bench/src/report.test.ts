@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { refundsFigures } from "./phases/refunds-phase.js";
 import { type Figures, cpuPerOperation, cpuPerOperationTable, markdownTable, targets, verdict } from "./report.js";
 
 describe("verdict", () => {
@@ -34,5 +35,13 @@ describe("outage figure", () => {
     expect(row(19.024)).toBe("| outage.secondsToLastSettlement | 19 | <= 30 | pass | 180 payments |");
     expect(row(31.5)).toBe("| outage.secondsToLastSettlement | 31.5 | <= 30 | FAIL | 180 payments |");
     expect(row(Number.NaN)).toBe("| outage.secondsToLastSettlement | n/a | <= 30 | FAIL | 180 payments |");
+  });
+});
+
+describe("refunds figures", () => {
+  it("are held to at least 500 refunds/s; not measured is n/a and fails", () => {
+    expect(targets["refunds.perSec"]).toEqual({ op: ">=", value: 500 });
+    const rows = markdownTable(refundsFigures(undefined) as Figures).split("\n").filter((line) => line.startsWith("| refunds."));
+    expect(rows).toEqual(["| refunds.perSec | n/a | >= 500 | FAIL |  |", "| refunds.p99Ms | n/a |  |  |  |"]);
   });
 });

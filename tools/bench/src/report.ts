@@ -1,7 +1,8 @@
 /** The headline figures, their targets, and the Markdown table printed at the end of a run. */
 import { type LedgerFigures, ledgerTargets } from "./phases/ledger-phase.js";
+import { type RefundsFigures, refundsTargets } from "./phases/refunds-phase.js";
 
-export interface Figures extends Partial<LedgerFigures> {
+export interface Figures extends Partial<LedgerFigures>, Partial<RefundsFigures> {
   "raw.bullmqNoopJobsPerSec": number;
   /** Not in the list: the same load against a bare HTTP server, to read the intake's figures against. */
   "raw.httpNoopReqPerSec": number;
@@ -37,6 +38,7 @@ export const targets: Partial<Record<keyof Figures, Target>> = {
   "outage.secondsToLastSettlement": { op: "<=", value: 30 },
   "memory.maxRssMb": { op: "<=", value: 200 },
   ...ledgerTargets,
+  ...refundsTargets,
 };
 
 /** "pass", "FAIL", or "" when the figure has no target; NaN (not measured) fails a target. */

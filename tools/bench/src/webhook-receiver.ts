@@ -63,6 +63,22 @@ export class WebhookReceiver {
     });
   }
 
+  /**
+   * Per orderNumber of `startedAt`, how long after its start (same clock) the first `type` event
+   * for it arrived; orders without one are left out. `lastAt`: the latest of those arrivals (0: none).
+   */
+  latencies(type: string, startedAt: ReadonlyMap<string, number>): { samples: number[]; lastAt: number } {
+    const samples: number[] = [];
+    let lastAt = 0;
+    for (const [orderNumber, t] of startedAt) {
+      const at = this.firstSeen.get(eventKey(type, orderNumber));
+      if (at === undefined) continue;
+      samples.push(at - t);
+      lastAt = Math.max(lastAt, at);
+    }
+    return { samples, lastAt };
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;

@@ -19,6 +19,8 @@ export interface ClusterOptions {
 }
 
 export const adminToken = "demo-admin";
+/** The ledgers' GATEWAY_TIME_ZONE: the zone of the days the end check reconciles. */
+export const gatewayTimeZone = "Asia/Shanghai";
 
 /**
  * The system as separate processes on 127.0.0.1: a Redis (AOF, `appendfsync always`), one
@@ -123,7 +125,19 @@ export class Cluster {
       dir: "services/ledger",
       port,
       // A killed ledger's uncommitted batch is claimed by the other one this soon.
-      env: { ...common, LEDGER_PORT: String(port), DATABASE_URL: postgres.url(), LEDGER_CLAIM_IDLE_MS: "5000" },
+      env: {
+        ...common,
+        LEDGER_PORT: String(port),
+        DATABASE_URL: postgres.url(),
+        LEDGER_CLAIM_IDLE_MS: "5000",
+        // The reconciliation's QueryOrdersList goes to the sandbox, with the payers' terminal rate;
+        // the run reconciles on demand (its end check), never on the daily schedule.
+        OCEANPAYMENT_QUERY_URL: sandboxUrl,
+        GATEWAY_TIME_ZONE: gatewayTimeZone,
+        GATEWAY_RATE_PER_TERMINAL: "500",
+        GATEWAY_BURST_PER_TERMINAL: "1000",
+        RECONCILIATION_AT: "off",
+      },
     });
     const services = [
       new ServiceProcess(

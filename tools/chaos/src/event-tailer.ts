@@ -42,8 +42,11 @@ export interface EventTailerOptions {
  * payment.
  */
 export class EventTailer {
+  /** The payments' events. */
   readonly events: SeenEvent[] = [];
-  /** Latest status seen per order number (by version). */
+  /** The refunds' events (`refund.*`). */
+  readonly refundEvents: SeenEvent[] = [];
+  /** Latest status seen per order number (by version), from the payments' events. */
   readonly latest = new Map<string, { version: number; status: string }>();
   pagesRead = 0;
   readErrors = 0;
@@ -142,6 +145,11 @@ export class EventTailer {
       ...(e.data.paymentId === undefined ? {} : { paymentId: e.data.paymentId }),
       ...(e.data.gateway === undefined ? {} : { gateway: { code: e.data.gateway.code, message: e.data.gateway.message } }),
     };
+    // A refund's events carry its own version and status: kept apart from the payments'.
+    if (seen.type.startsWith("refund.")) {
+      this.refundEvents.push(seen);
+      return;
+    }
     this.events.push(seen);
     const latest = this.latest.get(seen.orderNumber);
     if (!latest || latest.version < seen.version) this.latest.set(seen.orderNumber, { version: seen.version, status: seen.status });

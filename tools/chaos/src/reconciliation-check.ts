@@ -58,7 +58,9 @@ const dayOf = (ms: number, timeZone: string) => new Intl.DateTimeFormat("en-CA",
 /** Plants the orphan charge, reconciles the run's days and judges the runs. */
 export async function checkReconciliation(o: ReconciliationCheckOptions): Promise<ReconciliationVerdict & { orphan: string; runs: CheckedRun[] }> {
   const orphan = `CHAOS-ORPHAN-${Date.now().toString(36).toUpperCase()}`;
-  const planted = await o.http.json("POST", `${o.sandboxUrl}/sandbox/orphan-charge`, { body: { orderNumber: orphan, amount: "9.99", currency: "USD" } });
+  // A few seconds back: today's run lists the gateway's charges up to a second before it starts.
+  const at = new Date(Math.max(o.since, Date.now() - 10_000)).toISOString();
+  const planted = await o.http.json("POST", `${o.sandboxUrl}/sandbox/orphan-charge`, { body: { orderNumber: orphan, amount: "9.99", currency: "USD", at } });
   if (planted.status !== 201) throw new Error(`POST /sandbox/orphan-charge answered ${planted.status}`);
   await until(o.deadline, "the ledger to archive every event", async () => {
     const metrics = await o.http.text("GET", `${o.ledgerUrl}/metrics`);

@@ -66,16 +66,28 @@ export interface RefundSubmission {
 
 /**
  * Sends each planned refund (its copies at once), with `concurrency` refunds in flight, a refund's
- * requests in plan order per payment (an exceeding one after the refund it exceeds). A 503 or a
- * lost answer is sent again with the same body (idempotent on refundNumber).
+ * requests in plan order per payment (an exceeding one after the refund it exceeds). The payments'
+ * refunds start evenly over `spreadMs` (0: at once), so that they meet whatever happens meanwhile.
+ * A 503 or a lost answer is sent again with the same body (idempotent on refundNumber).
  */
-export async function submitRefunds(http: HttpClient, intakeUrl: string, plan: readonly PlannedRefund[], concurrency = 16): Promise<Map<string, RefundSubmission>> {
+export async function submitRefunds(
+  http: HttpClient,
+  intakeUrl: string,
+  plan: readonly PlannedRefund[],
+  o: { concurrency?: number; spreadMs?: number } = {},
+): Promise<Map<string, RefundSubmission>> {
   const out = new Map<string, RefundSubmission>();
   const byPayment = new Map<string, PlannedRefund[]>();
   for (const r of plan) byPayment.set(r.orderNumber, [...(byPayment.get(r.orderNumber) ?? []), r]);
-  const queue = [...byPayment.values()];
+  const groups = [...byPayment.values()];
+  const started = Date.now();
+  let next = 0;
   const worker = async () => {
-    for (let refunds = queue.shift(); refunds; refunds = queue.shift()) {
+    while (next < groups.length) {
+      const i = next++;
+      const refunds = groups[i] as PlannedRefund[];
+      const due = started + (i * (o.spreadMs ?? 0)) / groups.length;
+      if (due > Date.now()) await sleep(due - Date.now());
       for (const r of refunds) {
         const s: RefundSubmission = { created: 0, replayed: 0, exceeded: 0, unexpected: [] };
         out.set(r.refundNumber, s);
@@ -89,7 +101,7 @@ export async function submitRefunds(http: HttpClient, intakeUrl: string, plan: r
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: o.concurrency ?? 16 }, worker));
   return out;
 }
 

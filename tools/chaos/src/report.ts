@@ -26,13 +26,15 @@ export interface ChaosReport {
   ledger: { orders: number; charges: number };
   /** Our archive (PostgreSQL) against the stream and the final versions: two ledgers, one killed. */
   archive: LedgerCheck;
+  /** The reconciliation of the run's days on a surviving ledger (reconciliation-check.ts): no discrepancy but the planted charge. */
+  reconciliation: { orphan: string; matched: number; discrepancies: Record<string, number>; runs: { date: string; status: string }[]; failures: string[] };
   events: { read: number; pages: number; readErrors: number };
   chaos: ActionRecord[];
   starts: Record<string, number>;
   receivers: Record<string, { requests: number; accepted: number; refusedOnPurpose: number; unverifiable: number; duplicates: number; unverifiableSamples: string[] }>;
   deadLettersReplayed: number;
-  /** The refund phase (refund-phase.ts): what was planned and how it ended; every count must be 0. */
-  refunds: { planned: number; byKind: Record<string, number>; statuses: Record<string, number>; counts: RefundCounts; settledAfterMs: number | null };
+  /** The refunds (refund-phase.ts), made in waves during the disruptions: what was planned and how it ended; every count must be 0. */
+  refunds: { planned: number; waves: number; heldByShortBalance: number; byKind: Record<string, number>; statuses: Record<string, number>; counts: RefundCounts; settledAfterMs: number | null };
   /** The forged-notice attacker: what it sent (by attack), at how many payments, from which documents. */
   forgery: {
     sent: Record<AttackKind, number>;
@@ -54,6 +56,13 @@ export interface ChaosReport {
 }
 
 
+/** How many times each value occurs. */
+export function tally(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
 /** Writes `<dir>/<timestamp>.json`; returns its path. */
 export function writeReport(report: ChaosReport, dir: string): string {
   mkdirSync(dir, { recursive: true });
@@ -73,6 +82,11 @@ export function formatReport(r: ChaosReport): string {
     ["final statuses", Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(", ")],
     ["ledger orders · charges", `${r.ledger.orders} · ${r.ledger.charges}`],
     ["archive events · missing · duplicated · off-version payments", `${r.archive.eventsArchived}/${r.archive.eventsEmitted} · ${r.archive.missing} · ${r.archive.duplicated} · ${r.archive.versionMismatches}/${r.archive.payments}`],
+    [
+      "reconciliation: runs · matched · discrepancies (only the planted one)",
+      `${r.reconciliation.runs.map((run) => `${run.date} ${run.status}`).join(", ") || "none"} · ${r.reconciliation.matched} · ${Object.entries(r.reconciliation.discrepancies).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+      r.reconciliation.failures.length === 0 ? "pass" : "fail",
+    ],
     ["events read", r.events.read],
     ["payments lost (2xx, unknown afterwards)", c.lost, true],
     ["orders charged more than once", c.chargedMoreThanOnce, true],
@@ -93,7 +107,8 @@ export function formatReport(r: ChaosReport): string {
   ];
   const rf = r.refunds;
   rows.push(
-    ["refunds planned (by kind) · final statuses", `${rf.planned} (${Object.entries(rf.byKind).map(([k, v]) => `${k} ${v}`).join(", ")}) · ${Object.entries(rf.statuses).map(([k, v]) => `${k} ${v}`).join(", ")}`],
+    ["refunds planned in waves (by kind) · final statuses", `${rf.planned} in ${rf.waves} (${Object.entries(rf.byKind).map(([k, v]) => `${k} ${v}`).join(", ")}) · ${Object.entries(rf.statuses).map(([k, v]) => `${k} ${v}`).join(", ")}`],
+    ["refunds held by the gateway while the balance was short", rf.heldByShortBalance],
     ["refunds lost", rf.counts.refundsLost, true],
     ["refunds filed twice at the gateway", rf.counts.refundsFiledTwice, true],
     ["orders refunded > charged", rf.counts.refundedMoreThanCharged, true],

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAttacks, voidBaits } from "./attack-phase.js";
 import { type ChaosAction, runChaosScript } from "./chaos-script.js";
-import { Cluster, adminToken } from "./cluster.js";
+import { Cluster, adminToken, gatewayTimeZone } from "./cluster.js";
 import { EventTailer } from "./event-tailer.js";
 import { fetchLedger, fetchPayments } from "./final-state.js";
 import { HttpClient, sleep } from "./http-client.js";
@@ -15,9 +15,11 @@ import { type Subscriber, awaitQuiescence, isSettled } from "./quiescence.js";
 import { gatewayOutage, sandboxFaults } from "./outage-phase.js";
 import { planPayments } from "./payment-plan.js";
 import { recoveryFigure, recoveryTargetSeconds } from "./recovery.js";
-import { runRefundPhase } from "./refund-phase.js";
-import type { ChaosReport } from "./report.js";
+import { RefundRun } from "./refund-phase.js";
+import type { RefundablePayment } from "./refund-plan.js";
+import { type ChaosReport, tally } from "./report.js";
 import { checkLedgerArchive, ledgerFailures } from "./ledger-check.js";
+import { type ReconciliationVerdict, checkReconciliation } from "./reconciliation-check.js";
 import { verify } from "./verify.js";
 import type { ServiceProcess } from "./service-process.js";
 import { type ReceiverMode, WebhookReceiver } from "./webhook-receiver.js";
@@ -152,12 +154,26 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       before: async () => void (await Promise.allSettled(restarts)),
       during: () => load.run(plan.slice(options.payments)),
     });
+    // Refunds (refund-phase.ts) of payments as they succeed, from a third of the window on, over
+    // the disruptions after that: a notice drop, the Redis restart, payer-2's and notifier-2's
+    // kills, the faults, the gateway outage; the merchant balance short from the first wave on
+    // until the gateway holds one of its refunds.
+    const refunds = new RefundRun({
+      http, intakeUrl: c.intake.url, sandboxUrl: c.sandbox.url, random, share: options.refundShare, log, shortBalance: { minMs: 3_000, maxMs: 20_000 },
+    });
+    const succeededSoFar = (): RefundablePayment[] =>
+      plan.filter((p) => tailer?.latest.get(p.orderNumber)?.status === "succeeded").map((p) => ({ orderNumber: p.orderNumber, apiKey: p.store.apiKey, amount: String(p.body.amount) }));
     const actions: ChaosAction[] = [
       { at: 0.08, name: "SIGKILL payer-1, restart", run: crash(payer1) },
       { at: 0.15, name: "sandbox faults on (latency, 5xx, time-outs, resets after charge, duplicate/reordered/delayed notices, bad signatures)", run: () => faults(faultsOn) },
       { at: 0.3, name: "SIGKILL notifier-1, restart", run: crash(notifier1) },
       // Not restarted: ledger-2 claims its uncommitted batch and archives the rest alone.
       { at: 0.35, name: "SIGKILL ledger-1 (not restarted)", run: () => (c.ledgers[0] as ServiceProcess).kill("SIGKILL") },
+      {
+        at: 0.37,
+        name: "refunds start: newly succeeded payments, in waves until the last payment is submitted (after the gateway outage)",
+        run: async () => refunds.start(succeededSoFar, () => submitEnded > 0 || signal?.aborted === true, Math.max(1_000, windowMs / 50)),
+      },
       { at: 0.4, name: "receiver 'down': connection refused → 503", run: setDown("unavailable") },
       { at: 0.45, name: "sandbox noticeDrop on", run: () => faults({ noticeDrop: true }) },
       {
@@ -235,6 +251,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       ...(signal ? { signal } : {}),
     });
     const timedOut = webhooksCompleteAt === null;
+    await refunds.awaitFinal(Math.max(submitEnded + options.settleTimeoutMs, Date.now() + 20_000));
 
     await tailer.stop();
     await tailer.catchUp();
@@ -267,6 +284,16 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
     verdict.failures.push(...ledgerFailures(ledgerArchive));
     if (ledgerArchive.samples.length > 0) verdict.samples.ledger = ledgerArchive.samples;
     log(`ledger archive: ${ledgerArchive.eventsArchived}/${ledgerArchive.eventsEmitted} events, ${ledgerArchive.missing} missing, ${ledgerArchive.duplicated} duplicated, ${ledgerArchive.versionMismatches}/${ledgerArchive.payments} payments off their final version`);
+    // The day's books against the gateway's (QueryOrdersList) on a ledger still running, with one charge planted that we never made.
+    const liveLedger = c.ledgers.find((l) => l.running) ?? (c.ledgers[1] as ServiceProcess);
+    const reconciliation: ReconciliationVerdict & { orphan: string; runs: { date: string; status: string }[] } = await checkReconciliation({
+      http, ledgerUrl: liveLedger.url, sandboxUrl: c.sandbox.url, adminToken, timeZone: gatewayTimeZone, since: began, deadline: Date.now() + 120_000,
+    }).catch((err: unknown) => ({ failures: [`the check did not finish: ${(err as Error).message}`], matched: 0, discrepancies: [], orphan: "", runs: [] }));
+    if (reconciliation.failures.length > 0) {
+      verdict.failures.push("reconciliation");
+      verdict.samples.reconciliation = reconciliation.failures;
+    }
+    log(`reconciliation on ${liveLedger.name}: ${reconciliation.runs.map((r) => `${r.date} ${r.status}`).join(", ")}; ${reconciliation.matched} matched, ${reconciliation.discrepancies.length} discrepancies (planted: ${reconciliation.orphan})`);
     const recovered = outage.times.recoveredAt;
     const recovery =
       recovered === undefined
@@ -282,18 +309,9 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       verdict.failures.push("recovery.secondsToLastSettlement");
       if (recovery && recovery.notSettled.length > 0) verdict.samples["recovery.notSettled"] = recovery.notSettled;
     }
-    // Refunds (refund-phase.ts): part of the succeeded payments, once every payment is final.
-    const refunds = await runRefundPhase({
-      http, intakeUrl: c.intake.url, sandboxUrl: c.sandbox.url, notifierUrls, adminToken, random, log,
-      payments: plan.filter((p) => finals.get(p.orderNumber)?.status === "succeeded").map((p) => ({ orderNumber: p.orderNumber, apiKey: p.store.apiKey, amount: String(p.body.amount) })),
-      share: options.refundShare,
-      shortBalanceMs: 4_000,
-      disrupt: crash(payer1),
-      settleTimeoutMs: options.settleTimeoutMs,
-    });
-    if ((await Promise.allSettled(restarts)).some((r) => r.status === "rejected")) throw new Error("payer-1 did not come back after the refund phase's kill");
-    verdict.failures.push(...refunds.failures);
-    Object.assign(verdict.samples, refunds.samples);
+    const refundReport = await refunds.verdict(tailer.refundEvents);
+    verdict.failures.push(...refundReport.failures);
+    Object.assign(verdict.samples, refundReport.samples);
     const unexpectedSamples = [...submissions].filter(([, s]) => s.unexpected).slice(0, 20);
     if (unexpectedSamples.length > 0) verdict.samples.unexpectedIntakeAnswers = unexpectedSamples.map(([o, s]) => `${o}: ${s.unexpected}`);
 
@@ -331,6 +349,13 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
       statuses,
       ledger: { orders: ledger.size, charges: [...ledger.values()].reduce((a, b) => a + b.charges, 0) },
       archive: ledgerArchive,
+      reconciliation: {
+        orphan: reconciliation.orphan,
+        matched: reconciliation.matched,
+        discrepancies: tally(reconciliation.discrepancies.map((d) => (d.orderNumber === reconciliation.orphan ? `${d.kind} (planted)` : d.kind))),
+        runs: reconciliation.runs.map((r) => ({ date: r.date, status: r.status })),
+        failures: reconciliation.failures,
+      },
       events: { read: tailer.events.length, pages: tailer.pagesRead, readErrors: tailer.readErrors },
       chaos: chaosRecords,
       starts: Object.fromEntries(c.all.map((s) => [s.name, s.starts])),
@@ -341,7 +366,7 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
         ]),
       ),
       deadLettersReplayed,
-      refunds: { planned: refunds.planned, byKind: refunds.byKind, statuses: refunds.statuses, counts: refunds.counts, settledAfterMs: refunds.settledAfterMs },
+      refunds: { planned: refundReport.planned, waves: refundReport.waves, heldByShortBalance: refundReport.heldByShortBalance, byKind: refundReport.byKind, statuses: refundReport.statuses, counts: refundReport.counts, settledAfterMs: refundReport.settledAfterMs },
       forgery: {
         sent: attacker.sent,
         sentTotal: attacker.sentTotal,
@@ -376,9 +401,3 @@ export async function runChaos(options: ChaosOptions, ctx: RunContext): Promise<
 const round = (n: number) => Math.round(n * 10) / 10;
 
 const sumOf = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
-
-function tally(values: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-}

@@ -15,5 +15,9 @@ describe("short chaos run", () => {
     for (const kind of attackKinds) expect(report.forgery.sent[kind], kind).toBeGreaterThan(0);
     expect(report.forgery.baitStatuses).toEqual({ voided: shortRun.baits });
     expect(report.recovery?.unsettledAtRecovery).toBeGreaterThan(0);
+    // Refunds were made while the disruptions went on, and the run's days were reconciled.
+    expect(report.refunds.planned).toBeGreaterThan(0);
+    expect(report.refunds.heldByShortBalance, "refunds the gateway held while the balance was short").toBeGreaterThan(0);
+    expect(report.reconciliation.runs.length).toBeGreaterThan(0);
   });
 });

@@ -120,9 +120,8 @@ export const envOrigins = () =>
       }
     }
   });
+const databaseUrl = () => z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL");
 /** `DATABASE_URL`: the PostgreSQL archive (the ledger writes it; the intake reads archived payments from it). */
-export const envDatabaseUrl = (defaultValue = "postgres://postgres@127.0.0.1:5432/oceanpos") =>
-  z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
-    .default(defaultValue);
+export const envDatabaseUrl = (defaultValue = "postgres://postgres@127.0.0.1:5432/oceanpos") => databaseUrl().default(defaultValue);
+/** `DATABASE_URL` of a service that runs without the archive when it is unset (the notifier). */
+export const envOptionalDatabaseUrl = () => databaseUrl().optional();

@@ -12,6 +12,7 @@ export {
   envPositiveInt,
   envPositiveNumber,
   envDatabaseUrl,
+  envOptionalDatabaseUrl,
   type EnvBounds,
 } from "./env-types.js";
 export {

@@ -2,7 +2,7 @@ import type { AuditLog } from "@oceanpos/core/audit";
 import type { Payment, PaymentRef, PaymentRetention, PaymentStore } from "@oceanpos/core/payments";
 import { OrderNumber } from "@oceanpos/core/payments";
 import type { Refund, RefundStore } from "@oceanpos/core/refunds";
-import type { PaymentArchive } from "../archive/payment-archive.js";
+import type { PaymentArchive } from "@oceanpos/core/archive";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";

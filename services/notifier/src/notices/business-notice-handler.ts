@@ -7,7 +7,8 @@ import {
   shapeBusinessNotice,
   verifyBusinessNotice,
 } from "@oceanpos/core/oceanpayment";
-import type { Payment, PaymentRef, PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
+import type { PaymentArchive } from "@oceanpos/core/archive";
+import type { Payment, PaymentRef, PaymentRetention, PaymentStore, ReconcileSchedule, RiskNotices } from "@oceanpos/core/payments";
 import { type Refund, type RefundRef, type RefundStore, isRefundFinal } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { Logger } from "@oceanpos/core/logger";
@@ -20,6 +21,12 @@ export interface BusinessNoticeHandlerOptions {
   /** Where a refund notice that may not move its refund asks for the refund's query (the payer's refund reconciler runs it). */
   refundSchedule: ReconcileSchedule<RefundRef>;
   riskNotices: RiskNotices;
+  /**
+   * Payments that have left Redis (the notifier's `DATABASE_URL`): a risk notice about one puts
+   * it back (`PaymentRetention.restore`, as the intake does for a refund) before it is recorded.
+   * Unset: such a notice is refused as `unknown_payment`.
+   */
+  archived?: { archive: Pick<PaymentArchive, "findEveryStore">; retention: Pick<PaymentRetention, "restore"> };
   logger: Logger;
   outcomes: NoticeOutcomes;
   /** Epoch ms; default `Date.now`. */
@@ -37,7 +44,8 @@ export interface BusinessNoticeHandlerOptions {
  *   are the store's compare-and-set's business), anything less, an unverified one included (the
  *   sign string is assumed), schedules the refund's query now;
  * - a risk notice must verify (it has no query to fall back on), and is recorded as a
- *   `payment.risk_notice` event, once; the payment's status never moves.
+ *   `payment.risk_notice` event, once; the payment's status never moves. A payment that has
+ *   left Redis is looked up in the archive and put back first (`archived`).
  */
 export class BusinessNoticeHandler {
   private readonly o: BusinessNoticeHandlerOptions;
@@ -65,9 +73,28 @@ export class BusinessNoticeHandler {
     if (kind === "risk" && !verified) return outcomes.reject("bad_signature", context);
 
     const ref: PaymentRef = { account: notice.account, orderNumber: notice.order_number };
-    const payment = await this.o.payments.get(ref);
+    const payment = (await this.o.payments.get(ref)) ?? (kind === "risk" ? await this.restoreArchived(notice, ref, context) : undefined);
     if (!payment) return outcomes.reject("unknown_payment", context);
     return kind === "refund" ? this.refund(notice, ref, payment, verified, context) : this.risk(notice, ref, payment, context);
+  }
+
+  /**
+   * A risk notice about a payment that has left Redis: the account's newest archived payment of
+   * that number, if the notice echoes it, is put back into Redis (with its refunds; a payment
+   * created meanwhile wins) so that the notice is recorded as for any payment: a
+   * `payment.risk_notice` event through the stream, once (the mark lives in the payment, which
+   * stays a new retention window), archived by the ledger. A refund notice never needs this: a
+   * payment with an open refund stays in Redis.
+   */
+  private async restoreArchived(notice: BusinessNotice, ref: PaymentRef, context: NoticeContext): Promise<Payment | undefined> {
+    const archived = this.o.archived;
+    if (!archived) return undefined;
+    const candidates = (await archived.archive.findEveryStore(ref.orderNumber)).filter((a) => this.o.stores.byStoreId(a.payment.storeId)?.oceanpayment.account === ref.account);
+    const newest = candidates.sort((a, b) => b.payment.createdAt.localeCompare(a.payment.createdAt))[0];
+    if (!newest || businessNoticeMismatch(notice, newest.payment, this.o.stores.byStoreId(newest.payment.storeId)?.oceanpayment) !== undefined) return undefined;
+    const outcome = await archived.retention.restore(ref, newest.payment, newest.refunds);
+    this.o.logger.info({ ...context, storeId: newest.payment.storeId, outcome }, "risk notice about an archived payment: the payment is back in Redis");
+    return this.o.payments.get(ref);
   }
 
   private async refund(notice: BusinessNotice, paymentRef: PaymentRef, payment: Payment, verified: boolean, context: NoticeContext): Promise<NoticeOutcome> {

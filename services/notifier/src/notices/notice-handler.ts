@@ -17,7 +17,7 @@ import type { NoticeRejectReason, NotifierMetrics } from "../metrics.js";
 import { BusinessNoticeHandler, type BusinessNoticeHandlerOptions } from "./business-notice-handler.js";
 import { type NoticeContext, type NoticeOutcome, NoticeOutcomes } from "./notice-outcome.js";
 
-export interface NoticeHandlerOptions extends Pick<BusinessNoticeHandlerOptions, "refunds" | "refundSchedule" | "riskNotices"> {
+export interface NoticeHandlerOptions extends Pick<BusinessNoticeHandlerOptions, "refunds" | "refundSchedule" | "riskNotices" | "archived"> {
   stores: StoreRegistry;
   payments: PaymentStore;
   /** Where a notice that may not move its payment asks for the payment's query (the payer's reconciler runs it). */

@@ -48,7 +48,7 @@ export async function e2ePhase(
     });
     const keys = [...postedAt.keys()].map((n) => eventKey("payment.succeeded", n));
     await receiver.waitFor(keys, Math.max(5_000, o.capMs - (performance.now() - start)));
-    const burst = latencies(receiver, postedAt);
+    const burst = receiver.latencies("payment.succeeded", postedAt);
     const elapsed = burst.lastAt - start;
     const paymentsPerSec = ratePerSec(burst.samples.length, elapsed);
     ctx.log(`e2e burst: ${burst.samples.length}/${postedAt.size} delivered, ${paymentsPerSec}/s`);
@@ -67,7 +67,7 @@ export async function e2ePhase(
       },
     });
     await receiver.waitFor([...dueAt.keys()].map((n) => eventKey("payment.succeeded", n)), 20_000);
-    const pacedResult = latencies(receiver, dueAt);
+    const pacedResult = receiver.latencies("payment.succeeded", dueAt);
     ctx.log(`e2e paced at ${rate}/s: ${pacedResult.samples.length}/${dueAt.size} delivered`);
 
     return {
@@ -88,16 +88,4 @@ async function post(ctx: BenchContext, orderNumber: string, seq: number): Promis
   const res = await ctx.intake.request({ method: "POST", path: "/v1/payments", headers, body: JSON.stringify(merchantScan(orderNumber, seq)) });
   await res.body.dump();
   if (res.statusCode !== 202) throw new Error(`HTTP ${res.statusCode}`);
-}
-
-function latencies(receiver: WebhookReceiver, startedAt: ReadonlyMap<string, number>): { samples: number[]; lastAt: number } {
-  const samples: number[] = [];
-  let lastAt = 0;
-  for (const [orderNumber, t] of startedAt) {
-    const at = receiver.firstSeen.get(eventKey("payment.succeeded", orderNumber));
-    if (at === undefined) continue;
-    samples.push(at - t);
-    lastAt = Math.max(lastAt, at);
-  }
-  return { samples, lastAt };
 }

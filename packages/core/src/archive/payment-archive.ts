@@ -1,8 +1,7 @@
-import type { Logger } from "@oceanpos/core/logger";
-import type { Payment } from "@oceanpos/core/payments";
-import type { Refund } from "@oceanpos/core/refunds";
 import pg from "pg";
-import { UnavailableError } from "../errors.js";
+import type { Logger } from "../logger/index.js";
+import type { Payment } from "../payments/index.js";
+import type { Refund } from "../refunds/index.js";
 
 /** A payment as the archive holds it (its latest version), with its refunds, oldest first. */
 export interface ArchivedPayment {
@@ -16,6 +15,18 @@ export interface PaymentArchiveOptions {
   /** `DATABASE_POOL_SIZE`. */
   max: number;
   logger: Logger;
+  /** `application_name` of its connections (`oceanpos-intake`, `oceanpos-notifier`). */
+  applicationName: string;
+  /** What a read throws when PostgreSQL cannot answer (an API's 503); default `ArchiveUnavailableError`. */
+  unavailable?: (cause: unknown) => Error;
+}
+
+/** A read of the archive failed: PostgreSQL did not answer (or answered an error). */
+export class ArchiveUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("the archive of past payments (PostgreSQL) is unreachable", { cause });
+    this.name = "ArchiveUnavailableError";
+  }
 }
 
 // The newest payment of the number (an order number comes back only after its payment left
@@ -32,15 +43,18 @@ const byNumber = select("DISTINCT ON (p.store_id)", "p.order_number = $1", "p.st
 const nothingArchived = new Set(["3D000", "42P01"]);
 
 /**
- * The intake's read of the archive (the ledger's `payments` and `refunds` tables), for payments
- * that have left Redis: only asked when Redis has no such payment. A PostgreSQL that cannot be
- * reached makes these reads answer 503; nothing else of the intake depends on it.
+ * A read of the archive (the ledger's `payments` and `refunds` tables) for payments that have
+ * left Redis, only asked when Redis has no such payment: the intake's reads and refunds of such a
+ * payment, the notifier's risk notices about one. Its own small pool: a PostgreSQL that cannot be
+ * reached makes only these reads fail (`unavailable`); nothing else of a service depends on it.
  */
 export class PaymentArchive {
   private readonly pool: pg.Pool;
+  private readonly unavailable: (cause: unknown) => Error;
   private ended: Promise<void> | undefined;
 
   constructor(options: PaymentArchiveOptions) {
+    this.unavailable = options.unavailable ?? ((cause) => new ArchiveUnavailableError(cause));
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.max,
@@ -48,7 +62,7 @@ export class PaymentArchive {
       connectionTimeoutMillis: 2_000,
       statement_timeout: 5_000,
       idleTimeoutMillis: 30_000,
-      application_name: "oceanpos-intake",
+      application_name: options.applicationName,
     });
     this.pool.on("error", (err) => options.logger.warn({ err: err.message }, "archive connection error"));
   }
@@ -74,7 +88,7 @@ export class PaymentArchive {
       return rows.map((row) => ({ payment: JSON.parse(row.payment) as Payment, refunds: JSON.parse(row.refunds) as Refund[] }));
     } catch (err) {
       if (nothingArchived.has((err as { code?: string }).code ?? "")) return [];
-      throw UnavailableError.unchanged("the archive of past payments (PostgreSQL) is unreachable", err);
+      throw this.unavailable(err);
     }
   }
 }

@@ -1,0 +1,1 @@
+export { type ArchivedPayment, ArchiveUnavailableError, PaymentArchive, type PaymentArchiveOptions } from "./payment-archive.js";
