@@ -1,17 +1,16 @@
 import type { Redis } from "ioredis";
-import type { AuditRecord } from "../audit/audit-entry.js";
 import { defaultEventRetentionMs, eventMinId } from "../events/add-event-lua.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
-import { type RecordSendResult, type ScheduleChange, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
-import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
+import { type RecordSendResult, type TransitionExtras, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
+import type { HistoryEntry, Payment } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, createPaymentsReplyWidth, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 import { minorOf, paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
-import { type StatusRules, contradictionReason, stepEntry, transitionLoop } from "./transition-loop.js";
+import { type StatusChange, type StatusRules, contradictionReason, stepEntry, transitionLoop } from "./transition-loop.js";
 
 export interface PaymentStoreOptions {
   redis: Redis;
@@ -41,13 +40,7 @@ export interface CreateLimit extends TakeOptions {
   id: string;
 }
 
-export interface TransitionChange {
-  to: PaymentStatus;
-  source: TransitionSource;
-  code?: string;
-  reason?: string;
-  /** The operator's name, recorded in the history entry (`source: "operator"`). */
-  operator?: string;
+export interface TransitionChange extends StatusChange<PaymentStatus> {
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Payment, "paymentId" | "barCode" | "qrCode" | "gateway">>;
 }
@@ -62,20 +55,7 @@ export type TransitionResult =
   | { outcome: "not_found" };
 
 /** Extras of {@link PaymentStore.transition}. */
-export interface TransitionOptions {
-  /**
-   * The payment as the caller last read it: the first compare-and-set is tried on it without a
-   * read of its own (a stale copy only costs the re-read a version conflict causes anyway).
-   */
-  current?: Payment;
-  /**
-   * Reconciliation schedule change made in the same atomic step, only if the move is applied:
-   * `remove` it, or check it no later than `dueAt` (epoch ms). See `ReconcileSchedule`.
-   */
-  reconcile?: ScheduleChange;
-  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
-  audit?: AuditRecord;
-}
+export type TransitionOptions = TransitionExtras<Payment>;
 
 /** What the payer needs before a submit, read together: the resource, its send count, its wallet code. */
 export interface SubmitSnapshot {

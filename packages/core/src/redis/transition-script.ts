@@ -62,6 +62,23 @@ end
 /** The schedule change a store's transition asks for, only if the move is applied (see `settle_review`). */
 export type ScheduleChange = "remove" | { dueAt: number };
 
+/** Extras of a store's `transition` (`PaymentStore`, `RefundStore`), the same for every resource `R`. */
+export interface TransitionExtras<R> {
+  /**
+   * The resource as the caller last read it: the first compare-and-set is tried on it without a
+   * read of its own (a stale copy only costs the re-read a version conflict causes anyway).
+   */
+  current?: R;
+  /**
+   * The resource's schedule change (payments: `ReconcileSchedule`; refunds: `refundSchedule`), made
+   * in the same atomic step, only if the move is applied: `remove` it, or check it no later than
+   * `dueAt` (epoch ms).
+   */
+  reconcile?: ScheduleChange;
+  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
+  audit?: AuditRecord;
+}
+
 /** The scripts' `schedule` argument: '' leave it, `remove`, or the due time in epoch ms. */
 export function scheduleArg(change: ScheduleChange | undefined): string {
   if (change === undefined) return "";

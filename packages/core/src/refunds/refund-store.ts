@@ -1,17 +1,15 @@
 import type { Redis } from "ioredis";
-import type { AuditRecord } from "../audit/audit-entry.js";
 import { defaultEventRetentionMs, eventMinId } from "../events/add-event-lua.js";
 import { currencyDecimals, formatCurrencyMinor, toCurrencyMinor } from "../payments/money.js";
-import type { TransitionSource } from "../payments/payment.js";
 import { eventIdOf } from "../payments/payment-event.js";
 import { type PaymentRef, refMember } from "../payments/payment-ref.js";
 import { recordSendLua } from "../payments/payment-scripts.js";
 import type { PaymentStatus } from "../payments/payment-status.js";
 import { paymentRefundFields } from "../payments/refund-totals.js";
-import { type StatusRules, contradictionReason, stepEntry, transitionLoop } from "../payments/transition-loop.js";
+import { type StatusChange, type StatusRules, contradictionReason, stepEntry, transitionLoop } from "../payments/transition-loop.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
-import { type RecordSendResult, type ScheduleChange, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
+import { type RecordSendResult, type TransitionExtras, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
 import type { Refund, RefundHistoryEntry } from "./refund.js";
 import { refundEventTypeOf } from "./refund-event.js";
 import { type RefundRef, parseRefundMember, refundMember } from "./refund-ref.js";
@@ -45,13 +43,7 @@ export type RefundCreateResult =
   /** The payment is not in the refund's currency (not the payment the caller read): read it again. */
   | { outcome: "payment_changed" };
 
-export interface RefundChange {
-  to: RefundStatus;
-  source: TransitionSource;
-  code?: string;
-  reason?: string;
-  /** The operator's name, recorded in the history entry (`source: "operator"`). */
-  operator?: string;
+export interface RefundChange extends StatusChange<RefundStatus> {
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Refund, "refundId" | "gateway">>;
 }
@@ -61,14 +53,8 @@ export type RefundTransitionResult =
   | { outcome: "unchanged"; refund: Refund; reason: "same_status" | "not_allowed" | "final" | "awaiting_operator" }
   | { outcome: "not_found" };
 
-export interface RefundTransitionOptions {
-  /** The refund as the caller last read it: the first compare-and-set is tried on it. */
-  current?: Refund;
-  /** Refund schedule change in the same step, only if applied: `remove` it, or check it no later than `dueAt` (epoch ms). */
-  reconcile?: ScheduleChange;
-  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
-  audit?: AuditRecord;
-}
+/** Extras of {@link RefundStore.transition}. */
+export type RefundTransitionOptions = TransitionExtras<Refund>;
 
 type RedisWithRefundScripts = Redis & {
   opCreateRefund(...args: string[]): Promise<[number, (string | number)?, string?, string?]>;
