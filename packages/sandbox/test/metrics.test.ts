@@ -1,8 +1,7 @@
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { describe, expect, it } from "vitest";
 import { leaves, ordersListFields, payFields, postForm, queryFields, refundFields, refundQueryFields, sendJson, wechatCode } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { useSandbox } from "./support/start-sandbox.js";
 
 /** The value of one series in the registry's exposition text (0 when absent). */
 async function sample(registry: Registry, series: string): Promise<number> {
@@ -12,25 +11,16 @@ async function sample(registry: Registry, series: string): Promise<number> {
 
 describe("sandbox metrics", () => {
   const registry = new Registry();
-  let running: RunningSandbox;
-  let receiver: NoticeReceiver;
-  beforeAll(async () => {
-    running = await startSandbox({ registry, refundMs: 20 });
-    receiver = await new NoticeReceiver().start();
-  });
-  afterAll(async () => {
-    await running.sandbox.close();
-    await receiver.close();
-  });
+  const running = useSandbox({ registry, refundMs: 20 });
   const pay = (orderNumber: string, digit: number) =>
-    postForm(`${running.base}/gateway/directservice/pay`, payFields({ order_number: orderNumber, pay_accountNumber: wechatCode(digit), noticeUrl: receiver.url }));
+    postForm(`${running.base}/gateway/directservice/pay`, payFields({ order_number: orderNumber, pay_accountNumber: wechatCode(digit), noticeUrl: running.receiver.url }));
 
   it("counts requests by endpoint and outcome, charges and notices on the registry it is given", async () => {
     await pay("M-OK", 0);
     await pay("M-DECLINED", 8);
     await postForm(`${running.base}/service/check/normal`, queryFields(["M-OK"]));
-    await receiver.waitFor("M-OK", 1);
-    await receiver.waitFor("M-DECLINED", 1);
+    await running.receiver.waitFor("M-OK", 1);
+    await running.receiver.waitFor("M-DECLINED", 1);
     await running.sandbox.notices.idle();
 
     await sendJson(`${running.base}/sandbox/faults`, "POST", { errorRate: 1 });
@@ -52,7 +42,7 @@ describe("sandbox metrics", () => {
     const paid = leaves((await pay("M-REFUND", 0)).body);
     const refund = async (amount: string) => leaves((await postForm(`${running.base}/service/applyRefund`, refundFields(paid.payment_id ?? "", amount, "MR"))).body);
     const paidOut = await refund("1.00");
-    await receiver.waitForRefund(paidOut.refund_id ?? "", 1);
+    await running.receiver.waitForRefund(paidOut.refund_id ?? "", 1);
     await sendJson(`${running.base}/sandbox/balance`, "POST", { sufficient: false });
     const failed = await refund("2.00");
     expect((await sendJson(`${running.base}/sandbox/refunds/${failed.refund_id}/fail`, "POST")).status).toBe(200);

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { describe, expect, it } from "vitest";
 import {
   account,
   alipayCode,
@@ -14,10 +13,9 @@ import {
   terminal,
   wechatCode,
 } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { useSandbox } from "./support/start-sandbox.js";
 
-let running: RunningSandbox;
-let receiver: NoticeReceiver;
+const running = useSandbox();
 const pay = async (fields: Record<string, string>) => {
   const response = await postForm(`${running.base}/gateway/directservice/pay`, payFields(fields));
   expect(response.status).toBe(200);
@@ -25,15 +23,6 @@ const pay = async (fields: Record<string, string>) => {
   return leaves(response.body);
 };
 const ledgerOf = async (orderNumber: string) => (await sendJson(`${running.base}/sandbox/ledger/${orderNumber}`, "GET")).json as { charges: number; status: string; paymentIds: string[] };
-
-beforeAll(async () => {
-  running = await startSandbox();
-  receiver = await new NoticeReceiver().start();
-});
-afterAll(async () => {
-  await running.sandbox.close();
-  await receiver.close();
-});
 
 describe("the independent test signer", () => {
   it("reproduces the pay-request vector of docs/oceanpayment-wire.md", () => {
@@ -44,11 +33,11 @@ describe("the independent test signer", () => {
 
 describe("merchant_scan scripted outcomes", () => {
   it.each([0, 1, 2, 3, 4, 5, 6])("code ending in %i succeeds at once, signed, with a notice", async (digit) => {
-    const doc = await pay({ order_number: `OK${digit}`, pay_accountNumber: wechatCode(digit), noticeUrl: receiver.url });
+    const doc = await pay({ order_number: `OK${digit}`, pay_accountNumber: wechatCode(digit), noticeUrl: running.receiver.url });
     expect(doc).toMatchObject({ payment_status: "1", payment_details: "80000:Transaction Approved", methods: "WeChatPay_Offline", order_number: `OK${digit}` });
     expect(doc.payment_id).toMatch(/^\d{21}$/);
     expect(resultSignatureValid(doc)).toBe(true);
-    const [notice] = await receiver.waitFor(`OK${digit}`, 1);
+    const [notice] = await running.receiver.waitFor(`OK${digit}`, 1);
     expect(notice?.fields).toMatchObject({ notice_type: "transaction", payment_status: "1", payment_id: doc.payment_id });
     expect(notice?.contentType).toMatch(/^application\/xml/);
     expect(resultSignatureValid(notice?.fields ?? {})).toBe(true);
@@ -61,25 +50,25 @@ describe("merchant_scan scripted outcomes", () => {
   });
 
   it("7 answers pending and succeeds pendingMs later by notice and in query; 9 stays pending", async () => {
-    const seven = await pay({ order_number: "PEND7", pay_accountNumber: wechatCode(7), noticeUrl: receiver.url });
-    const nine = await pay({ order_number: "PEND9", pay_accountNumber: wechatCode(9), noticeUrl: receiver.url });
+    const seven = await pay({ order_number: "PEND7", pay_accountNumber: wechatCode(7), noticeUrl: running.receiver.url });
+    const nine = await pay({ order_number: "PEND9", pay_accountNumber: wechatCode(9), noticeUrl: running.receiver.url });
     // A pending document has an empty payment_details, as in the face-to-face spec's pending sample.
     expect(seven).toMatchObject({ payment_status: "-1", payment_details: "" });
     expect(nine.payment_status).toBe("-1");
-    const [notice] = await receiver.waitFor("PEND7", 1);
+    const [notice] = await running.receiver.waitFor("PEND7", 1);
     expect(notice?.fields).toMatchObject({ payment_status: "1", payment_id: seven.payment_id });
     const query = await postForm(`${running.base}/service/check/normal`, queryFields(["PEND7", "PEND9"]));
     const infos = paymentInfos(query.body);
     expect(infos.map((i) => [i.order_number, i.payment_results])).toEqual([["PEND7", "1"], ["PEND9", "-1"]]);
-    expect(receiver.forOrder("PEND9")).toHaveLength(0);
+    expect(running.receiver.forOrder("PEND9")).toHaveLength(0);
     expect(await ledgerOf("PEND9")).toMatchObject({ charges: 0, status: "pending" });
   });
 
   it("8 is declined with a risk code and charges nothing", async () => {
-    const doc = await pay({ order_number: "DECL8", pay_accountNumber: wechatCode(8), noticeUrl: receiver.url });
+    const doc = await pay({ order_number: "DECL8", pay_accountNumber: wechatCode(8), noticeUrl: running.receiver.url });
     expect(doc).toMatchObject({ payment_status: "0", payment_details: "10000:Payment is declined" });
     expect(doc.payment_id).not.toBe("");
-    const [notice] = await receiver.waitFor("DECL8", 1);
+    const [notice] = await running.receiver.waitFor("DECL8", 1);
     expect(notice?.fields.payment_status).toBe("0");
     expect(await ledgerOf("DECL8")).toMatchObject({ charges: 0, status: "failed" });
   });
@@ -182,10 +171,10 @@ describe("resubmission", () => {
 
   it("closes a still-pending attempt as 20061 when a newer attempt succeeds", async () => {
     // Code 9 never matures by itself: only the policy can close this attempt.
-    const pending = await pay({ order_number: "RACE1", pay_accountNumber: wechatCode(9), noticeUrl: receiver.url });
-    const winner = await pay({ order_number: "RACE1", pay_accountNumber: wechatCode(0), noticeUrl: receiver.url });
+    const pending = await pay({ order_number: "RACE1", pay_accountNumber: wechatCode(9), noticeUrl: running.receiver.url });
+    const winner = await pay({ order_number: "RACE1", pay_accountNumber: wechatCode(0), noticeUrl: running.receiver.url });
     expect(winner.payment_status).toBe("1");
-    const notices = await receiver.waitFor("RACE1", 2);
+    const notices = await running.receiver.waitFor("RACE1", 2);
     const byId = Object.fromEntries(notices.map((n) => [n.fields.payment_id, n.fields.payment_details]));
     expect(byId).toEqual({ [winner.payment_id as string]: "80000:Transaction Approved", [pending.payment_id as string]: "20061:Duplicate order" });
     expect(await ledgerOf("RACE1")).toMatchObject({ charges: 1, status: "succeeded" });
@@ -202,9 +191,9 @@ describe("resubmission", () => {
   });
 
   it("grants only one success when two pending attempts of an order mature", async () => {
-    await pay({ order_number: "RACE2", pay_accountNumber: wechatCode(7), noticeUrl: receiver.url });
-    await pay({ order_number: "RACE2", pay_accountNumber: wechatCode(7), noticeUrl: receiver.url });
-    const notices = await receiver.waitFor("RACE2", 2);
+    await pay({ order_number: "RACE2", pay_accountNumber: wechatCode(7), noticeUrl: running.receiver.url });
+    await pay({ order_number: "RACE2", pay_accountNumber: wechatCode(7), noticeUrl: running.receiver.url });
+    const notices = await running.receiver.waitFor("RACE2", 2);
     expect(notices.map((n) => n.fields.payment_status).sort()).toEqual(["0", "1"]);
     expect(await ledgerOf("RACE2")).toMatchObject({ charges: 1 });
   });

@@ -2,8 +2,7 @@
 // fast-xml-parser directly: same elements, same order, and the values the samples show for the
 // same situation (empty payment_details while pending, a bare 28-digit pay_barCode, one signed
 // paymentInfo per attempt).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { describe, expect, it } from "vitest";
 import {
   account,
   elementNames,
@@ -19,23 +18,13 @@ import {
   terminal,
   wechatCode,
 } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { useSandbox } from "./support/start-sandbox.js";
 
-let running: RunningSandbox;
-let receiver: NoticeReceiver;
+const running = useSandbox({ pendingMs: 60_000 });
 const payBody = async (fields: Record<string, string>) =>
-  (await postForm(`${running.base}/gateway/directservice/pay`, payFields({ noticeUrl: receiver.url, ...fields }))).body;
+  (await postForm(`${running.base}/gateway/directservice/pay`, payFields({ noticeUrl: running.receiver.url, ...fields }))).body;
 const queryBody = async (numbers: string[]) => (await postForm(`${running.base}/service/check/normal`, queryFields(numbers))).body;
 const dateTime = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
-
-beforeAll(async () => {
-  running = await startSandbox({ pendingMs: 60_000 });
-  receiver = await new NoticeReceiver().start();
-});
-afterAll(async () => {
-  await running.sandbox.close();
-  await receiver.close();
-});
 
 describe("pay answer and notice: the face-to-face spec's document", () => {
   it("the customer-scan answer has the sample's elements in the sample's order, pending as in the sample", async () => {
@@ -54,7 +43,7 @@ describe("pay answer and notice: the face-to-face spec's document", () => {
   it("the success notice has the sample's elements in the sample's order and the answer's bar code", async () => {
     const answer = leaves(await payBody({ order_number: "SHAPE-PAID", methods: "Alipay_Offline" }));
     expect((await sendJson(`${running.base}/sandbox/scan`, "POST", { orderNumber: "SHAPE-PAID", outcome: "succeeded" })).status).toBe(200);
-    const [notice] = await receiver.waitFor("SHAPE-PAID", 1);
+    const [notice] = await running.receiver.waitFor("SHAPE-PAID", 1);
     expect(elementNames(notice?.body ?? "", ["response"])).toEqual(elementNames(fixture("face-to-face-success-notice.xml"), ["response"]));
     expect(notice?.fields).toMatchObject({
       notice_type: "transaction",

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { describe, expect, it } from "vitest";
 import { leaves, payFields, paymentInfos, postForm, queryFields, refundFields, sendJson, sha256Sign, voidFields, wechatCode } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { useSandbox } from "./support/start-sandbox.js";
 
-let running: RunningSandbox;
-let receiver: NoticeReceiver;
+const running = useSandbox({ pendingMs: 60_000 });
 const pay = async (fields: Record<string, string>) =>
   leaves((await postForm(`${running.base}/gateway/directservice/pay`, payFields(fields))).body);
 const query = async (numbers: string[], overrides: Record<string, string> = {}) =>
@@ -14,15 +12,6 @@ const voidOrder = async (orderNumber: string) => {
   expect(response.contentType).toBe("application/xml; charset=utf-8");
   return leaves(response.body);
 };
-
-beforeAll(async () => {
-  running = await startSandbox({ pendingMs: 60_000 });
-  receiver = await new NoticeReceiver().start();
-});
-afterAll(async () => {
-  await running.sandbox.close();
-  await receiver.close();
-});
 
 describe("query", () => {
   it("lists every attempt newest first, for each order number in request order", async () => {
@@ -55,11 +44,11 @@ describe("query", () => {
 
 describe("void", () => {
   it("voids an awaiting customer_scan order: query reads 0/80102, a later scan is refused", async () => {
-    const doc = await pay({ order_number: "V1", methods: "WeChatPay_Offline", noticeUrl: receiver.url });
+    const doc = await pay({ order_number: "V1", methods: "WeChatPay_Offline", noticeUrl: running.receiver.url });
     expect(doc.payment_status).toBe("-1");
     expect(await voidOrder("V1")).toMatchObject({ order_number: "V1", payment_authType: "3", void_status: "1", void_details: "80102:Order voided" });
     expect(paymentInfos(await query(["V1"]))[0]).toMatchObject({ payment_results: "0", payment_details: "80102:Order voided" });
-    const [notice] = await receiver.waitFor("V1", 1);
+    const [notice] = await running.receiver.waitFor("V1", 1);
     expect(notice?.fields).toMatchObject({ payment_status: "0", payment_details: "80102:Order voided" });
     const scan = await sendJson(`${running.base}/sandbox/scan`, "POST", { orderNumber: "V1", outcome: "succeeded" });
     expect(scan.status).toBe(409);

@@ -2,8 +2,7 @@
 // after the refund was filed) and queryRefund, notice faults on refund notices. random() is 0, so a
 // rate > 0 always fires.
 import { waitFor } from "@oceanpos/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   leaves,
   payFields,
@@ -16,16 +15,15 @@ import {
   sendJson,
   wechatCode,
 } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { useSandbox } from "./support/start-sandbox.js";
 
 const refundMs = 50;
-let running: RunningSandbox;
-let receiver: NoticeReceiver;
+const running = useSandbox({ refundMs });
 
 async function paid(orderNumber: string) {
-  const fields = payFields({ order_number: orderNumber, order_amount: "10.00", productPrice: "10.00", pay_accountNumber: wechatCode(0), noticeUrl: receiver.url });
+  const fields = payFields({ order_number: orderNumber, order_amount: "10.00", productPrice: "10.00", pay_accountNumber: wechatCode(0), noticeUrl: running.receiver.url });
   const doc = leaves((await postForm(`${running.base}/gateway/directservice/pay`, fields)).body);
-  await receiver.waitFor(orderNumber, 1);
+  await running.receiver.waitFor(orderNumber, 1);
   return doc.payment_id ?? "";
 }
 const applyUrl = () => `${running.base}/service/applyRefund`;
@@ -35,17 +33,9 @@ type LedgerRefund = { refundId: string; refundNumber: string; status: string };
 const refundsOf = async (orderNumber: string) => ((await sendJson(`${running.base}/sandbox/ledger/${orderNumber}`, "GET")).json as { refunds: LedgerRefund[] }).refunds;
 const setFaults = async (body: unknown) => expect((await sendJson(`${running.base}/sandbox/faults`, "POST", body)).status).toBe(200);
 
-beforeAll(async () => {
-  running = await startSandbox({ refundMs });
-  receiver = await new NoticeReceiver().start();
-});
 afterEach(async () => {
   await sendJson(`${running.base}/sandbox/faults`, "DELETE");
   await running.sandbox.notices.idle();
-});
-afterAll(async () => {
-  await running.sandbox.close();
-  await receiver.close();
 });
 
 describe("transport faults on applyRefund", () => {
@@ -62,7 +52,7 @@ describe("transport faults on applyRefund", () => {
     await expect(postForm(applyUrl(), refundFields(paymentId, "1.00", "RN-TIME"), { headersTimeout: 300 })).rejects.toMatchObject({ code: "UND_ERR_HEADERS_TIMEOUT" });
     const [filed] = await refundsOf("RFX-TIME");
     expect(filed).toMatchObject({ refundNumber: "RN-TIME" });
-    await receiver.waitForRefund(filed?.refundId ?? "", 1);
+    await running.receiver.waitForRefund(filed?.refundId ?? "", 1);
   });
 
   it("resetAfterChargeRate: the refund is filed, the connection reset", async () => {
@@ -105,16 +95,16 @@ describe("notice faults on refund notices", () => {
     const refundId = (await refund(paymentId, "1.00", "RN-DROP")).refund_id ?? "";
     await waitFor(async () => leaves((await queryRefund(refundId)).body).refund_status === "1", { message: "refund succeeded" });
     await running.sandbox.notices.idle();
-    expect(receiver.refundNotices(refundId)).toHaveLength(0);
+    expect(running.receiver.refundNotices(refundId)).toHaveLength(0);
   });
 
   it("noticeDuplicateRate: the refund notice arrives twice, identical", async () => {
     const paymentId = await paid("RFN-DUP");
     await setFaults({ noticeDuplicateRate: 1 });
     const refundId = (await refund(paymentId, "1.00", "RN-DUP")).refund_id ?? "";
-    const notices = await receiver.waitForRefund(refundId, 2);
+    const notices = await running.receiver.waitForRefund(refundId, 2);
     await running.sandbox.notices.idle();
-    expect(receiver.refundNotices(refundId)).toHaveLength(2);
+    expect(running.receiver.refundNotices(refundId)).toHaveLength(2);
     expect(notices[0]?.body).toBe(notices[1]?.body);
   });
 
@@ -123,7 +113,7 @@ describe("notice faults on refund notices", () => {
     await setFaults({ noticeDelayMs: 300 });
     const filedAt = Date.now();
     const refundId = (await refund(paymentId, "1.00", "RN-DELAY")).refund_id ?? "";
-    const [notice] = await receiver.waitForRefund(refundId, 1);
+    const [notice] = await running.receiver.waitForRefund(refundId, 1);
     expect((notice?.at ?? 0) - filedAt).toBeGreaterThanOrEqual(refundMs + 300 - 10);
   });
 
@@ -131,7 +121,7 @@ describe("notice faults on refund notices", () => {
     const paymentId = await paid("RFN-SIG");
     await setFaults({ badSignatureRate: 1 });
     const refundId = (await refund(paymentId, "1.00", "RN-SIG")).refund_id ?? "";
-    const [notice] = await receiver.waitForRefund(refundId, 1);
+    const [notice] = await running.receiver.waitForRefund(refundId, 1);
     expect(notice?.fields).toMatchObject({ push_status: "1", push_id: refundId });
     expect(refundNoticeSignatureValid(notice?.fields ?? {})).toBe(false);
   });
@@ -140,8 +130,8 @@ describe("notice faults on refund notices", () => {
     const paymentId = await paid("RFN-REORDER");
     await setFaults({ noticeReorder: true });
     const first = (await refund(paymentId, "1.00", "RN-R1")).refund_id ?? "";
-    await receiver.waitForRefund(first, 1);
-    const afterFirst = await receiver.waitFor("RFN-REORDER", 3);
+    await running.receiver.waitForRefund(first, 1);
+    const afterFirst = await running.receiver.waitFor("RFN-REORDER", 3);
     expect(afterFirst.slice(1).map((n) => [n.fields.notice_type, n.fields.push_id ?? n.fields.payment_status])).toEqual([
       ["partialRefund", first],
       ["transaction", "1"],
@@ -149,7 +139,7 @@ describe("notice faults on refund notices", () => {
     expect(resultSignatureValid(afterFirst[2]?.fields ?? {})).toBe(true);
 
     const second = (await refund(paymentId, "2.00", "RN-R2")).refund_id ?? "";
-    const all = await receiver.waitFor("RFN-REORDER", 5);
+    const all = await running.receiver.waitFor("RFN-REORDER", 5);
     expect(all.slice(3).map((n) => [n.fields.notice_type, n.fields.push_id, n.fields.refund_number])).toEqual([
       ["partialRefund", second, "RN-R2"],
       ["partialRefund", first, "RN-R1"],

@@ -4,8 +4,7 @@
 // Answers are read with fast-xml-parser and signatures recomputed from the orders restated in
 // test/support/protocol.ts, never with the sandbox's own code.
 import { waitFor } from "@oceanpos/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { NoticeReceiver } from "./support/notice-receiver.js";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   elementNames,
   leaves,
@@ -21,18 +20,17 @@ import {
   sendJson,
   wechatCode,
 } from "./support/protocol.js";
-import { type RunningSandbox, startSandbox } from "./support/start-sandbox.js";
+import { startSandbox, useSandbox } from "./support/start-sandbox.js";
 
 const refundMs = 200;
-let running: RunningSandbox;
-let receiver: NoticeReceiver;
+const running = useSandbox({ refundMs });
 
-/** A succeeded payment of `amount` USD (code ending 0) whose notices go to the receiver. */
+/** A succeeded payment of `amount` USD (code ending 0) whose notices go to the running.receiver. */
 async function paid(orderNumber: string, amount = "10.00", currency = "USD") {
-  const fields = payFields({ order_number: orderNumber, order_amount: amount, order_currency: currency, productPrice: amount, pay_accountNumber: wechatCode(0), noticeUrl: receiver.url });
+  const fields = payFields({ order_number: orderNumber, order_amount: amount, order_currency: currency, productPrice: amount, pay_accountNumber: wechatCode(0), noticeUrl: running.receiver.url });
   const doc = leaves((await postForm(`${running.base}/gateway/directservice/pay`, fields)).body);
   expect(doc.payment_status, JSON.stringify(doc)).toBe("1");
-  await receiver.waitFor(orderNumber, 1);
+  await running.receiver.waitFor(orderNumber, 1);
   return doc.payment_id ?? "";
 }
 const refund = async (paymentId: string, amount: string, refundNumber: string, overrides: Record<string, string> = {}) =>
@@ -41,10 +39,6 @@ const queryRefund = async (refundId: string) => leaves((await postForm(`${runnin
 const ledgerOf = async (orderNumber: string) => (await sendJson(`${running.base}/sandbox/ledger/${orderNumber}`, "GET")).json as Record<string, unknown>;
 const setBalance = async (sufficient: boolean) => (await sendJson(`${running.base}/sandbox/balance`, "POST", { sufficient })).json as Record<string, unknown>;
 
-beforeAll(async () => {
-  running = await startSandbox({ refundMs });
-  receiver = await new NoticeReceiver().start();
-});
 // Every test leaves the sandbox as it found it: balance sufficient and no refund still pending
 // (a refund left pending would mature into the next test's balance setting).
 afterEach(async () => {
@@ -53,10 +47,6 @@ afterEach(async () => {
     async () => ((await sendJson(`${running.base}/sandbox/ledger`, "GET")).json as { orders: Array<{ refunds: Array<{ status: string }> }> }).orders.every((o) => o.refunds.every((r) => r.status !== "pending")),
     { message: "every refund of the test settled" },
   );
-});
-afterAll(async () => {
-  await running.sandbox.close();
-  await receiver.close();
 });
 
 describe("a refund is filed at once and succeeds SANDBOX_REFUND_MS later", () => {
@@ -91,7 +81,7 @@ describe("a refund is filed at once and succeeds SANDBOX_REFUND_MS later", () =>
       refunds: [{ refundId, refundNumber: "RN-1", paymentId, amount: "6.00", status: "pending", held: false }],
     });
 
-    const [notice] = await receiver.waitForRefund(refundId, 1);
+    const [notice] = await running.receiver.waitForRefund(refundId, 1);
     expect((notice?.at ?? 0) - filedAt).toBeGreaterThanOrEqual(refundMs - 10);
     expect(elementNames(notice?.body ?? "", ["response"])).toEqual([
       "account", "terminal", "signValue", "payment_dateTime", "payment_debitTime", "push_dateTime", "order_number", "order_currency", "order_amount",
@@ -129,7 +119,7 @@ describe("a refund is filed at once and succeeds SANDBOX_REFUND_MS later", () =>
   it("a refund of the whole charge is notice_type refund, whatever its refund_type", async () => {
     const paymentId = await paid("RF-FULL", "7.50");
     const filed = await refund(paymentId, "7.50", "RN-FULL", { refund_type: "1" });
-    const [notice] = await receiver.waitForRefund(filed.refund_id ?? "", 1);
+    const [notice] = await running.receiver.waitForRefund(filed.refund_id ?? "", 1);
     expect(notice?.fields).toMatchObject({ notice_type: "refund", push_status: "1" });
     expect((await queryRefund(filed.refund_id ?? "")).refund_type).toBe("1");
   });
@@ -152,13 +142,13 @@ describe("merchant balance", () => {
     await waitFor(async () => ((await ledgerOf("RF-HOLD")).refunds as Array<{ held: boolean }>).every((r) => r.held), { message: "refunds held" });
     expect((await sendJson(`${running.base}/sandbox/balance`, "GET")).json).toEqual({ sufficient: false, held: 2 });
     expect(await queryRefund(first)).toMatchObject({ refund_status: "-1", refund_details: "" });
-    expect(receiver.refundNotices(first)).toHaveLength(0);
+    expect(running.receiver.refundNotices(first)).toHaveLength(0);
     expect(await ledgerOf("RF-HOLD")).toMatchObject({ refunded: "0.00", refundPending: "5.00" });
 
     const releasedAt = Date.now();
     expect(await setBalance(true)).toEqual({ sufficient: true, held: 0, released: 2 });
     for (const refundId of [first, second]) {
-      const [notice] = await receiver.waitForRefund(refundId, 1);
+      const [notice] = await running.receiver.waitForRefund(refundId, 1);
       expect(notice?.fields.push_status).toBe("1");
       expect((notice?.at ?? 0) - releasedAt).toBeGreaterThanOrEqual(refundMs - 10);
       expect((await queryRefund(refundId)).refund_status).toBe("1");
@@ -176,7 +166,7 @@ describe("merchant balance", () => {
 
     const failed = await sendJson(`${running.base}/sandbox/refunds/${refundId}/fail`, "POST");
     expect(failed).toMatchObject({ status: 200, json: { refundId, status: "failed", held: false, details: "80103:Refund failed: insufficient balance" } });
-    const [notice] = await receiver.waitForRefund(refundId, 1);
+    const [notice] = await running.receiver.waitForRefund(refundId, 1);
     expect(notice?.fields).toMatchObject({ notice_type: "refund", push_status: "0", push_details: "80103:Refund failed: insufficient balance" });
     expect(refundNoticeSignatureValid(notice?.fields ?? {})).toBe(true);
     expect(await queryRefund(refundId)).toMatchObject({ refund_status: "0", refund_details: "80103:Refund failed: insufficient balance" });

@@ -26,3 +26,4 @@ export {
   type PostgresServerOptions,
 } from "@oceanpos/harness";
 export { checkOpenApiDocument, redoclyConfigPath, type OpenApiCheckOptions, type OpenApiProblem } from "./check-openapi.js";
+export { expectContractError, reflectedMarker, routerErrorCases, type InjectedAnswer, type RouterErrorRoutes } from "./contract-error.js";

@@ -1,5 +1,6 @@
 import {
   createHttpApp,
+  observeHttpRequests,
   registerHttpErrors,
   registerOpsRoutes,
   registerQueueMetrics,
@@ -24,7 +25,6 @@ import { PaymentReview } from "./payment-review.js";
 import { PaymentWaiter } from "./payment-waiter.js";
 import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
-import { registerHttpMetrics } from "./http/http-metrics.js";
 import { registerIdempotencyKeyRefusal } from "./http/idempotency-key.js";
 import { registerJsonBody } from "./http/json-body.js";
 import { registerOpenApi } from "./http/openapi.js";
@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHttpErrors(app, { errorHandler: false });
   app.setErrorHandler(createErrorHandler(bodyLimit));
   registerJsonBody(app);
-  registerHttpMetrics(app, metrics);
+  observeHttpRequests(app, metrics.http);
 
   const waiter = new PaymentWaiter({ subscriber: deps.subscriber, payments: deps.payments, keyPrefix: deps.keyPrefix, logger: deps.logger });
   let closing = false;

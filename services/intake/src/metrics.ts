@@ -1,9 +1,9 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { HttpMetrics } from "@oceanpos/core/http";
+import { Counter, type Registry } from "prom-client";
 
 /** The intake's Prometheus metrics, registered on the process registry passed in. */
 export class IntakeMetrics {
-  readonly httpRequests: Counter<"route" | "method" | "status">;
-  readonly httpDuration: Histogram<"route" | "method" | "status">;
+  readonly http: HttpMetrics;
   readonly paymentsAccepted: Counter<"store" | "mode">;
   readonly idempotentReplays: Counter<"store">;
   readonly idempotencyConflicts: Counter<"store">;
@@ -13,18 +13,9 @@ export class IntakeMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.httpRequests = new Counter({
-      name: "http_requests_total",
-      help: "HTTP requests answered, by route template, method and status code",
-      labelNames: ["route", "method", "status"],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: "http_request_duration_seconds",
-      help: "Time to answer an HTTP request (Prefer: wait included)",
-      labelNames: ["route", "method", "status"],
+    this.http = new HttpMetrics(registry, {
+      durationHelp: "Time to answer an HTTP request (Prefer: wait included)",
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
     });
     this.paymentsAccepted = new Counter({
       name: "payments_accepted_total",

@@ -1,8 +1,14 @@
-import { RedisServerProcess, freePort, useRedis, waitFor } from "@oceanpos/testing";
+import { freePort, useRedis, waitFor } from "@oceanpos/testing";
 import type { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { voidJob } from "../src/jobs.js";
-import { type Harness, account, auth, customerScan, merchantScan, producerConnection, startHarness } from "./harness.js";
+import { type Harness, account, auth, customerScan, merchantScan } from "./harness.js";
+import { type Reply, changedNothing, expect503, outcomeUnknown, useOutageFixture } from "./outage-support.js";
+
+/** Commands ioredis has written to the socket and awaits a reply for (its own bookkeeping). */
+function inFlight(redis: Redis): number {
+  return (redis as unknown as { commandQueue: { length: number } }).commandQueue.length;
+}
 
 /**
  * A 503 says "the request changed nothing" only when that is proven; after a command time-out or
@@ -10,44 +16,9 @@ import { type Harness, account, auth, customerScan, merchantScan, producerConnec
  * frozen, 151 creates were told "changed nothing", then created once Redis resumed, then charged).
  * Each case runs against a real redis-server: frozen (SIGSTOP), killed, never started.
  */
-const unchanged = /the request changed nothing; retry with the same body$/;
-const unknown = /outcome unknown: retry with the same body$/;
-
-type Reply = Awaited<ReturnType<Harness["app"]["inject"]>>;
-
-function expect503(res: Reply, message: RegExp): void {
-  expect(res.statusCode, res.body).toBe(503);
-  expect(res.json().error).toEqual({ code: "unavailable", message: expect.stringMatching(message), requestId: res.headers["request-id"] });
-  expect(res.headers["retry-after"]).toBe("1");
-}
-
-/** Commands ioredis has written to the socket and awaits a reply for (its own bookkeeping). */
-function inFlight(redis: Redis): number {
-  return (redis as unknown as { commandQueue: { length: number } }).commandQueue.length;
-}
-
 describe("503 unavailable: changed nothing, or outcome unknown", () => {
   const redis = useRedis();
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function harness(...args: Parameters<typeof startHarness> extends [unknown, ...infer R] ? R : never): Promise<Harness> {
-    const h = await startHarness(redis, ...args);
-    cleanups.push(() => h.close());
-    return h;
-  }
-
-  /** A second redis-server child, to freeze one step of a request while the others are answered. */
-  async function otherRedis(): Promise<{ server: RedisServerProcess; connection: Redis }> {
-    const server = await RedisServerProcess.start();
-    cleanups.push(async () => {
-      server.thaw();
-      await server.destroy();
-    });
-    return { server, connection: producerConnection(server.url, "intake-test-other") };
-  }
+  const { harness, otherRedis } = useOutageFixture(redis);
 
   const post = (h: Harness, url: string, payload: object) => h.app.inject({ method: "POST", url, headers: auth(), payload });
 
@@ -81,10 +52,10 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
       await redis.server.thaw();
     }
     const [created, batched, voided, read] = replies as [Reply, Reply, Reply, Reply];
-    expect503(created, unknown);
-    expect503(batched, unchanged);
-    expect503(voided, unchanged);
-    expect503(read, unchanged);
+    expect503(created, outcomeUnknown);
+    expect503(batched, changedNothing);
+    expect503(voided, changedNothing);
+    expect503(read, changedNothing);
 
     // The create's script ran when Redis resumed: "changed nothing" would have been a lie.
     const stored = await waitFor(() => h.payments.get({ account, orderNumber: create.orderNumber }), {
@@ -118,8 +89,8 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
       other.server.thaw();
     }
     const [batched, voided] = replies as [Reply, Reply];
-    expect503(batched, unknown);
-    expect503(voided, unknown);
+    expect503(batched, outcomeUnknown);
+    expect503(voided, outcomeUnknown);
 
     await waitFor(async () => (await Promise.all(batch.payments.map((p) => batching.payments.get({ account, orderNumber: p.orderNumber })))).every(Boolean), {
       message: "the timed-out batch was stored once Redis resumed",
@@ -138,7 +109,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
     const voidable = await voidablePayment(h);
     await other.server.stop({ hard: true });
     await waitFor(() => other.connection.status !== "ready", { message: "the queue connection noticed Redis died" });
-    expect503(await post(h, `/v1/payments/${voidable}/void`, {}), unchanged);
+    expect503(await post(h, `/v1/payments/${voidable}/void`, {}), changedNothing);
   });
 
   it("Redis killed with a create in flight: outcome unknown, although this time it never ran", async (ctx) => {
@@ -156,7 +127,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
       await redis.server.start();
     }
     // The intake cannot tell whether Redis ran the script before it died: it must not say it did not.
-    expect503(created, unknown);
+    expect503(created, outcomeUnknown);
     await waitFor(() => h.redis.status === "ready", { message: "the producer reconnected" });
     expect(await h.payments.get({ account, orderNumber: create.orderNumber })).toBeUndefined();
     expect((await post(h, "/v1/payments", create)).statusCode).toBe(202);
@@ -179,7 +150,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
     } finally {
       await redis.server.start();
     }
-    for (const reply of replies) expect503(reply, unchanged);
+    for (const reply of replies) expect503(reply, changedNothing);
     await waitFor(() => h.redis.status === "ready", { message: "the producer reconnected" });
     expect(await h.payments.get({ account, orderNumber: create.orderNumber })).toBeUndefined();
   });
@@ -209,7 +180,7 @@ describe("503 unavailable: changed nothing, or outcome unknown", () => {
       ["/v1/payments/batch", { payments: [customerScan()] }],
       ["/v1/payments/NO1/void", {}],
     ] as const) {
-      expect503(await post(h, url, payload), unchanged);
+      expect503(await post(h, url, payload), changedNothing);
     }
   });
 });

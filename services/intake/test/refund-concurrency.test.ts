@@ -1,22 +1,13 @@
 import { RefundStore } from "@oceanpos/core/refunds";
-import { RedisServerProcess, freePort, useRedis, waitFor } from "@oceanpos/testing";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, account, adminToken, apiKeys, auth, producerConnection, startHarness } from "./harness.js";
+import { freePort, useRedis, waitFor } from "@oceanpos/testing";
+import { describe, expect, it } from "vitest";
+import { type Harness, account, adminToken, apiKeys, auth } from "./harness.js";
+import { type Reply, changedNothing, expect503, outcomeUnknown, useOutageFixture } from "./outage-support.js";
 import { paymentIn, postRefund, refundEvents, refundFeed, refundsUrl } from "./refund-support.js";
-
-type Reply = Awaited<ReturnType<Harness["app"]["inject"]>>;
 
 describe("refunds under concurrent requests, across replicas, and when Redis fails", () => {
   const redis = useRedis();
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  async function harness(...args: Parameters<typeof startHarness> extends [unknown, ...infer R] ? R : never): Promise<Harness> {
-    const h = await startHarness(redis, ...args);
-    cleanups.push(() => h.close());
-    return h;
-  }
+  const { harness, otherRedis } = useOutageFixture(redis);
 
   it("never refunds more than the payment across three intake replicas, whatever the race", async () => {
     const replicas = [await harness(), await harness(), await harness()];
@@ -66,19 +57,13 @@ describe("refunds under concurrent requests, across replicas, and when Redis fai
       await postRefund(h, "NO1", { refundNumber: "R-1", amount: "1.00" }, { authorization: `Bearer ${adminToken}` }),
       await h.app.inject({ method: "GET", url: refundsUrl("NO1"), headers: auth() }),
     ]) {
-      expect(res.statusCode, res.body).toBe(503);
-      expect(res.json().error.message).toMatch(/the request changed nothing; retry with the same body$/);
+      expect503(res, changedNothing);
     }
   });
 
   it("Redis frozen at the refund's own write: 503 outcome unknown; it was stored once Redis resumed, and the retry replays it", async () => {
     // The refund's Redis (payment and refunds) is a child of the test's own, frozen when the refund is built, after the reads.
-    const server = await RedisServerProcess.start();
-    cleanups.push(async () => {
-      server.thaw();
-      await server.destroy();
-    });
-    const connection = producerConnection(server.url, "intake-test-refunds");
+    const { server, connection } = await otherRedis("intake-test-refunds");
     let freezeOnNextClock = false;
     const clock = () => {
       if (freezeOnNextClock) {
@@ -97,8 +82,7 @@ describe("refunds under concurrent requests, across replicas, and when Redis fai
     } finally {
       server.thaw();
     }
-    expect(res.statusCode, res.body).toBe(503);
-    expect(res.json().error.message).toMatch(/outcome unknown: retry with the same body$/);
+    expect503(res, outcomeUnknown);
     const refunds = new RefundStore({ redis: connection, keyPrefix: redis.prefix });
     await waitFor(() => refunds.get({ account, orderNumber, refundNumber: "R-1" }), { message: "the timed-out refund was stored once Redis resumed" });
     const retry = await postRefund(h, orderNumber, body);

@@ -1,4 +1,4 @@
-import { ApiError, type ReadinessCheck, createHttpApp, registerHttpErrors, registerOpsRoutes } from "@oceanpos/core/http";
+import { ApiError, type ReadinessCheck, createHttpApp, observeHttpRequests, registerHttpErrors, registerOpsRoutes } from "@oceanpos/core/http";
 import type { Logger } from "@oceanpos/core/logger";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
@@ -50,11 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw new ApiError(503, "unavailable", "this instance is shutting down; retry (another instance will answer)", { headers: { "retry-after": "1" } });
     }
   });
-  app.addHook("onResponse", async (request, reply) => {
-    const labels = { route: request.routeOptions.url ?? "unmatched", method: request.method, status: String(reply.statusCode) };
-    deps.metrics.httpRequests.inc(labels);
-    deps.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-  });
+  observeHttpRequests(app, deps.metrics.http);
 
   registerOpsRoutes(app, { registry: deps.registry, checks: deps.checks, ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}) });
   await registerOpenApi(app);

@@ -1,3 +1,4 @@
+import { HttpMetrics } from "@oceanpos/core/http";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** Why an entry read by the drain added no row of its own. */
@@ -9,8 +10,7 @@ export class LedgerMetrics {
   readonly eventsSkipped: Counter<"reason">;
   readonly batchDuration: Histogram;
   readonly batchFailures: Counter;
-  readonly httpRequests: Counter<"route" | "method" | "status">;
-  readonly httpDuration: Histogram<"route" | "method" | "status">;
+  readonly http: HttpMetrics;
   readonly exportRows: Counter;
   readonly reconciliationRuns: Counter<"status">;
   readonly retentionRemoved: Counter;
@@ -36,18 +36,9 @@ export class LedgerMetrics {
       help: "Batches not committed (PostgreSQL unreachable or failing): left pending and written again",
       registers,
     });
-    this.httpRequests = new Counter({
-      name: "http_requests_total",
-      help: "HTTP requests answered, by route template, method and status code",
-      labelNames: ["route", "method", "status"],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: "http_request_duration_seconds",
-      help: "Time to answer an HTTP request (to the last byte of an export)",
-      labelNames: ["route", "method", "status"],
+    this.http = new HttpMetrics(registry, {
+      durationHelp: "Time to answer an HTTP request (to the last byte of an export)",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
-      registers,
     });
     this.exportRows = new Counter({ name: "ledger_export_rows_total", help: "Rows written to CSV exports", registers });
     this.reconciliationRuns = new Counter({

@@ -1,34 +1,20 @@
 import type { AddressInfo } from "node:net";
-import { usePostgres, useRedis, waitFor } from "@oceanpos/testing";
+import { waitFor } from "@oceanpos/testing";
 import { type IncomingMessage, get } from "node:http";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seedPayments } from "../src/db/seed-payments.js";
-import type { Ledger } from "../src/ledger.js";
-import { Payments, adminToken, apiKeys, bearer, startLedger, testConfig } from "./harness.js";
-import { settled } from "./support.js";
+import { adminToken, apiKeys, bearer } from "./harness.js";
+import { settled, useReadsFixture } from "./support.js";
 
 describe("CSV export and the daily report", () => {
-  const db = usePostgres();
-  const redis = useRedis();
-  let ledger: Ledger;
-  let payments: Payments;
-
-  beforeEach(async () => {
-    ledger = await startLedger(testConfig(db, redis));
-    await db.pool().query("TRUNCATE events, payments, refunds");
-    payments = new Payments(redis.client(), redis.prefix);
-  });
-
-  afterEach(async () => {
-    await ledger.close();
-  });
-
-  const read = (url: string, token: string = adminToken) => ledger.app.inject({ method: "GET", url, headers: bearer(token) });
+  const suite = useReadsFixture();
+  const { db, redis } = suite;
+  const read = suite.get;
 
   it("exports the list's rows as CSV with the contract's columns, one header row", async () => {
-    const a = await payments.pay({ storeId: "store-a", orderNumber: "EX-1", amount: "12.5", createdAt: new Date("2026-03-01T10:00:00.000Z") });
-    await payments.pay({ storeId: "store-b", orderNumber: "EX-2", createdAt: new Date("2026-03-01T11:00:00.000Z"), path: ["submitting", "failed"] });
-    await payments.pay({ storeId: "store-a", orderNumber: "EX-3", currency: "JPY", amount: "1200", createdAt: new Date("2026-03-01T12:00:00.000Z"), path: [] });
+    const a = await suite.payments.pay({ storeId: "store-a", orderNumber: "EX-1", amount: "12.5", createdAt: new Date("2026-03-01T10:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-b", orderNumber: "EX-2", createdAt: new Date("2026-03-01T11:00:00.000Z"), path: ["submitting", "failed"] });
+    await suite.payments.pay({ storeId: "store-a", orderNumber: "EX-3", currency: "JPY", amount: "1200", createdAt: new Date("2026-03-01T12:00:00.000Z"), path: [] });
     await settled(redis);
     const res = await read("/v1/payments/export");
     expect(res.statusCode).toBe(200);
@@ -47,8 +33,8 @@ describe("CSV export and the daily report", () => {
 
   it("streams a large export, and a client that hangs up stops the query", async () => {
     await seedPayments(db.pool(), { count: 60_000, stores: ["store-a"], days: 2, until: new Date("2026-03-02T00:00:00Z") });
-    await ledger.app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = ledger.app.server.address() as AddressInfo;
+    await suite.ledger.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = suite.ledger.app.server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}/v1/payments/export`;
 
     // The whole of it, as a client reads it.
@@ -88,12 +74,11 @@ describe("CSV export and the daily report", () => {
   }, 90_000);
 
   it("exports that hold every read connection do not stall the drain", async () => {
-    await ledger.close();
-    ledger = await startLedger(testConfig(db, redis, { DATABASE_POOL_SIZE: "2" }));
+    await suite.restart({ DATABASE_POOL_SIZE: "2" });
     // More than the sockets' buffers hold (~16 MB): an export whose client stops reading stays open.
     await seedPayments(db.pool(), { count: 100_000, stores: ["store-a"], days: 1, until: new Date("2026-03-02T00:00:00Z") });
-    await ledger.app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = ledger.app.server.address() as AddressInfo;
+    await suite.ledger.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = suite.ledger.app.server.address() as AddressInfo;
     // Two exports whose clients read one chunk and then nothing: each holds (or waits for) a connection.
     const held = [];
     for (let i = 0; i < 2; i++) {
@@ -103,7 +88,7 @@ describe("CSV export and the daily report", () => {
       held.push(req);
     }
     try {
-      const paid = await payments.pay();
+      const paid = await suite.payments.pay();
       await settled(redis);
       expect((await db.pool().query("select version from payments where order_number = $1", [paid.orderNumber])).rows).toEqual([{ version: 3 }]);
     } finally {
@@ -113,15 +98,15 @@ describe("CSV export and the daily report", () => {
 
   it("sums one day per store and currency in a time zone, exactly, across the zone's midnight", async () => {
     // Asia/Shanghai is UTC+8: 15:59:59.999Z is 23:59:59.999 on the 9th there, 16:00Z is midnight of the 10th.
-    await payments.pay({ storeId: "store-a", amount: "0.10", createdAt: new Date("2026-03-09T15:59:59.999Z") });
-    await payments.pay({ storeId: "store-a", amount: "0.10", createdAt: new Date("2026-03-09T16:00:00.000Z") });
-    await payments.pay({ storeId: "store-a", amount: "0.20", createdAt: new Date("2026-03-10T02:00:00.000Z"), method: "Alipay_Offline" });
-    await payments.pay({ storeId: "store-a", amount: "7.00", createdAt: new Date("2026-03-10T03:00:00.000Z"), path: ["submitting", "failed"] });
-    await payments.pay({ storeId: "store-a", amount: "3.00", createdAt: new Date("2026-03-10T04:00:00.000Z"), path: ["submitting", "pending", "voided"] });
-    await payments.pay({ storeId: "store-a", amount: "4.00", createdAt: new Date("2026-03-10T05:00:00.000Z"), path: ["submitting", "needs_review"] });
-    await payments.pay({ storeId: "store-a", amount: "1500", currency: "JPY", createdAt: new Date("2026-03-10T06:00:00.000Z") });
-    await payments.pay({ storeId: "store-b", amount: "9.99", createdAt: new Date("2026-03-10T15:59:59.000Z") });
-    await payments.pay({ storeId: "store-b", amount: "100.00", createdAt: new Date("2026-03-10T16:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "0.10", createdAt: new Date("2026-03-09T15:59:59.999Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "0.10", createdAt: new Date("2026-03-09T16:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "0.20", createdAt: new Date("2026-03-10T02:00:00.000Z"), method: "Alipay_Offline" });
+    await suite.payments.pay({ storeId: "store-a", amount: "7.00", createdAt: new Date("2026-03-10T03:00:00.000Z"), path: ["submitting", "failed"] });
+    await suite.payments.pay({ storeId: "store-a", amount: "3.00", createdAt: new Date("2026-03-10T04:00:00.000Z"), path: ["submitting", "pending", "voided"] });
+    await suite.payments.pay({ storeId: "store-a", amount: "4.00", createdAt: new Date("2026-03-10T05:00:00.000Z"), path: ["submitting", "needs_review"] });
+    await suite.payments.pay({ storeId: "store-a", amount: "1500", currency: "JPY", createdAt: new Date("2026-03-10T06:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-b", amount: "9.99", createdAt: new Date("2026-03-10T15:59:59.000Z") });
+    await suite.payments.pay({ storeId: "store-b", amount: "100.00", createdAt: new Date("2026-03-10T16:00:00.000Z") });
     await settled(redis);
 
     const res = await read("/v1/reports/daily?date=2026-03-10");
@@ -164,10 +149,10 @@ describe("CSV export and the daily report", () => {
 
   it("a day of 23 hours (DST) is one day", async () => {
     // America/New_York moves to EDT on 2026-03-08: that day runs 05:00Z to 04:00Z next day.
-    await payments.pay({ storeId: "store-a", amount: "1.00", createdAt: new Date("2026-03-08T04:59:59.000Z") });
-    await payments.pay({ storeId: "store-a", amount: "2.00", createdAt: new Date("2026-03-08T05:00:00.000Z") });
-    await payments.pay({ storeId: "store-a", amount: "4.00", createdAt: new Date("2026-03-09T03:59:59.000Z") });
-    await payments.pay({ storeId: "store-a", amount: "8.00", createdAt: new Date("2026-03-09T04:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "1.00", createdAt: new Date("2026-03-08T04:59:59.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "2.00", createdAt: new Date("2026-03-08T05:00:00.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "4.00", createdAt: new Date("2026-03-09T03:59:59.000Z") });
+    await suite.payments.pay({ storeId: "store-a", amount: "8.00", createdAt: new Date("2026-03-09T04:00:00.000Z") });
     await settled(redis);
     const day = (await read("/v1/reports/daily?date=2026-03-08&timeZone=America/New_York")).json();
     expect(day.stores[0].payments).toEqual({ count: 2, amount: "6.00" });

@@ -1,33 +1,17 @@
 import type { Payment } from "@oceanpos/core/payments";
-import { usePostgres, useRedis } from "@oceanpos/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Ledger } from "../src/ledger.js";
-import { Payments, adminToken, apiKeys, bearer, startLedger, testConfig } from "./harness.js";
-import { settled } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { type Payments, apiKeys } from "./harness.js";
+import { settled, useReadsFixture } from "./support.js";
 
 describe("back-office lists", () => {
-  const db = usePostgres();
-  const redis = useRedis();
-  let ledger: Ledger;
-  let payments: Payments;
-
-  beforeEach(async () => {
-    ledger = await startLedger(testConfig(db, redis));
-    await db.pool().query("TRUNCATE events, payments, refunds");
-    payments = new Payments(redis.client(), redis.prefix);
-  });
-
-  afterEach(async () => {
-    await ledger.close();
-  });
-
-  const get = (url: string, token: string = adminToken) => ledger.app.inject({ method: "GET", url, headers: bearer(token) });
+  const suite = useReadsFixture();
+  const { redis, get } = suite;
   const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 12, minute));
 
   /** Payments created a minute apart (minute 0 first), archived. */
   async function archived(specs: Parameters<Payments["pay"]>[0][]): Promise<Payment[]> {
     const out: Payment[] = [];
-    for (const [i, spec] of specs.entries()) out.push(await payments.pay({ createdAt: at(i), ...spec }));
+    for (const [i, spec] of specs.entries()) out.push(await suite.payments.pay({ createdAt: at(i), ...spec }));
     await settled(redis);
     return out;
   }
@@ -67,9 +51,9 @@ describe("back-office lists", () => {
     expect(page1.data).toHaveLength(3);
     expect(page1.nextCursor).toEqual(expect.any(String));
     // Meanwhile: two newer payments and one older than everything listed so far.
-    await payments.pay({ createdAt: at(30) });
-    await payments.pay({ createdAt: at(31) });
-    const older = await payments.pay({ createdAt: new Date(Date.UTC(2026, 1, 1)) });
+    await suite.payments.pay({ createdAt: at(30) });
+    await suite.payments.pay({ createdAt: at(31) });
+    const older = await suite.payments.pay({ createdAt: new Date(Date.UTC(2026, 1, 1)) });
     await settled(redis);
     const seen = [...page1.data];
     let cursor: string | null = page1.nextCursor;
@@ -99,7 +83,7 @@ describe("back-office lists", () => {
     const operatorPage = (await get("/v1/payments?limit=1")).json();
     expect((await get(`/v1/payments?cursor=${operatorPage.nextCursor}`, apiKeys.a)).statusCode).toBe(400);
     expect((await get("/v1/payments", "not-a-key")).statusCode).toBe(401);
-    expect((await ledger.app.inject({ method: "GET", url: "/v1/payments" })).json().error.code).toBe("unauthorized");
+    expect((await suite.ledger.app.inject({ method: "GET", url: "/v1/payments" })).json().error.code).toBe("unauthorized");
   });
 
   it("answers 400 naming each bad parameter", async () => {
@@ -150,7 +134,7 @@ describe("back-office lists", () => {
       createdAt: at(10 + minute).toISOString(), updatedAt: at(10 + minute).toISOString(), history: [],
     });
     for (const r of [refund("store-a", "RF-A", "R1", 0), refund("store-b", "RF-B", "R1", 1), refund("store-a", "RF-A", "R2", 2)]) {
-      await client.xadd(payments.eventsKey, "*", "type", "refund.succeeded", "at", r.updatedAt, "storeId", r.storeId, "data", JSON.stringify(r));
+      await client.xadd(suite.payments.eventsKey, "*", "type", "refund.succeeded", "at", r.updatedAt, "storeId", r.storeId, "data", JSON.stringify(r));
     }
     await settled(redis);
     const refunds = async (url: string, token?: string) => (await get(url, token)).json().data.map((r: { storeId: string; refundNumber: string }) => `${r.storeId}/${r.refundNumber}`);

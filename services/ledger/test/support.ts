@@ -1,7 +1,10 @@
 import { streamGroupBacklog } from "@oceanpos/core/redis";
-import type { RedisFixture } from "@oceanpos/testing";
-import { waitFor } from "@oceanpos/testing";
+import { type PostgresFixture, type RedisFixture, usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { redisKeys } from "@oceanpos/core/redis";
+import type { LightMyRequestResponse } from "fastify";
+import { afterEach, beforeEach } from "vitest";
+import type { Ledger } from "../src/ledger.js";
+import { Payments, adminToken, bearer, startLedger, testConfig } from "./harness.js";
 
 /** Waits until the `ledger` group has read and acknowledged (committed) every entry of the test's stream. */
 export function settled(redis: RedisFixture, timeoutMs = 15_000): Promise<true> {
@@ -13,4 +16,58 @@ export function settled(redis: RedisFixture, timeoutMs = 15_000): Promise<true> 
     },
     { timeoutMs, message: "the ledger group to read and acknowledge every entry" },
   );
+}
+
+/** A started ledger over emptied tables and a payment writer on its Redis, per test: what the read suites share. */
+export interface ReadsFixture {
+  readonly db: PostgresFixture;
+  readonly redis: RedisFixture;
+  /** This test's ledger (closed after it). */
+  readonly ledger: Ledger;
+  readonly payments: Payments;
+  /** Closes this test's ledger and starts another with `env` on top of `testConfig`'s (closed after the test). */
+  restart(env: Record<string, string>): Promise<Ledger>;
+  /** A GET through `app.inject()`, as the admin unless `token` says who. */
+  get(url: string, token?: string): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * Provisions PostgreSQL and Redis for the enclosing suite and, before each test, a started ledger
+ * over empty `events`, `payments` and `refunds` tables; the ledger is closed after the test.
+ */
+export function useReadsFixture(): ReadsFixture {
+  const db = usePostgres();
+  const redis = useRedis();
+  let ledger: Ledger | undefined;
+  let payments: Payments | undefined;
+  beforeEach(async () => {
+    ledger = await startLedger(testConfig(db, redis));
+    await db.pool().query("TRUNCATE events, payments, refunds");
+    payments = new Payments(redis.client(), redis.prefix);
+  });
+  afterEach(async () => {
+    await ledger?.close();
+    ledger = undefined;
+  });
+  const started = (): Ledger => {
+    if (!ledger) throw new Error("the ledger exists only inside a test");
+    return ledger;
+  };
+  return {
+    db,
+    redis,
+    get ledger() {
+      return started();
+    },
+    get payments() {
+      if (!payments) throw new Error("the payment writer exists only inside a test");
+      return payments;
+    },
+    async restart(env) {
+      await started().close();
+      ledger = await startLedger(testConfig(db, redis, env));
+      return ledger;
+    },
+    get: (url, token = adminToken) => started().app.inject({ method: "GET", url, headers: bearer(token) }),
+  };
 }

@@ -1,6 +1,6 @@
 import { waitFor } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
-import { account, authCodeEnding, orderNumber, terminal, usePayerEnv } from "./support/payer-env.js";
+import { authCodeEnding, orderNumber, payAtGateway, usePayerEnv } from "./support/payer-env.js";
 
 describe("payer: a charge the gateway shows for a payment held as failed", () => {
   const env = usePayerEnv();
@@ -14,16 +14,7 @@ describe("payer: a charge the gateway shows for a payment held as failed", () =>
     expect(failed.status).toBe("failed");
 
     // Another attempt of the same order number succeeds at the gateway (a second till, say)…
-    const other = await run.client.pay({
-      credentials: { account, terminal, secureCode: "12345678" },
-      noticeUrl: "http://127.0.0.1:9/notice",
-      orderNumber: ref.orderNumber,
-      currency: "USD",
-      amount: "12.50",
-      billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
-      items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
-      scan: { mode: "merchant_scans", paymentCode: authCodeEnding(0) },
-    });
+    const other = await payAtGateway(run.client, ref.orderNumber, authCodeEnding(0));
     expect(other.kind).toBe("succeeded");
     // …and its notice, which names an attempt the payment does not know, asks for the query.
     await run.payer.schedule.scheduleAt(ref, Date.now());

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { defaultEventRetentionMs } from "../events/add-event-lua.js";
 import { envDurationMs, envOrigins } from "./env-types.js";
 
 /** `config/stores.example.json` at the repository (or image) root, from src/ and dist/ alike. */
@@ -34,7 +35,7 @@ export const commonEnvShape = {
   ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
   SHUTDOWN_TIMEOUT_MS: envDurationMs(10_000, { min: 100, max: 120_000 }),
   /** Events older than this are trimmed from the event stream (webhook replay and SSE resume reach back this far). */
-  EVENT_RETENTION_MS: envDurationMs(7 * 24 * 3600 * 1000, { min: 60_000 }),
+  EVENT_RETENTION_MS: envDurationMs(defaultEventRetentionMs, { min: 60_000 }),
   /** V8's old generation may grow to (1 + this/100) × what a full collection kept; 0 leaves V8's choice (`limitHeapGrowth`). */
   HEAP_GROWING_PERCENT: z.coerce
     .number({ error: "must be a whole number of percent" })

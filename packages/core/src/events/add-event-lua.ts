@@ -25,3 +25,11 @@ local function add_event(events, archivedBelow, minId, eventType, at, storeId, d
   return redis.call('XADD', events, 'MINID', '~', floor, '*', 'type', eventType, 'at', at, 'storeId', storeId, 'data', data)
 end
 `;
+
+/** How long events stay in the stream (once archived) when a writer is given no `EVENT_RETENTION_MS`: 7 days. */
+export const defaultEventRetentionMs = 7 * 24 * 3600 * 1000;
+
+/** `add_event`'s `minId` for an append at `now`: what a retention of `retentionMs` alone would keep. */
+export function eventMinId(now: Date, retentionMs: number): string {
+  return String(Math.max(0, now.getTime() - retentionMs));
+}

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { eventIdOf } from "../payments/payment-event.js";
-import { addEventLuaFunction } from "./add-event-lua.js";
+import { addEventLuaFunction, defaultEventRetentionMs, eventMinId } from "./add-event-lua.js";
 import { redisKeys } from "../redis/redis-keys.js";
 
 /** Events about no single payment or refund: the daily reconciliation's. */
@@ -45,15 +45,14 @@ export class EventOutbox {
     if (typeof this.redis.opAppendOutboxEvent !== "function") {
       this.redis.defineCommand("opAppendOutboxEvent", { numberOfKeys: 2, lua: appendLua });
     }
-    this.retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
+    this.retentionMs = options.retentionMs ?? defaultEventRetentionMs;
     this.clock = options.clock ?? (() => new Date());
   }
 
   /** Appends the event; answers its id (`evt_…`). */
   async append(type: OutboxEventType, data: unknown): Promise<string> {
     const now = this.clock();
-    const minId = String(Math.max(0, now.getTime() - this.retentionMs));
-    const streamId = await this.redis.opAppendOutboxEvent(this.key, this.archivedBelow, minId, type, now.toISOString(), JSON.stringify(data));
+    const streamId = await this.redis.opAppendOutboxEvent(this.key, this.archivedBelow, eventMinId(now, this.retentionMs), type, now.toISOString(), JSON.stringify(data));
     return eventIdOf(streamId);
   }
 }

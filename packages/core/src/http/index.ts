@@ -1,5 +1,6 @@
 export { registerOpsRoutes, type OpsRoutesOptions, type ReadinessCheck } from "./ops-routes.js";
 export { createMetricsRegistry } from "./metrics-registry.js";
+export { HttpMetrics, observeHttpRequests, type HttpMetricsOptions } from "./http-metrics.js";
 export { registerQueueMetrics, queueMetricStates, type QueueMetricState, type QueueMetricsOptions } from "./queue-metrics.js";
 export { lazyRequestLogger } from "./request-logger.js";
 export { registerStreamGroupMetrics, type StreamGroupSource } from "./stream-group-metrics.js";

@@ -13,6 +13,7 @@
 import { addEventLuaFunction } from "../events/add-event-lua.js";
 import { takeTokensLuaFunction } from "../rate-limit/token-bucket-lua.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
+import { refuseTransitionLuaFunction, settleReviewLuaFunction } from "../redis/transition-script.js";
 import { paymentRefundFields as R } from "./refund-totals.js";
 import { submitFeedMaxLen } from "./submit-feed.js";
 
@@ -103,17 +104,13 @@ return out
  * → {1, eventStreamId} applied | {Conflict, currentVersion} version moved | {NotFound}
  *   | {Final} already final | {AwaitingOperator} waits for an operator
  */
-export const transitionPaymentLua = `${addEventLuaFunction}
+export const transitionPaymentLua = `${addEventLuaFunction}${refuseTransitionLuaFunction}${settleReviewLuaFunction}
 local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review')
 if not cur[1] then return {${E.NotFound}} end
 local contradiction = ARGV[12] == 'contradiction'
-if cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided' then
-  if not (contradiction and cur[2] ~= 'succeeded' and ARGV[3] == 'needs_review') then return {${E.Final}} end
-elseif contradiction then
-  return {${E.Conflict}, cur[1]}
-end
-if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
-if cur[4] == 'contradiction' and ARGV[13] ~= 'operator' then return {${E.AwaitingOperator}} end
+local isFinal = cur[2] == 'succeeded' or cur[2] == 'failed' or cur[2] == 'voided'
+local refused = refuse_transition(cur, ARGV[1], isFinal, cur[2] ~= 'succeeded' and ARGV[3] == 'needs_review', contradiction, ARGV[13])
+if refused then return refused end
 local id = add_event(KEYS[2], KEYS[7], ARGV[7], ARGV[5], ARGV[6], cur[3], ARGV[2])
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', ARGV[3], 'version', ARGV[4], 'eventId', id)
 if ARGV[10] == '1' then
@@ -121,25 +118,8 @@ if ARGV[10] == '1' then
   redis.call('ZADD', KEYS[8], ARGV[14], ARGV[9])
 end
 redis.call('ZREM', KEYS[3], ARGV[9])
-if contradiction then
-  redis.call('ZREM', KEYS[8], ARGV[9])
-  redis.call('HSET', KEYS[1], 'review', 'contradiction')
-  redis.call('ZADD', KEYS[6], ARGV[14], ARGV[9])
-  redis.call('ZREM', KEYS[4], ARGV[9])
-  redis.call('HDEL', KEYS[5], ARGV[9])
-else
-  if cur[4] then
-    redis.call('HDEL', KEYS[1], 'review')
-    redis.call('ZREM', KEYS[6], ARGV[9])
-  end
-  if ARGV[11] == 'remove' then
-    redis.call('ZREM', KEYS[4], ARGV[9])
-    redis.call('HDEL', KEYS[5], ARGV[9])
-  elseif ARGV[11] ~= '' then
-    redis.call('ZADD', KEYS[4], 'LT', ARGV[11], ARGV[9])
-    redis.call('HSETNX', KEYS[5], ARGV[9], 0)
-  end
-end
+if contradiction then redis.call('ZREM', KEYS[8], ARGV[9]) end
+settle_review(KEYS[1], contradiction, cur[4], KEYS[6], KEYS[4], KEYS[5], ARGV[9], ARGV[14], ARGV[11])
 if ARGV[15] ~= '' then redis.call('XADD', KEYS[9], '*', unpack(cjson.decode(ARGV[15]))) end
 redis.call('PUBLISH', ARGV[8], ARGV[4])
 return {1, id}

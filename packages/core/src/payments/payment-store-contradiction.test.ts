@@ -2,15 +2,12 @@ import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../redis/redis-keys.js";
 import { eventFromStreamEntry } from "./payment-event.js";
+import { acceptedPayment } from "../../test/payments/payment-fixtures.js";
 import type { Payment } from "./payment.js";
 import { PaymentStore } from "./payment-store.js";
 import { ReconcileSchedule } from "./reconcile-schedule.js";
 
-const at = "2026-01-01T00:00:00.000Z";
-const payment = (orderNumber: string): Payment => ({
-  orderNumber, storeId: "demo-store", mode: "customer_scan", method: "WeChatPay_Offline", amount: "1.00", currency: "USD",
-  status: "accepted", version: 1, createdAt: at, updatedAt: at, history: [{ status: "accepted", at, source: "intake" }],
-});
+const payment = (orderNumber: string) => acceptedPayment(orderNumber, { mode: "customer_scan" });
 const success = { to: "succeeded", source: "query", code: "80000", set: { paymentId: "222", gateway: { code: "80000", message: "Transaction Approved" } } } as const;
 
 describe("PaymentStore: a gateway success for a failed or voided payment", () => {

@@ -1,13 +1,9 @@
 import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
-import type { Payment } from "./payment.js";
+import { acceptedPayment } from "../../test/payments/payment-fixtures.js";
 import { PaymentStore } from "./payment-store.js";
 
-const at = "2026-01-01T00:00:00.000Z";
-const payment: Payment = {
-  orderNumber: "S1", storeId: "demo-store", mode: "merchant_scan", method: "WeChatPay_Offline", amount: "1.00", currency: "USD",
-  status: "accepted", version: 1, createdAt: at, updatedAt: at, history: [{ status: "accepted", at, source: "intake" }],
-};
+const payment = acceptedPayment("S1");
 
 describe("PaymentStore send counter", () => {
   const redis = useRedis();

@@ -1,14 +1,10 @@
 import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
-import type { Payment } from "./payment.js";
+import { acceptedPayment } from "../../test/payments/payment-fixtures.js";
 import { PaymentStore } from "./payment-store.js";
 import { ReconcileSchedule } from "./reconcile-schedule.js";
 
-const at = "2026-01-01T00:00:00.000Z";
-const payment: Payment = {
-  orderNumber: "T1", storeId: "demo-store", mode: "merchant_scan", method: "WeChatPay_Offline", amount: "1.00", currency: "USD",
-  status: "accepted", version: 1, createdAt: at, updatedAt: at, history: [{ status: "accepted", at, source: "intake" }],
-};
+const payment = acceptedPayment("T1");
 
 describe("PaymentStore transition options", () => {
   const redis = useRedis();

@@ -1,15 +1,16 @@
 import type { Redis } from "ioredis";
-import { type AuditRecord, auditFields } from "../audit/audit-entry.js";
+import { defaultEventRetentionMs, eventMinId } from "../events/add-event-lua.js";
 import { type TakeOptions, takeArgs } from "../rate-limit/token-bucket-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
-import type { HistoryEntry, Payment, TransitionSource } from "./payment.js";
+import { type RecordSendResult, type TransitionExtras, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
+import type { HistoryEntry, Payment } from "./payment.js";
 import { eventIdOf, eventTypeOf } from "./payment-event.js";
 import { createPaymentLua, createPaymentsLua, createPaymentsReplyWidth, recordSendLua, transitionPaymentLua } from "./payment-scripts.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
 import { type PaymentStatus, canTransition, isFinal, isGatewayContradiction } from "./payment-status.js";
 import { minorOf, paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
-import { type StatusRules, contradictionReason, transitionLoop } from "./transition-loop.js";
+import { type StatusChange, type StatusRules, contradictionReason, stepEntry, transitionLoop } from "./transition-loop.js";
 
 export interface PaymentStoreOptions {
   redis: Redis;
@@ -39,13 +40,7 @@ export interface CreateLimit extends TakeOptions {
   id: string;
 }
 
-export interface TransitionChange {
-  to: PaymentStatus;
-  source: TransitionSource;
-  code?: string;
-  reason?: string;
-  /** The operator's name, recorded in the history entry (`source: "operator"`). */
-  operator?: string;
+export interface TransitionChange extends StatusChange<PaymentStatus> {
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Payment, "paymentId" | "barCode" | "qrCode" | "gateway">>;
 }
@@ -60,20 +55,7 @@ export type TransitionResult =
   | { outcome: "not_found" };
 
 /** Extras of {@link PaymentStore.transition}. */
-export interface TransitionOptions {
-  /**
-   * The payment as the caller last read it: the first compare-and-set is tried on it without a
-   * read of its own (a stale copy only costs the re-read a version conflict causes anyway).
-   */
-  current?: Payment;
-  /**
-   * Reconciliation schedule change made in the same atomic step, only if the move is applied:
-   * `remove` it, or check it no later than `dueAt` (epoch ms). See `ReconcileSchedule`.
-   */
-  reconcile?: "remove" | { dueAt: number };
-  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
-  audit?: AuditRecord;
-}
+export type TransitionOptions = TransitionExtras<Payment>;
 
 /** What the payer needs before a submit, read together: the resource, its send count, its wallet code. */
 export interface SubmitSnapshot {
@@ -90,9 +72,7 @@ type RedisWithScripts = Redis & {
 };
 
 /** What {@link PaymentStore.recordSend} found: the new count, or why nothing may be sent. */
-export type RecordSendResult =
-  | { recorded: true; sends: number }
-  | { recorded: false; reason: "not_found" | "not_submitting" | "count_moved" };
+export type { RecordSendResult };
 
 /** The payment state machine, for the transition loop. */
 const paymentRules: StatusRules<PaymentStatus> = { isFinal, canTransition, isContradiction: isGatewayContradiction };
@@ -120,7 +100,7 @@ export class PaymentStore {
   constructor(options: PaymentStoreOptions) {
     this.redis = options.redis as RedisWithScripts;
     this.keys = redisKeys(options.keyPrefix ?? "op");
-    this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
+    this.retentionMs = options.eventRetentionMs ?? defaultEventRetentionMs;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreatePayment !== "function") {
       this.redis.defineCommand("opCreatePayment", { numberOfKeys: 6, lua: createPaymentLua });
@@ -239,12 +219,7 @@ export class PaymentStore {
    * another sender counted meanwhile (`count_moved`).
    */
   async recordSend(ref: PaymentRef, expectedSends?: number): Promise<RecordSendResult> {
-    const expected = expectedSends === undefined ? "" : String(expectedSends);
-    const reply = await this.redis.opRecordSend(this.keys.payment(ref.account, ref.orderNumber), expected);
-    if (reply === ScriptErrorCode.NotFound) return { recorded: false, reason: "not_found" };
-    if (reply === ScriptErrorCode.NotSubmitting) return { recorded: false, reason: "not_submitting" };
-    if (reply === ScriptErrorCode.CountMoved) return { recorded: false, reason: "count_moved" };
-    return { recorded: true, sends: reply };
+    return recordSendResultOf(await this.redis.opRecordSend(this.keys.payment(ref.account, ref.orderNumber), expectedSendsArg(expectedSends)));
   }
 
   /** The id of the payment's submit feed entry (undefined for a payment created before the feed). */
@@ -275,7 +250,6 @@ export class PaymentStore {
    */
   async transition(ref: PaymentRef, change: TransitionChange, options: TransitionOptions = {}): Promise<TransitionResult> {
     const key = this.keys.payment(ref.account, ref.orderNumber);
-    const reconcile = options.reconcile === undefined ? "" : options.reconcile === "remove" ? "remove" : String(Math.round(options.reconcile.dueAt));
     const result = await transitionLoop({
       name: `payment ${ref.account}/${ref.orderNumber}`,
       rules: paymentRules,
@@ -285,10 +259,7 @@ export class PaymentStore {
       contradictionStep,
       write: async (current, step, contradiction) => {
         const at = this.clock();
-        const entry: HistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
-        if (step.code !== undefined) entry.code = step.code;
-        if (step.reason !== undefined) entry.reason = step.reason;
-        if (step.operator !== undefined) entry.operator = step.operator;
+        const entry: HistoryEntry = stepEntry(step, at.toISOString());
         if (contradiction && step.set?.paymentId !== undefined) entry.paymentId = step.set.paymentId;
         // Refunds only exist for a `succeeded` payment, which never moves again: a moving payment
         // has none, and its amounts are those of its new status alone.
@@ -301,7 +272,7 @@ export class PaymentStore {
           history: [...current.history, entry],
         });
         const json = JSON.stringify(next);
-        const [code, value] = await this.redis.opTransitionPayment(
+        const reply = await this.redis.opTransitionPayment(
           key,
           this.keys.events,
           this.keys.acceptedIndex,
@@ -321,17 +292,13 @@ export class PaymentStore {
           this.keys.paymentChannel(ref.account, ref.orderNumber),
           refMember(ref),
           isFinal(next.status) ? "1" : "0",
-          reconcile,
-          contradiction ? "contradiction" : "",
+          scheduleArg(options.reconcile),
+          modeArg(contradiction),
           step.source,
           String(at.getTime()),
-          options.audit ? JSON.stringify(auditFields(options.audit, at)) : "",
+          auditArg(options.audit, at),
         );
-        if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
-        if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
-        if (code === ScriptErrorCode.Final) return { outcome: "final" };
-        if (code === ScriptErrorCode.AwaitingOperator) return { outcome: "awaiting_operator" };
-        return { outcome: "conflict" };
+        return stepWriteOf(reply, next);
       },
     });
     if (result.outcome === "not_found") return result;
@@ -350,7 +317,7 @@ export class PaymentStore {
   }
 
   private minId(now: Date): string {
-    return String(Math.max(0, now.getTime() - this.retentionMs));
+    return eventMinId(now, this.retentionMs);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { addEventLuaFunction } from "../events/add-event-lua.js";
+import { addEventLuaFunction, defaultEventRetentionMs, eventMinId } from "../events/add-event-lua.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
 import type { Payment } from "./payment.js";
@@ -59,7 +59,7 @@ export class RiskNotices {
     this.redis = options.redis as RedisWithRiskScript;
     this.keys = redisKeys(options.keyPrefix ?? "op");
     this.read = options.read;
-    this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
+    this.retentionMs = options.eventRetentionMs ?? defaultEventRetentionMs;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opRecordRiskNotice !== "function") {
       this.redis.defineCommand("opRecordRiskNotice", { numberOfKeys: 3, lua: recordRiskNoticeLua });
@@ -81,7 +81,7 @@ export class RiskNotices {
         `risk:${notice.type}:${notice.id}:${notice.status}`,
         JSON.stringify(data),
         at.toISOString(),
-        String(Math.max(0, at.getTime() - this.retentionMs)),
+        eventMinId(at, this.retentionMs),
         riskNoticeEventType,
       );
       if (code === 1) return { outcome: "recorded", eventId: eventIdOf(String(value)) };

@@ -14,6 +14,27 @@ export interface StatusChange<S extends string> {
   source: TransitionSource;
   code?: string;
   reason?: string;
+  /** The operator's name, recorded in the history entry (`source: "operator"`). */
+  operator?: string;
+}
+
+/** The history entry of a step, as both resources record it: absent facts are left out. */
+export interface StepEntry<S extends string> {
+  status: S;
+  at: string;
+  source: TransitionSource;
+  code?: string;
+  reason?: string;
+  operator?: string;
+}
+
+/** The history entry `step` writes at `at` (ISO): its status, source, and its code, reason and operator when given. */
+export function stepEntry<S extends string>(step: StatusChange<S>, at: string): StepEntry<S> {
+  const entry: StepEntry<S> = { status: step.to, at, source: step.source };
+  if (step.code !== undefined) entry.code = step.code;
+  if (step.reason !== undefined) entry.reason = step.reason;
+  if (step.operator !== undefined) entry.operator = step.operator;
+  return entry;
 }
 
 /** How the store's compare-and-set script answered one attempt. */

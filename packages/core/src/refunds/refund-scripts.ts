@@ -13,6 +13,7 @@
 import { addEventLuaFunction } from "../events/add-event-lua.js";
 import { paymentRefundFields as P } from "../payments/refund-totals.js";
 import { ScriptErrorCode as E } from "../redis/script-error-code.js";
+import { refuseTransitionLuaFunction, settleReviewLuaFunction } from "../redis/transition-script.js";
 import { refundFeedMaxLen } from "./refund-feed.js";
 
 /**
@@ -88,18 +89,13 @@ return {1, id}
  *       audit entry fields as a JSON array ('' none)
  * → {1, eventStreamId} applied | {Conflict, currentVersion} | {NotFound} | {Final} | {AwaitingOperator}
  */
-export const transitionRefundLua = `${addEventLuaFunction}
+export const transitionRefundLua = `${addEventLuaFunction}${refuseTransitionLuaFunction}${settleReviewLuaFunction}
 local cur = redis.call('HMGET', KEYS[1], 'version', 'status', 'storeId', 'review', 'amountMinor')
 if not cur[1] then return {${E.NotFound}} end
 local contradiction = ARGV[10] == 'contradiction'
 local from, to = cur[2], ARGV[3]
-if from == 'succeeded' or from == 'failed' then
-  if not (contradiction and from == 'failed' and to == 'needs_review') then return {${E.Final}} end
-elseif contradiction then
-  return {${E.Conflict}, cur[1]}
-end
-if cur[1] ~= ARGV[1] then return {${E.Conflict}, cur[1]} end
-if cur[4] == 'contradiction' and ARGV[11] ~= 'operator' then return {${E.AwaitingOperator}} end
+local refused = refuse_transition(cur, ARGV[1], from == 'succeeded' or from == 'failed', from == 'failed' and to == 'needs_review', contradiction, ARGV[11])
+if refused then return refused end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'status', to, 'version', ARGV[4])
 local id = add_event(KEYS[3], KEYS[8], ARGV[7], ARGV[5], ARGV[6], cur[3], ARGV[2])
 -- Never recreate a payment that is gone (its hash would be a stub without a resource).
@@ -116,24 +112,7 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('ZADD', KEYS[9], ARGV[12], ARGV[13])
 end
 redis.call('ZREM', KEYS[4], ARGV[8])
-if contradiction then
-  redis.call('HSET', KEYS[1], 'review', 'contradiction')
-  redis.call('ZADD', KEYS[7], ARGV[12], ARGV[8])
-  redis.call('ZREM', KEYS[5], ARGV[8])
-  redis.call('HDEL', KEYS[6], ARGV[8])
-else
-  if cur[4] then
-    redis.call('HDEL', KEYS[1], 'review')
-    redis.call('ZREM', KEYS[7], ARGV[8])
-  end
-  if ARGV[9] == 'remove' then
-    redis.call('ZREM', KEYS[5], ARGV[8])
-    redis.call('HDEL', KEYS[6], ARGV[8])
-  elseif ARGV[9] ~= '' then
-    redis.call('ZADD', KEYS[5], 'LT', ARGV[9], ARGV[8])
-    redis.call('HSETNX', KEYS[6], ARGV[8], 0)
-  end
-end
+settle_review(KEYS[1], contradiction, cur[4], KEYS[7], KEYS[5], KEYS[6], ARGV[8], ARGV[12], ARGV[9])
 if ARGV[14] ~= '' then redis.call('XADD', KEYS[10], '*', unpack(cjson.decode(ARGV[14]))) end
 return {1, id}
 `;

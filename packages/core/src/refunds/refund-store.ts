@@ -1,16 +1,15 @@
 import type { Redis } from "ioredis";
-import { type AuditRecord, auditFields } from "../audit/audit-entry.js";
+import { defaultEventRetentionMs, eventMinId } from "../events/add-event-lua.js";
 import { currencyDecimals, formatCurrencyMinor, toCurrencyMinor } from "../payments/money.js";
-import type { TransitionSource } from "../payments/payment.js";
 import { eventIdOf } from "../payments/payment-event.js";
 import { type PaymentRef, refMember } from "../payments/payment-ref.js";
 import { recordSendLua } from "../payments/payment-scripts.js";
 import type { PaymentStatus } from "../payments/payment-status.js";
-import type { RecordSendResult } from "../payments/payment-store.js";
 import { paymentRefundFields } from "../payments/refund-totals.js";
-import { type StatusRules, contradictionReason, transitionLoop } from "../payments/transition-loop.js";
+import { type StatusChange, type StatusRules, contradictionReason, stepEntry, transitionLoop } from "../payments/transition-loop.js";
 import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
+import { type RecordSendResult, type TransitionExtras, auditArg, expectedSendsArg, modeArg, recordSendResultOf, scheduleArg, stepWriteOf } from "../redis/transition-script.js";
 import type { Refund, RefundHistoryEntry } from "./refund.js";
 import { refundEventTypeOf } from "./refund-event.js";
 import { type RefundRef, parseRefundMember, refundMember } from "./refund-ref.js";
@@ -44,13 +43,7 @@ export type RefundCreateResult =
   /** The payment is not in the refund's currency (not the payment the caller read): read it again. */
   | { outcome: "payment_changed" };
 
-export interface RefundChange {
-  to: RefundStatus;
-  source: TransitionSource;
-  code?: string;
-  reason?: string;
-  /** The operator's name, recorded in the history entry (`source: "operator"`). */
-  operator?: string;
+export interface RefundChange extends StatusChange<RefundStatus> {
   /** Gateway facts learnt with this transition. */
   set?: Partial<Pick<Refund, "refundId" | "gateway">>;
 }
@@ -60,14 +53,8 @@ export type RefundTransitionResult =
   | { outcome: "unchanged"; refund: Refund; reason: "same_status" | "not_allowed" | "final" | "awaiting_operator" }
   | { outcome: "not_found" };
 
-export interface RefundTransitionOptions {
-  /** The refund as the caller last read it: the first compare-and-set is tried on it. */
-  current?: Refund;
-  /** Refund schedule change in the same step, only if applied: `remove` it, or check it no later than `dueAt` (epoch ms). */
-  reconcile?: "remove" | { dueAt: number };
-  /** The operator action behind the move, written to the audit log in the same atomic step, only if it is applied. */
-  audit?: AuditRecord;
-}
+/** Extras of {@link RefundStore.transition}. */
+export type RefundTransitionOptions = TransitionExtras<Refund>;
 
 type RedisWithRefundScripts = Redis & {
   opCreateRefund(...args: string[]): Promise<[number, (string | number)?, string?, string?]>;
@@ -93,7 +80,7 @@ export class RefundStore {
   constructor(options: RefundStoreOptions) {
     this.redis = options.redis as RedisWithRefundScripts;
     this.keys = redisKeys(options.keyPrefix ?? "op");
-    this.retentionMs = options.eventRetentionMs ?? 7 * 24 * 3600 * 1000;
+    this.retentionMs = options.eventRetentionMs ?? defaultEventRetentionMs;
     this.clock = options.clock ?? (() => new Date());
     if (typeof this.redis.opCreateRefund !== "function") {
       this.redis.defineCommand("opCreateRefund", { numberOfKeys: 8, lua: createRefundLua });
@@ -179,7 +166,6 @@ export class RefundStore {
    * index and waits there for an `operator` transition.
    */
   async transition(ref: RefundRef, change: RefundChange, options: RefundTransitionOptions = {}): Promise<RefundTransitionResult> {
-    const reconcile = options.reconcile === undefined ? "" : options.reconcile === "remove" ? "remove" : String(Math.round(options.reconcile.dueAt));
     const result = await transitionLoop({
       name: `refund ${refundMember(ref)}`,
       rules: refundRules,
@@ -189,13 +175,10 @@ export class RefundStore {
       contradictionStep,
       write: async (current, step, contradiction) => {
         const at = this.clock();
-        const entry: RefundHistoryEntry = { status: step.to, at: at.toISOString(), source: step.source };
-        if (step.code !== undefined) entry.code = step.code;
-        if (step.reason !== undefined) entry.reason = step.reason;
-        if (step.operator !== undefined) entry.operator = step.operator;
+        const entry: RefundHistoryEntry = stepEntry(step, at.toISOString());
         if (contradiction && step.set?.refundId !== undefined) entry.refundId = step.set.refundId;
         const next: Refund = { ...current, ...step.set, status: step.to, version: current.version + 1, updatedAt: entry.at, history: [...current.history, entry] };
-        const [code, value] = await this.redis.opTransitionRefund(
+        const reply = await this.redis.opTransitionRefund(
           this.refundKey(ref),
           this.keys.payment(ref.account, ref.orderNumber),
           this.keys.events,
@@ -214,18 +197,14 @@ export class RefundStore {
           entry.at,
           this.minId(at),
           refundMember(ref),
-          reconcile,
-          contradiction ? "contradiction" : "",
+          scheduleArg(options.reconcile),
+          modeArg(contradiction),
           step.source,
           String(at.getTime()),
           refMember(ref),
-          options.audit ? JSON.stringify(auditFields(options.audit, at)) : "",
+          auditArg(options.audit, at),
         );
-        if (code === 1) return { outcome: "applied", next, eventId: eventIdOf(value as string) };
-        if (code === ScriptErrorCode.NotFound) return { outcome: "not_found" };
-        if (code === ScriptErrorCode.Final) return { outcome: "final" };
-        if (code === ScriptErrorCode.AwaitingOperator) return { outcome: "awaiting_operator" };
-        return { outcome: "conflict" };
+        return stepWriteOf(reply, next);
       },
     });
     if (result.outcome === "not_found") return result;
@@ -239,14 +218,12 @@ export class RefundStore {
    * idempotency key). With `expectedSends`, nothing is counted when another sender counted meanwhile.
    */
   async recordSend(ref: RefundRef, expectedSends?: number): Promise<RecordSendResult> {
-    const reply = await this.redis.opRecordRefundSend(this.refundKey(ref), expectedSends === undefined ? "" : String(expectedSends));
-    if (reply === ScriptErrorCode.NotFound) return { recorded: false, reason: "not_found" };
-    if (reply === ScriptErrorCode.NotSubmitting) return { recorded: false, reason: "not_submitting" };
-    if (reply === ScriptErrorCode.CountMoved) return { recorded: false, reason: "count_moved" };
+    const result = recordSendResultOf(await this.redis.opRecordRefundSend(this.refundKey(ref), expectedSendsArg(expectedSends)));
+    if (!result.recorded) return result;
     // When the latest request left (`sendSnapshot`): written after the count and before the send,
     // so it is never later than the send it dates (a payer that dies in between sent nothing).
     await this.redis.hset(this.refundKey(ref), "sentAt", String(this.clock().getTime()));
-    return { recorded: true, sends: reply };
+    return result;
   }
 
   /** applyRefund requests recorded by {@link recordSend} so far (0 when none or no such refund). */
@@ -290,7 +267,7 @@ export class RefundStore {
   }
 
   private minId(now: Date): string {
-    return String(Math.max(0, now.getTime() - this.retentionMs));
+    return eventMinId(now, this.retentionMs);
   }
 }
 

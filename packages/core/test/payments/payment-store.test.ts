@@ -1,26 +1,13 @@
 import { useRedis } from "@oceanpos/testing";
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../../src/redis/index.js";
-import { type Payment, type PaymentEvent, PaymentStore, eventFromStreamEntry, submitFeedRef } from "../../src/payments/index.js";
+import { type PaymentEvent, PaymentStore, eventFromStreamEntry, submitFeedRef } from "../../src/payments/index.js";
 import { maxPaymentsPerCreateCall } from "../../src/payments/payment-store.js";
+import { acceptedPayment } from "./payment-fixtures.js";
 
 const account = "995149";
 
-function newPayment(orderNumber: string, at = "2026-01-01T00:00:00.000Z"): Payment {
-  return {
-    orderNumber,
-    storeId: "demo-store",
-    mode: "merchant_scan",
-    method: "WeChatPay_Offline",
-    amount: "12.50",
-    currency: "USD",
-    status: "accepted",
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    history: [{ status: "accepted", at, source: "intake" }],
-  };
-}
+const newPayment = (orderNumber: string) => acceptedPayment(orderNumber, { amount: "12.50" });
 
 describe("PaymentStore", () => {
   const redis = useRedis();

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type Payment, type PaymentRef, type PaymentStore, type StreamEvent, eventFromStreamEntry } from "../../src/payments/index.js";
 import type { NewRefund, Refund, RefundEvent, RefundRef } from "../../src/refunds/index.js";
+import { acceptedPayment } from "../payments/payment-fixtures.js";
 
 export const account = "995149";
 const at = "2026-01-01T00:00:00.000Z";
@@ -12,11 +13,7 @@ export async function paymentIn(
   options: { amount?: string; currency?: string; status?: Payment["status"]; storeId?: string } = {},
 ): Promise<PaymentRef> {
   const ref = { account, orderNumber };
-  const payment: Payment = {
-    orderNumber, storeId: options.storeId ?? "store-a", mode: "merchant_scan", method: "WeChatPay_Offline",
-    amount: options.amount ?? "10.00", currency: options.currency ?? "USD", status: "accepted", version: 1,
-    createdAt: at, updatedAt: at, history: [{ status: "accepted", at, source: "intake" }],
-  };
+  const payment = acceptedPayment(orderNumber, { storeId: options.storeId ?? "store-a", amount: options.amount ?? "10.00", currency: options.currency ?? "USD" });
   await store.create({ ...ref, payment, requestHash: "h" });
   const status = options.status ?? "succeeded";
   if (status !== "accepted") await store.transition(ref, { to: "submitting", source: "payer" });

@@ -157,22 +157,27 @@ export async function readFeedAs(redis: Redis, prefix: string, name: string, ack
   return ids.length;
 }
 
+/** A merchant-scan pay request of 12.50 USD for `orderNumber` sent straight to the gateway, as a payer (or another till) sends one. */
+export function payAtGateway(client: OceanpaymentClient, orderNumber: string, paymentCode: string): ReturnType<OceanpaymentClient["pay"]> {
+  return client.pay({
+    credentials: { account, terminal, secureCode: "12345678" },
+    noticeUrl: "http://127.0.0.1:9/notice",
+    orderNumber,
+    currency: "USD",
+    amount: "12.50",
+    billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
+    items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
+    scan: { mode: "merchant_scans", paymentCode },
+  });
+}
+
 /**
  * A payer's send as it makes one (counted, then sent to the gateway, which charges it), by a payer
  * that then dies with the answer. Resolves with the gateway's paymentId.
  */
 export async function sendAsDeadPayer(ctx: SetupContext, ref: PaymentRef, authCode: string): Promise<string> {
   expect(await ctx.store.recordSend(ref)).toEqual({ recorded: true, sends: 1 });
-  const sent = await ctx.client.pay({
-    credentials: { account, terminal, secureCode: "12345678" },
-    noticeUrl: "http://127.0.0.1:9/notice",
-    orderNumber: ref.orderNumber,
-    currency: "USD",
-    amount: "12.50",
-    billing: { firstName: "Demo", lastName: "Store", email: "pos@demo-store.example" },
-    items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
-    scan: { mode: "merchant_scans", paymentCode: authCode },
-  });
+  const sent = await payAtGateway(ctx.client, ref.orderNumber, authCode);
   if (sent.kind !== "succeeded") throw new Error(`the gateway should have charged ${ref.orderNumber}, answered ${sent.kind}`);
   return sent.paymentId;
 }
