@@ -146,6 +146,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     retention: retentionStore,
     redis,
     lockKey: keys.retentionSweepLock,
+    backfillKey: keys.retentionBackfill,
     owner: consumer,
     pool,
     retentionMs: config.PAYMENT_RETENTION_DAYS * 24 * 3600 * 1000,
