@@ -174,7 +174,7 @@ async function measureDrain(redis: Redis, eventsKey: string, events: number) {
   return { events, ms, eventsPerSec: ratePerSec(events, ms) };
 }
 
-/** The ledger's seed CLI (as an operator runs it): rows straight into PostgreSQL, ANALYZEd. */
+/** The ledger's seed CLI (as an operator runs it): rows straight into PostgreSQL, vacuumed and analyzed. */
 async function seed(databaseUrl: string, rows: number): Promise<void> {
   const cli = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/cli/seed.ts", "--count", String(rows), "--days", "30"], {
     cwd: join(repoRoot, "services/ledger"),
