@@ -9,7 +9,7 @@ import { type RedisConnector, RedisConnections, type Service, defineService, ret
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentRetention, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
-import { type Redis, redisKeys } from "@oceanpos/core/redis";
+import { redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
 import type { Registry } from "prom-client";
@@ -79,12 +79,10 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   const drainPool = createPool({ url: config.DATABASE_URL, max: 1, statementTimeoutMs: timeoutMs, logger, applicationName: "oceanpos-ledger-drain" });
   const registry = deps.registry ?? createMetricsRegistry("ledger");
   const metrics = new LedgerMetrics(registry);
-  const positionOn = (on: Redis) => new ArchivedPosition({ redis: on, streamKey: keys.events, key: keys.archivedBelow, group: config.LEDGER_GROUP });
-  // Moved on the drain's connection, between its reads; read on scrape through the other one.
-  const position = positionOn(drainRedis);
-  const scraped = positionOn(redis);
+  // Not on the drain's connection: the drain moves it while its next read blocks there.
+  const position = new ArchivedPosition({ redis, streamKey: keys.events, key: keys.archivedBelow, group: config.LEDGER_GROUP });
   registerStreamGroupMetrics(registry, redis, [{ stream: "events", key: keys.events, group: config.LEDGER_GROUP }]);
-  metrics.collectLag(registry, () => scraped.oldestUnarchived());
+  metrics.collectLag(registry, () => position.oldestUnarchived());
   const consumer = deps.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const drain = new EventDrain({
     redis: drainRedis,
@@ -146,6 +144,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     retention: retentionStore,
     redis,
     lockKey: keys.retentionSweepLock,
+    backfillKey: keys.retentionBackfill,
     owner: consumer,
     pool,
     retentionMs: config.PAYMENT_RETENTION_DAYS * 24 * 3600 * 1000,

@@ -15,6 +15,7 @@ export class LedgerMetrics {
   readonly reconciliationRuns: Counter<"status">;
   readonly retentionRemoved: Counter;
   readonly retentionKept: Counter<"reason">;
+  readonly retentionEnrolled: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -56,6 +57,11 @@ export class LedgerMetrics {
       name: "ledger_retention_kept_total",
       help: "Due payments the retention sweep left in Redis, by reason (not_archived, conflict, retained, gone)",
       labelNames: ["reason"],
+      registers,
+    });
+    this.retentionEnrolled = new Counter({
+      name: "ledger_retention_enrolled_total",
+      help: "Final payments the retention backfill added to the final-payments index (made final before it existed)",
       registers,
     });
   }

@@ -61,4 +61,24 @@ describe("retention: final payments leave Redis once archived", () => {
     expect(result.removed).toBe(0);
     for (const p of paid) expect(await payments.store.get({ account, orderNumber: p.orderNumber })).toEqual(p);
   }, 60_000);
+
+  it("sweeps the final payments made before the retention index existed, once archived and past the window", async () => {
+    const payments = new Payments(redis.client(), redis.prefix);
+    const keys = redisKeys(redis.prefix);
+    const old = await Promise.all(Array.from({ length: 3 }, () => payments.pay()));
+    const open = await payments.pay({ path: ["submitting", "pending"] });
+    // As Redis held them before the index: in no index, no latest event recorded.
+    await redis.client().del(keys.finalIndex);
+    for (const p of [...old, open]) await redis.client().hdel(keys.payment(account, p.orderNumber), "eventId");
+    ledgers.push(await startLedger(testConfig(db, redis, retentionEnv)));
+    const inRedis = async (orderNumber: string) => (await redis.client().exists(keys.payment(account, orderNumber))) === 1;
+
+    await waitFor(async () => (await Promise.all(old.map((p) => inRedis(p.orderNumber)))).every((x) => !x), { timeoutMs: 20_000, message: "the old final payments removed from Redis" });
+    expect(await inRedis(open.orderNumber), "a payment that is not final stays").toBe(true);
+    expect(await redis.client().get(keys.retentionBackfill)).toBe("done");
+    const archived = (await db.pool().query("select order_number from payments where status = 'succeeded'")).rows.map((r) => r.order_number);
+    expect(archived.sort()).toEqual(old.map((p) => p.orderNumber).sort());
+    const metrics = await ledgers[0]?.registry.getSingleMetricAsString("ledger_retention_enrolled_total");
+    expect(metrics).toMatch(/ledger_retention_enrolled_total\{[^}]*\} 3\n?$/);
+  }, 60_000);
 });

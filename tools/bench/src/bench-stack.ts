@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { RedisServerProcess, freePort } from "@oceanpos/harness";
+import { PostgresServerProcess, RedisServerProcess, freePort } from "@oceanpos/harness";
 import { Redis } from "ioredis";
 import { request } from "undici";
 
@@ -20,13 +20,14 @@ export const imageNodeOptions = "--max-semi-space-size=8";
  */
 export const benchRefundMs = 20;
 
-export type ServiceName = "sandbox" | "intake" | "payer" | "notifier";
+export type ServiceName = "sandbox" | "intake" | "payer" | "notifier" | "ledger";
 
 const serviceDirs: Record<ServiceName, string> = {
   sandbox: "packages/sandbox",
   intake: "services/intake",
   payer: "services/payer",
   notifier: "services/notifier",
+  ledger: "services/ledger",
 };
 
 export interface BenchStackOptions {
@@ -42,21 +43,24 @@ export interface BenchStackOptions {
 
 /**
  * The bench's own world: a `redis-server` child (AOF on, `appendfsync everysec` as in
- * docker-compose.yml) and the four services as child processes on free ports, started like
+ * docker-compose.yml), an embedded PostgreSQL for the ledger, and the five services (the ledger
+ * archiving the stack's events as in production) as child processes on free ports, started like
  * the Docker image does (`node dist/main.js`, built by turbo before the bench runs) or, with
  * `runtime: "tsx"`, as `npm start` does. Nothing is shared with a developer's stack.
  */
 export class BenchStack {
   readonly ports: Record<ServiceName, number>;
   readonly redis: RedisServerProcess;
+  readonly postgres: PostgresServerProcess;
   readonly children = new Map<ServiceName, ChildProcess>();
   private readonly workDir: string;
   private readonly o: BenchStackOptions;
   private stopped: Promise<void> | undefined;
 
-  private constructor(o: BenchStackOptions, redis: RedisServerProcess, ports: Record<ServiceName, number>, workDir: string) {
+  private constructor(o: BenchStackOptions, redis: RedisServerProcess, postgres: PostgresServerProcess, ports: Record<ServiceName, number>, workDir: string) {
     this.o = o;
     this.redis = redis;
+    this.postgres = postgres;
     this.ports = ports;
     this.workDir = workDir;
   }
@@ -71,8 +75,12 @@ export class BenchStack {
     const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     await admin.config("SET", "appendfsync", "everysec");
     await admin.quit();
-    const ports = { sandbox: await freePort(), intake: await freePort(), payer: await freePort(), notifier: await freePort() };
-    const stack = new BenchStack(o, redis, ports, workDir);
+    const postgres = await PostgresServerProcess.start().catch(async (err: unknown) => {
+      await redis.destroy();
+      throw err;
+    });
+    const ports = { sandbox: await freePort(), intake: await freePort(), payer: await freePort(), notifier: await freePort(), ledger: await freePort() };
+    const stack = new BenchStack(o, redis, postgres, ports, workDir);
     try {
       stack.spawnAll();
       await Promise.all((Object.keys(ports) as ServiceName[]).map((name) => stack.waitReady(name, 90_000)));
@@ -96,7 +104,7 @@ export class BenchStack {
     this.children.get(name)?.kill(signal);
   }
 
-  /** SIGTERM every child (graceful: CPU profiles are written on exit), SIGKILL after 15 s; then Redis. Safe twice. */
+  /** SIGTERM every child (graceful: CPU profiles are written on exit), SIGKILL after 15 s; then Redis and PostgreSQL. Safe twice. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       // The redis-server child is unref'd: keep the loop alive until it has really exited.
@@ -113,7 +121,7 @@ export class BenchStack {
       }, 15_000);
       await Promise.all(exited);
       clearTimeout(deadline);
-      await this.redis.destroy();
+      await Promise.all([this.redis.destroy(), this.postgres.destroy()]);
       rmSync(this.workDir, { recursive: true, force: true });
       clearInterval(keepAlive);
     })();
@@ -133,6 +141,10 @@ export class BenchStack {
       INTAKE_PORT: String(this.ports.intake),
       PAYER_PORT: String(this.ports.payer),
       NOTIFIER_PORT: String(this.ports.notifier),
+      LEDGER_PORT: String(this.ports.ledger),
+      DATABASE_URL: this.postgres.url(),
+      // The ledger's daily reconciliation would page through the sandbox mid-run.
+      RECONCILIATION_AT: "off",
       OCEANPAYMENT_GATEWAY_URL: this.url("sandbox"),
       OCEANPAYMENT_QUERY_URL: this.url("sandbox"),
       NOTICE_URL: `${this.url("notifier")}/oceanpayment/notice`,

@@ -29,15 +29,15 @@ import { round } from "./stats.js";
  * BENCH_RUNTIME=tsx runs the sources instead of the compiled services; BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS for the services.
  */
 const allPhases = ["raw", "intake", "batch", "e2e", "notices", "refunds", "ledger", "outage"] as const;
-const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier"];
+const names: readonly ServiceName[] = ["sandbox", "intake", "payer", "notifier", "ledger"];
 const profile = (process.env.BENCH_PROFILE ?? "").split(",").map((s) => s.trim()).filter((s): s is ServiceName => names.includes(s as ServiceName));
 const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "compiled";
 const phases = new Set((process.env.BENCH_PHASES ?? allPhases.join(",")).split(",").map((s) => s.trim()));
-/** Downstream services stopped during the intake and batch phases (BENCH_API_PAUSE, default both; "" for none). */
-const apiPhasesPaused = (process.env.BENCH_API_PAUSE ?? "payer,notifier")
+/** Downstream services stopped during the intake and batch phases (BENCH_API_PAUSE, default all three; "" for none). */
+const apiPhasesPaused = (process.env.BENCH_API_PAUSE ?? "payer,notifier,ledger")
   .split(",")
   .map((s) => s.trim())
-  .filter((s): s is "payer" | "notifier" => s === "payer" || s === "notifier");
+  .filter((s): s is "payer" | "notifier" | "ledger" => s === "payer" || s === "notifier" || s === "ledger");
 const startedAt = new Date();
 const loadavgAtStart = loadavg().map((l) => round(l));
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
@@ -120,18 +120,18 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
 
 const relayGroup = "notifier"; // the notifier's RELAY_GROUP default: the bench does not set it
 /**
- * Waits until the notifier's relay has read and acknowledged every event (its consumer group's lag
- * and pending count at 0); returns how long that took.
+ * Waits until the notifier's relay (or another consumer group of the event stream: the ledger's)
+ * has read and acknowledged every event (the group's lag and pending count at 0); returns how long that took.
  */
-async function relayCaughtUp(redis: Redis, timeoutMs: number): Promise<number> {
+async function relayCaughtUp(redis: Redis, timeoutMs: number, group = relayGroup): Promise<number> {
   const began = performance.now();
   const events = redisKeys("op").events;
   await waitFor(
     async () => {
-      const backlog = await streamGroupBacklog(redis, events, relayGroup);
+      const backlog = await streamGroupBacklog(redis, events, group);
       return backlog !== undefined && backlog.unread === 0 && backlog.pending === 0;
     },
-    { timeoutMs, intervalMs: 200, message: `the notifier's relay group "${relayGroup}" to read and acknowledge every event` },
+    { timeoutMs, intervalMs: 200, message: `the consumer group "${group}" to read and acknowledge every event` },
   );
   return Math.round(performance.now() - began);
 }
@@ -168,6 +168,10 @@ try {
   if (apiPhasesPaused.includes("notifier")) {
     const caughtUpMs = await relayCaughtUp(admin, 120_000);
     log(`the notifier's relay caught up with the API phases' events in ${caughtUpMs} ms`);
+  }
+  if (apiPhasesPaused.includes("ledger")) {
+    const caughtUpMs = await relayCaughtUp(admin, 180_000, "ledger");
+    log(`the ledger caught up with the API phases' events in ${caughtUpMs} ms`);
   }
   if (phases.has("e2e")) {
     log("e2e: intake → payer → sandbox (+20 ms) → webhook; burst of 4,000, then paced…");
@@ -210,7 +214,7 @@ const d = details as {
   rawHttp?: { reqPerSec: number; openLoop: { p99Ms: number } };
   intake?: { reqPerSec: number; closedLoop: { p50Ms: number; p99Ms: number }; openLoop: { p99Ms: number } };
   batch?: { paymentsPerSec: number };
-  e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number } };
+  e2e?: { paymentsPerSec: number; paced: { p99Ms: number; ratePerSec: number }; burst: { p99Ms: number }; ledgerLag: { p99Ms: number; samples: number } };
   notices?: { noticesPerSec: number; deliveriesPerSec: number; paced: { p99Ms: number; ratePerSec: number }; blastNoticeToWebhook: { p99Ms: number } };
   outage?: { secondsToLastSettlement: number | null; payments: number; failingMs: number; failureRate: number; problems: string[] };
 };
@@ -234,6 +238,8 @@ const figures: Figures = {
   "outage.secondsToLastSettlement": d.outage?.secondsToLastSettlement ?? nan,
   "memory.maxRssMb": Object.values(rss).length > 0 ? Math.max(...Object.values(rss)) : nan,
   ...(details.ledger ? ledgerFigures(details.ledger as LedgerPhaseResult) : {}),
+  // The issue's lag is the one while e2e runs (the ledger phase's, at a constant rate, stays in its details).
+  ...(d.e2e ? { "ledger.lagP99Ms": d.e2e.ledgerLag.p99Ms } : {}),
 };
 
 // What each phase's CPU is divided by (the notices phase also prepares its payments: left out).
@@ -274,6 +280,7 @@ const notes: Partial<Record<keyof Figures, string>> = {
   "memory.maxRssMb": Object.entries(rss).map(([k, v]) => `${k} ${v} (${sampler.peakPhase.get(k) ?? "?"})`).join(", "),
   ...(details.ledger ? ledgerNotes(details.ledger as LedgerPhaseResult) : {}),
   ...(details.refunds ? refundsNotes(details.refunds as RefundsResult) : {}),
+  ...(d.e2e ? { "ledger.lagP99Ms": `the stack's ledger, sampled every 100 ms through the e2e burst and paced run (${d.e2e.ledgerLag.samples} samples)` } : {}),
 };
 writeFileSync(
   file,

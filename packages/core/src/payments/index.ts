@@ -47,6 +47,6 @@ export {
 export { paymentRefundFields, withRefundAmounts } from "./refund-totals.js";
 export { riskNoticeEventType, type RiskNotice, type RiskNoticeData, type RiskNoticeEvent } from "./risk-notice.js";
 export { RiskNotices, recordRiskNoticeLua, type RiskNoticeResult, type RiskNoticesOptions } from "./risk-notices.js";
-export { PaymentRetention, type PaymentRetentionOptions, type RetentionCandidate, type RemoveOutcome } from "./payment-retention.js";
+export { PaymentRetention, type PaymentRetentionOptions, type RetentionCandidate, type RemoveOutcome, type EnrollStep } from "./payment-retention.js";
 export { PaymentRecorder, defaultReviewQueryMs, type NeedsReviewKind, type PaymentRecorderMetrics, type PaymentRecorderOptions } from "./payment-recorder.js";
 export { qrCodePath, withQrCode } from "./qr-code.js";

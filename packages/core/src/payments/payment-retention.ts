@@ -5,8 +5,10 @@ import { type RedisKeys, redisKeys } from "../redis/redis-keys.js";
 import { ScriptErrorCode } from "../redis/script-error-code.js";
 import { toCurrencyMinor } from "./money.js";
 import type { Payment } from "./payment.js";
+import { finalStatuses, type PaymentStatus } from "./payment-status.js";
 import { type PaymentRef, parseRefMember, refMember } from "./payment-ref.js";
-import { removeArchivedPaymentLua, restoreArchivedPaymentLua } from "./retention-scripts.js";
+import { paymentRefundFields } from "./refund-totals.js";
+import { enrollFinalPaymentLua, removeArchivedPaymentLua, restoreArchivedPaymentLua } from "./retention-scripts.js";
 
 export interface PaymentRetentionOptions {
   redis: Redis;
@@ -24,10 +26,23 @@ export interface RetentionCandidate {
 
 export type RemoveOutcome = "removed" | "gone" | "conflict" | "retained" | "not_archived";
 
+/** One step of {@link PaymentRetention.enrollMissing}: where the next one starts (`"0"`: the scan is over). */
+export interface EnrollStep {
+  cursor: string;
+  /** Payment hashes the step looked at. */
+  scanned: number;
+  /** Final payments it added to the index. */
+  enrolled: number;
+}
+
 type RedisWithRetention = Redis & {
   opRemoveArchivedPayment(numberOfKeys: number, ...args: string[]): Promise<number>;
   opRestoreArchivedPayment(numberOfKeys: number, ...args: string[]): Promise<number>;
+  opEnrollFinalPayment(numberOfKeys: number, ...args: string[]): Promise<number>;
 };
+
+// SCAN's MATCH is a glob: the prefix's own glob characters are matched literally.
+const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, "\\$&");
 
 /**
  * How payments leave Redis and come back. A final payment is indexed by its last change (its
@@ -48,6 +63,7 @@ export class PaymentRetention {
     if (typeof this.redis.opRemoveArchivedPayment !== "function") {
       this.redis.defineCommand("opRemoveArchivedPayment", { lua: removeArchivedPaymentLua });
       this.redis.defineCommand("opRestoreArchivedPayment", { lua: restoreArchivedPaymentLua });
+      this.redis.defineCommand("opEnrollFinalPayment", { lua: enrollFinalPaymentLua });
     }
   }
 
@@ -92,6 +108,47 @@ export class PaymentRetention {
     if (reply === ScriptErrorCode.Retained) return "retained";
     if (reply === ScriptErrorCode.NotArchived) return "not_archived";
     return "conflict";
+  }
+
+  /**
+   * One bounded step of the backfill of the final-payments index (`enrollFinalPaymentLua`):
+   * payments that became final before the index existed are in no index, and would stay in Redis
+   * for ever. SCANs about `count` keys from `cursor` and enrolls each final payment missing from
+   * the index at its last change: its own (`updatedAt`) or its refunds' (`refundChangedAt`, else
+   * each refund's `updatedAt`). Idempotent: an enrolled or indexed payment is left as it is, so
+   * running it again, or from two processes, changes nothing more.
+   */
+  async enrollMissing(cursor: string, count: number): Promise<EnrollStep> {
+    const prefix = this.keys.payment("", "").slice(0, -1);
+    const [next, found] = await this.redis.scan(cursor, "MATCH", `${globLiteral(prefix)}*`, "COUNT", count, "TYPE", "hash");
+    const refs = found.map((key) => parseRefMember(key.slice(prefix.length))).filter((ref): ref is PaymentRef => ref !== undefined);
+    const read = this.redis.pipeline();
+    for (const ref of refs) {
+      read.hmget(this.keys.payment(ref.account, ref.orderNumber), "json", "version", "status", paymentRefundFields.changedAt);
+      read.zrange(this.keys.paymentRefunds(ref.account, ref.orderNumber), 0, -1);
+    }
+    const replies = refs.length > 0 ? ((await read.exec()) ?? []) : [];
+    const held = refs.flatMap((ref, i) => {
+      const [json, version, status, refundChangedAt] = (replies[2 * i]?.[1] ?? []) as (string | null)[];
+      if (!json || !version || !finalStatuses.has(status as PaymentStatus)) return [];
+      const refundNumbers = (replies[2 * i + 1]?.[1] ?? []) as string[];
+      const changed = Math.max(Date.parse((JSON.parse(json) as Payment).updatedAt), Number(refundChangedAt ?? 0));
+      return [{ ref, version, changed, refundNumbers: refundChangedAt ? [] : refundNumbers }];
+    });
+    // Refunds written before the payment kept their last change: each one's own.
+    const refunds = this.redis.pipeline();
+    for (const p of held) for (const n of p.refundNumbers) refunds.hget(this.keys.refund(p.ref.account, p.ref.orderNumber, n), "json");
+    const refundJsons = refunds.length > 0 ? ((await refunds.exec()) ?? []).map(([, json]) => json as string | null) : [];
+    const enroll = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & { opEnrollFinalPayment(numberOfKeys: number, ...args: string[]): unknown };
+    for (const p of held) {
+      const times = refundJsons.splice(0, p.refundNumbers.length).map((json) => (json ? Date.parse((JSON.parse(json) as Refund).updatedAt) : 0));
+      const changed = Math.max(p.changed, ...times);
+      if (!Number.isFinite(changed)) continue;
+      const keys = [this.keys.payment(p.ref.account, p.ref.orderNumber), this.keys.finalIndex, this.keys.events];
+      enroll.opEnrollFinalPayment(keys.length, ...keys, refMember(p.ref), p.version, String(changed));
+    }
+    const enrolled = enroll.length > 0 ? ((await enroll.exec()) ?? []).filter(([, reply]) => reply === 1).length : 0;
+    return { cursor: next, scanned: found.length, enrolled };
   }
 
   /**

@@ -90,3 +90,34 @@ for i = 4, #KEYS do
 end
 return 1
 `;
+
+/**
+ * Enrolls a final payment the final-payments index lacks (one that became final before the index
+ * existed) at its last change, the score the caller read. One written before payments recorded
+ * their latest event gets the stream's last generated id as its `eventId`: an upper bound of its
+ * own events, so the sweep removes it only once the ledger has committed all of them.
+ * KEYS: payment, final-payments index, events
+ * ARGV: member, expected version, last change (epoch ms)
+ * → 1 enrolled | NotFound | Exists (indexed already) | Retained (not final, waiting for a person,
+ *   an open refund: its next change indexes it) | Conflict (changed since read: read again)
+ */
+export const enrollFinalPaymentLua = `
+local h = redis.call('HMGET', KEYS[1], 'status', 'version', 'review', 'eventId', '${R.open}')
+if not h[1] then return ${E.NotFound} end
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return ${E.Exists} end
+local final = h[1] == 'succeeded' or h[1] == 'failed' or h[1] == 'voided'
+if not final or h[3] or tonumber(h[5] or '0') > 0 then return ${E.Retained} end
+if h[2] ~= ARGV[2] then return ${E.Conflict} end
+if not h[4] then
+  local last = '0-1'
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    local info = redis.call('XINFO', 'STREAM', KEYS[3])
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' then last = info[i + 1] end
+    end
+  end
+  redis.call('HSET', KEYS[1], 'eventId', last)
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+return 1
+`;

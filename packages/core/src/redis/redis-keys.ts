@@ -32,6 +32,11 @@ export function redisKeys(prefix: string) {
      * it oldest first (`PAYMENT_RETENTION_DAYS`).
      */
     finalIndex: `${p}:idx:final`,
+    /**
+     * Where the retention sweep's one-off backfill of the final-payments index has got to: the
+     * next SCAN cursor, or `done` (`PaymentRetention.enrollMissing`).
+     */
+    retentionBackfill: `${p}:ledger:retention-backfill`,
     /** The ledger holding the retention sweep (a string with a time-out: one ledger sweeps at a time). */
     retentionSweepLock: `${p}:ledger:retention-lock`,
     /**

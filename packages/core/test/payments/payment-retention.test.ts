@@ -101,4 +101,46 @@ describe("PaymentRetention", () => {
     expect(await refunds.create(newRefund(ref, "R-2", "7.00"))).toMatchObject({ outcome: "exceeds_payment", refundableAmount: "6.00" });
     expect(await refunds.create(newRefund(ref, "R-2", "6.00"))).toMatchObject({ outcome: "created" });
   });
+
+  it("enrolls, once, the final payments the index lacks (made final before it existed) at their last change", async () => {
+    const { payments, refunds, retention } = stores();
+    const member = (orderNumber: string) => `${account}:${orderNumber}`;
+    now = 1_000_000;
+    const paid = await paymentIn(payments, "RT5");
+    await paymentIn(payments, "RT6", { status: "pending" });
+    const refunded = await paymentIn(payments, "RT7");
+    now = 2_000_000;
+    await refunds.create(newRefund(refunded, "R-1", "4.00"));
+    await refunds.transition(refundRef(refunded, "R-1"), { to: "submitting", source: "payer" });
+    await refunds.transition(refundRef(refunded, "R-1"), { to: "succeeded", source: "payer" });
+    // As Redis held them before the index: in no index, no latest event, no refunds' last change.
+    await redis.client().del(keys().finalIndex);
+    for (const ref of [paid, refunded]) await redis.client().hdel(keys().payment(account, ref.orderNumber), "eventId", "refundChangedAt");
+    const lastEvent = (await redis.client().xrevrange(keys().events, "+", "-", "COUNT", 1))[0]?.[0];
+
+    const backfill = async () => {
+      let step = { cursor: "0", scanned: 0, enrolled: 0 };
+      let enrolled = 0;
+      do {
+        step = await retention.enrollMissing(step.cursor, 2);
+        enrolled += step.enrolled;
+      } while (step.cursor !== "0");
+      return enrolled;
+    };
+    expect(await backfill()).toBe(2);
+    expect(await redis.client().zscore(keys().finalIndex, member("RT5"))).toBe("1000000");
+    expect(await redis.client().zscore(keys().finalIndex, member("RT7"))).toBe("2000000");
+    expect(await redis.client().zscore(keys().finalIndex, member("RT6")), "not final: its final change indexes it").toBeNull();
+    expect(await redis.client().hget(keys().payment(account, "RT5"), "eventId")).toBe(lastEvent);
+    expect(await backfill(), "a second run changes nothing").toBe(0);
+
+    // Its events are those up to the stream's last one at enrolment: kept until the ledger is past it.
+    await paymentIn(payments, "RT8");
+    await redis.client().set(keys().archivedBelow, lastEvent as string);
+    const due = (await retention.due(new Date(3_000_000), 10)).filter((c) => c.ref.orderNumber === "RT5");
+    expect(await retention.remove(due[0]!, new Date(3_000_000))).toBe("not_archived");
+    await archiveAll();
+    expect(await retention.remove(due[0]!, new Date(3_000_000))).toBe("removed");
+    expect(await payments.get(paid)).toBeUndefined();
+  });
 });

@@ -28,8 +28,8 @@ export interface PaymentRow {
   refundedAmount: string;
   paymentId: string | null;
   gatewayCode: string | null;
+  /** The event that carried this version: its data is the resource. */
   streamId: string;
-  resource: string;
 }
 
 /** The columns of a `refunds` row, from a `refund.<status>` event. */
@@ -45,8 +45,8 @@ export interface RefundRow {
   amount: string;
   refundId: string | null;
   gatewayCode: string | null;
+  /** The event that carried this version: its data is the resource. */
   streamId: string;
-  resource: string;
 }
 
 /** What one batch of entries writes. `unreadable`: resources that could not be read (stored as events only). */
@@ -149,7 +149,6 @@ export function archiveRecords(entries: readonly StreamEntry[]): ArchiveRecords 
         paymentId: p.paymentId ?? null,
         gatewayCode: p.gateway?.code ?? null,
         streamId,
-        resource: raw,
       });
     } else if (type === `refund.${String(record.status)}`) {
       const parsed = refundColumns.safeParse(data);
@@ -171,7 +170,6 @@ export function archiveRecords(entries: readonly StreamEntry[]): ArchiveRecords 
         refundId: r.refundId ?? null,
         gatewayCode: r.gateway?.code ?? null,
         streamId,
-        resource: raw,
       });
     }
   }

@@ -10,6 +10,8 @@ export interface RetentionSweepOptions {
   redis: Redis;
   /** `redisKeys(prefix).retentionSweepLock`. */
   lockKey: string;
+  /** `redisKeys(prefix).retentionBackfill`: the backfill's SCAN cursor, `done` once over. */
+  backfillKey: string;
   /** This ledger's name, held in the lock. */
   owner: string;
   /** Where the archived versions are checked. */
@@ -41,6 +43,9 @@ JOIN payments p ON p.store_id = x.st AND p.order_number = x.o AND p.created_at =
  * Redis holds; and removes each one in its own Lua step, which re-checks in Redis that it is
  * still final, unchanged, without an open refund, and that its latest event is below the ledger's
  * committed position (`PaymentRetention.remove`). Whatever fails a check stays for a later round.
+ * Until it has gone through all of Redis once, each round first enrolls about `batchSize` final
+ * payments the index lacks (made final before it existed: `PaymentRetention.enrollMissing`),
+ * resuming a SCAN whose cursor is kept in Redis.
  */
 export class RetentionSweep {
   private readonly o: RetentionSweepOptions;
@@ -86,6 +91,7 @@ export class RetentionSweep {
   async sweep(): Promise<{ removed: number; kept: Partial<Record<KeptReason, number>> } | undefined> {
     const locked = await this.o.redis.set(this.o.lockKey, this.o.owner, "PX", this.o.intervalMs, "NX");
     if (locked !== "OK") return undefined;
+    await this.backfill();
     const cutoff = this.cutoff();
     const kept: Partial<Record<KeptReason, number>> = {};
     let removed = 0;
@@ -111,6 +117,25 @@ export class RetentionSweep {
     }
     if (removed > 0 || Object.keys(kept).length > 0) this.o.logger.info({ removed, kept, cutoff: cutoff.toISOString() }, "retention sweep");
     return { removed, kept };
+  }
+
+  /** A bounded part of the one-off backfill of the final-payments index, from where the last one stopped. */
+  private async backfill(): Promise<void> {
+    let cursor = (await this.o.redis.get(this.o.backfillKey)) ?? "0";
+    if (cursor === "done") return;
+    let scanned = 0;
+    let enrolled = 0;
+    // SCAN may answer few keys per call (most keys are not payments): a few calls, bounded.
+    for (let calls = 0; calls < 10 && scanned < this.o.batchSize && !this.stopped; calls++) {
+      const step = await this.o.retention.enrollMissing(cursor, this.o.batchSize);
+      scanned += step.scanned;
+      enrolled += step.enrolled;
+      cursor = step.cursor === "0" ? "done" : step.cursor;
+      await this.o.redis.set(this.o.backfillKey, cursor);
+      if (cursor === "done") break;
+    }
+    if (enrolled > 0) this.o.metrics?.retentionEnrolled.inc(enrolled);
+    if (enrolled > 0 || cursor === "done") this.o.logger.info({ scanned, enrolled, done: cursor === "done" }, "retention backfill: final payments enrolled");
   }
 
   /** The positions in `batch` of the payments the archive holds at Redis's version (or newer). */

@@ -174,7 +174,7 @@ async function measureDrain(redis: Redis, eventsKey: string, events: number) {
   return { events, ms, eventsPerSec: ratePerSec(events, ms) };
 }
 
-/** The ledger's seed CLI (as an operator runs it): rows straight into PostgreSQL, ANALYZEd. */
+/** The ledger's seed CLI (as an operator runs it): rows straight into PostgreSQL, vacuumed and analyzed. */
 async function seed(databaseUrl: string, rows: number): Promise<void> {
   const cli = spawn(process.execPath, ["--conditions=@oceanpos/source", "--import", "tsx", "src/cli/seed.ts", "--count", String(rows), "--days", "30"], {
     cwd: join(repoRoot, "services/ledger"),
@@ -249,17 +249,10 @@ async function measureExport(ledger: string, pid: number | undefined) {
  */
 async function measureFlatMemory(store: PaymentStore, redis: Redis, keys: ReturnType<typeof redisKeys>, o: LedgerPhaseOptions) {
   const usedMemoryMb: number[] = [];
-  const lags: number[] = [];
   const removedBefore = await redis.zcard(keys.finalIndex);
   let created = 0;
   const started = Date.now();
-  const lagTimer = setInterval(() => {
-    void (async () => {
-      const below = await redis.get(keys.archivedBelow);
-      const next = (await redis.xrange(keys.events, below ?? "-", "+", "COUNT", 1))[0]?.[0];
-      lags.push(next ? Math.max(0, Date.now() - Number(next.split("-")[0])) : 0);
-    })().catch(() => undefined);
-  }, 100);
+  const lag = sampleLedgerLag(redis, keys);
   const memTimer = setInterval(() => {
     void redis.info("memory").then((info) => {
       const used = /used_memory:(\d+)/.exec(info)?.[1];
@@ -284,17 +277,38 @@ async function measureFlatMemory(store: PaymentStore, redis: Redis, keys: Return
     }
     await Promise.all(inFlight);
   } finally {
-    clearInterval(lagTimer);
     clearInterval(memTimer);
   }
-  const sorted = [...lags].sort((a, b) => a - b);
+  const lags = lag.stop();
   const stillFinal = await redis.zcard(keys.finalIndex);
   return {
     ratePerSec: o.flatRatePerSec,
     payments: created,
     usedMemoryMb,
-    lagP99Ms: round(percentile(sorted, 99), 1),
-    lagSamples: lags.length,
+    lagP99Ms: lags.p99Ms,
+    lagSamples: lags.samples,
     removedFromRedis: Math.max(0, removedBefore + created - stillFinal),
+  };
+}
+
+/**
+ * The ledger's lag, sampled every 100 ms until `stop()`: the age of the oldest stream entry at or
+ * above its committed position (0 when it has committed everything). `stop()` gives the p99.
+ */
+export function sampleLedgerLag(redis: Redis, keys: ReturnType<typeof redisKeys>): { stop: () => { p99Ms: number; samples: number } } {
+  const lags: number[] = [];
+  const timer = setInterval(() => {
+    void (async () => {
+      const below = await redis.get(keys.archivedBelow);
+      const next = (await redis.xrange(keys.events, below ?? "-", "+", "COUNT", 1))[0]?.[0];
+      lags.push(next ? Math.max(0, Date.now() - Number(next.split("-")[0])) : 0);
+    })().catch(() => undefined);
+  }, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const sorted = [...lags].sort((a, b) => a - b);
+      return { p99Ms: round(percentile(sorted, 99), 1), samples: lags.length };
+    },
   };
 }
