@@ -8,6 +8,7 @@ import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentRetention, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { RefundStore } from "@oceanpos/core/refunds";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { type Redis, redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -122,6 +123,7 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     gatewayTimeZone: config.GATEWAY_TIME_ZONE,
     payments: new PaymentStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
     schedule: new ReconcileSchedule({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
+    refunds: new RefundStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
     outbox: new EventOutbox({ redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.EVENT_RETENTION_MS }),
     metrics,
     logger: logger.child({ component: "reconciliation" }),
