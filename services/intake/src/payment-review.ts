@@ -7,6 +7,7 @@ import {
   type Resolution,
   type ResolveDecision,
   askGateway,
+  askGatewayAboutRefund,
   assertNever,
   refundResolveDecision,
   resolveDecision,
@@ -99,12 +100,14 @@ export class PaymentReview {
   }
 
   /**
-   * Settles a `needs_review` refund, as {@link resolve} does a payment. The gateway's refund query
-   * is not in core yet, so the gateway cannot be asked: the decision is applied and its history says so.
+   * Settles a `needs_review` refund, as {@link resolve} does a payment: the gateway is asked once
+   * more (queryRefund by its refund_id, else the payment's refundList) and its settled answer
+   * wins; a refund it never filed can only fail; when it cannot be asked the decision is applied
+   * and the history says so. 409 while it holds the refund pending (it may still pay out).
    */
   async resolveRefund(target: ReviewTarget, ref: RefundRef, refund: Refund, who: OperatorCaller, resolution: Omit<Resolution, "operator">): Promise<{ refund: Refund; resolution: Omit<ResolveOutcome, "voided"> }> {
     if (refund.status !== "needs_review") throw notInReview("refund", refund.refundNumber, refund.status);
-    const view = { status: "unreachable", why: "refund queries (queryRefund) are not available on this build" } as const;
+    const view = await askGatewayAboutRefund(this.o.client, target.store.oceanpayment, target.payment, refund);
     const decision = refundResolveDecision(view, { ...resolution, operator: who.name });
     if (decision.action === "refuse") throw new ResolutionRefusedError(decision.why);
     const audit: AuditRecord = {

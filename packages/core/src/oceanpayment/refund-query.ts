@@ -2,6 +2,8 @@ import type { Payment } from "../payments/payment.js";
 import type { Refund } from "../refunds/refund.js";
 import type { OceanpaymentClient } from "./oceanpayment-client.js";
 import { sentOrderOf } from "./payment-changes.js";
+import { assertNever } from "./pay-outcome.js";
+import type { RefundView } from "./payment-resolution.js";
 import { type RefundDecisionOf, refundPaymentQueryDecision, refundQueryDecision } from "./refund-changes.js";
 import type { OceanpaymentCredentials } from "./request-validation.js";
 
@@ -43,4 +45,35 @@ export async function queryRefundState(
   const outcome = await client.query(credentials, [sentOrderOf(payment)]);
   observe("payment_query", outcome.kind);
   return refundPaymentQueryDecision(refund, payment, outcome);
+}
+
+/**
+ * {@link queryRefundState} for an operator's call, which reports rather than retries (as
+ * `askGateway` is for payments): what the answer settles, holds open or never saw; a query that
+ * gets no usable answer, or a payment without the payment_id to ask by, is `unreachable` with why.
+ */
+export async function askGatewayAboutRefund(
+  client: Pick<OceanpaymentClient, "query" | "queryRefund">,
+  credentials: OceanpaymentCredentials,
+  payment: Pick<Payment, "orderNumber" | "currency" | "amount" | "notes" | "paymentId">,
+  refund: Refund,
+): Promise<RefundView> {
+  if (payment.paymentId === undefined) return { status: "unreachable", why: `payment ${payment.orderNumber} has no payment_id to ask about its refunds by` };
+  const state = await queryRefundState(client, credentials, { ...payment, paymentId: payment.paymentId }, refund);
+  switch (state.action) {
+    case "transition": {
+      const { change } = state;
+      return change.to === "succeeded" || change.to === "failed" ? { status: change.to, change } : { status: "pending" };
+    }
+    case "open":
+      return { status: "pending" };
+    case "no_attempt":
+      return { status: "no_attempt" };
+    case "refused":
+      return { status: "unreachable", why: `the refund query was refused (${state.code})` };
+    case "unanswered":
+      return { status: "unreachable", why: `${state.failure.reason}: ${state.failure.message}` };
+    default:
+      return assertNever(state);
+  }
 }
