@@ -63,11 +63,8 @@ export class RefundExceedsPaymentError extends ApiError {
   }
 }
 
-export class InvalidStateError extends ApiError {
-  constructor(message: string) {
-    super(409, "invalid_state", message);
-  }
-}
+// 409 invalid_state: the review routes' (core's review module), also a void of a payment past voiding.
+export { InvalidStateError } from "@oceanpos/core/review";
 
 export class RateLimitedError extends ApiError {
   constructor(retryAfterMs: number) {
@@ -99,19 +96,5 @@ export class UnavailableError extends ApiError {
   /** The write may have happened: saying "nothing changed" here would be a lie that costs money. */
   static outcomeUnknown(cause?: unknown): UnavailableError {
     return new UnavailableError("storage did not confirm the write: outcome unknown: retry with the same body", cause);
-  }
-}
-
-/** The gateway could not be asked (or did not confirm what an operator's call needs): nothing changed. */
-export class GatewayUnavailableError extends ApiError {
-  constructor(message: string) {
-    super(502, "gateway_unavailable", message);
-  }
-}
-
-/** An operator's resolve that would record what the gateway contradicts (money it has not taken). */
-export class ResolutionRefusedError extends ApiError {
-  constructor(message: string) {
-    super(409, "resolution_refused", message);
   }
 }

@@ -7,7 +7,7 @@ import type { Store, StoreRegistry } from "@oceanpos/core/stores";
 import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
-import type { PaymentReview } from "../payment-review.js";
+import type { PaymentReview } from "@oceanpos/core/review";
 import type { PaymentWaiter } from "../payment-waiter.js";
 import type { RefundIntake } from "../refund-intake.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";

@@ -1,6 +1,6 @@
-import { type AuditLog, type AuditRecord, auditTargets } from "@oceanpos/core/audit";
-import type { OperatorCaller } from "@oceanpos/core/http";
-import type { Logger } from "@oceanpos/core/logger";
+import { type AuditLog, type AuditRecord, auditTargets } from "../audit/index.js";
+import type { OperatorCaller } from "../http/index.js";
+import type { Logger } from "../logger/index.js";
 import {
   type GatewayView,
   type OceanpaymentClient,
@@ -13,11 +13,11 @@ import {
   resolveDecision,
   settlementDecision,
   voidAnswerDecision,
-} from "@oceanpos/core/oceanpayment";
-import type { Payment, PaymentRecorder, PaymentRef, TransitionChange } from "@oceanpos/core/payments";
-import type { Refund, RefundRef, RefundStore } from "@oceanpos/core/refunds";
-import type { Store } from "@oceanpos/core/stores";
-import { GatewayUnavailableError, InvalidStateError, ResolutionRefusedError } from "./errors.js";
+} from "../oceanpayment/index.js";
+import type { Payment, PaymentRecorder, PaymentRef, TransitionChange } from "../payments/index.js";
+import type { Refund, RefundRef, RefundStore } from "../refunds/index.js";
+import type { Store } from "../stores/index.js";
+import { GatewayUnavailableError, InvalidStateError, ResolutionRefusedError } from "./review-errors.js";
 
 /** The payment an operator names, with its store, as the route found it (`paymentTarget`). */
 export interface ReviewTarget {
@@ -47,7 +47,7 @@ export interface ResolveOutcome {
 }
 
 /**
- * An operator's look at payments on the intake: ask the gateway now (query) and settle a
+ * An operator's look at payments, on the intake and the ledger alike (`registerReviewRoutes`): ask the gateway now (query) and settle a
  * `needs_review` payment or refund by hand (resolve). The gateway's answers go through core's one
  * mapping (`settlementDecision`, `resolveDecision`, `voidAnswerDecision`) and are recorded by
  * core's `PaymentRecorder`, as the payer records them; every call is written to the audit log,
