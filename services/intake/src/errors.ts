@@ -37,13 +37,6 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-/** An operator call whose order number exists on several Oceanpayment accounts: `?storeId=` says which. */
-export class AmbiguousOrderNumberError extends ApiError {
-  constructor(orderNumber: string) {
-    super(409, "ambiguous_order_number", `orderNumber ${orderNumber} is used on several Oceanpayment accounts; name the store with ?storeId=`);
-  }
-}
-
 export class RefundIdempotencyConflictError extends ApiError {
   constructor(orderNumber: string, refundNumber: string) {
     super(409, "idempotency_conflict", `refundNumber ${refundNumber} was already used for payment ${orderNumber} with a different request body`);

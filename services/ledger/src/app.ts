@@ -13,6 +13,7 @@ import { registerDailyReportRoute } from "./routes/daily-report.js";
 import { registerExportRoute } from "./routes/export-payments.js";
 import { registerListRoutes } from "./routes/list-routes.js";
 import { type ReconciliationRoutesOptions, registerReconciliationRoutes } from "./routes/reconciliations.js";
+import { type LedgerReviewOptions, registerLedgerReviewRoutes } from "./routes/review-routes.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -30,6 +31,8 @@ export interface AppDeps {
   reconciliations: Omit<ReconciliationRoutesOptions, "auth" | "defaultTimeZone">;
   /** `CORS_ORIGINS`; default none. */
   corsOrigins?: readonly string[];
+  /** Operators' query and resolve of one payment or refund (core's review routes). */
+  review: Omit<LedgerReviewOptions, "auth" | "pool">;
   /** The operator console at `/console` (assets and forwarding to the intake and notifier). */
   console: ConsoleOptions;
 }
@@ -62,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDailyReportRoute(app, { pool: deps.pool, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerAuditRoute(app, { pool: deps.pool, auth: deps.auth });
+  await registerLedgerReviewRoutes(app, { ...deps.review, pool: deps.pool, auth: deps.auth });
   await registerConsole(app, deps.console);
   return app;
 }
