@@ -166,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // The store auth hook has checked the route's `config.operator`; this names the caller.
         operator: (request, action) => requirePermission(request.caller, action),
         errorResponses,
+        securityScheme: "operatorToken",
       });
     },
     { prefix: "/v1" },

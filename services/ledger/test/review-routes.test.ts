@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import type { PaymentRef } from "@oceanpos/core/payments";
+import type { PaymentRef, PaymentStatus } from "@oceanpos/core/payments";
 import { type Sandbox, buildSandbox } from "@oceanpos/sandbox";
 import { usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ describe("operators' query and resolve on the ledger (the contract's Ledger rout
   });
 
   /** A payment of store-a the gateway charged (digit 0) or holds open (7), held here in `path`'s last status. */
-  async function payment(path: Parameters<Payments["pay"]>[0]["path"], digit = 0): Promise<PaymentRef> {
+  async function payment(path: PaymentStatus[], digit = 0): Promise<PaymentRef> {
     const created = await payments.pay({ path });
     const outcome = await client.pay({
       credentials: { account, terminal: `${account}01`, secureCode: "12345678" },

@@ -52,6 +52,8 @@ export interface ReviewRoutesOptions {
   operator(request: FastifyRequest, action: OperatorAction): OperatorCaller;
   /** The service's own error answers (400, 401, 503…), for its OpenAPI document. */
   errorResponses: Readonly<Record<number, unknown>>;
+  /** The service's OpenAPI security scheme an operator token is sent by. */
+  securityScheme: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
         summary: "Ask the gateway about a payment now",
         description: "Queries Oceanpayment, records what its answer settles (as the payer would) and answers the payment as it then stands.",
         tags: ["operators"],
-        security: [{ operatorToken: [] }],
+        security: [{ [options.securityScheme]: [] }],
         params: OrderNumberParams,
         querystring: StoreQuery,
         response: { 200: Payment, ...errors },
@@ -98,7 +100,7 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
           "(`resolution.decidedBy: gateway`); resolving to failed while it holds the order open voids the order there first; when it cannot be " +
           "asked the decision is applied and the history says so. The history entry has `source: operator`, the operator's name and the reason.",
         tags: ["operators"],
-        security: [{ operatorToken: [] }],
+        security: [{ [options.securityScheme]: [] }],
         params: OrderNumberParams,
         querystring: StoreQuery,
         body: ResolveRequest,
@@ -124,7 +126,7 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
           "As a payment's resolve, for a refund: the gateway is asked once more (queryRefund by its refund id, else the payment's refund list) and " +
           "its settled answer wins; a refund it holds pending is not resolved by hand; one it never filed can only be resolved as failed.",
         tags: ["operators"],
-        security: [{ operatorToken: [] }],
+        security: [{ [options.securityScheme]: [] }],
         params: RefundParams,
         querystring: StoreQuery,
         body: ResolveRequest,

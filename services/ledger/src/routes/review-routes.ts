@@ -61,6 +61,7 @@ export async function registerLedgerReviewRoutes(app: FastifyInstance, options: 
         refund: (target, refundNumber) => options.refunds.get({ ...target.ref, refundNumber }),
         operator: (request, action) => options.auth.operator(request, action),
         errorResponses,
+        securityScheme: "bearer",
       }),
     { prefix: "/v1" },
   );
