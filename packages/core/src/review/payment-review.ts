@@ -19,7 +19,7 @@ import type { Refund, RefundRef, RefundStore } from "../refunds/index.js";
 import type { Store } from "../stores/index.js";
 import { GatewayUnavailableError, InvalidStateError, ResolutionRefusedError } from "./review-errors.js";
 
-/** The payment an operator names, with its store, as the route found it (`paymentTarget`). */
+/** The payment an operator names, with its store, as the route found it (`operatorPayment`). */
 export interface ReviewTarget {
   store: Store;
   ref: PaymentRef;
@@ -47,8 +47,8 @@ export interface ResolveOutcome {
 }
 
 /**
- * An operator's look at payments, on the intake and the ledger alike (`registerReviewRoutes`): ask the gateway now (query) and settle a
- * `needs_review` payment or refund by hand (resolve). The gateway's answers go through core's one
+ * An operator's look at payments, the same on the intake and the ledger (`registerReviewRoutes`):
+ * ask the gateway now (query) and settle a `needs_review` payment or refund by hand (resolve). The gateway's answers go through core's one
  * mapping (`settlementDecision`, `resolveDecision`, `voidAnswerDecision`) and are recorded by
  * core's `PaymentRecorder`, as the payer records them; every call is written to the audit log,
  * in the transition's own Lua step when it moves the payment, else right after.
