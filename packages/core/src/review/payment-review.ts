@@ -48,10 +48,11 @@ export interface ResolveOutcome {
 
 /**
  * An operator's look at payments, the same on the intake and the ledger (`registerReviewRoutes`):
- * ask the gateway now (query) and settle a `needs_review` payment or refund by hand (resolve). The gateway's answers go through core's one
- * mapping (`settlementDecision`, `resolveDecision`, `voidAnswerDecision`) and are recorded by
- * core's `PaymentRecorder`, as the payer records them; every call is written to the audit log,
- * in the transition's own Lua step when it moves the payment, else right after.
+ * ask the gateway now (query) and settle a `needs_review` payment or refund by hand (resolve).
+ * The gateway's answers go through core's one mapping (`settlementDecision`, `resolveDecision`,
+ * `voidAnswerDecision`, `refundResolveDecision`) and are recorded by core's `PaymentRecorder`
+ * (a refund's by the refund store), as the payer records them; every call is written to the audit
+ * log, in the transition's own Lua step when it moves the payment, else right after.
  */
 export class PaymentReview {
   constructor(private readonly o: PaymentReviewOptions) {}
