@@ -1,5 +1,6 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Reconciliation } from "@oceanpos/core/events";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import type { Payment } from "@oceanpos/core/payments";
 import { redisKeys } from "@oceanpos/core/redis";
@@ -166,6 +167,8 @@ describe("daily reconciliation of the day's refunds", () => {
     const completed = events.filter(([, fields]) => fields[1] === "reconciliation.completed");
     const data = JSON.parse(completed[0]?.[1][completed[0][1].indexOf("data") + 1] ?? "{}");
     expect(data.discrepancies).toMatchObject({ refund_status_mismatch: 1, refund_amount_mismatch: 1, refund_missing_there: 1, missing_there: 0 });
+    // The event's documented shape (webhooks, the notifier's OpenAPI document).
+    expect(Reconciliation.parse(data)).toEqual(data);
     const metrics = (await ledger.app.inject({ method: "GET", url: "/metrics" })).body;
     expect(metrics).toMatch(/^reconciliation_discrepancies\{kind="refund_missing_there",service="ledger"\} 1$/m);
     expect(metrics).toMatch(/^reconciliation_discrepancies\{kind="refund_status_mismatch",service="ledger"\} 1$/m);
