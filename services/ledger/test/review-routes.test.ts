@@ -72,6 +72,10 @@ describe("operators' query and resolve on the ledger (the contract's Ledger rout
     expect(early.json().error.message).toBe(`payment ${pending.orderNumber} is pending; only a needs_review payment can be resolved`);
     const missing = await post(`/v1/payments/NOSUCH1/resolve`, operatorTokens.support, { status: "failed", reason: "x" });
     expect(missing.statusCode).toBe(404);
+    const noRefund = await post(`/v1/payments/${pending.orderNumber}/refunds/R-none/resolve`, operatorTokens.support, { status: "failed", reason: "x" });
+    expect([noRefund.statusCode, noRefund.json().error.code]).toEqual([404, "not_found"]);
+    const unknownStore = await post(`/v1/payments/${pending.orderNumber}/resolve?storeId=nope`, operatorTokens.support, { status: "failed", reason: "x" });
+    expect(unknownStore.json().error.issues).toEqual([{ path: "storeId", message: "is not a configured store" }]);
     const bad = await post(`/v1/payments/${pending.orderNumber}/resolve`, operatorTokens.support, { status: "voided", reason: "" });
     expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["reason", "status"]);
 
