@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../src/ledger.js";
 import { addDays, dateInZone, parseInZone } from "../src/reconciliation/zoned-time.js";
 import { Payments, account, adminToken, bearer, startLedger, testConfig, testStores } from "./harness.js";
-import { settled } from "./support.js";
+import { orphanCharge, settled } from "./support.js";
 
 const zone = "Asia/Shanghai";
 const terminal = `${account}01`;
@@ -81,13 +81,7 @@ describe("daily reconciliation of the day's refunds", () => {
   const charged = async (time: string, amount = "12.50"): Promise<Payment & { paymentId: string }> => {
     now = at(time);
     const payment = await payments.pay({ amount, createdAt: now, path: ["submitting"] });
-    const res = await fetch(`${sandboxUrl}/sandbox/orphan-charge`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ orderNumber: payment.orderNumber, amount, currency: "USD", at: now.toISOString() }),
-    });
-    expect(res.status, await res.clone().text()).toBe(201);
-    const { paymentId } = (await res.json()) as { paymentId: string };
+    const paymentId = await orphanCharge(sandboxUrl, { orderNumber: payment.orderNumber, amount, at: now });
     const moved = await payments.store.transition(
       { account, orderNumber: payment.orderNumber },
       { to: "succeeded", source: "payer", code: "80000", set: { paymentId, gateway: { code: "80000", message: "Transaction Approved" } } },

@@ -1,52 +1,37 @@
 import type { AddressInfo } from "node:net";
-import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import type { PaymentRef, PaymentStatus } from "@oceanpos/core/payments";
 import { type Sandbox, buildSandbox } from "@oceanpos/sandbox";
 import { usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../src/ledger.js";
 import { Payments, account, apiKeys, bearer, operatorTokens, startLedger, testConfig, testStores } from "./harness.js";
-
-/** A WeChat payment code (18 digits starting 13) whose last digit scripts the sandbox's answer. */
-const authCodeEnding = (digit: number) => `13${String(Math.floor(Math.random() * 1e15)).padStart(15, "0")}${digit}`;
+import { orphanCharge } from "./support.js";
 
 describe("operators' query and resolve on the ledger (the contract's Ledger routes)", () => {
   const db = usePostgres();
   const redis = useRedis();
   let sandbox: Sandbox;
-  let client: OceanpaymentClient;
+  let sandboxUrl: string;
   let ledger: Ledger;
   let payments: Payments;
 
   beforeEach(async () => {
     sandbox = buildSandbox({ credentials: testStores(), pendingMs: 60_000, noticeRetryDelaysMs: [0] });
     await sandbox.app.listen({ port: 0, host: "127.0.0.1" });
-    const url = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
-    client = new OceanpaymentClient({ gatewayUrl: url, queryUrl: url });
-    ledger = await startLedger(testConfig(db, redis, { OCEANPAYMENT_QUERY_URL: url, OCEANPAYMENT_GATEWAY_URL: url }));
+    sandboxUrl = `http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`;
+    ledger = await startLedger(testConfig(db, redis, { OCEANPAYMENT_QUERY_URL: sandboxUrl, OCEANPAYMENT_GATEWAY_URL: sandboxUrl }));
     await db.pool().query("TRUNCATE events, payments, refunds, audit");
     payments = new Payments(redis.client(), redis.prefix);
   });
   afterEach(async () => {
     await ledger.close();
-    await client.close();
     await sandbox.close();
   });
 
-  /** A payment of store-a the gateway charged (digit 0) or holds open (7), held here in `path`'s last status. */
-  async function payment(path: PaymentStatus[], digit = 0): Promise<PaymentRef> {
+  /** A payment of store-a held here in `path`'s last status, which the gateway charged (or, `charged: false`, knows nothing of). */
+  async function payment(path: PaymentStatus[], charged = true): Promise<PaymentRef> {
     const created = await payments.pay({ path });
-    const outcome = await client.pay({
-      credentials: { account, terminal: `${account}01`, secureCode: "12345678" },
-      noticeUrl: "http://127.0.0.1:9/notice",
-      orderNumber: created.orderNumber,
-      currency: "USD",
-      amount: "12.50",
-      billing: { firstName: "T", lastName: "Store", email: "pos@store.example" },
-      items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
-      scan: { mode: "merchant_scans", paymentCode: authCodeEnding(digit) },
-    });
-    expect(outcome.kind).toBe(digit === 0 ? "succeeded" : "pending");
+    if (charged) await orphanCharge(sandboxUrl, { orderNumber: created.orderNumber });
     return { account, orderNumber: created.orderNumber };
   }
   const post = (url: string, token: string, body?: object) => ledger.app.inject({ method: "POST", url, headers: bearer(token), ...(body ? { payload: body } : {}) });
@@ -66,7 +51,7 @@ describe("operators' query and resolve on the ledger (the contract's Ledger rout
   });
 
   it("resolve: 409 for a payment not in needs_review; in review, the gateway's answer wins and the resolve is in the audit log", async () => {
-    const pending = await payment(["submitting", "pending"], 7);
+    const pending = await payment(["submitting", "pending"], false);
     const early = await post(`/v1/payments/${pending.orderNumber}/resolve`, operatorTokens.support, { status: "failed", reason: "x" });
     expect([early.statusCode, early.json().error.code]).toEqual([409, "invalid_state"]);
     expect(early.json().error.message).toBe(`payment ${pending.orderNumber} is pending; only a needs_review payment can be resolved`);
