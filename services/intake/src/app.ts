@@ -5,11 +5,13 @@ import {
   registerOpsRoutes,
   registerQueueMetrics,
   registerRedisMemoryMetrics,
+  requirePermission,
 } from "@oceanpos/core/http";
 import { AuditLog } from "@oceanpos/core/audit";
 import type { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import { PaymentRecorder, PaymentRetention, type PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
+import { PaymentReview, registerReviewRoutes } from "@oceanpos/core/review";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
@@ -21,7 +23,6 @@ import { UnavailableError } from "./errors.js";
 import type { IntakeQueues } from "./jobs.js";
 import { IntakeMetrics } from "./metrics.js";
 import { PaymentIntake } from "./payment-intake.js";
-import { PaymentReview } from "./payment-review.js";
 import { PaymentWaiter } from "./payment-waiter.js";
 import { RefundIntake } from "./refund-intake.js";
 import { registerStoreAuth } from "./http/auth.js";
@@ -30,13 +31,15 @@ import { registerJsonBody } from "./http/json-body.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { type QueueBoardOptions, registerQueueBoard } from "./http/queue-board.js";
 import { registerStoreRateLimit } from "./http/rate-limit.js";
+import { beforeAnyWrite } from "./http/redis-failure.js";
+import { errorResponses } from "./http/schemas.js";
 import { registerBatch } from "./routes/batch.js";
 import { registerCreatePayment } from "./routes/create-payment.js";
 import { registerCreateRefund } from "./routes/create-refund.js";
 import { registerGetPayment } from "./routes/get-payment.js";
+import { paymentTarget } from "./routes/payment-target.js";
 import { registerQr } from "./routes/qr.js";
 import { registerReadRefunds } from "./routes/read-refunds.js";
-import { registerReviewRoutes } from "./routes/review-routes.js";
 import type { RouteContext } from "./routes/route-context.js";
 import { registerVoidPayment } from "./routes/void-payment.js";
 
@@ -156,7 +159,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerVoidPayment(v1, ctx);
       registerCreateRefund(v1, ctx);
       registerReadRefunds(v1, ctx);
-      registerReviewRoutes(v1, ctx);
+      registerReviewRoutes(v1, {
+        review: ctx.review,
+        target: (request, orderNumber) => paymentTarget(ctx, request, orderNumber),
+        refund: (target, refundNumber) => beforeAnyWrite(refunds.get({ ...target.ref, refundNumber })),
+        // The store auth hook has checked the route's `config.operator`; this names the caller.
+        operator: (request, action) => requirePermission(request.caller, action),
+        errorResponses,
+        securityScheme: "operatorToken",
+      });
     },
     { prefix: "/v1" },
   );

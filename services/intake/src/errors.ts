@@ -37,13 +37,6 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-/** An operator call whose order number exists on several Oceanpayment accounts: `?storeId=` says which. */
-export class AmbiguousOrderNumberError extends ApiError {
-  constructor(orderNumber: string) {
-    super(409, "ambiguous_order_number", `orderNumber ${orderNumber} is used on several Oceanpayment accounts; name the store with ?storeId=`);
-  }
-}
-
 export class RefundIdempotencyConflictError extends ApiError {
   constructor(orderNumber: string, refundNumber: string) {
     super(409, "idempotency_conflict", `refundNumber ${refundNumber} was already used for payment ${orderNumber} with a different request body`);
@@ -63,11 +56,8 @@ export class RefundExceedsPaymentError extends ApiError {
   }
 }
 
-export class InvalidStateError extends ApiError {
-  constructor(message: string) {
-    super(409, "invalid_state", message);
-  }
-}
+// 409 invalid_state: the review routes' (core's review module), also a void of a payment past voiding.
+export { InvalidStateError } from "@oceanpos/core/review";
 
 export class RateLimitedError extends ApiError {
   constructor(retryAfterMs: number) {
@@ -99,19 +89,5 @@ export class UnavailableError extends ApiError {
   /** The write may have happened: saying "nothing changed" here would be a lie that costs money. */
   static outcomeUnknown(cause?: unknown): UnavailableError {
     return new UnavailableError("storage did not confirm the write: outcome unknown: retry with the same body", cause);
-  }
-}
-
-/** The gateway could not be asked (or did not confirm what an operator's call needs): nothing changed. */
-export class GatewayUnavailableError extends ApiError {
-  constructor(message: string) {
-    super(502, "gateway_unavailable", message);
-  }
-}
-
-/** An operator's resolve that would record what the gateway contradicts (money it has not taken). */
-export class ResolutionRefusedError extends ApiError {
-  constructor(message: string) {
-    super(409, "resolution_refused", message);
   }
 }

@@ -4,7 +4,7 @@ import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
 import type { Payment, PaymentRef } from "@oceanpos/core/payments";
 import { RefundStore } from "@oceanpos/core/refunds";
 import { type Sandbox, buildSandbox } from "@oceanpos/sandbox";
-import { useRedis } from "@oceanpos/testing";
+import { useRedis, waitFor } from "@oceanpos/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, account, adminToken, auth, operatorTokens, orderNumber, startHarness, testStores, unusedGateway } from "./harness.js";
 
@@ -190,7 +190,7 @@ describe("operators on the intake: roles, query, resolve, audit", () => {
     expect(await auditEntries()).toEqual([]);
   });
 
-  it("a refund made with an operator token is audited; a needs_review refund is resolved by hand, the history saying the gateway was not asked", async () => {
+  it("a refund made with an operator token is audited; a needs_review refund is resolved by hand, the history saying the gateway could not be asked", async () => {
     const ref = await paymentIn("succeeded");
     const made = await h.app.inject({
       method: "POST",
@@ -214,13 +214,65 @@ describe("operators on the intake: roles, query, resolve, audit", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().resolution).toMatchObject({ decidedBy: "operator", gateway: "unreachable" });
     expect(res.json().refund).toMatchObject({ status: "failed", refundNumber: "R-1" });
-    expect(res.json().refund.history.at(-1)).toMatchObject({ source: "operator", operator: "sam", reason: expect.stringMatching(/^bank returned it \(the gateway could not be asked: /) });
+    // The payment was never charged at the gateway (no payment_id): nothing to ask its refunds by.
+    expect(res.json().refund.history.at(-1)).toMatchObject({ source: "operator", operator: "sam", reason: expect.stringMatching(/^bank returned it \(the gateway could not be asked: payment .* has no payment_id/) });
     // Its amount is refundable again.
     expect((await h.payments.get(ref))?.refundableAmount).toBe("11.50");
     expect((await auditEntries()).map((e) => [e.action, e.target, e.reason])).toEqual([
       ["refund.create", `refund:store-a:${ref.orderNumber}:R-1`, "damaged"],
       ["refund.resolve", `refund:store-a:${ref.orderNumber}:R-1`, "bank returned it"],
     ]);
+  });
+
+  /** A payment charged at the gateway and succeeded here, with a refund of it set up in `needs_review`. */
+  async function refundInReview(refundNumber: string, filedThere: boolean): Promise<{ ref: PaymentRef; url: string; refunds: RefundStore }> {
+    const ref = await paymentIn("submitting");
+    const credentials = { account, terminal, secureCode: "12345678" };
+    const paid = await client.pay({
+      credentials, noticeUrl: "http://127.0.0.1:9/notice", orderNumber: ref.orderNumber, currency: "USD", amount: "12.50",
+      billing: { firstName: "T", lastName: "Store", email: "pos@store.example" }, items: [{ name: "Red Dress", sku: "#001", price: "12.50", quantity: 1 }],
+      scan: { mode: "merchant_scans", paymentCode: authCodeEnding(0) },
+    });
+    if (paid.kind !== "succeeded") throw new Error(`pay: ${paid.kind}`);
+    await h.payments.transition(ref, { to: "succeeded", source: "payer", code: "80000", set: { paymentId: paid.paymentId } });
+    const made = await h.app.inject({ method: "POST", url: `/v1/payments/${ref.orderNumber}/refunds`, headers: auth(), payload: { refundNumber, amount: "2.00" } });
+    expect(made.statusCode).toBe(202);
+    const refunds = new RefundStore({ redis: h.redis, keyPrefix: redis.prefix });
+    const refundRef = { ...ref, refundNumber };
+    await refunds.transition(refundRef, { to: "submitting", source: "payer" });
+    if (filedThere) {
+      const filed = await client.refund({ credentials, paymentId: paid.paymentId, refundNumber, refundType: "full", amount: "2.00" });
+      if (filed.kind !== "accepted") throw new Error(`applyRefund: ${filed.kind}`);
+      const asked = { refundId: filed.refundId, orderNumber: ref.orderNumber, paymentId: paid.paymentId, refundNumber, amount: "2.00", currency: "USD" };
+      await waitFor(async () => {
+        const answer = await client.queryRefund(credentials, asked);
+        return answer.kind === "answered" && answer.result === "succeeded";
+      }, { timeoutMs: 10_000, message: `the sandbox to pay out refund ${refundNumber}` });
+    }
+    // Its applyRefund answer lost: no refund_id here, so the payment's refundList is asked.
+    await refunds.transition(refundRef, { to: "needs_review", source: "payer", reason: "set up by the test" });
+    return { ref, url: `/v1/payments/${ref.orderNumber}/refunds/${refundNumber}/resolve`, refunds };
+  }
+
+  it("refund resolve asks the gateway first: its answer wins over the operator's, and the operator is told", async () => {
+    const { ref, url } = await refundInReview("R-paid", true);
+    const res = await h.app.inject({ method: "POST", url, headers: bearer(operatorTokens.support), payload: { status: "failed", reason: "customer says no money came" } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().resolution).toMatchObject({ decidedBy: "gateway", gateway: "succeeded", message: "customer says no money came (resolved as failed; the gateway's answer, succeeded, wins)" });
+    expect(res.json().refund).toMatchObject({ status: "succeeded", refundId: expect.stringMatching(/^\d+$/), gateway: { code: "80000" } });
+    expect(res.json().refund.history.at(-1)).toMatchObject({ status: "succeeded", source: "operator", operator: "sam" });
+    expect((await h.payments.get(ref))?.refundedAmount).toBe("2.00");
+    expect((await auditEntries()).at(-1)).toMatchObject({ action: "refund.resolve", details: { requested: "failed", gateway: "succeeded", decidedBy: "gateway", status: "succeeded" } });
+  });
+
+  it("refund resolve: a refund the gateway never filed cannot succeed by hand, and fails with the history saying so", async () => {
+    const { url } = await refundInReview("R-lost", false);
+    const refused = await h.app.inject({ method: "POST", url, headers: bearer(operatorTokens.support), payload: { status: "succeeded", reason: "looks paid" } });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, "resolution_refused"]);
+    const res = await h.app.inject({ method: "POST", url, headers: bearer(operatorTokens.support), payload: { status: "failed", reason: "never went out" } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().resolution).toMatchObject({ decidedBy: "operator", gateway: "no_attempt" });
+    expect(res.json().refund.history.at(-1)).toMatchObject({ status: "failed", source: "operator", reason: "never went out (the gateway holds no such refund: nothing was paid out)" });
   });
 });
 

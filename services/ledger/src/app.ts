@@ -14,6 +14,7 @@ import { registerExportRoute } from "./routes/export-payments.js";
 import { registerListRoutes } from "./routes/list-routes.js";
 import { registerMeRoute } from "./routes/me-route.js";
 import { type ReconciliationRoutesOptions, registerReconciliationRoutes } from "./routes/reconciliations.js";
+import { type LedgerReviewOptions, registerLedgerReviewRoutes } from "./routes/review-routes.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -31,6 +32,8 @@ export interface AppDeps {
   reconciliations: Omit<ReconciliationRoutesOptions, "auth" | "defaultTimeZone">;
   /** `CORS_ORIGINS`; default none. */
   corsOrigins?: readonly string[];
+  /** Operators' query and resolve of one payment or refund (core's review routes). */
+  review: Omit<LedgerReviewOptions, "auth" | "pool">;
   /** The operator console at `/console` (assets and forwarding to the intake and notifier). */
   console: ConsoleOptions;
 }
@@ -60,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReconciliationRoutes(app, { ...deps.reconciliations, auth: deps.auth, defaultTimeZone: deps.defaultTimeZone });
   registerAuditRoute(app, { pool: deps.pool, auth: deps.auth });
   registerMeRoute(app, { auth: deps.auth });
+  await registerLedgerReviewRoutes(app, { ...deps.review, pool: deps.pool, auth: deps.auth });
   await registerConsole(app, deps.console);
   return app;
 }

@@ -9,6 +9,7 @@ import {
   envPositiveInt,
   envPositiveNumber,
   loadConfig,
+  oceanpaymentEnvShape,
   publicApiEnvShape,
   resolveCommon,
 } from "@oceanpos/core/config";
@@ -42,9 +43,11 @@ export const LedgerConfig = z
     LEDGER_BATCH_SIZE: envPositiveInt(500, { max: 10_000 }),
     /** Entries a dead ledger read but never committed are claimed by another after this long. */
     LEDGER_CLAIM_IDLE_MS: envDurationMs(60_000, { min: 100 }),
-    /** Oceanpayment's order-management host: the reconciliation's QueryOrdersList. */
-    OCEANPAYMENT_QUERY_URL: envHttpUrl("http://127.0.0.1:3100"),
-    OCEANPAYMENT_QUERY_TIMEOUT_MS: envDurationMs(10_000, { min: 100 }),
+    /**
+     * Oceanpayment's hosts: the query host for the reconciliation's QueryOrdersList and refund
+     * queries and for operators' queries; the gateway host for the void a resolve to failed may need.
+     */
+    ...oceanpaymentEnvShape,
     /** The payers' per-terminal gateway rate: the reconciliation's pages take from the same bucket. */
     GATEWAY_RATE_PER_TERMINAL: envPositiveNumber(50),
     GATEWAY_BURST_PER_TERMINAL: envPositiveInt(100, { max: 100_000 }),

@@ -7,7 +7,9 @@ import { createMetricsRegistry, registerStreamGroupMetrics } from "@oceanpos/cor
 import type { Logger } from "@oceanpos/core/logger";
 import { type RedisConnector, RedisConnections, type Service, defineService, retryStart } from "@oceanpos/core/lifecycle";
 import { OceanpaymentClient } from "@oceanpos/core/oceanpayment";
-import { PaymentRetention, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { PaymentRecorder, PaymentRetention, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { RefundStore } from "@oceanpos/core/refunds";
+import { PaymentReview } from "@oceanpos/core/review";
 import { TokenBucket, rateLimitScopes } from "@oceanpos/core/rate-limit";
 import { redisKeys } from "@oceanpos/core/redis";
 import type { StoreRegistry } from "@oceanpos/core/stores";
@@ -98,12 +100,24 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
   });
   const clock = deps.clock ?? Date.now;
   const runs = new RunStore(pool, 60_000);
-  // The payer's client with its query host only: the ledger lists, it never pays.
+  // The payer's client: the ledger lists, queries and (for an operator's resolve) voids; it never pays.
   const client = new OceanpaymentClient({
-    gatewayUrl: config.OCEANPAYMENT_QUERY_URL,
+    gatewayUrl: config.OCEANPAYMENT_GATEWAY_URL,
     queryUrl: config.OCEANPAYMENT_QUERY_URL,
-    timeouts: { queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS },
+    timeouts: { queryMs: config.OCEANPAYMENT_QUERY_TIMEOUT_MS, payMs: config.OCEANPAYMENT_PAY_TIMEOUT_MS },
     logger: logger.child({ component: "oceanpayment" }),
+  });
+  const payments = new PaymentStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const schedule = new ReconcileSchedule({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const refunds = new RefundStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const audit = new AuditLog({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  // As the intake's: an operator's query or resolve is recorded by the payer's recorder, with the reconcile schedule.
+  const review = new PaymentReview({
+    client,
+    recorder: new PaymentRecorder({ store: payments, schedule, clock }),
+    refunds,
+    audit,
+    logger: logger.child({ component: "review" }),
   });
   const reconciliations = new ReconciliationRunner({
     pool,
@@ -118,8 +132,9 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
       retryDelayMs: config.RECONCILIATION_RETRY_DELAY_MS,
     }),
     gatewayTimeZone: config.GATEWAY_TIME_ZONE,
-    payments: new PaymentStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
-    schedule: new ReconcileSchedule({ redis, keyPrefix: config.REDIS_KEY_PREFIX }),
+    payments,
+    schedule,
+    refunds,
     outbox: new EventOutbox({ redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.EVENT_RETENTION_MS }),
     metrics,
     logger: logger.child({ component: "reconciliation" }),
@@ -176,7 +191,8 @@ export async function createLedger(config: Readonly<LedgerConfig>, deps: LedgerD
     defaultTimeZone: config.GATEWAY_TIME_ZONE,
     checks: { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
     isShuttingDown: () => shuttingDown,
-    reconciliations: { runner: reconciliations, runs, clock, audit: new AuditLog({ redis, keyPrefix: config.REDIS_KEY_PREFIX }) },
+    reconciliations: { runner: reconciliations, runs, clock, audit },
+    review: { review, stores: deps.stores, payments, refunds },
     console: { assetsDir: deps.consoleAssetsDir ?? consoleAssetsDir, intakeUrl: config.CONSOLE_INTAKE_URL, notifierUrl: config.CONSOLE_NOTIFIER_URL },
   });
 

@@ -76,7 +76,7 @@ export class LedgerMetrics {
     const read = () => lastCompleted().catch(() => undefined);
     new Gauge({
       name: "reconciliation_discrepancies",
-      help: "Discrepancies of the latest completed reconciliation run of a whole day (not today's), by kind (missing_here, missing_there, amount_mismatch, status_mismatch)",
+      help: "Discrepancies of the latest completed reconciliation run of a whole day (not today's), by kind (missing_here, missing_there, amount_mismatch, status_mismatch; refund_status_mismatch, refund_amount_mismatch, refund_missing_there)",
       labelNames: ["kind"],
       registers: [registry],
       async collect() {

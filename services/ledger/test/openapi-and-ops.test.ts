@@ -34,7 +34,19 @@ describe("ops routes, OpenAPI, Request-Id", () => {
     const doc = await ledger.app.inject({ method: "GET", url: "/openapi.json" });
     expect(doc.statusCode).toBe(200);
     const paths = doc.json().paths as Record<string, { get: { parameters?: { name: string }[] } }>;
-    expect(Object.keys(paths).sort()).toEqual(["/v1/audit", "/v1/me", "/v1/payments", "/v1/payments/export", "/v1/reconciliations", "/v1/reconciliations/{id}", "/v1/refunds", "/v1/reports/daily"]);
+    expect(Object.keys(paths).sort()).toEqual([
+      "/v1/audit",
+      "/v1/me",
+      "/v1/payments",
+      "/v1/payments/export",
+      "/v1/payments/{orderNumber}/query",
+      "/v1/payments/{orderNumber}/refunds/{refundNumber}/resolve",
+      "/v1/payments/{orderNumber}/resolve",
+      "/v1/reconciliations",
+      "/v1/reconciliations/{id}",
+      "/v1/refunds",
+      "/v1/reports/daily",
+    ]);
     expect(paths["/v1/payments"]?.get.parameters?.map((p) => p.name).sort()).toEqual(["cursor", "from", "limit", "method", "order", "orderNumber", "status", "storeId", "to"]);
     const export_ = doc.json().paths["/v1/payments/export"].get;
     expect(Object.keys(export_.responses["200"].content)).toEqual(["text/csv"]);

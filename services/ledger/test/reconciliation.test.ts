@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../src/ledger.js";
 import { addDays, addMonths, dateInZone, parseInZone } from "../src/reconciliation/zoned-time.js";
 import { Payments, account, adminToken, apiKeys, bearer, orderNumber, startLedger, testConfig, testStores } from "./harness.js";
-import { settled } from "./support.js";
+import { orphanCharge, settled } from "./support.js";
 
 const zone = "Asia/Shanghai";
 const terminal = `${account}01`;
@@ -46,15 +46,7 @@ describe("daily reconciliation with Oceanpayment", () => {
     return payments.pay({ createdAt: now, ...options });
   };
   /** The gateway's charge of an order, at `time` of the day (gateway time). */
-  const charge = async (number: string, time: string, amount = "12.50", currency = "USD", date = day) => {
-    const res = await fetch(`${sandboxUrl}/sandbox/orphan-charge`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ orderNumber: number, amount, currency, at: at(time, date).toISOString() }),
-    });
-    expect(res.status, await res.clone().text()).toBe(201);
-    return (await res.json()) as { paymentId: string };
-  };
+  const charge = (number: string, time: string, amount = "12.50", currency = "USD", date = day) => orphanCharge(sandboxUrl, { orderNumber: number, amount, currency, at: at(time, date) });
   const faults = (update: Record<string, number>) =>
     fetch(`${sandboxUrl}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(update) });
   const start = (body: unknown, token = adminToken) => ledger.app.inject({ method: "POST", url: "/v1/reconciliations", headers: bearer(token), payload: body as object });

@@ -71,3 +71,14 @@ export function useReadsFixture(): ReadsFixture {
     get: (url, token = adminToken) => started().app.inject({ method: "GET", url, headers: bearer(token) }),
   };
 }
+
+/** A charge the sandbox records for `orderNumber` (`POST /sandbox/orphan-charge`), at `at` (default now); answers its paymentId. */
+export async function orphanCharge(sandboxUrl: string, charge: { orderNumber: string; amount?: string; currency?: string; at?: Date }): Promise<string> {
+  const res = await fetch(`${sandboxUrl}/sandbox/orphan-charge`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ orderNumber: charge.orderNumber, amount: charge.amount ?? "12.50", currency: charge.currency ?? "USD", ...(charge.at ? { at: charge.at.toISOString() } : {}) }),
+  });
+  if (res.status !== 201) throw new Error(`orphan charge of ${charge.orderNumber}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { paymentId: string }).paymentId;
+}

@@ -1,1 +1,2 @@
-export { type ArchivedPayment, ArchiveUnavailableError, PaymentArchive, type PaymentArchiveOptions } from "./payment-archive.js";
+export type { ArchivedPayment } from "../review/index.js";
+export { ArchiveUnavailableError, PaymentArchive, type PaymentArchiveOptions } from "./payment-archive.js";

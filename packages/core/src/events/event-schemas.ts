@@ -41,32 +41,31 @@ export const RiskNoticeEventSchema = z.object({
 
 const Totals = z.object({ currency: z.string(), count: z.number().int(), amount: z.string() });
 
-/** One day compared with Oceanpayment's list of successful orders, for every terminal. */
+/** The kinds a reconciliation run counts: its payments' and its refunds' (the ledger's `run.ts`). */
+const discrepancyKinds = [
+  "missing_here",
+  "missing_there",
+  "amount_mismatch",
+  "status_mismatch",
+  "refund_status_mismatch",
+  "refund_amount_mismatch",
+  "refund_missing_there",
+] as const;
+
+/**
+ * One day compared with Oceanpayment (its list of successful orders, and each refund of the day),
+ * for every terminal, as `reconciliation.completed` carries it: what matched and how many
+ * discrepancies of each kind (the run itself: the ledger's `GET /v1/reconciliations/{id}`).
+ */
 export const Reconciliation = z.object({
   id: z.string(),
   date: z.string().describe("YYYY-MM-DD"),
   timeZone: z.string(),
-  status: z.enum(["running", "completed", "failed"]),
   partial: z.boolean().describe("The day had not ended when it ran"),
-  error: z.string().optional(),
   startedAt: z.string(),
   completedAt: z.string().nullable(),
-  terminals: z.array(
-    z.object({
-      account: z.string(),
-      terminal: z.string(),
-      matched: z.array(Totals),
-      discrepancies: z.array(
-        z.object({
-          kind: z.enum(["missing_here", "missing_there", "amount_mismatch", "status_mismatch"]),
-          orderNumber: z.string(),
-          paymentId: z.string().nullable(),
-          ours: z.unknown(),
-          theirs: z.unknown(),
-        }),
-      ),
-    }),
-  ),
+  matched: z.array(Totals.extend({ account: z.string(), terminal: z.string() })).describe("Charges matched, per terminal and currency"),
+  discrepancies: z.object(Object.fromEntries(discrepancyKinds.map((kind) => [kind, z.number().int()])) as Record<(typeof discrepancyKinds)[number], z.ZodNumber>),
 });
 
 export const ReconciliationEventSchema = z.object({

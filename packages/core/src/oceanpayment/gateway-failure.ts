@@ -45,6 +45,8 @@ export interface AmbiguousFailure {
   statusCode?: number;
   /** Gateway code when one was read (e.g. 80031). */
   code?: string;
+  /** A `mismatch`: the answer's field that is not ours (e.g. `refund_amount`), when one was named. */
+  field?: string;
   cause?: unknown;
 }
 

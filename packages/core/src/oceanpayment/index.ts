@@ -72,6 +72,7 @@ export { gatewayOf, type DecisionOf, type GatewayDecision } from "./gateway-deci
 export { payOutcomeError, queryOutcomeError, refundOutcomeError, voidOutcomeError, type GatewayOutcomeError } from "./outcome-errors.js";
 export { OceanpaymentClient, type OceanpaymentClientOptions, type OceanpaymentTimeouts } from "./oceanpayment-client.js";
 export { askGateway, queryOrder, type GatewayView } from "./order-query.js";
+export { askGatewayAboutRefund, queryRefundState, type RefundedPayment, type RefundQueryObserver, type RefundState } from "./refund-query.js";
 export { refundResolveDecision, resolveDecision, type RefundView, type ResolveDecision, type Resolution } from "./payment-resolution.js";
 export {
   noticeDecision,

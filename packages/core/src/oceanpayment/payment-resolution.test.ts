@@ -42,10 +42,12 @@ describe("resolveDecision", () => {
     });
   });
 
-  it("refunds: settled answers win, pending is refused, unreachable applies", () => {
+  it("refunds: settled answers win, pending is refused, never filed only fails, unreachable applies", () => {
     const settled = refundResolveDecision({ status: "failed", change: { to: "failed", source: "query", code: "x" } }, { ...asked, status: "succeeded" });
     expect(settled).toMatchObject({ by: "gateway", change: { to: "failed", source: "operator", operator: "sam" } });
     expect(refundResolveDecision({ status: "pending" }, { ...asked, status: "failed" })).toMatchObject({ action: "refuse" });
     expect(refundResolveDecision({ status: "unreachable", why: "n/a" }, { ...asked, status: "failed" })).toMatchObject({ by: "operator", change: { to: "failed" } });
+    expect(refundResolveDecision({ status: "no_attempt" }, { ...asked, status: "succeeded" })).toMatchObject({ action: "refuse" });
+    expect(refundResolveDecision({ status: "no_attempt" }, { ...asked, status: "failed" })).toMatchObject({ by: "operator", change: { to: "failed", reason: expect.stringMatching(/no such refund/) } });
   });
 });

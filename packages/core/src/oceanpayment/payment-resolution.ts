@@ -60,19 +60,21 @@ export function resolveDecision(payment: Payment, view: GatewayView, resolution:
 }
 
 /**
- * What the gateway says about a refund when a person asks: settled (with the change its answer
- * makes), still pending, or that it could not be asked. (The refund query, `queryRefund`, feeds
- * this once its mapping is in core; until then refunds are `unreachable`.)
+ * What the gateway says about a refund when a person asks (`askGatewayAboutRefund`): settled
+ * (with the change its answer makes), still pending, never filed (the payment's refundList, read
+ * whole, does not hold it), or that it could not be asked.
  */
 export type RefundView =
   | { status: "succeeded" | "failed"; change: RefundChange }
   | { status: "pending" }
+  | { status: "no_attempt" }
   | { status: "unreachable"; why: string };
 
 /**
  * A refund's resolve, as {@link resolveDecision} for payments: the gateway's settled answer wins;
  * a refund it still holds pending is not resolved by hand (a refund cannot be voided: it may still
- * pay out); when the gateway cannot be asked the operator's decision is applied with that noted.
+ * pay out); one it never filed can only be `failed`; when the gateway cannot be asked the
+ * operator's decision is applied with that noted.
  */
 export function refundResolveDecision(view: RefundView, resolution: Resolution): { action: "transition"; change: RefundChange; by: "gateway" | "operator" } | { action: "refuse"; why: string } {
   switch (view.status) {
@@ -83,6 +85,13 @@ export function refundResolveDecision(view: RefundView, resolution: Resolution):
     }
     case "pending":
       return { action: "refuse", why: "the gateway holds the refund pending: it may still pay out; wait for its answer" };
+    case "no_attempt":
+      if (resolution.status === "succeeded") return { action: "refuse", why: "the gateway holds no such refund: nothing was paid out" };
+      return {
+        action: "transition",
+        by: "operator",
+        change: { to: "failed", source: "operator", operator: resolution.operator, reason: `${resolution.reason} (the gateway holds no such refund: nothing was paid out)` },
+      };
     case "unreachable":
       return {
         action: "transition",

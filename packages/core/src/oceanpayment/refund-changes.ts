@@ -94,7 +94,7 @@ export function refundListDecision(refund: Refund, paymentId: string, answer: Or
   if (!only) return { action: "no_attempt" };
   if (ours.length > 1) return unclear(`refund ${refund.refundNumber} is filed ${ours.length} times`, "mismatch");
   const wrong = refundEchoProblem({ refund_id: only.refundId, refund_number: only.refundNumber, refund_amount: only.amount, refund_status: "", refund_details: "" }, refund);
-  if (wrong !== undefined) return unclear(`refundList entry of ${refund.refundNumber}: ${wrong} differs from the refund`, "mismatch");
+  if (wrong !== undefined) return unclear(`refundList entry of ${refund.refundNumber}: ${wrong} differs from the refund`, "mismatch", wrong);
   return resultDecision(refund, only.result, only.refundId, only.details);
 }
 
@@ -118,8 +118,8 @@ function notAnswered(outcome: { kind: "rejected"; code: string } | GatewayFailur
   return outcome.kind === "rejected" ? { action: "refused", code: outcome.code } : { action: "unanswered", failure: outcome };
 }
 
-function unclear(message: string, reason: AmbiguousFailure["reason"] = "unparseable"): RefundDecisionOf<"unanswered"> {
-  return { action: "unanswered", failure: { kind: "ambiguous", reason, message } };
+function unclear(message: string, reason: AmbiguousFailure["reason"] = "unparseable", field?: string): RefundDecisionOf<"unanswered"> {
+  return { action: "unanswered", failure: { kind: "ambiguous", reason, message, ...(field !== undefined ? { field } : {}) } };
 }
 
 function transition(change: RefundChange): RefundDecisionOf<"transition"> {

@@ -64,7 +64,7 @@ export function classifyRefundQueryResponse(
     ["refund_currency", response.refund_currency, expected.currency],
   ];
   const wrong = echoes.find(([, got, wanted]) => got !== wanted)?.[0] ?? refundEchoProblem(response, expected);
-  if (wrong !== undefined) return ambiguousAnswer(`refund query answer: ${wrong} differs from the refund`, statusCode, "mismatch");
+  if (wrong !== undefined) return ambiguousAnswer(`refund query answer: ${wrong} differs from the refund`, statusCode, "mismatch", wrong);
   const signature = verify("refundQueryAnswer", response, expected.secureCode, response.signValue) ? "verified" : "mismatch";
   if (signature === "mismatch" && (expected.signature ?? "optional") === "required") {
     return ambiguousAnswer("refund query answer: signValue does not verify", statusCode, "signature_invalid");

@@ -7,8 +7,8 @@ import { parseGatewayXml } from "./xml-parser.js";
  * Shared reading of the answers Oceanpayment does not sign (void, refund; assumed): nothing is
  * believed unless it parses, has the expected shape and echoes what we asked about.
  */
-export function ambiguousAnswer(message: string, statusCode: number, reason: AmbiguousFailure["reason"] = "unparseable"): AmbiguousFailure {
-  return { kind: "ambiguous", reason, message, statusCode };
+export function ambiguousAnswer(message: string, statusCode: number, reason: AmbiguousFailure["reason"] = "unparseable", field?: string): AmbiguousFailure {
+  return { kind: "ambiguous", reason, message, statusCode, ...(field !== undefined ? { field } : {}) };
 }
 
 export type UnsignedAnswer<T> = { ok: true; response: T } | { ok: false; failure: AmbiguousFailure };

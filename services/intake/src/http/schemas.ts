@@ -1,6 +1,6 @@
 import { ErrorBodySchema, namedResponse, openApiSchemaRegistry } from "@oceanpos/core/http";
-import { OrderNumber, Payment, PaymentRequest } from "@oceanpos/core/payments";
-import { Refund, RefundNumber, RefundRequest } from "@oceanpos/core/refunds";
+import { Payment, PaymentRequest } from "@oceanpos/core/payments";
+import { Refund, RefundRequest } from "@oceanpos/core/refunds";
 import { z } from "zod";
 
 /** Schemas of the intake API: parsed by the handlers and rendered into the OpenAPI document. */
@@ -15,19 +15,8 @@ export const openApiSchemas = openApiSchemaRegistry();
 /** The contract's error body, shared by every service's document. */
 export const ErrorBody = ErrorBodySchema;
 
-export const OrderNumberParams = z.strictObject({ orderNumber: OrderNumber });
-
-export const RefundParams = z.strictObject({ orderNumber: OrderNumber, refundNumber: RefundNumber });
-
-/** The query of the refund routes: an operator names the store when the order number is on several accounts. */
-export const StoreQuery = z.strictObject({
-  storeId: z
-    .string({ error: "must be given once" })
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("Operator calls: the store whose payment this is, when its orderNumber is used on several Oceanpayment accounts (409 ambiguous_order_number otherwise). A store key implies its own store."),
-});
+// The parameters of the routes about one payment, shared with the review routes (core's review module).
+export { OrderNumberParams, RefundParams, StoreQuery } from "@oceanpos/core/review";
 
 export const RefundList = z.object({ data: z.array(Refund).describe("The payment's refunds, oldest first") });
 

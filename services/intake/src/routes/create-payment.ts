@@ -1,9 +1,10 @@
 import { namedResponse, parseOrThrow } from "@oceanpos/core/http";
+import { refOf } from "@oceanpos/core/review";
 import type { FastifyInstance } from "fastify";
 import { parsePreferWait } from "../http/prefer-wait.js";
 import { inFlightStatuses, replyWithPayment } from "../http/respond.js";
 import { ErrorBody, Payment, PaymentRequest, PreferHeaders, errorResponses } from "../http/schemas.js";
-import { type RouteContext, refOf } from "./route-context.js";
+import type { RouteContext } from "./route-context.js";
 
 /** `POST /v1/payments`: accept a payment (idempotent per orderNumber) and queue its submission. */
 export function registerCreatePayment(app: FastifyInstance, ctx: RouteContext): void {

@@ -1,13 +1,11 @@
 import type { AuditLog } from "@oceanpos/core/audit";
-import type { Payment, PaymentRef, PaymentRetention, PaymentStore } from "@oceanpos/core/payments";
-import { OrderNumber } from "@oceanpos/core/payments";
-import type { Refund, RefundStore } from "@oceanpos/core/refunds";
 import type { PaymentArchive } from "@oceanpos/core/archive";
+import type { PaymentRetention, PaymentStore } from "@oceanpos/core/payments";
+import type { RefundStore } from "@oceanpos/core/refunds";
+import { type FoundPayment, type PaymentLookup, type PaymentReview, storePayment } from "@oceanpos/core/review";
 import type { Store, StoreRegistry } from "@oceanpos/core/stores";
-import { NotFoundError } from "../errors.js";
 import type { IntakeQueues } from "../jobs.js";
 import type { PaymentIntake } from "../payment-intake.js";
-import type { PaymentReview } from "../payment-review.js";
 import type { PaymentWaiter } from "../payment-waiter.js";
 import type { RefundIntake } from "../refund-intake.js";
 import { beforeAnyWrite } from "../http/redis-failure.js";
@@ -31,34 +29,12 @@ export interface RouteContext {
   retention: PaymentRetention;
 }
 
-/** A payment found for a caller: in Redis, or (`archivedRefunds` set) only in the archive. */
-export interface FoundPayment {
-  ref: PaymentRef;
-  payment: Payment;
-  /** Present when the payment has left Redis: its refunds as archived. */
-  archivedRefunds?: Refund[];
+/** Where the routes look a payment up: Redis, then the archive; a Redis failure here is a 503 that changed nothing. */
+export function lookupOf(ctx: RouteContext): PaymentLookup {
+  return { stores: ctx.stores, payments: ctx.payments, archive: ctx.archive, read: beforeAnyWrite };
 }
 
-/** The payment's key: order numbers are unique per Oceanpayment account, shared by its stores. */
-export function refOf(store: Store, orderNumber: string): PaymentRef {
-  return { account: store.oceanpayment.account, orderNumber };
-}
-
-/**
- * The store's own payment, or 404. Another store's payment (same account) is reported exactly
- * like a missing one, so a store cannot even learn that an order number is in use elsewhere.
- * One that has left Redis is read from the archive (503 while PostgreSQL is unreachable).
- */
-export async function ownPayment(ctx: RouteContext, store: Store, orderNumber: unknown): Promise<FoundPayment> {
-  const parsed = OrderNumber.safeParse(orderNumber);
-  // Only a well-formed order number is repeated back; anything else came from the URL as is.
-  if (!parsed.success) throw new NotFoundError("no payment with this orderNumber for this store");
-  const ref = refOf(store, parsed.data);
-  // A read: whatever Redis did with it, a failure here changed nothing (a void has not been queued).
-  const payment = await beforeAnyWrite(ctx.payments.get(ref));
-  if (payment?.storeId === store.id) return { ref, payment };
-  // In Redis for another store of the account: that number is not this store's now.
-  const archived = payment === undefined ? await ctx.archive?.find(store.id, parsed.data) : undefined;
-  if (!archived) throw new NotFoundError(`no payment with orderNumber ${parsed.data} for this store`);
-  return { ref, payment: archived.payment, archivedRefunds: archived.refunds };
+/** The store's own payment, or 404 (core's `storePayment`; one that has left Redis: 503 while PostgreSQL is unreachable). */
+export function ownPayment(ctx: RouteContext, store: Store, orderNumber: unknown): Promise<FoundPayment> {
+  return storePayment(lookupOf(ctx), store, orderNumber);
 }

@@ -1,3 +1,5 @@
+import type { Payment } from "@oceanpos/core/payments";
+import type { Refund } from "@oceanpos/core/refunds";
 import type pg from "pg";
 import type { ArchivedPayment } from "./compare-day.js";
 
@@ -57,4 +59,33 @@ export async function paymentsNumbered(pool: pg.Pool, storeIds: readonly string[
   if (orderNumbers.length === 0) return [];
   const { rows } = await pool.query<Row>(byNumberSql, [storeIds, orderNumbers]);
   return rows.map(toPayment);
+}
+
+/** A refund of the day with the payment it refunds (the one created last before it, for a number used again). */
+export interface ArchivedRefund {
+  refund: Refund;
+  /** Null when the archive holds no such payment (the run cannot ask about the refund: it fails). */
+  payment: Payment | null;
+}
+
+/**
+ * $1 store ids, $2 from, $3 to: refunds of these stores created or last changed in [from, to)
+ * (a refund filed one day and paid out days later is asked about on both days), except those
+ * still `accepted` (never filed: nothing at the gateway to compare).
+ */
+const refundsSql = `
+SELECT r.resource AS refund, p.resource AS payment FROM refunds r
+LEFT JOIN LATERAL (
+  SELECT resource FROM payments p
+  WHERE p.store_id = r.store_id AND p.order_number = r.order_number AND p.created_at <= r.created_at
+  ORDER BY p.created_at DESC LIMIT 1
+) p ON true
+WHERE r.store_id = ANY($1) AND r.status <> 'accepted'
+  AND ((r.created_at >= $2 AND r.created_at < $3) OR (r.updated_at >= $2 AND r.updated_at < $3))
+ORDER BY r.order_number, r.refund_number, r.created_at`;
+
+/** Refunds of `storeIds` created or last changed in `[from, to)`, each with its payment. */
+export async function refundsBetween(pool: pg.Pool, storeIds: readonly string[], from: number, to: number): Promise<ArchivedRefund[]> {
+  const { rows } = await pool.query<ArchivedRefund>(refundsSql, [storeIds, new Date(from), new Date(to)]);
+  return rows;
 }

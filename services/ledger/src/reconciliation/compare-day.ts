@@ -90,11 +90,16 @@ export function compareDay(c: DayComparison): TerminalComparison {
     }
   }
   return {
-    matched: [...matched.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([currency, amounts]) => ({ currency, count: amounts.length, amount: formatAmount(sumAmounts(amounts), currency) })),
+    matched: currencyTotals(matched),
     discrepancies: discrepancies.sort((a, b) => byText(a.kind, b.kind) || byText(a.orderNumber, b.orderNumber) || byText(a.paymentId ?? "", b.paymentId ?? "")),
   };
+}
+
+/** Count and exact sum per currency of amounts grouped by currency, in currency order. */
+export function currencyTotals(amountsByCurrency: ReadonlyMap<string, readonly string[]>): CurrencyTotal[] {
+  return [...amountsByCurrency.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, amounts]) => ({ currency, count: amounts.length, amount: formatAmount(sumAmounts(amounts), currency) }));
 }
 
 function oursOf(p: ArchivedPayment): NonNullable<Discrepancy["ours"]> {

@@ -1,21 +1,22 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ListedOrder, OceanpaymentClient, OceanpaymentCredentials } from "@oceanpos/core/oceanpayment";
+import { type ListedOrder, type OceanpaymentClient, type OceanpaymentCredentials, type RefundState, type RefundedPayment, queryRefundState } from "@oceanpos/core/oceanpayment";
 import type { TokenBucket } from "@oceanpos/core/rate-limit";
+import type { Refund } from "@oceanpos/core/refunds";
 
 export interface GatewayDayOptions {
-  client: Pick<OceanpaymentClient, "ordersList">;
+  client: Pick<OceanpaymentClient, "ordersList" | "query" | "queryRefund">;
   /** The terminal scope's bucket, shared with the payers: a reconciliation never starves payments. */
   bucket: TokenBucket;
   /** `GATEWAY_RATE_PER_TERMINAL`, `GATEWAY_BURST_PER_TERMINAL`: the payers' settings, the same bucket. */
   ratePerSec: number;
   burst: number;
-  /** Tries per page before the run fails (`RECONCILIATION_PAGE_ATTEMPTS`). */
+  /** Tries per page, and per refund query, before the run fails (`RECONCILIATION_PAGE_ATTEMPTS`). */
   attempts: number;
   /** First pause between tries, doubled each time up to 30 s. */
   retryDelayMs: number;
 }
 
-/** Why the gateway's list could not be had: the run fails with this message. */
+/** Why the gateway's list, or its answer about a refund, could not be had: the run fails with this message. */
 export class GatewayListError extends Error {}
 
 /**
@@ -44,12 +45,28 @@ export class GatewayDay {
     return orders;
   }
 
+  /**
+   * What the gateway says about one refund (core's `queryRefundState`: queryRefund by its
+   * refund_id, else its payment's refundList), paced and tried again like a page while it gets no
+   * answer. An answer that names the refund otherwise (`mismatch`) or a refused query is not asked
+   * again: the caller reports it, or fails the run.
+   */
+  async refund(credentials: OceanpaymentCredentials, payment: RefundedPayment, refund: Refund, signal: AbortSignal): Promise<RefundState> {
+    const { client, attempts } = this.options;
+    let state: RefundState | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await this.beforeTry(credentials, attempt, signal);
+      state = await queryRefundState(client, credentials, payment, refund);
+      if (state.action !== "unanswered" || (state.failure.kind === "ambiguous" && state.failure.reason === "mismatch")) return state;
+    }
+    return state as RefundState;
+  }
+
   private async page(credentials: OceanpaymentCredentials, begin: string, end: string, page: number, signal: AbortSignal) {
-    const { client, attempts, retryDelayMs } = this.options;
+    const { client, attempts } = this.options;
     let last = "";
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await sleep(Math.min(30_000, retryDelayMs * 2 ** (attempt - 2)), undefined, { signal });
-      await this.paced(credentials, signal);
+      await this.beforeTry(credentials, attempt, signal);
       const outcome = await client.ordersList(credentials, { begin, end, page });
       switch (outcome.kind) {
         case "page":
@@ -67,6 +84,12 @@ export class GatewayDay {
       }
     }
     throw new GatewayListError(`page ${page} unusable after ${attempts} tries (${last})`);
+  }
+
+  /** The pause before a try again (doubled each time up to 30 s), then the terminal's next slot. */
+  private async beforeTry(credentials: OceanpaymentCredentials, attempt: number, signal: AbortSignal): Promise<void> {
+    if (attempt > 1) await sleep(Math.min(30_000, this.options.retryDelayMs * 2 ** (attempt - 2)), undefined, { signal });
+    await this.paced(credentials, signal);
   }
 
   /** Waits for the terminal's next gateway call. */

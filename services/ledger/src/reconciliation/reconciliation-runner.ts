@@ -1,14 +1,16 @@
 import type { EventOutbox } from "@oceanpos/core/events";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentCredentials } from "@oceanpos/core/oceanpayment";
-import type { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import type { Payment, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import { type Refund, type RefundStore, isRefundFinal } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type pg from "pg";
 import type { LedgerMetrics } from "../metrics.js";
-import { paymentsNumbered, succeededBetween } from "./archive-day.js";
-import { type ListedCharge, compareDay } from "./compare-day.js";
+import { paymentsNumbered, refundsBetween, succeededBetween } from "./archive-day.js";
+import { type ListedCharge, compareDay, currencyTotals } from "./compare-day.js";
+import { type RefundFinding, compareRefund } from "./compare-refunds.js";
 import { type GatewayDay, GatewayListError } from "./gateway-day.js";
-import { type Discrepancy, type ReconciliationRun, type TerminalResult, discrepancyCounts } from "./run.js";
+import { type Discrepancy, type ReconciliationRun, type RefundDiscrepancy, type RefundResult, type TerminalResult, discrepancyCounts } from "./run.js";
 import type { RunStore, StartResult } from "./run-store.js";
 import { dayBounds, formatInZone, parseInZone } from "./zoned-time.js";
 
@@ -25,6 +27,8 @@ export interface ReconciliationRunnerOptions {
   /** A `status_mismatch` asks the payer's reconciler for a query, as a notice that cannot be applied does. */
   payments: Pick<PaymentStore, "get" | "awaitsOperator">;
   schedule: Pick<ReconcileSchedule, "scheduleAt">;
+  /** A `refund_status_mismatch` records the gateway's answer at once, as the payers' refund reconciler would. */
+  refunds: Pick<RefundStore, "transition">;
   outbox: EventOutbox;
   metrics: LedgerMetrics;
   logger: Logger;
@@ -42,8 +46,10 @@ interface Terminal {
 /**
  * Runs reconciliations: starts a run (one row; see {@link RunStore.start}), then, in the
  * background, compares every configured terminal's day with the gateway's list, settles each
- * `status_mismatch` by asking for a query, stores the result and emits `reconciliation.completed`.
- * Any terminal whose list cannot be had fails the whole run with the reason.
+ * `status_mismatch` by asking for a query, asks the gateway about each refund of the day (settling
+ * a `refund_status_mismatch` with its answer), stores the result and emits
+ * `reconciliation.completed`. Any terminal whose list, or any refund whose answer, cannot be had
+ * fails the whole run with the reason.
  */
 export class ReconciliationRunner {
   private readonly stop = new AbortController();
@@ -142,7 +148,67 @@ export class ReconciliationRunner {
     const ours = [...daySucceeded, ...numbered.filter((p) => !known.has(`${p.storeId}\u0000${p.orderNumber}\u0000${p.createdAt}`))];
     const compared = compareDay({ start, end, toleranceMs: tolerance, theirs, ours });
     const discrepancies = await Promise.all(compared.discrepancies.map((d) => this.settle(d, terminal)));
-    return { account: terminal.credentials.account, terminal: terminal.credentials.terminal, matched: compared.matched, discrepancies };
+    const refunds = await this.reconcileRefunds(terminal, start, end);
+    return { account: terminal.credentials.account, terminal: terminal.credentials.terminal, matched: compared.matched, discrepancies, refunds };
+  }
+
+  /**
+   * The terminal's refunds created or last changed in `[start, end)`, one by one (paced by the
+   * terminal's rate limit): matched are those succeeded on both sides; any refund the gateway
+   * cannot be asked about fails the run (never a partial "all matched").
+   */
+  private async reconcileRefunds(terminal: Terminal, start: number, end: number): Promise<RefundResult> {
+    const archived = await refundsBetween(this.options.pool, terminal.storeIds, start, end);
+    const matched = new Map<string, string[]>();
+    const discrepancies: RefundDiscrepancy[] = [];
+    for (const { refund, payment } of archived) {
+      const finding = await this.askAboutRefund(terminal, refund, payment);
+      switch (finding.kind) {
+        case "unusable":
+          throw new GatewayListError(`refund ${refund.refundNumber} of ${refund.orderNumber} could not be asked about: ${finding.why}`);
+        case "agreed":
+          if (refund.status === "succeeded") matched.set(refund.currency, [...(matched.get(refund.currency) ?? []), refund.amount]);
+          break;
+        case "discrepancy":
+          discrepancies.push(await this.settleRefund(finding, terminal));
+          break;
+        default: {
+          const never: never = finding;
+          return never;
+        }
+      }
+    }
+    return { checked: archived.length, matched: currencyTotals(matched), discrepancies };
+  }
+
+  private async askAboutRefund(terminal: Terminal, refund: Refund, payment: Payment | null): Promise<RefundFinding> {
+    const { gateway } = this.options;
+    if (payment?.paymentId === undefined) return { kind: "unusable", why: "the archive holds no charged payment for it" };
+    const paid = { ...payment, paymentId: payment.paymentId };
+    const finding = compareRefund(refund, await gateway.refund(terminal.credentials, paid, refund, this.stop.signal));
+    if (finding.kind !== "unusable" || refund.refundId === undefined) return finding;
+    // queryRefund answers a refund_id it does not know as it answers trouble: only the payment's
+    // refundList, read whole, can say the gateway holds no such refund.
+    const { refundId: _known, ...unfiled } = refund;
+    const listed = compareRefund(refund, await gateway.refund(terminal.credentials, paid, unfiled, this.stop.signal));
+    return listed.kind === "unusable" ? { kind: "unusable", why: `${finding.why}; its payment's refundList: ${listed.why}` } : listed;
+  }
+
+  /**
+   * A `refund_status_mismatch` with an answer to record is settled at once: the gateway's answer
+   * goes through the refund store as the payers' reconciler records it (a success for a refund
+   * held `failed` goes to `needs_review`, a contradiction for a person). The other kinds, and a
+   * refund held final or still pending at the gateway, are reported for a person.
+   */
+  private async settleRefund(finding: Extract<RefundFinding, { kind: "discrepancy" }>, terminal: Terminal): Promise<RefundDiscrepancy> {
+    const { discrepancy: d, change } = finding;
+    if (d.kind !== "refund_status_mismatch") return d;
+    if (!change) return { ...d, action: "for_review" };
+    const ref = { account: terminal.credentials.account, orderNumber: d.orderNumber, refundNumber: d.refundNumber };
+    const reason = `daily reconciliation: the gateway says ${change.to}`;
+    const result = await this.options.refunds.transition(ref, { ...change, reason }, isRefundFinal(change.to) ? { reconcile: "remove" } : {});
+    if (result.outcome === "not_found") return { ...d, action: "not_in_redis" };
+    return { ...d, action: result.refund.status === change.to ? "settled" : "for_review" };
   }
 
   /**

@@ -1,24 +1,25 @@
-import { type AuditLog, type AuditRecord, auditTargets } from "@oceanpos/core/audit";
-import type { OperatorCaller } from "@oceanpos/core/http";
-import type { Logger } from "@oceanpos/core/logger";
+import { type AuditLog, type AuditRecord, auditTargets } from "../audit/index.js";
+import type { OperatorCaller } from "../http/index.js";
+import type { Logger } from "../logger/index.js";
 import {
   type GatewayView,
   type OceanpaymentClient,
   type Resolution,
   type ResolveDecision,
   askGateway,
+  askGatewayAboutRefund,
   assertNever,
   refundResolveDecision,
   resolveDecision,
   settlementDecision,
   voidAnswerDecision,
-} from "@oceanpos/core/oceanpayment";
-import type { Payment, PaymentRecorder, PaymentRef, TransitionChange } from "@oceanpos/core/payments";
-import type { Refund, RefundRef, RefundStore } from "@oceanpos/core/refunds";
-import type { Store } from "@oceanpos/core/stores";
-import { GatewayUnavailableError, InvalidStateError, ResolutionRefusedError } from "./errors.js";
+} from "../oceanpayment/index.js";
+import type { Payment, PaymentRecorder, PaymentRef, TransitionChange } from "../payments/index.js";
+import type { Refund, RefundRef, RefundStore } from "../refunds/index.js";
+import type { Store } from "../stores/index.js";
+import { GatewayUnavailableError, InvalidStateError, ResolutionRefusedError } from "./review-errors.js";
 
-/** The payment an operator names, with its store, as the route found it (`paymentTarget`). */
+/** The payment an operator names, with its store, as the route found it (`operatorPayment`). */
 export interface ReviewTarget {
   store: Store;
   ref: PaymentRef;
@@ -46,11 +47,12 @@ export interface ResolveOutcome {
 }
 
 /**
- * An operator's look at payments on the intake: ask the gateway now (query) and settle a
- * `needs_review` payment or refund by hand (resolve). The gateway's answers go through core's one
- * mapping (`settlementDecision`, `resolveDecision`, `voidAnswerDecision`) and are recorded by
- * core's `PaymentRecorder`, as the payer records them; every call is written to the audit log,
- * in the transition's own Lua step when it moves the payment, else right after.
+ * An operator's look at payments, the same on the intake and the ledger (`registerReviewRoutes`):
+ * ask the gateway now (query) and settle a `needs_review` payment or refund by hand (resolve).
+ * The gateway's answers go through core's one mapping (`settlementDecision`, `resolveDecision`,
+ * `voidAnswerDecision`, `refundResolveDecision`) and are recorded by core's `PaymentRecorder`
+ * (a refund's by the refund store), as the payer records them; every call is written to the audit
+ * log, in the transition's own Lua step when it moves the payment, else right after.
  */
 export class PaymentReview {
   constructor(private readonly o: PaymentReviewOptions) {}
@@ -99,12 +101,14 @@ export class PaymentReview {
   }
 
   /**
-   * Settles a `needs_review` refund, as {@link resolve} does a payment. The gateway's refund query
-   * is not in core yet, so the gateway cannot be asked: the decision is applied and its history says so.
+   * Settles a `needs_review` refund, as {@link resolve} does a payment: the gateway is asked once
+   * more (queryRefund by its refund_id, else the payment's refundList) and its settled answer
+   * wins; a refund it never filed can only fail; when it cannot be asked the decision is applied
+   * and the history says so. 409 while it holds the refund pending (it may still pay out).
    */
   async resolveRefund(target: ReviewTarget, ref: RefundRef, refund: Refund, who: OperatorCaller, resolution: Omit<Resolution, "operator">): Promise<{ refund: Refund; resolution: Omit<ResolveOutcome, "voided"> }> {
     if (refund.status !== "needs_review") throw notInReview("refund", refund.refundNumber, refund.status);
-    const view = { status: "unreachable", why: "refund queries (queryRefund) are not available on this build" } as const;
+    const view = await askGatewayAboutRefund(this.o.client, target.store.oceanpayment, target.payment, refund);
     const decision = refundResolveDecision(view, { ...resolution, operator: who.name });
     if (decision.action === "refuse") throw new ResolutionRefusedError(decision.why);
     const audit: AuditRecord = {
