@@ -131,7 +131,9 @@ export class Cluster {
         DATABASE_URL: postgres.url(),
         LEDGER_CLAIM_IDLE_MS: "5000",
         // The reconciliation's QueryOrdersList goes to the sandbox, with the payers' terminal rate;
-        // the run reconciles on demand (its end check), never on the daily schedule.
+        // the run reconciles on demand (its end check), never on the daily schedule. The gateway
+        // host is where an operator's resolve to failed voids the order first.
+        OCEANPAYMENT_GATEWAY_URL: sandboxUrl,
         OCEANPAYMENT_QUERY_URL: sandboxUrl,
         GATEWAY_TIME_ZONE: gatewayTimeZone,
         GATEWAY_RATE_PER_TERMINAL: "500",
