@@ -27,7 +27,12 @@ export interface FeedUnit<R, J> {
   run(ref: R, run: FirstRun): Promise<SubmitRunEnd>;
   /** The job that takes over what the first attempt could not finish; its id is the ref's, so it exists once. */
   job(ref: R, start: JobStart, options: SubmitJobOptions): IdentifiedJob<J>;
+  /** That job's id. */
+  jobId(ref: R): string;
 }
+
+/** BullMQ job states in which a job will still run. */
+const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
 
 export interface FirstAttemptFeedOptions<R, J> {
   /** A dedicated connection (worker role): the blocking read holds it. Closed with the feed. */
@@ -109,6 +114,19 @@ export class FirstAttemptFeed<R, J> {
   async entryPending(ref: R): Promise<boolean> {
     const id = await this.o.unit.entryId(ref);
     return id !== undefined && (await this.worker.outstanding(id));
+  }
+
+  /**
+   * Whether the work on a ref still runs or will: its first attempt is still to be made or being
+   * made ({@link entryPending}), or the job it was handed to is alive (waiting, delayed, active…).
+   * Read in that order, never together: a hand-over adds the job before it acknowledges the entry
+   * (`run`, then the worker's acknowledgement), so once the entry reads acknowledged, the job read
+   * after it exists. Read together, the job could be read before its add and the entry after its
+   * acknowledgement, and a first attempt parked at that moment be taken for lost.
+   */
+  async workAlive(ref: R): Promise<boolean> {
+    if (await this.entryPending(ref)) return true;
+    return liveJobStates.has(await this.o.queue.getJobState(this.o.unit.jobId(ref)));
   }
 
   private firstAttempts(entries: readonly StreamEntry[]): StartedWork {

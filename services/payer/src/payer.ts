@@ -191,7 +191,7 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
     });
   }
   const reconciler = new Reconciler({
-    schedule, store, stores, client, recorder, limiter, metrics, submitQueue, voidQueue, feed, clock,
+    schedule, store, stores, client, recorder, limiter, metrics, voidQueue, feed, clock,
     logger: logger.child({ component: "reconciler" }),
     tickMs: config.RECONCILE_TICK_MS,
     batch: config.RECONCILE_BATCH,
@@ -202,7 +202,7 @@ export async function createPayer(config: Readonly<PayerConfig>, deps: PayerDeps
   });
 
   const refundReconciler = new RefundReconciler({
-    schedule: refundsSchedule, refunds, payments: store, stores, client, limiter, metrics, refundQueue, clock, backoff, window,
+    schedule: refundsSchedule, refunds, payments: store, stores, client, limiter, metrics, clock, backoff, window,
     recorder: refundRecorder,
     feed: refundsFeed,
     logger: logger.child({ component: "refund-reconciler" }),

@@ -1,4 +1,4 @@
-import { addJobs, jobCatalog, paymentJob } from "@oceanpos/core/jobs";
+import { addJobs, paymentJob } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import {
   type AmbiguousFailure,
@@ -31,10 +31,8 @@ export interface ReconcilerOptions {
   limiter: GatewayLimiter;
   metrics: PayerMetrics;
   logger: Logger;
-  /** The submit queue: a `submitting` payment whose job is still alive is left to it. */
-  submitQueue: Queue;
-  /** The submit feed: a `submitting` payment whose first send is still to be made or being made is left to it. */
-  feed: Pick<SubmitFeed, "entryPending">;
+  /** The submit feed: a `submitting` payment whose submit still runs or will (its first send, or the job it was handed to) is left to it. */
+  feed: Pick<SubmitFeed, "workAlive">;
   /** Where expired QRs are sent to be voided. */
   voidQueue: Queue;
   /** Pause between looks at the schedule when nothing more is due. */
@@ -57,9 +55,6 @@ interface Item {
   payment: Payment;
   store: Store;
 }
-
-/** BullMQ job states in which a job will still run. */
-export const liveJobStates: ReadonlySet<string> = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
 
 /**
  * Settles by query the payments no notice settled: claims due members of the shared schedule
@@ -108,22 +103,13 @@ export class Reconciler extends ScheduleLoop {
       await schedule.remove(ref);
       return undefined;
     }
-    if (payment.status === "submitting" && (await this.submitAlive(ref))) return undefined;
+    if (payment.status === "submitting" && (await this.options.feed.workAlive(ref))) return undefined;
     const store = stores.byStoreId(payment.storeId);
     if (!store) {
       logger.error({ storeId: payment.storeId, orderNumber: ref.orderNumber }, "cannot reconcile: store not in the stores file");
       return undefined;
     }
     return { ref, payment, store };
-  }
-
-  /** A submit still runs or will: its job is alive, or its first send's feed entry unacknowledged. */
-  private async submitAlive(ref: PaymentRef): Promise<boolean> {
-    const [state, feedPending] = await Promise.all([
-      this.options.submitQueue.getJobState(jobCatalog.submitPayment.jobId(ref)),
-      this.options.feed.entryPending(ref),
-    ]);
-    return feedPending || liveJobStates.has(state);
   }
 
   private async queryChunk(items: Item[]): Promise<void> {

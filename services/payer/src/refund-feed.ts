@@ -29,6 +29,7 @@ export class RefundFeed extends FirstAttemptFeed<RefundRef, JobPayload<"submitRe
         entryId: (ref) => refunds.feedEntryId(ref),
         run: (ref, run) => processor.submit(ref, run),
         job: (ref, start, options) => refundJob(ref, start, options),
+        jobId: (ref) => jobCatalog.submitRefund.jobId(ref),
       },
     });
   }

@@ -1,15 +1,12 @@
-import { jobCatalog } from "@oceanpos/core/jobs";
 import { type ChildLogger, type Logger, lazyChildLogger } from "@oceanpos/core/logger";
 import { type OceanpaymentClient, assertNever } from "@oceanpos/core/oceanpayment";
 import type { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { type Refund, type RefundRef, type RefundStore, isRefundFinal, paymentRefOf } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
-import type { Queue } from "bullmq";
 import type { GatewayLimiter } from "./gateway-limiter.js";
 import type { OutageBackoff } from "./outage-backoff.js";
 import { credentialsOf } from "./pay-input.js";
 import type { PayerMetrics } from "./payer-metrics.js";
-import { liveJobStates } from "./reconciler.js";
 import type { RefundFeed } from "./refund-feed.js";
 import { type RefundedPayment, queryRefundState } from "./refund-query.js";
 import type { RefundRecorder } from "./refund-recorder.js";
@@ -26,10 +23,8 @@ export interface RefundReconcilerOptions {
   limiter: GatewayLimiter;
   metrics: PayerMetrics;
   logger: Logger;
-  /** The refund queue: a `submitting` refund whose job is still alive is left to it. */
-  refundQueue: Queue;
-  /** The refund feed: a `submitting` refund whose first applyRefund is still to be made or being made is left to it. */
-  feed: Pick<RefundFeed, "entryPending">;
+  /** The refund feed: a `submitting` refund whose run still goes on or will (its first applyRefund, or the job it was handed to) is left to it. */
+  feed: Pick<RefundFeed, "workAlive">;
   tickMs: number;
   batch: number;
   backoff: OutageBackoff;
@@ -69,7 +64,7 @@ export class RefundReconciler extends ScheduleLoop {
       await schedule.remove(ref);
       return;
     }
-    if (refund.status === "submitting" && (await this.submitAlive(ref))) return;
+    if (refund.status === "submitting" && (await this.options.feed.workAlive(ref))) return;
     const log = lazyChildLogger(this.options.logger, { storeId: refund.storeId, orderNumber: ref.orderNumber, refundNumber: ref.refundNumber });
     const store = stores.byStoreId(refund.storeId);
     const payment = await payments.get(paymentRefOf(ref));
@@ -135,11 +130,5 @@ export class RefundReconciler extends ScheduleLoop {
       if (refund.status === "needs_review") await this.options.schedule.remove(ref);
       log.warn({ status: refund.status }, "the gateway shows no such refund");
     }
-  }
-
-  /** Its run still goes on or will: its job is alive, or its feed entry unacknowledged. */
-  private async submitAlive(ref: RefundRef): Promise<boolean> {
-    const [state, feedPending] = await Promise.all([this.options.refundQueue.getJobState(jobCatalog.submitRefund.jobId(ref)), this.options.feed.entryPending(ref)]);
-    return feedPending || liveJobStates.has(state);
   }
 }

@@ -56,6 +56,7 @@ export class SubmitFeed extends FirstAttemptFeed<PaymentRef, JobPayload<"submitP
         entryId: (ref) => store.feedEntryId(ref),
         run: (ref, run) => submit.submit(ref, run),
         job: (ref, start, options) => paymentJob("submitPayment", ref, start, options),
+        jobId: (ref) => jobCatalog.submitPayment.jobId(ref),
       },
     });
   }

@@ -359,5 +359,35 @@ describe("payer: submit watchdog", () => {
       expect(await run.charges(ref.orderNumber)).toBe(1);
       expect(await run.payer.schedule.dueAt(ref)).toBeUndefined();
     });
+
+    it("a first send parked by a 500 while the reconciler looks: the delayed job it was handed to counts, though the feed entry reads acknowledged", async () => {
+      // The reconciler is driven here, one look; the job the send is parked in waits far away.
+      const run = await env.start({ sandbox: { random: firstRollsFire(1) }, payer: { reconcile: false, submitWatchdogMs: 1, ...parkedRetry } });
+      // The first pay request sits 1 s in the sandbox's latency, then is answered 500 (nothing processed).
+      await run.faults({ latencyMs: 1_000, errorRate: 0.5 });
+      const ref = await run.submit({ orderNumber: orderNumber("wdpark"), authCode: authCodeEnding(0) });
+      await run.waitForStatus(ref, ["submitting"]);
+      // The reconciler's read of the feed entry answers only once the send has been parked (its
+      // delayed job added, then its entry acknowledged), as a read on a loaded connection can: the
+      // chaos run's three `submit_lost` payments. Its read of the job must not be from before that.
+      const { feed } = run.payer;
+      const entryPending = feed.entryPending.bind(feed);
+      let readAfterHandOver = 0;
+      feed.entryPending = async (pending) => {
+        await waitFor(async () => !(await entryPending(pending)), { timeoutMs: 5_000, message: `the first send of ${pending.orderNumber} to be parked and its entry acknowledged` });
+        readAfterHandOver++;
+        return entryPending(pending);
+      };
+
+      expect(await run.payer.reconciler.tick()).toBe(1);
+      expect(readAfterHandOver).toBe(1);
+      expect(await run.payer.submitQueue.getJobState(jobIdOf(ref))).toBe("delayed");
+      // Left to its job: not queried, not reviewed, nothing charged; the job will send again.
+      expect((await run.store.get(ref))?.status).toBe("submitting");
+      expect(await run.counter("payer_queries_total")).toBe(0);
+      expect(await run.counter("payments_needs_review_total")).toBe(0);
+      expect(await run.counter("payer_submissions_total", { outcome: "retryable" })).toBe(1);
+      expect(await run.charges(ref.orderNumber)).toBe(0);
+    });
   });
 });
