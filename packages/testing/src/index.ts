@@ -6,6 +6,7 @@ export { provisionRedis, defaultTestRedisImage, type ProvisionRedisOptions } fro
 export type { TestRedis, TestRedisKind } from "./test-redis.js";
 export { pingDockerEngine, type DockerEngineAnswer } from "./docker-engine.js";
 export { useRedis, type RedisFixture } from "./use-redis.js";
+export { rewriteAppendOnlyFile } from "./rewrite-aof.js";
 export { provisionPostgres, type TestPostgres, type ProvisionPostgresOptions } from "./provision-postgres.js";
 export { usePostgres, type PostgresFixture } from "./use-postgres.js";
 // What the fixtures run on, for tests that start servers or wait themselves (tools take them from

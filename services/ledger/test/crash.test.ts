@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { redisKeys, streamGroupBacklog } from "@oceanpos/core/redis";
-import { freePort, usePostgres, useRedis, waitFor } from "@oceanpos/testing";
+import { redisKeys, streamGroupBacklog, xinfoFields } from "@oceanpos/core/redis";
+import { freePort, rewriteAppendOnlyFile, usePostgres, useRedis, waitFor } from "@oceanpos/testing";
 import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../src/ledger.js";
 import { Payments, adminToken, startLedger, testConfig } from "./harness.js";
+import { settled } from "./support.js";
 
 const serviceDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -127,4 +128,41 @@ describe("PostgreSQL stopped for a while, then started again", () => {
     // Archived now: the sweep removes them.
     await waitFor(async () => (await redis.client().zcard(keys.finalIndex)) === 0, { timeoutMs: 20_000, message: "the archived payments removed from Redis" });
   }, 120_000);
+});
+
+describe("Redis restarted from a rewritten append-only file while the ledger drains", () => {
+  // A Redis of the suite's own (one per describe): this one is killed and restarted on purpose.
+  const db = usePostgres();
+  const redis = useRedis();
+  let ledger: Ledger | undefined;
+
+  afterEach(async () => {
+    await ledger?.close();
+  });
+
+  it("archives every event once, and the group shows lag 0 and pending 0 again (the chaos run's end check)", async (ctx) => {
+    if (!redis.server.controllable) ctx.skip("the Redis given by REDIS_URL cannot be restarted by a test");
+    const payments = new Payments(redis.client(), redis.prefix);
+    ledger = await startLedger(testConfig(db, redis));
+    const paid = await Promise.all(Array.from({ length: 10 }, () => payments.pay()));
+    await settled(redis);
+    // Redis rewrites its file once it has grown; what the group reads after is written as XCLAIM … LASTID.
+    await rewriteAppendOnlyFile(redis.client());
+    paid.push(...(await Promise.all(Array.from({ length: 10 }, () => payments.pay()))));
+    await settled(redis);
+    await redis.server.restart({ hard: true });
+    paid.push(...(await Promise.all(Array.from({ length: 5 }, () => payments.pay()))));
+
+    // What the chaos run's end check reads: Redis's own lag and pending of the group.
+    const groupInfo = async () => {
+      const rows = (await redis.client().xinfo("GROUPS", payments.eventsKey)) as unknown[][];
+      const f = rows.map(xinfoFields).find((r) => r.get("name") === "ledger");
+      return { lag: f?.get("lag"), pending: f?.get("pending") };
+    };
+    await waitFor(async () => {
+      const info = await groupInfo();
+      return info.lag === 0 && info.pending === 0;
+    }, { timeoutMs: 20_000, message: "the ledger group at lag 0 and pending 0 after the restart" });
+    await expectArchiveEqualsTruth(db.pool(), payments, paid.map((p) => p.orderNumber));
+  }, 60_000);
 });

@@ -12,9 +12,10 @@ export interface StreamGroupSource {
 
 /**
  * `redis_stream_group_entries{stream,group,state}`, read on every scrape with one XINFO GROUPS
- * per stream: `unread` (entries the group has not read yet, Redis's `lag`) and `pending` (read,
- * not acknowledged: in flight, or held by a dead consumer until another claims them). The queue
- * depth of work that does not go through BullMQ (the payer's submit feed, the notifier's relay).
+ * and the last entry per stream (`streamGroupBacklog`): `unread` (entries the group has not read
+ * yet: Redis's `lag`, 0 once it has read the last entry) and `pending` (read, not acknowledged:
+ * in flight, or held by a dead consumer until another claims them). The queue depth of work
+ * that does not go through BullMQ (the payer's submit feed, the notifier's relay).
  * A stream that does not answer within `timeoutMs` (default 1 000) is left out of that scrape.
  */
 export function registerStreamGroupMetrics(registry: Registry, redis: Redis, sources: readonly StreamGroupSource[], timeoutMs = 1_000): Gauge<"stream" | "group" | "state"> {

@@ -3,6 +3,34 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../logger/index.js";
 import { xinfoFields } from "./xinfo-fields.js";
 
+/**
+ * Puts a group's entries-read counter right when the group has read everything but Redis's `lag`
+ * says otherwise. Redis 7.0 writes an XREADGROUP to the append-only file as XCLAIM … LASTID, which
+ * moves last-delivered-id but not entries-read (redis/redis#10569, fixed by #12898): after a
+ * rewrite (its base keeps the counter) and a restart, the counter is behind and `lag` too high
+ * for good, however far the group reads. At the last entry the right count is entries-added.
+ * KEYS: stream. ARGV: group → 1 when reset, else 0.
+ */
+const resetLagLua = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local lastId, added
+for i = 1, #info, 2 do
+  if info[i] == 'last-generated-id' then lastId = info[i + 1] elseif info[i] == 'entries-added' then added = info[i + 1] end
+end
+if not added then return 0 end
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local f = {}
+  for i = 1, #g, 2 do f[g[i]] = g[i + 1] end
+  if f['name'] == ARGV[1] then
+    if f['last-delivered-id'] ~= lastId or f['lag'] == 0 then return 0 end
+    redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], lastId, 'ENTRIESREAD', added)
+    return 1
+  end
+end
+return 0
+`;
+
 /** A stream entry as XREADGROUP returns it; `null` fields: deleted while pending. */
 export type StreamEntry = [id: string, fields: string[] | null];
 
@@ -53,8 +81,9 @@ export interface StreamGroupReaderOptions {
  * Reads a stream through a consumer group, at least once: an entry stays pending until `handle`
  * (or work it started) acknowledges it. After a start or an error this consumer re-reads its own
  * pending entries first; every `claimIdleMs` it also claims the entries of dead consumers
- * (XAUTOCLAIM, its own included) and removes consumers idle for an hour that hold nothing
- * (consumer names are per process, so every restart leaves one behind).
+ * (XAUTOCLAIM, its own included), removes consumers idle for an hour that hold nothing
+ * (consumer names are per process, so every restart leaves one behind) and puts the group's
+ * read counter right if a Redis restart left it behind (`resetLagLua`).
  */
 export class StreamGroupReader {
   private readonly o: Required<Omit<StreamGroupReaderOptions, "inFlight" | "room" | "renewWith">> &
@@ -186,6 +215,7 @@ export class StreamGroupReader {
       cursor = next;
     } while (cursor !== "0-0" && !this.stopped);
     await this.forgetIdleConsumers();
+    if ((await redis.eval(resetLagLua, 1, streamKey, group)) === 1) logger.info(`${name}: the group's read counter was behind (a Redis restart); reset`);
   }
 
   /** Removes consumers that hold nothing and have been idle for an hour. */
