@@ -123,7 +123,7 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
     await seeText(page.getByRole("region", { name: "Payment history" }), /operator \(admin\).*till shows the sale cancelled/);
   });
 
-  it("resolves a refund the gateway held pending past its window, and the audit log shows it", async () => {
+  it("resolves a refund the gateway held pending past its window (refused while the gateway says pending, applied when it cannot be asked), and the audit log shows it", async () => {
     const number = orderNumber("REFUNDED");
     await pay(number, "10.00");
     await archived(number, "succeeded");
@@ -153,7 +153,14 @@ describe.skipIf(!haveBrowser)("the console's operations screens (needs attention
       expect(await card.getByLabel(/^Reason/).evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
       await card.getByLabel(/^Reason/).fill("the bank statement shows it paid out");
       await card.getByRole("button", { name: "Resolve", exact: true }).click();
+      // Asked once more, the gateway still holds it pending: no guess is recorded, the API's refusal is shown.
+      await seeText(card.getByRole("alert"), "resolution_refused");
+      await seeText(card.getByRole("alert"), "holds the refund pending");
+      // The gateway out of reach: the operator's decision is applied, and the answer says so.
+      await stack.faults({ errorRate: 1 });
+      await card.getByRole("button", { name: "Resolve", exact: true }).click();
       await seeText(card.getByRole("status"), "Your decision was applied: now succeeded. Asked once more, the gateway could not be asked");
+      await stack.faults(undefined);
 
       await screen("Audit");
       const row = page.getByRole("row").filter({ hasText: "refund.resolve" }).filter({ hasText: refundNumber });
