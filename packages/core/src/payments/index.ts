@@ -1,4 +1,5 @@
 export { paymentStatuses, type PaymentStatus, finalStatuses, isFinal, canTransition, isGatewayContradiction } from "./payment-status.js";
+export { currencyDigits, formatAmount, sumAmounts } from "./decimal-amounts.js";
 export { currencyAmountProblem, currencyDecimals, formatCurrencyMinor, isValidAmount, sameAmount, toCurrencyMinor, toMinorUnits } from "./money.js";
 export { paymentMethods, type PaymentMethod, walletOfAuthCode } from "./wallet.js";
 export { canonicalJson, requestFingerprint } from "./canonical-json.js";

@@ -1,4 +1,4 @@
-import { currencyDigits } from "../http/currency-amount.js";
+import { currencyDigits } from "@oceanpos/core/payments";
 
 /**
  * The decimals of `currency` as SQL: a CASE over the currencies whose ISO 4217 minor units are

@@ -1,5 +1,5 @@
 import { type ListedOrder, sameAmount } from "@oceanpos/core/oceanpayment";
-import { formatAmount, sumAmounts } from "../http/currency-amount.js";
+import { formatAmount, sumAmounts } from "@oceanpos/core/payments";
 import type { CurrencyTotal, Discrepancy } from "./run.js";
 
 /** A payment of the archive, as the comparison reads it. */

@@ -1,6 +1,6 @@
 import type { RefundState } from "@oceanpos/core/oceanpayment";
 import type { Refund, RefundChange } from "@oceanpos/core/refunds";
-import { formatAmount } from "../http/currency-amount.js";
+import { formatAmount } from "@oceanpos/core/payments";
 import type { RefundDiscrepancy } from "./run.js";
 
 /** The fields of an echo that, when the gateway's answer differs there, make a `refund_amount_mismatch`. */

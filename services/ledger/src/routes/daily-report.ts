@@ -4,7 +4,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { type DailyReportRow, dailyReportSql } from "../db/daily-report-sql.js";
 import { ReadAuth } from "../http/auth.js";
-import { formatAmount } from "../http/currency-amount.js";
+import { formatAmount } from "@oceanpos/core/payments";
 import { errorResponses, openApiSchemas } from "../http/schemas.js";
 import { isTimeZone } from "../http/time-zone.js";
 

@@ -1,3 +1,10 @@
+/**
+ * Amounts as the back office shows and totals them (the ledger's reports, exports and
+ * reconciliations): exact decimal text with the currency's own ISO 4217 decimals, never a float.
+ * Unlike `currencyDecimals` (money.ts) (what an amount sent to the gateway may carry, capped at its 2
+ * decimals), these are the currency's full minor units (KWD 3), for amounts that were summed or
+ * came from elsewhere.
+ */
 const digitsByCurrency = new Map<string, number>();
 
 /**

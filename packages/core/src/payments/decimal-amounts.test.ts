@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDigits, formatAmount, sumAmounts } from "./currency-amount.js";
+import { currencyDigits, formatAmount, sumAmounts } from "./decimal-amounts.js";
 
 describe("amounts with their currency's decimals", () => {
   it("knows the decimals of a currency", () => {
