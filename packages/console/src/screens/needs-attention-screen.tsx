@@ -9,12 +9,12 @@ import { Link, href } from "../router.js";
 import { useInterval, useLoad } from "../ui/use-load.js";
 import { ErrorBox, Loading, StatusBadge, isFinal } from "../ui/widgets.js";
 
-/** The ledger's lists are refreshed this often (they follow the intake by the ledger's drain). */
+/** The ledger's lists are refreshed this often (they follow Redis by the ledger's drain). */
 const pollMs = 5_000;
 
 type Item = { kind: "payment"; key: string; resource: Payment } | { kind: "refund"; key: string; resource: Refund };
 
-/** What the intake answered to an action on an item: it is shown until the ledger has caught up, and after. */
+/** What an action on an item answered (from Redis): it is shown until the ledger's lists have caught up, and after. */
 interface Outcome {
   item: Item;
   /** The answer in words. */
@@ -35,8 +35,8 @@ function resolutionInWords(r: Resolution, requested: string, reached: string): s
 
 /**
  * `needs_review` payments and refunds, oldest first, from the ledger; an operator whose role
- * allows it asks the gateway again or resolves with a reason, on the intake. The ledger's lists
- * follow the intake by its drain, so what an action answered is shown from the intake's answer.
+ * allows it asks the gateway again or resolves with a reason. The ledger's lists follow Redis by
+ * its drain, so what an action answered (read from Redis) is shown from the action's answer.
  */
 export function NeedsAttentionScreen(): JSX.Element {
   const { api, timeZone } = useConsole();
@@ -56,7 +56,7 @@ export function NeedsAttentionScreen(): JSX.Element {
     lists.reload();
   };
 
-  // The ledger's items, each as the intake answered it when that is newer (the higher version); then those the ledger no longer lists.
+  // The ledger's items, each as an action answered it when that is newer (the higher version); then those the ledger no longer lists.
   const listed: Item[] = [
     ...(lists.data?.payments ?? []).map((p): Item => ({ kind: "payment", key: paymentKey(p), resource: p })),
     ...(lists.data?.refunds ?? []).map((r): Item => ({ kind: "refund", key: refundKey(r), resource: r })),
@@ -123,7 +123,7 @@ function ReviewCard(props: { item: Item; outcome: Outcome | undefined; timeZone:
   };
   const askAgain = () =>
     run("query", async () => {
-      const payment = await api.call<Payment>("intake", `${path}/query`, { method: "POST", query });
+      const payment = await api.call<Payment>("ledger", `${path}/query`, { method: "POST", query });
       const said =
         payment.status === "needs_review"
           ? `The gateway was asked: it does not settle the payment (${payment.gateway ? `${payment.gateway.code} ${payment.gateway.message}` : "no final answer"}); still needs review.`
@@ -135,10 +135,10 @@ function ReviewCard(props: { item: Item; outcome: Outcome | undefined; timeZone:
     const body = { status, reason: reason.trim() };
     void run("resolve", async () => {
       if (item.kind === "payment") {
-        const answer = await api.call<PaymentResolved>("intake", `${path}/resolve`, { method: "POST", query, body });
+        const answer = await api.call<PaymentResolved>("ledger", `${path}/resolve`, { method: "POST", query, body });
         return { item: { kind: "payment", key: item.key, resource: answer.payment }, said: resolutionInWords(answer.resolution, status, answer.payment.status), resolution: answer.resolution };
       }
-      const answer = await api.call<RefundResolved>("intake", `${path}/refunds/${encodeURIComponent(item.resource.refundNumber)}/resolve`, { method: "POST", query, body });
+      const answer = await api.call<RefundResolved>("ledger", `${path}/refunds/${encodeURIComponent(item.resource.refundNumber)}/resolve`, { method: "POST", query, body });
       return { item: { kind: "refund", key: item.key, resource: answer.refund }, said: resolutionInWords(answer.resolution, status, answer.refund.status), resolution: answer.resolution };
     });
   };
