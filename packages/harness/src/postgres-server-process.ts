@@ -43,6 +43,12 @@ export class PostgresServerProcess {
     this.temporary = temporary;
   }
 
+  /** The postmaster's process id while it runs (its backends are its children). */
+  get pid(): number | undefined {
+    const child = (this.server as unknown as { process?: ChildProcess }).process;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   /** The superuser's URL of `database` (default the `postgres` maintenance database). */
   url(database = "postgres"): string {
     return `postgres://${user}:${password}@127.0.0.1:${this.port}/${database}`;

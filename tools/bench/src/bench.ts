@@ -19,7 +19,7 @@ import { rawHttp } from "./phases/raw-http.js";
 import { readProfile, summarizeProfile } from "./profile-summary.js";
 import { type CommandStat, commandStatsSince, parseCommandStats } from "./redis-commandstats.js";
 import { type Figures, cpuPerOperation, cpuPerOperationTable, markdownTable } from "./report.js";
-import { RssSampler, cpuMs } from "./rss-sampler.js";
+import { RssSampler, cpuMs, treeCpuMs } from "./rss-sampler.js";
 import { round } from "./stats.js";
 
 /**
@@ -78,7 +78,14 @@ const ctx: BenchContext = {
 const admin = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
 
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
-const cpuPids = new Map<string, number | undefined>([...pids, ["redis", redisPid], ["bench", process.pid]]);
+const ownCpu = (pid: number | undefined) => () => (pid === undefined ? undefined : cpuMs(pid));
+/** CPU so far per process; `postgres` is the stack's cluster, backends included (the ledger's writes, the archive reads). */
+const cpuOf = new Map<string, () => number | undefined>([
+  ...[...pids].map(([n, pid]) => [n, ownCpu(pid)] as const),
+  ["redis", ownCpu(redisPid)],
+  ["postgres", () => (stack.postgres.pid === undefined ? undefined : treeCpuMs(stack.postgres.pid))],
+  ["bench", ownCpu(process.pid)],
+]);
 const cpuByPhase: Record<string, Record<string, number>> = {};
 const redisForksByPhase: Record<string, { forks: number; latestForkMs: number }> = {};
 const redisCommandsByPhase: Record<string, Record<string, CommandStat>> = {};
@@ -93,7 +100,7 @@ async function redisForks(): Promise<{ count: number; latestMs: number }> {
  * in it, how many times Redis forked meanwhile and which commands took Redis's time.
  */
 async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
-  const before = new Map([...cpuPids].map(([n, pid]) => [n, pid === undefined ? undefined : cpuMs(pid)]));
+  const before = new Map([...cpuOf].map(([n, read]) => [n, read()]));
   const forksBefore = await redisForks();
   const commandsBefore = parseCommandStats(await admin.info("commandstats"));
   sampler.phase = phase;
@@ -102,9 +109,9 @@ async function measured<T>(phase: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } finally {
     const spent: Record<string, number> = { wallMs: Math.round(performance.now() - wall) };
-    for (const [n, pid] of cpuPids) {
+    for (const [n, read] of cpuOf) {
       const a = before.get(n);
-      const b = pid === undefined ? undefined : cpuMs(pid);
+      const b = read();
       if (a !== undefined && b !== undefined) spent[n] = Math.round(b - a);
     }
     const forks = await redisForks().catch(() => undefined);

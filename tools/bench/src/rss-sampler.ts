@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
 /**
  * Samples the resident set size of some processes from /proc every `intervalMs`; keeps the peak
@@ -66,6 +66,34 @@ export function cpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of a process and of its live children, in ms: a PostgreSQL cluster's postmaster and its
+ * backends (a backend's time moves to the postmaster's `cutime` when it exits, so nothing is lost
+ * or counted twice); undefined when the process is gone.
+ */
+export function treeCpuMs(pid: number): number | undefined {
+  const own = cpuMs(pid);
+  if (own === undefined) return undefined;
+  let children = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile: its time is in the parent's cutime now
+    }
+    if (parseProcStatParent(stat) === pid) children += parseProcStatCpuMs(stat) ?? 0;
+  }
+  return own + children;
+}
+
+/** The parent's process id (field 4) of a /proc/<pid>/stat line. */
+export function parseProcStatParent(stat: string): number | undefined {
+  const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  return Number.isInteger(ppid) ? ppid : undefined;
 }
 
 /** utime + stime + cutime + cstime (fields 14–17, in clock ticks of 10 ms on Linux) of a /proc/<pid>/stat line. */
