@@ -46,7 +46,7 @@ e AS (
     method = excluded.method, currency = excluded.currency, amount = excluded.amount, refunded_amount = excluded.refunded_amount,
     payment_id = excluded.payment_id, gateway_code = excluded.gateway_code, stream_id = excluded.stream_id, resource = excluded.resource
   WHERE payments.version < excluded.version
-  RETURNING 1
+  RETURNING store_id, order_number, currency, status
 ), r AS (
   INSERT INTO refunds (store_id, order_number, refund_number, created_at, updated_at, version, status, currency, amount,
                        refund_id, gateway_code, stream_id, resource)
@@ -61,15 +61,24 @@ e AS (
     amount = excluded.amount, refund_id = excluded.refund_id, gateway_code = excluded.gateway_code,
     stream_id = excluded.stream_id, resource = excluded.resource
   WHERE refunds.version < excluded.version
-  RETURNING 1
+  RETURNING store_id, order_number, currency, status, (xmax = 0) AS inserted
+), touched AS (
+  SELECT store_id, order_number, currency FROM p WHERE status = 'succeeded'
+  UNION ALL
+  SELECT store_id, order_number, currency FROM r WHERE inserted OR status IN ('succeeded', 'failed')
 )
-SELECT (SELECT count(*) FROM e)::int AS events, (SELECT count(*) FROM p)::int AS payments, (SELECT count(*) FROM r)::int AS refunds`;
+SELECT (SELECT count(*) FROM e)::int AS events, (SELECT count(*) FROM p)::int AS payments, (SELECT count(*) FROM r)::int AS refunds, t.*
+FROM (SELECT array_agg(store_id) AS stores, array_agg(order_number) AS orders, array_agg(currency) AS currencies FROM touched) t`;
 
 // A payment's refund totals, from the archive's own refunds rather than from an event: a refund
 // changes no payment event (a refunded payment is `succeeded`, final), and two ledgers may commit
-// a payment and its refunds in either order. Recomputed for the payments whose refunds the batch
-// wrote and for the batch's succeeded payments (whose refunds may have come first); only a payment
-// with refunds is written. A refund is its payment's when it is the latest payment of that number
+// a payment and its refunds in either order. Recomputed only where the batch's own writes can
+// move them (the batch statement returns those rows): a succeeded payment row it wrote (its refunds
+// may have come first, and its new resource carries no totals), a refund row it inserted (the
+// refund is held from its first version the archive sees, whichever that is) and a refund it moved
+// to `succeeded` or `failed`. Moves between the statuses in between (`submitting`, `pending`,
+// `needs_review`) change no sum: a refund's usual events cost the update twice, not four times.
+// Only a payment with refunds is written. A refund is its payment's when it is the latest payment of that number
 // created no later than the refund (an order number is reused only after its payment left Redis).
 // refunded_amount and the resource's `refundedAmount` = its succeeded refunds; the resource's
 // `refundableAmount` = its amount less its refunds that are not failed (nothing unless succeeded),
@@ -89,16 +98,26 @@ WITH touched AS (
                       AND later.created_at > p.created_at AND later.created_at <= r.created_at)
   GROUP BY p.store_id, p.order_number, p.created_at
 ), locked AS (
-  SELECT p.store_id, p.order_number, p.created_at FROM payments p JOIN sums s USING (store_id, order_number, created_at)
-  ORDER BY p.store_id, p.order_number, p.created_at FOR UPDATE OF p
+  SELECT s.* FROM sums s JOIN payments p USING (store_id, order_number, created_at)
+  ORDER BY s.store_id, s.order_number, s.created_at FOR UPDATE OF p
 )
 UPDATE payments p SET
   refunded_amount = s.refunded,
   resource = (p.resource::jsonb || jsonb_build_object(
     'refundedAmount', round(s.refunded, s.d)::text,
     'refundableAmount', round(CASE WHEN p.status = 'succeeded' THEN greatest(p.amount - s.held, 0) ELSE 0 END, s.d)::text))::json
-FROM sums s JOIN locked l USING (store_id, order_number, created_at)
+FROM locked s
 WHERE p.store_id = s.store_id AND p.order_number = s.order_number AND p.created_at = s.created_at`;
+
+/** The batch statement's one row: what it wrote, and the payments whose refund totals its writes may have moved. */
+interface BatchRow {
+  events: number;
+  payments: number;
+  refunds: number;
+  stores: string[] | null;
+  orders: string[] | null;
+  currencies: string[] | null;
+}
 
 /** The columns of `rows` as arrays, in order. */
 const columns = <T>(rows: readonly T[], ...getters: ((row: T) => unknown)[]) => getters.map((get) => rows.map(get));
@@ -138,24 +157,26 @@ export class ArchiveWriter {
         ),
       ],
     };
-    const touched = [...refunds, ...payments.filter((row) => row.status === "succeeded")];
+    // Whether the refund totals may follow the batch statement (which says whether they do).
+    const totals = refunds.length > 0 || payments.some((row) => row.status === "succeeded");
     const client = await this.pool.connect();
     let broken = false;
     try {
-      // One statement is one transaction: BEGIN and COMMIT only when the refund totals follow it.
-      if (touched.length > 0) await client.query("BEGIN");
-      const written = (await client.query<{ events: number; payments: number; refunds: number }>(batch)).rows[0];
+      // One statement is one transaction: BEGIN and COMMIT only when the refund totals may follow it.
+      if (totals) await client.query("BEGIN");
+      const written = (await client.query<BatchRow>(batch)).rows[0];
+      const touched = written?.stores ?? [];
       // Named: prepared once per connection, its plan kept (it runs for every batch with a succeeded payment).
       const t = touched.length === 0 ? undefined : await client.query({
         name: "ledger-refund-totals",
         text: updateRefundTotals,
-        values: columns(touched, (x) => x.storeId, (x) => x.orderNumber, (x) => currencyDecimals(x.currency) ?? 2),
+        values: [touched, written?.orders, written?.currencies?.map((c) => currencyDecimals(c) ?? 2)],
       });
-      if (touched.length > 0) await client.query("COMMIT");
+      if (totals) await client.query("COMMIT");
       return { events: written?.events ?? 0, payments: written?.payments ?? 0, refunds: written?.refunds ?? 0, refundTotals: t?.rowCount ?? 0 };
     } catch (err) {
       // A connection PostgreSQL dropped is not returned to the pool; a live one is rolled back.
-      await client.query(touched.length > 0 ? "ROLLBACK" : "SELECT 1").catch(() => {
+      await client.query(totals ? "ROLLBACK" : "SELECT 1").catch(() => {
         broken = true;
       });
       throw err;
