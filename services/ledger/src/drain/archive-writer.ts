@@ -166,9 +166,12 @@ export class ArchiveWriter {
       if (totals) await client.query("BEGIN");
       const written = (await client.query<BatchRow>(batch)).rows[0];
       const touched = written?.stores ?? [];
-      // Named: prepared once per connection, its plan kept (it runs for every batch with a succeeded payment).
+      // Unnamed, so planned for each batch with its own arrays and the tables as they are now: a
+      // plan kept per connection (a named statement's generic plan) is made while the archive is
+      // still small, and one made on an empty archive looked refunds up by store alone, scanning
+      // all of a store's refunds for every payment (260 ms for 300 payments of a store with 6,000
+      // refunds). Planning takes about half a millisecond a batch.
       const t = touched.length === 0 ? undefined : await client.query({
-        name: "ledger-refund-totals",
         text: updateRefundTotals,
         values: [touched, written?.orders, written?.currencies?.map((c) => currencyDecimals(c) ?? 2)],
       });
