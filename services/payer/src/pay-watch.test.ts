@@ -19,6 +19,17 @@ describe("watchPay", () => {
     expect(asked).toBe(0);
   });
 
+  it("leaves no timer behind once the call answers", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const pay = deferred<string>();
+    const watching = watchPay(pay.promise, { afterMs: 60_000, ask: async () => "open", delayAfter: () => 60_000 });
+    expect(timers()).toBe(before + 1);
+    pay.resolve("paid");
+    expect(await watching).toEqual({ outcome: "paid", settledMeanwhile: false });
+    expect(timers()).toBe(before);
+  });
+
   it("asks after afterMs, again after each delay, and stops asking once a question settles the payment", async () => {
     const pay = deferred<string>();
     const asked: string[] = [];
