@@ -53,8 +53,11 @@ export class EventDrain {
       batchSize: this.o.batchSize ?? 500,
       ...(this.o.claimIdleMs !== undefined ? { claimIdleMs: this.o.claimIdleMs } : {}),
       ...(this.o.blockMs !== undefined ? { blockMs: this.o.blockMs } : {}),
-      // A few ms more per batch under light load; many events per transaction under heavy load.
-      lingerMs: this.o.lingerMs ?? 10,
+      // Up to 50 ms more per batch (the back office's lag, not a payment's), for many events per
+      // transaction under load: each batch costs PostgreSQL a transaction, a commit's WAL flush and
+      // the refund totals' planning whatever its size. In the refunds bench, 50 ms instead of 10
+      // cut PostgreSQL's CPU per refund from 0.73 ms to 0.50 and the ledger's from 0.34 to 0.21.
+      lingerMs: this.o.lingerMs ?? 50,
       handle: (entries, fresh) => this.handle(entries, fresh),
       inFlight: this.inFlight,
     });
