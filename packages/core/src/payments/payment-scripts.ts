@@ -131,8 +131,9 @@ return {1, id}
  * `submitting` payment may be sent: a notice or a query that moved it meanwhile stops the send.
  * With an expected count, it is a compare-and-increment: of two payers that both decided to send
  * after seeing the same count, only one may.
- * KEYS: payment
- * ARGV: expected count, or '' for none
+ * KEYS: payment (or refund)
+ * ARGV: expected count, or '' for none; when the request leaves (ms, stored as `sentAt` with the
+ *       count; refunds, whose resend waits on it), or nothing
  * → sends after the increment | NotFound | NotSubmitting | CountMoved (nothing counted)
  */
 export const recordSendLua = `
@@ -140,5 +141,7 @@ local h = redis.call('HMGET', KEYS[1], 'status', 'sends')
 if not h[1] then return ${E.NotFound} end
 if h[1] ~= 'submitting' then return ${E.NotSubmitting} end
 if ARGV[1] ~= '' and tonumber(h[2] or '0') ~= tonumber(ARGV[1]) then return ${E.CountMoved} end
-return redis.call('HINCRBY', KEYS[1], 'sends', 1)
+local sends = redis.call('HINCRBY', KEYS[1], 'sends', 1)
+if ARGV[2] and ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'sentAt', ARGV[2]) end
+return sends
 `;

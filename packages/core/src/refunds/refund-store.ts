@@ -59,7 +59,7 @@ export type RefundTransitionOptions = TransitionExtras<Refund>;
 type RedisWithRefundScripts = Redis & {
   opCreateRefund(...args: string[]): Promise<[number, (string | number)?, string?, string?]>;
   opTransitionRefund(...args: string[]): Promise<[number, string?]>;
-  opRecordRefundSend(key: string, expected: string): Promise<number>;
+  opRecordRefundSend(key: string, expected: string, sentAt: string): Promise<number>;
 };
 
 const refundRules: StatusRules<RefundStatus> = { isFinal: isRefundFinal, canTransition: canRefundTransition, isContradiction: isRefundContradiction };
@@ -218,12 +218,9 @@ export class RefundStore {
    * idempotency key). With `expectedSends`, nothing is counted when another sender counted meanwhile.
    */
   async recordSend(ref: RefundRef, expectedSends?: number): Promise<RecordSendResult> {
-    const result = recordSendResultOf(await this.redis.opRecordRefundSend(this.refundKey(ref), expectedSendsArg(expectedSends)));
-    if (!result.recorded) return result;
-    // When the latest request left (`sendSnapshot`): written after the count and before the send,
-    // so it is never later than the send it dates (a payer that dies in between sent nothing).
-    await this.redis.hset(this.refundKey(ref), "sentAt", String(this.clock().getTime()));
-    return result;
+    // With the count, when the latest request left (`sendSnapshot`): before the send, so it is
+    // never later than the send it dates (a payer that dies before sending sent nothing).
+    return recordSendResultOf(await this.redis.opRecordRefundSend(this.refundKey(ref), expectedSendsArg(expectedSends), String(this.clock().getTime())));
   }
 
   /** applyRefund requests recorded by {@link recordSend} so far (0 when none or no such refund). */

@@ -157,10 +157,17 @@ describe("RefundStore.transition", () => {
     const { refunds, refs } = await setup("T9");
     const ref = refs[0] as (typeof refs)[0];
     expect(await refunds.recordSend(ref)).toEqual({ recorded: false, reason: "not_submitting" });
+    expect(await refunds.sendSnapshot(ref)).toMatchObject({ sends: 0, sentAt: undefined });
     await refunds.transition(ref, { to: "submitting", source: "payer" });
+    const before = Date.now();
     const racers = await Promise.all([0, 1, 2].map(() => refunds.recordSend(ref, 0)));
     expect(racers.filter((r) => r.recorded)).toEqual([{ recorded: true, sends: 1 }]);
     expect(await refunds.sendCount(ref)).toBe(1);
+    // Dated with the count, in the same step: when the request that may be filed left.
+    const snapshot = await refunds.sendSnapshot(ref);
+    expect(snapshot?.sends).toBe(1);
+    expect(snapshot?.sentAt).toBeGreaterThanOrEqual(before);
+    expect(snapshot?.sentAt).toBeLessThanOrEqual(Date.now());
     expect(await refunds.recordSend({ ...ref, refundNumber: "NONE" })).toEqual({ recorded: false, reason: "not_found" });
   });
 });
