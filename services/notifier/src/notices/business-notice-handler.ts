@@ -73,9 +73,14 @@ export class BusinessNoticeHandler {
     if (kind === "risk" && !verified) return outcomes.reject("bad_signature", context);
 
     const ref: PaymentRef = { account: notice.account, orderNumber: notice.order_number };
-    const payment = (await this.o.payments.get(ref)) ?? (kind === "risk" ? await this.restoreArchived(notice, ref, context) : undefined);
+    // A refund notice's payment and refund are read together: one round trip.
+    const [current, refund] = await Promise.all([
+      this.o.payments.get(ref),
+      kind === "refund" ? this.o.refunds.get({ ...ref, refundNumber: notice.refund_number }) : undefined,
+    ]);
+    const payment = current ?? (kind === "risk" ? await this.restoreArchived(notice, ref, context) : undefined);
     if (!payment) return outcomes.reject("unknown_payment", context);
-    return kind === "refund" ? this.refund(notice, ref, payment, verified, context) : this.risk(notice, ref, payment, context);
+    return kind === "refund" ? this.refund(notice, ref, payment, refund, verified, context) : this.risk(notice, ref, payment, context);
   }
 
   /**
@@ -97,11 +102,10 @@ export class BusinessNoticeHandler {
     return this.o.payments.get(ref);
   }
 
-  private async refund(notice: BusinessNotice, paymentRef: PaymentRef, payment: Payment, verified: boolean, context: NoticeContext): Promise<NoticeOutcome> {
+  private async refund(notice: BusinessNotice, paymentRef: PaymentRef, payment: Payment, refund: Refund | undefined, verified: boolean, context: NoticeContext): Promise<NoticeOutcome> {
     const { outcomes } = this.o;
     const ref: RefundRef = { ...paymentRef, refundNumber: notice.refund_number };
     const withRefund = { ...context, refundNumber: notice.refund_number, refundId: notice.push_id };
-    const refund = await this.o.refunds.get(ref);
     if (!refund) return outcomes.reject("unknown_refund", withRefund);
     const decision = refundNoticeDecision(notice, refund, payment, this.o.stores.byStoreId(payment.storeId)?.oceanpayment, verified);
     switch (decision.action) {
