@@ -118,6 +118,17 @@ describe("parseGatewayXml: values kept as received", () => {
     expect(one.paymentInfo).toEqual([{ payment_id: "1" }]);
   });
 
+  it("makes a repeated element an array in document order, and keeps text beside elements that is not layout", () => {
+    const out = parseGatewayXml(`<response>
+  <paymentInfo><payment_id>1</payment_id></paymentInfo>
+  <paymentInfo><payment_id>2</payment_id><note> a </note></paymentInfo>
+  <mixed>x &amp; <b>1</b> y</mixed>
+</response>`);
+    expect(out.paymentInfo).toEqual([{ payment_id: "1" }, { payment_id: "2", note: " a " }]);
+    expect(out.mixed).toEqual({ "#text": "x &  y", b: "1" });
+    expect(Object.keys(out)).toEqual(["paymentInfo", "mixed"]);
+  });
+
   it("returns an empty object for an empty response", () => {
     expect(parseGatewayXml("<response/>")).toEqual({});
   });

@@ -54,45 +54,65 @@ function toText(input: string | Uint8Array, maxBytes: number): string {
 }
 
 /**
- * With `trimValues: false` (so that values keep their exact spacing), the layout whitespace between
- * child elements lands in `#text`; it carries nothing, so it is dropped.
+ * The parser's ordered output (`preserveOrder`): each node is `{ name: children }` for an element
+ * or `{ "#text": text }` for a text run. Attributes are ignored, so no other key appears.
  */
-function dropLayoutText(node: XmlValue): XmlValue {
-  if (typeof node === "string") return node;
-  if (Array.isArray(node)) return node.map(dropLayoutText);
-  const out: XmlNode = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "#text" && typeof value === "string" && value.trim() === "") continue;
-    out[key] = dropLayoutText(value);
+type OrderedNode = Record<string, OrderedNode[] | string>;
+
+const textKey = "#text";
+const noPaths: ReadonlySet<string> = new Set();
+
+/**
+ * An element's value from its ordered children, as the tree the rest of the code reads: a leaf
+ * is its text (references decoded once; `""` when empty); an element with child elements is an
+ * object of them, a name seen twice (or configured at `path`) an array. With `trimValues: false`
+ * (values keep their exact spacing), the layout whitespace between child elements is dropped; any
+ * other text beside child elements is kept under `#text`.
+ */
+function elementValue(children: readonly OrderedNode[], path: string, arrayPaths: ReadonlySet<string>): XmlValue {
+  let text = "";
+  let node: XmlNode | undefined;
+  for (const child of children) {
+    for (const name in child) {
+      const value = child[name] as OrderedNode[] | string;
+      if (name === textKey) {
+        text += value as string;
+        continue;
+      }
+      node ??= {};
+      const childPath = path === "" ? name : `${path}.${name}`;
+      // An element's value is a string or an object, never an array: an array here is one we made.
+      const converted = elementValue(value as OrderedNode[], childPath, arrayPaths);
+      const existing = node[name];
+      if (existing === undefined) node[name] = arrayPaths.has(childPath) ? [converted] : converted;
+      else if (Array.isArray(existing)) existing.push(converted);
+      else node[name] = [existing, converted];
+    }
   }
-  return out;
+  if (node === undefined) return decodeReferences(text);
+  if (text.trim() !== "") node[textKey] = decodeReferences(text);
+  return node;
 }
 
-/** Parsers are stateless between documents; building one per document cost a tenth of the payer's CPU. */
-const parsers = new Map<string, XMLParser>();
-
-function parserFor(arrayPaths: readonly string[]): XMLParser {
-  const key = arrayPaths.join("\n");
-  let parser = parsers.get(key);
-  if (!parser) {
-    const paths = new Set(arrayPaths);
-    parser = new XMLParser({
-      processEntities: false,
-      htmlEntities: false,
-      ignoreAttributes: true,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      parseTagValue: false,
-      parseAttributeValue: false,
-      trimValues: false,
-      jPath: true,
-      isArray: (_name, jPath) => typeof jPath === "string" && paths.has(jPath),
-      tagValueProcessor: (_name, value) => decodeReferences(value),
-    });
-    parsers.set(key, parser);
-  }
-  return parser;
-}
+/**
+ * One parser for every document (stateless between documents; building one per document cost a
+ * tenth of the payer's CPU). Ordered output converted by `elementValue`, and no path string built
+ * per element (`jPath: false`): the parser's own default tree and array callback took twice as
+ * long. A gateway document (1 KB) now parses in 100-117 µs instead of 150-195, all checks
+ * included; parsing was a sixth of the payer's and of the notifier's CPU in the bench.
+ */
+const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  preserveOrder: true,
+  jPath: false,
+});
 
 /**
  * Parses a gateway document and returns the content of its single `<response>` root
@@ -105,15 +125,13 @@ export function parseGatewayXml(input: string | Uint8Array, options: GatewayXmlO
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new GatewayXmlError(`malformed document: ${valid.err.msg} (line ${valid.err.line})`);
 
-  const parser = parserFor(options.arrayPaths ?? []);
-
-  let parsed: unknown;
+  let parsed: OrderedNode[];
   try {
-    parsed = parser.parse(text);
+    parsed = parser.parse(text) as OrderedNode[];
   } catch (cause) {
     throw new GatewayXmlError("document could not be parsed", { cause });
   }
-  const root = dropLayoutText(parsed as XmlValue);
+  const root = elementValue(parsed, "", options.arrayPaths ? new Set(options.arrayPaths) : noPaths);
   if (typeof root !== "object" || Array.isArray(root)) throw new GatewayXmlError("document has no root element");
   const names = Object.keys(root);
   if (names.length !== 1 || names[0] !== "response") {
