@@ -11,6 +11,12 @@ describe("PaymentIds", () => {
   it("formats times in the gateway's zone, across midnight", () => {
     expect(formatDateTime(Date.UTC(2024, 4, 6, 2, 15, 48))).toBe("2024-05-06 10:15:48");
     expect(formatDateTime(Date.UTC(2024, 11, 31, 16, 0, 0))).toBe("2025-01-01 00:00:00");
+    // Within a second, across one, and back in time.
+    const at = Date.UTC(2024, 4, 6, 2, 15, 48);
+    expect(formatDateTime(at + 999)).toBe("2024-05-06 10:15:48");
+    expect(formatDateTime(at + 1000)).toBe("2024-05-06 10:15:49");
+    expect(formatDateTime(at - 1)).toBe("2024-05-06 10:15:47");
+    expect(formatDateTime(at)).toBe("2024-05-06 10:15:48");
   });
 });
 
