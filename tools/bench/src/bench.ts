@@ -67,14 +67,6 @@ setTimeout(() => void shutdown(1, `the bench ran past its ${TOTAL_CAP_MS / 1000}
 const pids = new Map(names.map((n) => [n, stack.pid(n)]));
 const sampler = new RssSampler(() => new Map(names.map((n) => [n, stack.pid(n)])));
 sampler.start();
-const ctx: BenchContext = {
-  stack,
-  intake: pool(stack.url("intake"), 128),
-  notifier: pool(stack.url("notifier"), 64),
-  sandbox: pool(stack.url("sandbox"), 4),
-  run: stamp.slice(11, 19).replace(/-/g, ""),
-  log,
-};
 const admin = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
 
 const redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))?.[1]);
@@ -86,6 +78,15 @@ const cpuOf = new Map<string, () => number | undefined>([
   ["postgres", () => (stack.postgres.pid === undefined ? undefined : treeCpuMs(stack.postgres.pid))],
   ["bench", ownCpu(process.pid)],
 ]);
+const ctx: BenchContext = {
+  stack,
+  intake: pool(stack.url("intake"), 128),
+  notifier: pool(stack.url("notifier"), 64),
+  sandbox: pool(stack.url("sandbox"), 4),
+  run: stamp.slice(11, 19).replace(/-/g, ""),
+  log,
+  cpuMs: () => Object.fromEntries([...cpuOf].map(([n, read]) => [n, read() ?? 0])),
+};
 const cpuByPhase: Record<string, Record<string, number>> = {};
 const redisForksByPhase: Record<string, { forks: number; latestForkMs: number }> = {};
 const redisCommandsByPhase: Record<string, Record<string, CommandStat>> = {};

@@ -10,6 +10,8 @@ export interface BenchContext {
   /** Short id of this run, part of every orderNumber. */
   run: string;
   log: (line: string) => void;
+  /** CPU time each of the stack's processes (and the bench) has used so far, in ms. */
+  cpuMs: () => Record<string, number>;
 }
 
 /** A phase's result: what it pushed through, warm-up included, which its CPU figures are divided by. */

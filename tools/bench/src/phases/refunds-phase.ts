@@ -23,7 +23,7 @@ export interface RefundsOptions {
 export interface RefundsResult extends CountedPhase {
   refundsPerSec: number;
   seeded: { payments: number; succeeded: number; ms: number };
-  burst: LatencySummary & { refunds: number; delivered: number; postErrors: number; concurrency: number; elapsedMs: number };
+  burst: LatencySummary & { refunds: number; delivered: number; postErrors: number; concurrency: number; elapsedMs: number; cpuMsPerRefund: number; coresUsed: number };
   paced: LatencySummary & { ratePerSec: number; refunds: number; delivered: number; postErrors: number };
   sandboxLatencyMs: number;
   sandboxRefundMs: number;
@@ -44,7 +44,7 @@ export function refundsFigures(r: RefundsResult | undefined): RefundsFigures {
 
 export function refundsNotes(r: RefundsResult): Partial<Record<keyof RefundsFigures, string>> {
   return {
-    "refunds.perSec": `refund POST → refund.succeeded webhook, ${r.burst.delivered}/${r.burst.refunds} of a burst at ${r.burst.concurrency} connections`,
+    "refunds.perSec": `refund POST → refund.succeeded webhook, ${r.burst.delivered}/${r.burst.refunds} of a burst at ${r.burst.concurrency} connections; ${r.burst.cpuMsPerRefund} ms of CPU a refund, ${r.burst.coresUsed} cores busy`,
     "refunds.p99Ms": `paced at ${r.paced.ratePerSec}/s (burst p99 ${r.burst.p99Ms} ms); sandbox pays out ${r.sandboxRefundMs} ms after applyRefund`,
   };
 }
@@ -117,6 +117,7 @@ export async function refundsPhase(ctx: BenchContext, seed: RefundablePayments, 
 
     const burstPayments = take(o.burstRefunds);
     const postedAt = new Map<string, number>();
+    const cpuBefore = ctx.cpuMs();
     const start = performance.now();
     const burstRun = await runClosedLoop({ total: burstPayments.length, concurrency: o.concurrency, durationMs: o.capMs / 2 }, async (i) => {
       const p = burstPayments[i] as PaymentBody;
@@ -128,7 +129,13 @@ export async function refundsPhase(ctx: BenchContext, seed: RefundablePayments, 
     const burst = receiver.latencies("refund.succeeded", postedAt);
     const elapsed = burst.lastAt - start;
     const refundsPerSec = ratePerSec(burst.samples.length, elapsed);
-    ctx.log(`refunds burst: ${burst.samples.length}/${postedAt.size} delivered (${burstRun.errors} POSTs failed), ${refundsPerSec}/s`);
+    // Whether the burst was bound by the cores (about 2 busy) or by something waiting, and who spent them.
+    const cpuAfter = ctx.cpuMs();
+    const perRefund = Object.entries(cpuAfter).map(([n, ms]) => [n, (ms - (cpuBefore[n] ?? 0)) / Math.max(1, burst.samples.length)] as const);
+    const burstCpuMs = Object.entries(cpuAfter).reduce((sum, [n, ms]) => sum + ms - (cpuBefore[n] ?? 0), 0);
+    const coresUsed = round(burstCpuMs / (performance.now() - start), 2);
+    const cpuMsPerRefund = round(burstCpuMs / Math.max(1, burst.samples.length), 3);
+    ctx.log(`refunds burst: ${burst.samples.length}/${postedAt.size} delivered (${burstRun.errors} POSTs failed), ${refundsPerSec}/s, ${cpuMsPerRefund} ms of CPU a refund (${perRefund.map(([n, ms]) => `${n} ${round(ms, 3)}`).join(", ")}), ${coresUsed} cores busy`);
 
     // Latency at a rate the pipeline sustains: half the burst throughput, between 20/s and maxPacedRate.
     const pacedPayments = take(pacedMax(o));
@@ -153,7 +160,7 @@ export async function refundsPhase(ctx: BenchContext, seed: RefundablePayments, 
       operations: warm.length + postedAt.size + dueAt.size,
       refundsPerSec,
       seeded,
-      burst: { ...summarize(burst.samples), refunds: postedAt.size, delivered: burst.samples.length, postErrors: burstRun.errors, concurrency: o.concurrency, elapsedMs: round(elapsed, 0) },
+      burst: { ...summarize(burst.samples), refunds: postedAt.size, delivered: burst.samples.length, postErrors: burstRun.errors, concurrency: o.concurrency, elapsedMs: round(elapsed, 0), cpuMsPerRefund, coresUsed },
       paced: { ...summarize(paced.samples), ratePerSec: rate, refunds: dueAt.size, delivered: paced.samples.length, postErrors: pacedRun.errors },
       sandboxLatencyMs: o.sandboxLatencyMs,
       sandboxRefundMs: benchRefundMs,
