@@ -130,6 +130,12 @@ describe("the archive of refunds and of each payment's refund totals", () => {
     expect(await totals()).toEqual(["3.00", "3.00", "7.00"]);
   });
 
+  it("leaves room on the payments' pages for the versions their refund totals write (fillfactor)", async () => {
+    await (await start()).close(); // migrated
+    const { rows } = await db.pool().query("select reloptions from pg_class where relname = 'payments' and relkind = 'r'");
+    expect(rows[0]?.reloptions).toContain("fillfactor=80");
+  });
+
   it("counts refunds archived before their payment (two ledgers, either order), and keeps a reused order number's refunds with their own payment", async () => {
     const client = redis.client();
     let now = new Date("2026-01-01T08:00:00.000Z");
