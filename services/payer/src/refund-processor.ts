@@ -12,7 +12,7 @@ import {
   refundOutcomeError,
   refundTypeFor,
 } from "@oceanpos/core/oceanpayment";
-import type { PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
+import type { Payment, PaymentStore, ReconcileSchedule } from "@oceanpos/core/payments";
 import { type Refund, type RefundRef, type RefundStore, paymentRefOf } from "@oceanpos/core/refunds";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import { type Job, UnrecoverableError } from "bullmq";
@@ -86,19 +86,20 @@ export class RefundProcessor {
     const bindings = { run: run.id, orderNumber: ref.orderNumber, refundNumber: ref.refundNumber };
     let log = lazyChildLogger(this.options.logger, bindings);
     try {
-      const snapshot = await this.options.refunds.sendSnapshot(ref);
+      // The refund and its payment in one round trip: a first applyRefund needs both.
+      const [snapshot, payment] = await Promise.all([this.options.refunds.sendSnapshot(ref), this.options.payments.get(paymentRefOf(ref))]);
       if (!snapshot) {
         log.warn("refund run for an unknown refund");
         return done("not_found");
       }
       log = lazyChildLogger(this.options.logger, { ...bindings, storeId: snapshot.refund.storeId });
-      return await this.attempt(run, ref, snapshot.refund, log);
+      return await this.attempt(run, ref, snapshot.refund, payment, log);
     } catch (error) {
       return this.failed(run, ref, error, log).catch((failure: unknown) => retry(failure));
     }
   }
 
-  private async attempt(run: SubmitRun, ref: RefundRef, refund: Refund, log: ChildLogger): Promise<SubmitRunEnd> {
+  private async attempt(run: SubmitRun, ref: RefundRef, refund: Refund, payment: Payment | undefined, log: ChildLogger): Promise<SubmitRunEnd> {
     const { refunds, schedule, clock } = this.options;
     switch (refund.status) {
       case "succeeded":
@@ -115,7 +116,7 @@ export class RefundProcessor {
       default:
         return assertNever(refund.status);
     }
-    const ctx = await this.context(run, ref, refund, log);
+    const ctx = this.context(run, ref, refund, payment, log);
     const parked = await this.gate(ctx);
     if (parked) return parked;
     let current = refund;
@@ -126,7 +127,7 @@ export class RefundProcessor {
       // Moved by us: nothing can have been sent. Moved by someone else: start over from a fresh read.
       if (moved.outcome === "applied") return this.send(ctx, moved.refund, 0);
       current = moved.refund;
-      if (current.status !== "submitting") return this.attempt(run, ref, current, log);
+      if (current.status !== "submitting") return this.attempt(run, ref, current, payment, log);
     }
     // Picked up `submitting`: another run began it, and may have sent it.
     const snapshot = await refunds.sendSnapshot(ref);
@@ -142,10 +143,10 @@ export class RefundProcessor {
     return this.send(ctx, snapshot.refund, snapshot.sends);
   }
 
-  private async context(run: SubmitRun, ref: RefundRef, refund: Refund, log: ChildLogger): Promise<Context> {
+  /** What a run needs to ask or file at the gateway: the store's credentials and the refunded payment's payment_id. */
+  private context(run: SubmitRun, ref: RefundRef, refund: Refund, payment: Payment | undefined, log: ChildLogger): Context {
     const store = this.options.stores.byStoreId(refund.storeId);
     if (!store) throw new PaymentUnworkableError(`store ${refund.storeId} is not in the stores file`);
-    const payment = await this.options.payments.get(paymentRefOf(ref));
     if (payment?.paymentId === undefined) throw new PaymentUnworkableError("the refunded payment is gone or knows no payment_id");
     return { run, ref, payment: payment as RefundedPayment, credentials: credentialsOf(store), log };
   }
