@@ -78,8 +78,9 @@ FROM (SELECT array_agg(store_id) AS stores, array_agg(order_number) AS orders, a
 // refund is held from its first version the archive sees, whichever that is) and a refund it moved
 // to `succeeded` or `failed`. Moves between the statuses in between (`submitting`, `pending`,
 // `needs_review`) change no sum: a refund's usual events cost the update twice, not four times.
-// Only a payment with refunds is written. A refund is its payment's when it is the latest payment of that number
-// created no later than the refund (an order number is reused only after its payment left Redis).
+// Only a payment with refunds is written. A refund is its payment's when it is the latest payment
+// of that number created no later than the refund (an order number is reused only after its
+// payment left Redis).
 // refunded_amount and the resource's `refundedAmount` = its succeeded refunds; the resource's
 // `refundableAmount` = its amount less its refunds that are not failed (nothing unless succeeded),
 // as the intake serves them (`withRefundAmounts`), with the currency's decimals. Rows are locked in
@@ -170,7 +171,7 @@ export class ArchiveWriter {
       // plan kept per connection (a named statement's generic plan) is made while the archive is
       // still small, and one made on an empty archive looked refunds up by store alone, scanning
       // all of a store's refunds for every payment (260 ms for 300 payments of a store with 6,000
-      // refunds). Planning takes about half a millisecond a batch.
+      // refunds). Planning takes about 1.4 ms a batch.
       const t = touched.length === 0 ? undefined : await client.query({
         text: updateRefundTotals,
         values: [touched, written?.orders, written?.currencies?.map((c) => currencyDecimals(c) ?? 2)],
