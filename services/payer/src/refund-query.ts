@@ -4,17 +4,14 @@ import {
   type OceanpaymentCredentials,
   type RefundDecisionOf,
   type RefundState,
+  type RefundedPayment,
   queryOutcomeError,
   queryRefundState as askAboutRefund,
 } from "@oceanpos/core/oceanpayment";
-import type { Payment } from "@oceanpos/core/payments";
 import type { Refund } from "@oceanpos/core/refunds";
 import type { PayerMetrics } from "./payer-metrics.js";
 
-export type { RefundState };
-
-/** A refunded payment as the payer reads it: succeeded, so it knows its attempt's payment_id. */
-export type RefundedPayment = Payment & { paymentId: string };
+export type { RefundState, RefundedPayment };
 
 /** Core's {@link askAboutRefund} (one way to ask about a refund), counted in `refund_queries_total`. */
 export function queryRefundState(client: OceanpaymentClient, metrics: PayerMetrics, credentials: OceanpaymentCredentials, payment: RefundedPayment, refund: Refund): Promise<RefundState> {
