@@ -2,17 +2,22 @@ import { type ArchivedPayment, type PaymentArchiveReader, archivedPaymentOf, arc
 import pg from "pg";
 import type { Logger } from "../logger/index.js";
 
-export interface PaymentArchiveOptions {
-  /** `DATABASE_URL`. */
-  url: string;
-  /** `DATABASE_POOL_SIZE`. */
-  max: number;
-  logger: Logger;
-  /** `application_name` of its connections (`oceanpos-intake`, `oceanpos-notifier`). */
-  applicationName: string;
+export type PaymentArchiveOptions = (
+  | {
+      /** `DATABASE_URL`. */
+      url: string;
+      /** `DATABASE_POOL_SIZE`. */
+      max: number;
+      logger: Logger;
+      /** `application_name` of its connections (`oceanpos-intake`, `oceanpos-notifier`). */
+      applicationName: string;
+    }
+  /** A pool of the caller's (the ledger's own), neither configured nor closed here. */
+  | { pool: pg.Pool }
+) & {
   /** What a read throws when PostgreSQL cannot answer (an API's 503); default `ArchiveUnavailableError`. */
   unavailable?: (cause: unknown) => Error;
-}
+};
 
 /** A read of the archive failed: PostgreSQL did not answer (or answered an error). */
 export class ArchiveUnavailableError extends Error {
@@ -33,11 +38,17 @@ const nothingArchived = new Set(["3D000", "42P01"]);
  */
 export class PaymentArchive implements PaymentArchiveReader {
   private readonly pool: pg.Pool;
+  private readonly ownPool: boolean;
   private readonly unavailable: (cause: unknown) => Error;
   private ended: Promise<void> | undefined;
 
   constructor(options: PaymentArchiveOptions) {
     this.unavailable = options.unavailable ?? ((cause) => new ArchiveUnavailableError(cause));
+    this.ownPool = !("pool" in options);
+    if ("pool" in options) {
+      this.pool = options.pool;
+      return;
+    }
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.max,
@@ -60,9 +71,9 @@ export class PaymentArchive implements PaymentArchiveReader {
     return this.query(archivedPaymentSql.byNumber, [orderNumber]);
   }
 
-  /** Safe to call twice. */
+  /** Ends its own pool (not a caller's); safe to call twice. */
   close(): Promise<void> {
-    return (this.ended ??= this.pool.end());
+    return (this.ended ??= this.ownPool ? this.pool.end() : Promise.resolve());
   }
 
   private async query(text: string, values: string[]): Promise<ArchivedPayment[]> {

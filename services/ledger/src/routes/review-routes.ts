@@ -1,16 +1,8 @@
 import { parseOrThrow } from "@oceanpos/core/http";
 import type { PaymentStore } from "@oceanpos/core/payments";
 import type { RefundStore } from "@oceanpos/core/refunds";
-import {
-  type ArchivedPayment,
-  type PaymentArchiveReader,
-  type PaymentReview,
-  StoreQuery,
-  archivedPaymentOf,
-  archivedPaymentSql,
-  operatorPayment,
-  registerReviewRoutes,
-} from "@oceanpos/core/review";
+import { PaymentArchive } from "@oceanpos/core/archive";
+import { type PaymentReview, StoreQuery, operatorPayment, registerReviewRoutes } from "@oceanpos/core/review";
 import type { StoreRegistry } from "@oceanpos/core/stores";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
@@ -27,24 +19,6 @@ export interface LedgerReviewOptions {
   auth: ReadAuth;
 }
 
-/** The ledger's own tables, read as the intake reads them (core's `archivedPaymentSql`). */
-class LedgerArchive implements PaymentArchiveReader {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async find(storeId: string, orderNumber: string): Promise<ArchivedPayment | undefined> {
-    return (await this.query(archivedPaymentSql.byStore, [storeId, orderNumber]))[0];
-  }
-
-  findEveryStore(orderNumber: string): Promise<ArchivedPayment[]> {
-    return this.query(archivedPaymentSql.byNumber, [orderNumber]);
-  }
-
-  private async query(text: string, values: string[]): Promise<ArchivedPayment[]> {
-    const { rows } = await this.pool.query<{ payment: string; refunds: string }>(text, values);
-    return rows.map(archivedPaymentOf);
-  }
-}
-
 /**
  * The contract's operator calls on one payment, served by the ledger too (`POST
  * /v1/payments/{orderNumber}/query`, `…/resolve`, `…/refunds/{refundNumber}/resolve`): core's
@@ -52,7 +26,9 @@ class LedgerArchive implements PaymentArchiveReader {
  * the operator checked by the ledger's auth and the payment found in Redis, else in the archive.
  */
 export async function registerLedgerReviewRoutes(app: FastifyInstance, options: LedgerReviewOptions): Promise<void> {
-  const lookup = { stores: options.stores, payments: options.payments, archive: new LedgerArchive(options.pool) };
+  // The ledger's own tables, read as the intake reads them; a failed read is the ledger's own error.
+  const archive = new PaymentArchive({ pool: options.pool, unavailable: (cause) => (cause instanceof Error ? cause : new Error(String(cause))) });
+  const lookup = { stores: options.stores, payments: options.payments, archive };
   await app.register(
     async (v1) =>
       registerReviewRoutes(v1, {
