@@ -182,6 +182,29 @@ describe("daily reconciliation with Oceanpayment", () => {
     await ledger.reconciliations.idle();
   });
 
+  it("today's run lists the second it starts in once that second is over, and leaves what succeeded after it to the next run", async () => {
+    // The ledger's clock stops half a second into a whole second, a few seconds ago.
+    const clock = Math.floor(Date.now() / 1000) * 1000 - 3000 + 500;
+    await ledger.close();
+    ledger = await startLedger(testConfig(db, redis, { OCEANPAYMENT_QUERY_URL: sandboxUrl }), undefined, { clock: () => clock });
+    const today = dateInZone(clock, zone);
+    // Charged and succeeded in the second the run starts in: listed (the run waits for the second to end) and matched.
+    now = new Date(clock - 200);
+    const justPaid = await payments.pay({ createdAt: now, amount: "7.50" });
+    await orphanCharge(sandboxUrl, { orderNumber: justPaid.orderNumber, amount: "7.50", currency: "USD", at: now });
+    // Succeeded after that second (while the run lists): not judged yet, not "missing there".
+    now = new Date(clock + 1500);
+    await payments.pay({ createdAt: now });
+    await settled(redis);
+    const started = await start({ date: today });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json().partial).toBe(true);
+    await ledger.reconciliations.idle();
+    const run = (await ledger.app.inject({ method: "GET", url: started.headers.location as string, headers: bearer(adminToken) })).json();
+    expect(run).toMatchObject({ status: "completed", partial: true, terminals: [{ account, terminal, discrepancies: [] }] });
+    expect(run.terminals[0].matched).toEqual([{ currency: "USD", count: 1, amount: "7.50" }]);
+  });
+
   it("refuses a future day, one beyond six months, a bad zone or body, and callers other than the operator", async () => {
     const today = dateInZone(Date.now(), zone);
     const issue = async (body: unknown) => {

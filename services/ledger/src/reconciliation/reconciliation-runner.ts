@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { EventOutbox } from "@oceanpos/core/events";
 import type { Logger } from "@oceanpos/core/logger";
 import type { OceanpaymentCredentials } from "@oceanpos/core/oceanpayment";
@@ -139,14 +140,18 @@ export class ReconciliationRunner {
     // success (a QR paid long after it was shown), and ten minutes around the day.
     const earliest = daySucceeded.reduce((min, p) => (p.succeededAt !== null && p.succeededAt >= start ? Math.min(min, p.createdAt) : min), start);
     const begin = formatInZone(earliest - tolerance, gatewayTimeZone);
-    // Today's run (partial) lists up to now only: a closed range does not shift while it is paged.
-    const last = formatInZone(Math.min(end + tolerance, this.clock()) - 1000, gatewayTimeZone);
+    // Today's run (partial) lists up to the second now is in, once it is over (a closed range does
+    // not shift while it is paged), and judges only what happened before that: a payment that
+    // succeeded after the list's last second is not "missing there" (it is the next run's).
+    const until = Math.min(end + tolerance, Math.floor(this.clock() / 1000) * 1000 + 1000);
+    if (until > this.clock()) await sleep(until - this.clock(), undefined, { signal: this.stop.signal });
+    const last = formatInZone(until - 1000, gatewayTimeZone);
     const listed = await gateway.orders(terminal.credentials, begin, last, this.stop.signal);
     const theirs: ListedCharge[] = listed.map((order) => ({ ...order, at: parseInZone(order.dateTime, gatewayTimeZone) as number }));
     const numbered = await paymentsNumbered(pool, terminal.storeIds, [...new Set(theirs.map((t) => t.orderNumber))]);
     const known = new Set(daySucceeded.map((p) => `${p.storeId}\u0000${p.orderNumber}\u0000${p.createdAt}`));
     const ours = [...daySucceeded, ...numbered.filter((p) => !known.has(`${p.storeId}\u0000${p.orderNumber}\u0000${p.createdAt}`))];
-    const compared = compareDay({ start, end, toleranceMs: tolerance, theirs, ours });
+    const compared = compareDay({ start, end: Math.min(end, until), toleranceMs: tolerance, theirs, ours });
     const discrepancies = await Promise.all(compared.discrepancies.map((d) => this.settle(d, terminal)));
     const refunds = await this.reconcileRefunds(terminal, start, end);
     return { account: terminal.credentials.account, terminal: terminal.credentials.terminal, matched: compared.matched, discrepancies, refunds };
