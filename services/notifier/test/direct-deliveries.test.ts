@@ -39,7 +39,7 @@ const jobCounts = (queue: Queue) => queue.getJobCounts("completed", "waiting", "
 
 async function deliveries(n: Notifier, id: string) {
   const res = await n.app.inject({ method: "GET", url: `/v1/subscriptions/${id}/deliveries`, headers: auth() });
-  return (res.json() as { deliveries: Array<{ attempt: number; outcome: string; statusCode: number | null }> }).deliveries;
+  return (res.json() as { deliveries: Array<{ attempt: number; outcome: string; statusCode: number | null; error: string | null }> }).deliveries;
 }
 
 describe("direct first attempts", () => {
@@ -105,7 +105,7 @@ describe("direct first attempts", () => {
 
   it("a first attempt slower than the claim time is not made again by another replica: the relay renews its event", async () => {
     const env = { RELAY_CLAIM_IDLE_MS: "300", WEBHOOK_TIMEOUT_MS: "2500" };
-    const { receiver, notifier } = await setup(env);
+    const { receiver, notifier, subscriptionId } = await setup(env);
     const other = await startNotifier(redis, env);
     cleanup.push(() => other.close());
     receiver.respond = (i) => (i === 0 ? undefined : { status: 204 });
@@ -117,6 +117,9 @@ describe("direct first attempts", () => {
     expect(receiver.requests, "requests before the first attempt was given up").toHaveLength(1);
     const [, retry] = await receiver.next(2, 10_000, "the retry of the attempt that timed out");
     expect(retry?.headers["webhook-id"]).toBe(receiver.requests[0]?.headers["webhook-id"]);
+    // The first attempt is logged as what happened to it: WEBHOOK_TIMEOUT_MS ran out.
+    const first = (await deliveries(notifier, subscriptionId)).find((d) => d.attempt === 1);
+    expect(first).toMatchObject({ outcome: "retrying", statusCode: null, error: "timed out" });
   });
 
   it("on shutdown, queue an attempt the endpoint does not answer and acknowledge its event", async () => {

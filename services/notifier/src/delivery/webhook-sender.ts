@@ -62,17 +62,17 @@ export class WebhookSender {
   async send(message: WebhookMessage): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const deadline = new Deadline(this.timeoutMs, message.signal);
     try {
       const url = this.guard.parse(message.url);
       // One clock reading for both: a signature and a header that straddle a second never verify.
       const signedAt = this.clock();
       const signature = message.secrets.map((secret) => new Webhook(secret).sign(message.id, signedAt, message.body)).join(" ");
-      const timeout = AbortSignal.timeout(this.timeoutMs);
       const response = await request(url, {
         method: "POST",
         dispatcher: this.agent,
         body: message.body,
-        signal: message.signal ? AbortSignal.any([timeout, message.signal]) : timeout,
+        signal: deadline.signal,
         headers: {
           "content-type": "application/json",
           "user-agent": "oceanpos-notifier/0.1",
@@ -91,11 +91,44 @@ export class WebhookSender {
       return result;
     } catch (err) {
       return { statusCode: null, latencyMs: elapsed(), error: describe(err) };
+    } finally {
+      deadline.dispose();
     }
   }
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
+  }
+}
+
+/**
+ * One request's signal: aborted after `timeoutMs` (a `TimeoutError`, as `AbortSignal.timeout`
+ * gives) or when `outer` aborts (shutdown), and disposed as soon as the request ends. Not
+ * `AbortSignal.timeout` + `AbortSignal.any`: those keep a timer, a signal and a weak reference
+ * alive for the whole timeout after the request is over (9,000 of each in the notifier after a
+ * burst of refunds), and link every request to the relay's long-lived signal.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort = () => this.controller.abort(this.outer?.reason);
+
+  constructor(
+    timeoutMs: number,
+    private readonly outer?: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs);
+    if (outer?.aborted) this.onAbort();
+    else outer?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener("abort", this.onAbort);
   }
 }
 
