@@ -24,5 +24,6 @@ export {
 export { createHttpApp, type HttpAppOptions } from "./http-app.js";
 export { registerCors } from "./cors.js";
 export { loggableUrl, requestIdOf, requestIdPattern } from "./request-id.js";
+export { RequestDeadline } from "./request-deadline.js";
 export { buildOpsServer, type OpsServerOptions } from "./ops-server.js";
 export { registerOpenApi, hideFromOpenApi, openApiSchemaRegistry, ErrorBodySchema, namedResponse, rawResponse, type OpenApiOptions, type OpenApiSchemaRegistry, type NamedResponse, type RawResponse } from "./openapi.js";

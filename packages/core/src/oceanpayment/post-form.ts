@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from "undici";
+import { RequestDeadline } from "../http/request-deadline.js";
 import { classifyHttpStatus, classifyTransportError, type GatewayFailure } from "./gateway-failure.js";
 import { encodeForm, type FormFields } from "./form-fields.js";
 
@@ -40,8 +41,7 @@ async function readBounded(body: Dispatcher.ResponseData["body"], limit: number)
 }
 
 export async function postForm(options: PostFormOptions): Promise<PostFormResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const deadline = new RequestDeadline(options.timeoutMs);
   try {
     const response = await request(options.url, {
       dispatcher: options.dispatcher,
@@ -51,7 +51,7 @@ export async function postForm(options: PostFormOptions): Promise<PostFormResult
         accept: "application/xml, text/xml",
       },
       body: encodeForm(options.fields),
-      signal: controller.signal,
+      signal: deadline.signal,
       // Backstops for dispatchers whose defaults (300 s) exceed our deadline.
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -72,8 +72,8 @@ export async function postForm(options: PostFormOptions): Promise<PostFormResult
   } catch (error) {
     // A failure while reading the body lands here too: the request was sent, so it is never
     // "not sent", and classifyTransportError only calls connect-phase codes retryable.
-    return { kind: "failure", failure: classifyTransportError(error, controller.signal.aborted) };
+    return { kind: "failure", failure: classifyTransportError(error, deadline.signal.aborted) };
   } finally {
-    clearTimeout(timer);
+    deadline.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import { Webhook } from "standardwebhooks";
+import { RequestDeadline } from "@oceanpos/core/http";
 import { Agent, request } from "undici";
 import type { UrlGuard } from "./url-guard.js";
 import { guardedConnector } from "./guarded-connector.js";
@@ -62,7 +63,7 @@ export class WebhookSender {
   async send(message: WebhookMessage): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const deadline = new Deadline(this.timeoutMs, message.signal);
+    const deadline = new RequestDeadline(this.timeoutMs, message.signal);
     try {
       const url = this.guard.parse(message.url);
       // One clock reading for both: a signature and a header that straddle a second never verify.
@@ -98,37 +99,6 @@ export class WebhookSender {
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
-  }
-}
-
-/**
- * One request's signal: aborted after `timeoutMs` (a `TimeoutError`, as `AbortSignal.timeout`
- * gives) or when `outer` aborts (shutdown), and disposed as soon as the request ends. Not
- * `AbortSignal.timeout` + `AbortSignal.any`: those keep a timer, a signal and a weak reference
- * alive for the whole timeout after the request is over (9,000 of each in the notifier after a
- * burst of refunds), and link every request to the relay's long-lived signal.
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = () => this.controller.abort(this.outer?.reason);
-
-  constructor(
-    timeoutMs: number,
-    private readonly outer?: AbortSignal,
-  ) {
-    this.timer = setTimeout(() => this.controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs);
-    if (outer?.aborted) this.onAbort();
-    else outer?.addEventListener("abort", this.onAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.outer?.removeEventListener("abort", this.onAbort);
   }
 }
 
