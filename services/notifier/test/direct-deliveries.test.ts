@@ -77,7 +77,8 @@ describe("direct first attempts", () => {
       [2, "delivered", 204],
       [1, "retrying", 503],
     ]);
-    const [job] = await queue.getJobs(["completed"]);
+    // The second attempt is logged before its job is marked completed: wait for that too.
+    const job = await waitFor(async () => (await queue.getJobs(["completed"]))[0], { message: "the retry's job completed" });
     expect(job?.data).toMatchObject({ subscriptionId, priorAttempts: 1 });
     expect(job?.opts.attempts).toBe(7);
     expect(await pendingEvents()).toBe(0);
